@@ -1,0 +1,14 @@
+#pragma once
+// The one exception type for bad user input (STYLE.md rule 8). The message always starts with
+// the culprit's path: "file.onnx: node '/conv1/Conv' (Conv): ...", "arch.textproto:12: ...".
+#include <stdexcept>
+#include <string>
+
+namespace eesim {
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+};
+
+}  // namespace eesim

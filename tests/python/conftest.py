@@ -1,0 +1,34 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# torch_reference lives with the other developer tools rather than in a package.
+sys.path.insert(0, str(REPO_ROOT / "tools"))
+
+
+@pytest.fixture(scope="session")
+def eesim_bin() -> Path:
+    path = Path(os.environ.get("EESIM_BIN") or REPO_ROOT / "build" / "tools" / "eesim")
+    if not path.exists():
+        pytest.skip(f"eesim binary not found at {path}: build it (tools/build) or set EESIM_BIN")
+    return path
+
+
+@pytest.fixture(scope="session")
+def run_eesim(eesim_bin):
+    def run(*args, timeout=120):
+        return subprocess.run(
+            [str(eesim_bin), *map(str, args)],
+            capture_output=True,
+            text=True,
+            # Error messages may quote bytes from a corrupt input file.
+            errors="replace",
+            timeout=timeout,
+        )
+
+    return run

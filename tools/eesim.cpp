@@ -1,0 +1,47 @@
+// The `eesim` command line: subcommand dispatch and the one place errors become exit codes.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "tools/cli_args.h"
+#include "tools/inspect_command.h"
+
+namespace {
+
+const char* const kUsage =
+    "usage: eesim COMMAND [options]\n"
+    "commands:\n"
+    "  inspect MODEL.onnx   layers, shapes, MACs, weights and exits of an early-exit network\n"
+    "run 'eesim COMMAND --help' for its options\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "eesim 0.1.0\n";
+    return 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "inspect") return eesim::tools::inspect_command(args, std::cout);
+    std::cerr << "eesim: unknown command '" << command << "'\n" << kUsage;
+    return 2;
+  } catch (const eesim::tools::UsageError& e) {
+    std::cerr << "eesim " << command << ": " << e.what() << "\n"
+              << (command == "inspect" ? eesim::tools::kInspectUsage : kUsage);
+    return 2;
+  } catch (const eesim::Error& e) {
+    std::cerr << "eesim: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "eesim: error: out of memory\n";
+    return 1;
+  }
+}

@@ -1,0 +1,174 @@
+// `eesim inspect`: import a model and print its layers, totals and exits.
+#include "tools/inspect_command.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+#include "common/error.h"
+#include "common/json_writer.h"
+#include "tools/cli_args.h"
+#include "workloads/exit_profile.h"
+#include "workloads/importer.h"
+#include "workloads/onnx_reader.h"
+
+namespace eesim::tools {
+
+const char* const kInspectUsage =
+    "usage: eesim inspect MODEL.onnx [options]\n"
+    "  Imports an ONNX network with early exits and prints its layer graph.\n"
+    "options:\n"
+    "  --json                 print JSON instead of a table\n"
+    "  --exit NAME=P          probability of leaving at exit NAME (repeatable)\n"
+    "  --exits FILE           exit profile file (lines 'NAME = P', 'rates = conditional')\n"
+    "  --conditional          --exit values are P(leave | reached) instead of P(leave)\n"
+    "  --input NAME=1x3x32x32 shape of a graph input (for symbolic dimensions)\n"
+    "  --final NAME           graph output that ends the backbone (default: the deepest)\n";
+
+namespace {
+
+using workloads::Workload;
+
+workloads::Shape parse_shape(const std::string& text, const std::string& arg) {
+  workloads::Shape dims;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, 'x')) {
+    char* end = nullptr;
+    const long long v = std::strtoll(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || v <= 0)
+      throw UsageError("--input " + arg + ": expected positive dimensions like 1x3x224x224");
+    dims.push_back(v);
+  }
+  if (dims.empty()) throw UsageError("--input " + arg + ": empty shape");
+  return dims;
+}
+
+std::string with_commas(int64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = static_cast<int>(s.size()) - 3; i > (v < 0 ? 1 : 0); i -= 3) s.insert(i, ",");
+  return s;
+}
+
+int64_t head_macs(const Workload& w, const workloads::Exit& e) {
+  int64_t m = 0;
+  for (auto v : e.head) m += w.layer(v).macs;
+  return m;
+}
+
+std::vector<std::string> predecessors(const Workload& w, workloads::LayerId v) {
+  std::vector<std::string> names;
+  for (auto [e, end] = boost::in_edges(v, w.graph); e != end; ++e)
+    if (w.graph[*e].kind == workloads::EdgeKind::kData)
+      names.push_back(w.layer(boost::source(*e, w.graph)).name);
+  return names;
+}
+
+void print_json(const Workload& w, const workloads::OnnxModel& m,
+                const workloads::ExitProfile& profile, std::ostream& out) {
+  JsonWriter j;
+  j.begin_object();
+  j.key("model").value(w.name).key("producer").value(m.producer).key("opset").value(m.opset);
+  j.key("inputs").begin_array();
+  for (const auto& t : w.inputs) j.begin_object().key("name").value(t.name).key("shape").array(t.shape).end_object();
+  j.end_array();
+  j.key("layers").begin_array();
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
+    const auto& l = w.layer(v);
+    j.begin_object().key("name").value(l.name).key("op").value(l.op).key("kind").value(to_string(l.kind));
+    j.key("macs").value(l.macs).key("vector_ops").value(l.vector_ops);
+    j.key("weight_params").value(l.weight_params).key("weight_bytes").value(l.weight_bytes);
+    j.key("output_shape").array(l.outputs.at(0).shape);
+    j.key("inputs").begin_array();
+    for (const auto& t : l.inputs) j.value(t.name);
+    j.end_array();
+    j.key("after").array(predecessors(w, v)).key("folded").array(l.folded);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("total_macs").value(w.total_macs()).key("total_weight_bytes").value(w.total_weight_bytes());
+  j.key("exits").begin_array();
+  for (size_t i = 0; i < w.exits.size(); ++i) {
+    const auto& e = w.exits[i];
+    std::vector<std::string> head;
+    for (auto v : e.head) head.push_back(w.layer(v).name);
+    j.begin_object().key("name").value(e.name).key("branch_point").value(w.layer(e.branch_point).name);
+    j.key("depth").value(e.depth).key("conditional").value(e.conditional);
+    j.key("head_layers").array(head).key("head_macs").value(head_macs(w, e));
+    j.key("probability").value(profile.p[i]).key("conditional_probability").value(profile.conditional(i));
+    j.end_object();
+  }
+  j.end_array();
+  j.key("final_output").value(w.final_output).key("final_probability").value(profile.p_final);
+  j.key("exit_profile_source").value(profile.source);
+  j.end_object();
+  out << j.str() << "\n";
+}
+
+void print_table(const Workload& w, const workloads::ExitProfile& profile, std::ostream& out) {
+  size_t name_w = 5;
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v) name_w = std::max(name_w, w.layer(v).name.size());
+  name_w = std::min<size_t>(name_w, 60);
+  out << w.name << ": " << w.num_layers() << " layers\n";
+  for (const auto& t : w.inputs) out << "input " << t.name << " " << workloads::to_string(t.shape) << "\n";
+  out << std::left << std::setw(5) << "#" << std::setw(name_w + 2) << "layer" << std::setw(20) << "op"
+      << std::setw(20) << "output" << std::right << std::setw(16) << "MACs" << std::setw(14) << "weight B" << "\n";
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
+    const auto& l = w.layer(v);
+    std::string op = l.op;
+    for (const auto& f : l.folded) op += "+BN", (void)f;
+    std::string name = l.name.size() > name_w ? "..." + l.name.substr(l.name.size() - name_w + 3) : l.name;
+    out << std::left << std::setw(5) << v << std::setw(name_w + 2) << name << std::setw(20) << op
+        << std::setw(20) << workloads::to_string(l.outputs.at(0).shape) << std::right << std::setw(16)
+        << with_commas(l.macs) << std::setw(14) << with_commas(l.weight_bytes) << "\n";
+  }
+  out << "total: " << with_commas(w.total_macs()) << " MACs, " << with_commas(w.total_weight_bytes())
+      << " weight bytes\n\n";
+  out << "exits (by depth; probabilities from " << (profile.source.empty() ? "none given" : profile.source) << "):\n";
+  out << std::left << std::setw(12) << "exit" << std::setw(name_w + 2) << "branch point" << std::right
+      << std::setw(7) << "depth" << std::setw(7) << "head" << std::setw(16) << "head MACs" << std::setw(9)
+      << "P(exit)" << std::setw(11) << "P(|reach)" << "\n";
+  char buf[64];
+  for (size_t i = 0; i < w.exits.size(); ++i) {
+    const auto& e = w.exits[i];
+    out << std::left << std::setw(12) << e.name << std::setw(name_w + 2) << w.layer(e.branch_point).name
+        << std::right << std::setw(7) << e.depth << std::setw(7) << e.head.size() << std::setw(16)
+        << with_commas(head_macs(w, e));
+    std::snprintf(buf, sizeof buf, "%9.4f%11.4f", profile.p[i], profile.conditional(i));
+    out << buf << (e.conditional ? "  (If)" : "") << "\n";
+  }
+  std::snprintf(buf, sizeof buf, "%9.4f", profile.p_final);
+  out << std::left << std::setw(12) << w.final_output << std::setw(name_w + 2) << "(final output)" << std::right
+      << std::setw(7) << "" << std::setw(7) << "" << std::setw(16) << "" << buf << "\n";
+}
+
+}  // namespace
+
+int inspect_command(const std::vector<std::string>& args, std::ostream& out) {
+  const CliArgs a = parse_cli(args, {"json", "conditional", "help"}, {"exit", "exits", "input", "final"});
+  if (a.flag("help")) {
+    out << kInspectUsage;
+    return 0;
+  }
+  if (a.positional.size() != 1) throw UsageError("inspect takes one MODEL.onnx");
+  workloads::ImportOptions options;
+  options.final_output = a.last("final");
+  for (const std::string& s : a.all("input")) {
+    const size_t eq = s.find('=');
+    if (eq == std::string::npos) throw UsageError("--input " + s + ": expected NAME=1x3x224x224");
+    options.input_shapes[s.substr(0, eq)] = parse_shape(s.substr(eq + 1), s);
+  }
+  const workloads::OnnxModel model = workloads::read_onnx_file(a.positional[0]);
+  const Workload w = workloads::import_onnx(model, options);
+  std::vector<workloads::ExitRates> sources = {workloads::exit_rates_from_metadata(model.metadata, model.source)};
+  if (!a.last("exits").empty()) sources.push_back(workloads::parse_exit_file(a.last("exits")));
+  sources.push_back(workloads::parse_exit_args(
+      a.all("exit"), a.flag("conditional") ? workloads::RateKind::kConditional : workloads::RateKind::kUnconditional));
+  const workloads::ExitProfile profile = workloads::make_exit_profile(w, sources);
+  if (a.flag("json")) print_json(w, model, profile, out);
+  else print_table(w, profile, out);
+  return 0;
+}
+
+}  // namespace eesim::tools

@@ -1,0 +1,35 @@
+#pragma once
+// Finds the backbone and the early exits of an imported layer graph: which output is final,
+// where each exit head forks off the backbone (its branch point), and their order by depth.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "workloads/workload.h"
+
+namespace eesim::workloads {
+
+struct OutputCandidate {
+  std::string name;
+  LayerId layer = 0;                 // the layer writing this output
+  std::optional<LayerId> decision;   // If-based exits: the layer computing the condition
+};
+
+struct ExitAnalysis {
+  std::vector<Exit> exits;
+  std::string final_output;
+  LayerId final_layer = 0;
+  std::vector<LayerId> backbone;
+};
+
+// `graph_outputs` are the model's outputs (one is final, the others are exits); `if_exits`
+// are the exit branches of If nodes. Throws naming `source` when an exit shares nothing with
+// the backbone or `final_override` is not an output.
+ExitAnalysis analyze_exits(const LayerGraph& g, const std::vector<OutputCandidate>& graph_outputs,
+                           const std::vector<OutputCandidate>& if_exits,
+                           const std::string& final_override, const std::string& source);
+
+// Layers `v` depends on through data edges, `v` included (indexed by LayerId).
+std::vector<char> data_ancestors(const LayerGraph& g, LayerId v);
+
+}  // namespace eesim::workloads

@@ -1,0 +1,383 @@
+// OnnxModel -> Workload. Walks each graph in topological order, asks the op's handler for
+// shapes, values and costs, and turns nodes that compute on activations into layers.
+#include "workloads/importer.h"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <set>
+#include <unordered_map>
+
+#include "common/checked_math.h"
+#include "common/error.h"
+#include "workloads/exits.h"
+#include "workloads/onnx_reader.h"
+#include "workloads/op_registry.h"
+
+namespace eesim::workloads {
+namespace {
+
+using NameSet = std::set<std::string>;
+
+// Names a graph reads but does not define: an If's branches read the enclosing scope.
+NameSet free_names(const OnnxGraph& g) {
+  NameSet defined, used;
+  for (const auto& [name, t] : g.initializers) defined.insert(name);
+  for (const ValueDecl& d : g.inputs) defined.insert(d.name);
+  for (const OnnxNode& n : g.nodes) {
+    for (const std::string& o : n.outputs) defined.insert(o);
+    for (const std::string& i : n.inputs)
+      if (!i.empty()) used.insert(i);
+    for (const auto& [key, a] : n.attributes)
+      if (a.graph) {
+        NameSet inner = free_names(*a.graph);
+        used.insert(inner.begin(), inner.end());
+      }
+  }
+  for (const ValueDecl& d : g.outputs) used.insert(d.name);
+  NameSet out;
+  for (const std::string& u : used)
+    if (!defined.count(u)) out.insert(u);
+  return out;
+}
+
+class Builder {
+ public:
+  Builder(const OnnxModel& model, const ImportOptions& options)
+      : model_(model), options_(options), ops_(default_ops()) {}
+
+  Workload build() {
+    count_uses(model_.graph);
+    add_initializers(model_.graph);
+    Workload w;
+    w.name = model_.source;
+    w.inputs = add_graph_inputs();
+    for (const auto& [name, shape] : options_.input_shapes)
+      if (std::none_of(w.inputs.begin(), w.inputs.end(), [&](auto& t) { return t.name == name; }))
+        fail("--input names '" + name + "', which is not a graph input");
+    process_graph(model_.graph);
+    std::vector<OutputCandidate> outputs;
+    for (const ValueDecl& d : model_.graph.outputs) {
+      const Value& v = lookup(d.name, "graph output");
+      if (v.origin != Origin::kActivation || v.producer < 0)
+        fail("graph output '" + d.name + "' does not depend on the graph input");
+      outputs.push_back({d.name, static_cast<LayerId>(v.producer), std::nullopt});
+    }
+    if (boost::num_vertices(graph_) == 0) fail("the graph has no layers computing on its input");
+    ExitAnalysis ea = analyze_exits(graph_, outputs, if_exits_, options_.final_output, model_.source);
+    w.graph = std::move(graph_);
+    w.exits = std::move(ea.exits);
+    w.final_output = ea.final_output;
+    w.final_layer = ea.final_layer;
+    w.backbone = std::move(ea.backbone);
+    return w;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& msg) const { throw Error(model_.source + ": " + msg); }
+  std::string where(const OnnxNode& n) const {
+    return model_.source + ": node '" + n.name + "' (" + n.op_type + ")";
+  }
+
+  void count_uses(const OnnxGraph& g) {
+    for (const OnnxNode& n : g.nodes) {
+      for (const std::string& i : n.inputs) ++uses_[i];
+      for (const auto& [key, a] : n.attributes)
+        if (a.graph) count_uses(*a.graph);
+    }
+    for (const ValueDecl& d : g.outputs) ++uses_[d.name];
+  }
+
+  void define(const std::string& name, Value v, const std::string& who) {
+    if (!values_.emplace(name, std::move(v)).second)
+      fail(who + " redefines tensor '" + name + "' (ONNX names must be unique)");
+  }
+
+  void add_initializers(const OnnxGraph& g) {
+    for (const auto& [name, t] : g.initializers) {
+      Value v;
+      v.data = t;
+      v.origin = t.has_value ? Origin::kConstant : Origin::kWeight;
+      define(name, std::move(v), "initializer");
+    }
+  }
+
+  std::vector<TensorRef> add_graph_inputs() {
+    std::vector<TensorRef> inputs;
+    for (const ValueDecl& d : model_.graph.inputs) {
+      if (values_.count(d.name)) continue;  // IR < 4 lists initializers as inputs too
+      Shape dims = d.dims;
+      if (auto it = options_.input_shapes.find(d.name); it != options_.input_shapes.end()) {
+        dims = it->second;
+      } else {
+        if (!d.has_shape) fail("graph input '" + d.name + "' has no shape; give one with --input " + d.name + "=1x3x224x224");
+        for (size_t i = 0; i < dims.size(); ++i) {
+          if (dims[i] >= 0) continue;
+          if (i == 0) { dims[i] = 1; continue; }  // symbolic batch: one input at a time
+          fail("graph input '" + d.name + "' dimension " + std::to_string(i) + " is symbolic ('" +
+               d.dim_params[i] + "'); give the shape with --input " + d.name + "=...");
+        }
+      }
+      for (int64_t x : dims)
+        if (x <= 0) fail("graph input '" + d.name + "' has shape " + to_string(dims) + ": dimensions must be positive");
+      Value v;
+      v.data = make_shape_only(d.dtype == DataType::kUndefined ? DataType::kFloat : d.dtype, dims);
+      v.origin = Origin::kActivation;
+      define(d.name, std::move(v), "graph input");
+      inputs.push_back({d.name, dims});
+    }
+    if (inputs.empty()) fail("the graph has no inputs besides initializers");
+    return inputs;
+  }
+
+  const Value& lookup(const std::string& name, const std::string& who) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) fail(who + " '" + name + "' is never produced");
+    return it->second;
+  }
+
+  // Kahn's algorithm, keeping file order among ready nodes. Reports dangling inputs and cycles.
+  std::vector<const OnnxNode*> topological(const OnnxGraph& g) const {
+    std::unordered_map<std::string, size_t> producer;
+    for (size_t i = 0; i < g.nodes.size(); ++i)
+      for (const std::string& o : g.nodes[i].outputs)
+        if (!o.empty() && !producer.emplace(o, i).second)
+          fail("tensor '" + o + "' is produced by both node '" + g.nodes[producer[o]].name +
+               "' and node '" + g.nodes[i].name + "'");
+    NameSet local;
+    for (const auto& [name, t] : g.initializers) local.insert(name);
+    std::vector<std::vector<size_t>> consumers(g.nodes.size());
+    std::vector<int> pending(g.nodes.size(), 0);
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const OnnxNode& n = g.nodes[i];
+      NameSet needs(n.inputs.begin(), n.inputs.end());
+      needs.erase("");
+      for (const auto& [key, a] : n.attributes)
+        if (a.graph) { NameSet f = free_names(*a.graph); needs.insert(f.begin(), f.end()); }
+      for (const std::string& name : needs) {
+        if (auto it = producer.find(name); it != producer.end()) {
+          if (it->second == i) fail("node '" + n.name + "' (" + n.op_type + ") reads its own output '" + name + "': a cycle");
+          consumers[it->second].push_back(i);
+          ++pending[i];
+        } else if (!values_.count(name) && !local.count(name)) {
+          fail("node '" + n.name + "' (" + n.op_type + ") reads '" + name +
+               "', which no node, initializer or graph input provides (dangling input)");
+        }
+      }
+    }
+    std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+    for (size_t i = 0; i < g.nodes.size(); ++i)
+      if (pending[i] == 0) ready.push(i);
+    std::vector<const OnnxNode*> order;
+    while (!ready.empty()) {
+      const size_t i = ready.top();
+      ready.pop();
+      order.push_back(&g.nodes[i]);
+      for (size_t c : consumers[i])
+        if (--pending[c] == 0) ready.push(c);
+    }
+    if (order.size() != g.nodes.size()) {
+      std::string stuck;
+      int shown = 0;
+      for (size_t i = 0; i < g.nodes.size() && shown < 5; ++i)
+        if (pending[i] > 0) stuck += (shown++ ? ", '" : "'") + g.nodes[i].name + "'";
+      fail("the graph has a cycle; nodes that can never run: " + stuck);
+    }
+    return order;
+  }
+
+  void process_graph(const OnnxGraph& g) {
+    for (const OnnxNode* n : topological(g)) {
+      if (n->op_type == "If" && (n->domain.empty() || n->domain == "ai.onnx")) process_if(*n);
+      else process_node(*n);
+    }
+  }
+
+  void process_node(const OnnxNode& node) {
+    if (!node.domain.empty() && node.domain != "ai.onnx")
+      throw Error(where(node) + ": unsupported op domain '" + node.domain + "'");
+    const OpHandler handler = ops_.find(node.op_type);
+    if (!handler) {
+      std::string known;
+      for (const std::string& name : ops_.names()) known += (known.empty() ? "" : " ") + name;
+      throw Error(where(node) + ": unsupported op '" + node.op_type + "' (supported: " + known + " If)");
+    }
+    std::vector<const Value*> inputs;
+    bool on_activation = false;
+    for (const std::string& name : node.inputs) {
+      const Value* v = name.empty() ? nullptr : &lookup(name, "input");
+      on_activation |= v && v->origin == Origin::kActivation;
+      inputs.push_back(v);
+    }
+    const NodeView view(node, inputs, model_.opset, where(node));
+    OpResult r = handler(view);
+    if (r.outputs.size() < node.outputs.size())
+      view.fail("has " + std::to_string(node.outputs.size()) + " outputs; eesim models " +
+                std::to_string(r.outputs.size()));
+    int64_t producer = -1;
+    if (on_activation && !std::all_of(r.outputs.begin(), r.outputs.end(), [](auto& t) { return t.has_value; })) {
+      for (size_t i = 0; i < node.outputs.size(); ++i)
+        for (int64_t d : r.outputs[i].dims)
+          if (d <= 0) view.fail("output '" + node.outputs[i] + "' would have shape " + to_string(r.outputs[i].dims) + ": dimensions must be positive");
+      if (r.is_view && view.is_activation(0)) {
+        producer = inputs[0]->producer;
+      } else {
+        producer = fold_batch_norm(node, view);
+        if (producer < 0) producer = add_layer(node, view, r);
+      }
+    }
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      if (node.outputs[i].empty()) continue;
+      Value v;
+      v.data = std::move(r.outputs[i]);
+      v.origin = v.data.has_value ? Origin::kConstant : on_activation ? Origin::kActivation : Origin::kWeight;
+      v.producer = v.origin == Origin::kActivation ? producer : -1;
+      define(node.outputs[i], std::move(v), "node '" + node.name + "'");
+    }
+  }
+
+  // Folds an inference BatchNormalization into the Conv/Gemm/MatMul writing its input, when
+  // that tensor has no other reader: the scale multiplies the weights and the shift becomes
+  // the bias, so the layer's MACs are unchanged and it gains a bias if it had none. Returns the
+  // producer's id, or -1 when it cannot fold.
+  int64_t fold_batch_norm(const OnnxNode& node, const NodeView& view) {
+    if (node.op_type != "BatchNormalization" || node.outputs.size() != 1 || !view.is_activation(0)) return -1;
+    const int64_t p = view.input(0).producer;
+    if (p < 0) return -1;
+    Layer& l = graph_[p];
+    if ((l.kind != LayerKind::kConv && l.kind != LayerKind::kMatMul) || l.outputs.size() != 1 ||
+        l.outputs[0].name != node.inputs[0] || uses_[node.inputs[0]] != 1)
+      return -1;
+    const int64_t channels = view.dims(0)[1];
+    if (!has_bias_[p]) {
+      l.weight_params += channels;
+      l.weight_bytes += channels * element_bytes(view.in(1).dtype);
+      has_bias_[p] = true;
+    }
+    l.folded.push_back(node.name);
+    l.outputs[0].name = node.outputs[0];
+    return p;
+  }
+
+  int64_t add_layer(const OnnxNode& node, const NodeView& view, const OpResult& r) {
+    Layer l;
+    l.name = node.name;
+    l.op = node.op_type;
+    l.kind = r.kind;
+    l.macs = r.macs;
+    l.vector_ops = r.vector_ops;
+    l.weight_params = r.weight_params;
+    l.weight_bytes = r.weight_bytes;
+    l.window = r.window;
+    bool first = true;
+    for (size_t i = 0; i < node.inputs.size(); ++i)
+      if (view.is_activation(i)) {
+        l.inputs.push_back({node.inputs[i], view.dims(i)});
+        if (first) l.elem_bytes = std::max<int64_t>(1, element_bytes(view.in(i).dtype));
+        first = false;
+      }
+    for (size_t i = 0; i < node.outputs.size(); ++i)
+      if (!node.outputs[i].empty()) l.outputs.push_back({node.outputs[i], r.outputs[i].dims});
+    const LayerId id = boost::add_vertex(std::move(l), graph_);
+    has_bias_.push_back(node.inputs.size() > 2 && !node.inputs[2].empty());
+    std::set<std::pair<int64_t, std::string>> seen;
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      if (!view.is_activation(i)) continue;
+      const Value& v = view.input(i);
+      if (v.producer < 0 || !seen.emplace(v.producer, node.inputs[i]).second) continue;
+      const int64_t bytes = checked_mul(num_elements(v.data.dims),
+                                        std::max<int64_t>(1, element_bytes(v.data.dtype)), view.where());
+      boost::add_edge(v.producer, id, Dependency{EdgeKind::kData, node.inputs[i], bytes}, graph_);
+    }
+    return static_cast<int64_t>(id);
+  }
+
+  // Processes a branch graph in the enclosing scope and returns its outputs' values.
+  std::vector<Value> process_branch(const OnnxGraph& g, const std::string& who) {
+    add_initializers(g);
+    if (!g.inputs.empty()) fail(who + " declares inputs; If branches take none");
+    process_graph(g);
+    std::vector<Value> outs;
+    for (const ValueDecl& d : g.outputs) outs.push_back(lookup(d.name, who + " output"));
+    return outs;
+  }
+
+  // Control edges from the decision to the branch's first layers: the branch runs after the
+  // exit decision (whether the simulator lets it start early is its policy).
+  void gate_branch(LayerId begin, LayerId end, int64_t decision) {
+    if (decision < 0) return;
+    for (LayerId v = begin; v < end; ++v) {
+      bool has_branch_pred = false;
+      for (auto [e, eend] = boost::in_edges(v, graph_); e != eend; ++e)
+        has_branch_pred |= boost::source(*e, graph_) >= begin;
+      if (!has_branch_pred)
+        boost::add_edge(static_cast<LayerId>(decision), v, Dependency{EdgeKind::kControl, "", 0}, graph_);
+    }
+  }
+
+  void process_if(const OnnxNode& node) {
+    const std::string w = where(node);
+    if (node.inputs.empty() || node.inputs[0].empty()) throw Error(w + ": missing condition input");
+    auto branch = [&](const char* key) {
+      auto it = node.attributes.find(key);
+      if (it == node.attributes.end() || !it->second.graph) throw Error(w + ": missing attribute '" + std::string(key) + "'");
+      return it->second.graph;
+    };
+    const auto then_g = branch("then_branch"), else_g = branch("else_branch");
+    const Value cond = lookup(node.inputs[0], "condition");
+    std::vector<Value> outs;
+    if (cond.data.has_value) {  // decided at import: only the taken branch exists
+      const bool taken = !cond.data.ints.empty() ? cond.data.ints.at(0) != 0 : cond.data.reals.at(0) != 0;
+      outs = process_branch(taken ? *then_g : *else_g, w + (taken ? " then_branch" : " else_branch"));
+    } else {
+      const LayerId start = boost::num_vertices(graph_);
+      std::vector<Value> t = process_branch(*then_g, w + " then_branch");
+      const LayerId mid = boost::num_vertices(graph_);
+      std::vector<Value> e = process_branch(*else_g, w + " else_branch");
+      const LayerId end = boost::num_vertices(graph_);
+      gate_branch(start, mid, cond.producer);
+      gate_branch(mid, end, cond.producer);
+      if (t.empty() || t.size() != e.size()) throw Error(w + ": branches return different numbers of outputs");
+      // The exit is the branch with less work behind its output; the other continues the
+      // backbone and stands for the If's outputs.
+      auto weight = [&](const Value& v) -> int64_t {
+        if (v.origin != Origin::kActivation || v.producer < 0) return -1;
+        const auto anc = data_ancestors(graph_, v.producer);
+        return std::count(anc.begin(), anc.end(), 1);
+      };
+      const int64_t wt = weight(t[0]), we = weight(e[0]);
+      if (wt < 0 && we < 0) throw Error(w + ": neither branch's output depends on the graph input");
+      const bool then_exits = wt <= we && wt >= 0;
+      const Value& exit_value = then_exits ? t[0] : e[0];
+      const OnnxGraph& exit_graph = then_exits ? *then_g : *else_g;
+      OutputCandidate c{exit_graph.outputs[0].name, static_cast<LayerId>(exit_value.producer), std::nullopt};
+      if (cond.origin == Origin::kActivation && cond.producer >= 0) c.decision = cond.producer;
+      if_exits_.push_back(c);
+      outs = then_exits ? std::move(e) : std::move(t);
+    }
+    if (outs.size() < node.outputs.size()) throw Error(w + ": branch returns fewer outputs than the If has");
+    for (size_t i = 0; i < node.outputs.size(); ++i)
+      if (!node.outputs[i].empty()) define(node.outputs[i], outs[i], "node '" + node.name + "'");
+  }
+
+  const OnnxModel& model_;
+  const ImportOptions& options_;
+  const OpRegistry& ops_;
+  LayerGraph graph_;
+  std::unordered_map<std::string, Value> values_;
+  std::unordered_map<std::string, int> uses_;
+  std::vector<bool> has_bias_;
+  std::vector<OutputCandidate> if_exits_;
+};
+
+}  // namespace
+
+Workload import_onnx(const OnnxModel& model, const ImportOptions& options) {
+  return Builder(model, options).build();
+}
+
+Workload load_workload(const std::string& path, const ImportOptions& options) {
+  return import_onnx(read_onnx_file(path), options);
+}
+
+}  // namespace eesim::workloads

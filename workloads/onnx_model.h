@@ -1,0 +1,84 @@
+#pragma once
+// Our own mirror of the parts of an ONNX ModelProto that eesim needs. Only onnx_reader.cpp sees
+// the protobuf classes (STYLE.md rule 4); everything downstream works on these types.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace eesim::workloads {
+
+// Values follow TensorProto.DataType so the reader can cast; names are ours.
+enum class DataType : int {
+  kUndefined = 0, kFloat = 1, kUint8 = 2, kInt8 = 3, kUint16 = 4, kInt16 = 5, kInt32 = 6,
+  kInt64 = 7, kString = 8, kBool = 9, kFloat16 = 10, kDouble = 11, kUint32 = 12, kUint64 = 13,
+  kComplex64 = 14, kComplex128 = 15, kBfloat16 = 16,
+};
+
+int64_t element_bytes(DataType t);  // storage size of one element; 0 for strings/undefined
+bool is_integral(DataType t);       // integer or bool: values live in TensorData::ints
+std::string to_string(DataType t);
+
+// A tensor's static description and, when small enough to matter for shape arithmetic, its
+// value. Weights are never needed: only their dims.
+struct TensorData {
+  DataType dtype = DataType::kUndefined;
+  std::vector<int64_t> dims;
+  bool has_value = false;
+  std::vector<int64_t> ints;  // integral dtypes, row-major
+  std::vector<double> reals;  // floating dtypes, row-major
+};
+
+struct OnnxGraph;
+
+struct Attribute {
+  enum class Kind { kInt, kFloat, kString, kInts, kFloats, kStrings, kTensor, kGraph, kOther };
+  Kind kind = Kind::kOther;
+  int64_t i = 0;
+  double f = 0;
+  std::string s;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::vector<std::string> strings;
+  TensorData tensor;
+  std::shared_ptr<const OnnxGraph> graph;
+};
+
+struct OnnxNode {
+  std::string name;  // unique: the reader names unnamed nodes "<op_type>_<index>"
+  std::string op_type;
+  std::string domain;
+  std::vector<std::string> inputs;  // "" marks an omitted optional input
+  std::vector<std::string> outputs;
+  std::map<std::string, Attribute> attributes;
+};
+
+// A declared graph input or output. dims[i] < 0 means unknown; dim_params[i] holds its
+// symbolic name when the file gave one ("batch_size").
+struct ValueDecl {
+  std::string name;
+  DataType dtype = DataType::kUndefined;
+  bool has_shape = false;
+  std::vector<int64_t> dims;
+  std::vector<std::string> dim_params;
+};
+
+struct OnnxGraph {
+  std::string name;
+  std::vector<OnnxNode> nodes;
+  std::vector<std::pair<std::string, TensorData>> initializers;
+  std::vector<ValueDecl> inputs;
+  std::vector<ValueDecl> outputs;
+};
+
+struct OnnxModel {
+  std::string source;  // file path or caller's label; prefixes every error message
+  int64_t ir_version = 0;
+  int64_t opset = 0;  // default ("" / "ai.onnx") domain
+  std::string producer;
+  OnnxGraph graph;
+  std::map<std::string, std::string> metadata;  // metadata_props
+};
+
+}  // namespace eesim::workloads

@@ -1,0 +1,260 @@
+// ONNX protobuf -> OnnxModel. The one file that includes the classes generated from Debian's
+// onnx.proto (STYLE.md rule 4). It checks the container (is this a model at all, are tensors
+// whole) and copies out only what eesim needs: structure, attributes, shapes, small values.
+#include "workloads/onnx_reader.h"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <set>
+
+#include "common/checked_math.h"
+#include "common/error.h"
+#include "onnx.pb.h"
+
+namespace eesim::workloads {
+namespace {
+
+// Values of initializers and constants up to this many elements are kept for constant folding
+// (shape arithmetic, Clip bounds, Pad amounts); larger tensors are weights: dims only.
+constexpr int64_t kMaxValueElements = 1 << 16;
+
+struct Reader {
+  std::string source;
+  std::set<std::string> node_names;  // whole model, subgraphs included: names must be unique
+  int unnamed_count = 0;
+
+  [[noreturn]] void fail(const std::string& msg) const { throw Error(source + ": " + msg); }
+
+  static double half_to_double(uint32_t bits) {
+    // IEEE 754 binary16 -> double (ONNX stores float16 bit patterns in int32_data).
+    const int sign = (bits >> 15) & 1, exp = (bits >> 10) & 0x1f, frac = bits & 0x3ff;
+    double v = exp == 0    ? std::ldexp(frac, -24)
+               : exp == 31 ? (frac ? NAN : INFINITY)
+                           : std::ldexp(frac + 1024, exp - 25);
+    return sign ? -v : v;
+  }
+
+  template <typename T>
+  static T load_le(const std::string& raw, size_t i) {
+    T v;
+    std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
+    return v;
+  }
+
+  void load_raw(const onnx::TensorProto& t, TensorData& out, int64_t n) const {
+    const std::string& raw = t.raw_data();
+    switch (out.dtype) {
+      case DataType::kFloat: for (int64_t i = 0; i < n; ++i) out.reals.push_back(load_le<float>(raw, i)); break;
+      case DataType::kDouble: for (int64_t i = 0; i < n; ++i) out.reals.push_back(load_le<double>(raw, i)); break;
+      case DataType::kFloat16: for (int64_t i = 0; i < n; ++i) out.reals.push_back(half_to_double(load_le<uint16_t>(raw, i))); break;
+      case DataType::kInt64: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int64_t>(raw, i)); break;
+      case DataType::kInt32: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int32_t>(raw, i)); break;
+      case DataType::kInt16: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int16_t>(raw, i)); break;
+      case DataType::kInt8: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int8_t>(raw, i)); break;
+      case DataType::kUint8:
+      case DataType::kBool: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<uint8_t>(raw, i)); break;
+      case DataType::kUint16: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<uint16_t>(raw, i)); break;
+      case DataType::kUint32: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<uint32_t>(raw, i)); break;
+      default: return;  // other types never take part in shape arithmetic
+    }
+    out.has_value = true;
+  }
+
+  void load_typed(const onnx::TensorProto& t, TensorData& out, int64_t n,
+                  const std::string& what) const {
+    auto check = [&](int64_t have) {
+      if (have != n)
+        fail(what + ": holds " + std::to_string(have) + " values, its dims say " +
+             std::to_string(n));
+    };
+    switch (out.dtype) {
+      case DataType::kFloat: check(t.float_data_size()); out.reals.assign(t.float_data().begin(), t.float_data().end()); break;
+      case DataType::kDouble: check(t.double_data_size()); out.reals.assign(t.double_data().begin(), t.double_data().end()); break;
+      case DataType::kFloat16:
+        check(t.int32_data_size());
+        for (int32_t b : t.int32_data()) out.reals.push_back(half_to_double(static_cast<uint32_t>(b)));
+        break;
+      case DataType::kInt64: check(t.int64_data_size()); out.ints.assign(t.int64_data().begin(), t.int64_data().end()); break;
+      case DataType::kInt32: case DataType::kInt16: case DataType::kInt8: case DataType::kUint16:
+      case DataType::kUint8: case DataType::kBool:
+        check(t.int32_data_size()); out.ints.assign(t.int32_data().begin(), t.int32_data().end()); break;
+      case DataType::kUint32: case DataType::kUint64:
+        check(t.uint64_data_size());
+        for (uint64_t v : t.uint64_data()) out.ints.push_back(static_cast<int64_t>(v));
+        break;
+      default: return;
+    }
+    out.has_value = true;
+  }
+
+  TensorData tensor(const onnx::TensorProto& t, const std::string& what) const {
+    TensorData out;
+    out.dtype = static_cast<DataType>(t.data_type());
+    if (t.data_type() <= 0 || t.data_type() > static_cast<int>(DataType::kBfloat16))
+      fail(what + ": unknown data type " + std::to_string(t.data_type()));
+    for (int64_t d : t.dims()) {
+      if (d < 0) fail(what + ": negative dimension " + std::to_string(d));
+      out.dims.push_back(d);
+    }
+    const int64_t n = checked_product(out.dims, what + ": element count");
+    if (t.data_location() == onnx::TensorProto::EXTERNAL) return out;  // dims are all we need
+    if (t.has_raw_data()) {
+      const int64_t want = checked_mul(n, element_bytes(out.dtype), what);
+      if (static_cast<int64_t>(t.raw_data().size()) != want)
+        fail(what + ": raw_data holds " + std::to_string(t.raw_data().size()) +
+             " bytes, its dims and type need " + std::to_string(want) + " (truncated file?)");
+      if (n <= kMaxValueElements) load_raw(t, out, n);
+    } else if (n <= kMaxValueElements) {
+      load_typed(t, out, n, what);
+    }
+    return out;
+  }
+
+  static ValueDecl value_decl(const onnx::ValueInfoProto& v) {
+    ValueDecl d;
+    d.name = v.name();
+    if (!v.has_type() || !v.type().has_tensor_type()) return d;
+    const auto& tt = v.type().tensor_type();
+    d.dtype = static_cast<DataType>(tt.elem_type());
+    if (!tt.has_shape()) return d;
+    d.has_shape = true;
+    for (const auto& dim : tt.shape().dim()) {
+      d.dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+      d.dim_params.push_back(dim.has_dim_param() ? dim.dim_param() : "");
+    }
+    return d;
+  }
+
+  Attribute attribute(const onnx::AttributeProto& a, const std::string& what) {
+    Attribute out;
+    using K = Attribute::Kind;
+    using A = onnx::AttributeProto;
+    auto type = a.type();
+    if (type == A::UNDEFINED) {  // IR < 2 files left `type` unset: infer it from the field set
+      type = a.has_i() ? A::INT : a.has_f() ? A::FLOAT : a.has_s() ? A::STRING
+           : a.has_t() ? A::TENSOR : a.has_g() ? A::GRAPH : a.ints_size() ? A::INTS
+           : a.floats_size() ? A::FLOATS : a.strings_size() ? A::STRINGS : A::UNDEFINED;
+    }
+    switch (type) {
+      case A::INT: out.kind = K::kInt; out.i = a.i(); break;
+      case A::FLOAT: out.kind = K::kFloat; out.f = a.f(); break;
+      case A::STRING: out.kind = K::kString; out.s = a.s(); break;
+      case A::INTS: out.kind = K::kInts; out.ints.assign(a.ints().begin(), a.ints().end()); break;
+      case A::FLOATS: out.kind = K::kFloats; out.floats.assign(a.floats().begin(), a.floats().end()); break;
+      case A::STRINGS: out.kind = K::kStrings; out.strings.assign(a.strings().begin(), a.strings().end()); break;
+      case A::TENSOR: out.kind = K::kTensor; out.tensor = tensor(a.t(), what); break;
+      case A::GRAPH: out.kind = K::kGraph; out.graph = std::make_shared<OnnxGraph>(graph(a.g())); break;
+      default: out.kind = K::kOther; break;
+    }
+    return out;
+  }
+
+  std::string unique_name(const onnx::NodeProto& n) {
+    std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(unnamed_count++)
+                                        : n.name();
+    if (node_names.count(name)) {
+      int k = 2;
+      while (node_names.count(name + "#" + std::to_string(k))) ++k;
+      name += "#" + std::to_string(k);
+    }
+    node_names.insert(name);
+    return name;
+  }
+
+  OnnxGraph graph(const onnx::GraphProto& g) {
+    OnnxGraph out;
+    out.name = g.name();
+    for (const auto& t : g.initializer())
+      out.initializers.emplace_back(t.name(), tensor(t, "initializer '" + t.name() + "'"));
+    for (const auto& v : g.input()) out.inputs.push_back(value_decl(v));
+    for (const auto& v : g.output()) out.outputs.push_back(value_decl(v));
+    out.nodes.reserve(g.node_size());
+    for (const auto& n : g.node()) {
+      OnnxNode node;
+      node.name = unique_name(n);
+      node.op_type = n.op_type();
+      node.domain = n.domain();
+      node.inputs.assign(n.input().begin(), n.input().end());
+      node.outputs.assign(n.output().begin(), n.output().end());
+      const std::string what = "node '" + node.name + "' (" + node.op_type + ")";
+      for (const auto& a : n.attribute())
+        node.attributes.emplace(a.name(), attribute(a, what + " attribute '" + a.name() + "'"));
+      out.nodes.push_back(std::move(node));
+    }
+    return out;
+  }
+
+  OnnxModel model(const onnx::ModelProto& m) {
+    OnnxModel out;
+    out.source = source;
+    if (!m.has_ir_version() || m.ir_version() <= 0)
+      fail("not an ONNX model: no ir_version (a different protobuf message?)");
+    if (!m.has_graph()) fail("not an ONNX model: no graph");
+    out.ir_version = m.ir_version();
+    out.producer = m.producer_name();
+    for (const auto& op : m.opset_import())
+      if (op.domain().empty() || op.domain() == "ai.onnx") out.opset = op.version();
+    if (out.opset == 0) fail("no opset_import for the default ONNX domain");
+    for (const auto& p : m.metadata_props()) out.metadata[p.key()] = p.value();
+    out.graph = graph(m.graph());
+    if (out.graph.outputs.empty()) fail("graph '" + out.graph.name + "' has no outputs");
+    return out;
+  }
+};
+
+}  // namespace
+
+int64_t element_bytes(DataType t) {
+  switch (t) {
+    case DataType::kBool: case DataType::kInt8: case DataType::kUint8: return 1;
+    case DataType::kInt16: case DataType::kUint16: case DataType::kFloat16: case DataType::kBfloat16: return 2;
+    case DataType::kFloat: case DataType::kInt32: case DataType::kUint32: return 4;
+    case DataType::kDouble: case DataType::kInt64: case DataType::kUint64: case DataType::kComplex64: return 8;
+    case DataType::kComplex128: return 16;
+    default: return 0;
+  }
+}
+
+bool is_integral(DataType t) {
+  switch (t) {
+    case DataType::kBool: case DataType::kInt8: case DataType::kUint8: case DataType::kInt16:
+    case DataType::kUint16: case DataType::kInt32: case DataType::kUint32: case DataType::kInt64:
+    case DataType::kUint64: return true;
+    default: return false;
+  }
+}
+
+std::string to_string(DataType t) {
+  static const char* names[] = {"undefined", "float32", "uint8", "int8", "uint16", "int16",
+                                "int32", "int64", "string", "bool", "float16", "float64",
+                                "uint32", "uint64", "complex64", "complex128", "bfloat16"};
+  const int i = static_cast<int>(t);
+  return i >= 0 && i <= 16 ? names[i] : "type" + std::to_string(i);
+}
+
+OnnxModel read_onnx_bytes(std::string_view bytes, const std::string& source) {
+  if (bytes.size() > static_cast<size_t>(INT32_MAX))
+    throw Error(source + ": " + std::to_string(bytes.size()) +
+                " bytes is over protobuf's 2 GB message limit; store weights as external data");
+  onnx::ModelProto proto;
+  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    throw Error(source + ": not a valid ONNX protobuf (truncated or corrupt file, " +
+                std::to_string(bytes.size()) + " bytes)");
+  Reader reader{source, {}, 0};
+  return reader.model(proto);
+}
+
+OnnxModel read_onnx_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open file");
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  std::string bytes(static_cast<size_t>(size > 0 ? size : 0), '\0');
+  if (!in.read(bytes.data(), size)) throw Error(path + ": read error");
+  if (bytes.empty()) throw Error(path + ": empty file, expected an ONNX model");
+  return read_onnx_bytes(bytes, path);
+}
+
+}  // namespace eesim::workloads

@@ -1,0 +1,117 @@
+#pragma once
+// One handler per ONNX op: shape inference, constant folding and cost counting for a node.
+// A new op is one function in an ops_*.cpp file plus one `add` line in that file's register_*.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "workloads/onnx_model.h"
+#include "workloads/workload.h"
+
+namespace eesim::workloads {
+
+// Where a tensor comes from during import. Activations depend on the graph input; weights are
+// initializers (or weight-only arithmetic) whose dims are known but whose values are not kept;
+// constants have a value (shape arithmetic is folded on them).
+enum class Origin { kActivation, kWeight, kConstant };
+
+struct Value {
+  TensorData data;
+  Origin origin = Origin::kConstant;
+  int64_t producer = -1;  // activations: the layer that wrote the data (views keep it)
+};
+
+// What a handler sees of one node: its inputs (resolved) and attributes.
+class NodeView {
+ public:
+  NodeView(const OnnxNode& node, std::vector<const Value*> inputs, int64_t opset,
+           std::string where)
+      : node_(node), inputs_(std::move(inputs)), opset_(opset), where_(std::move(where)) {}
+
+  const OnnxNode& node() const { return node_; }
+  int64_t opset() const { return opset_; }
+  size_t num_inputs() const { return inputs_.size(); }
+  bool has_input(size_t i) const { return i < inputs_.size() && inputs_[i] != nullptr; }
+  const Value& input(size_t i) const;       // throws naming the node if absent
+  const TensorData& in(size_t i) const { return input(i).data; }
+  const Shape& dims(size_t i) const { return input(i).data.dims; }
+  bool is_activation(size_t i) const { return has_input(i) && inputs_[i]->origin == Origin::kActivation; }
+  bool all_values_known() const;             // every present input carries a value: fold
+
+  bool has_attr(const std::string& name) const { return node_.attributes.count(name) > 0; }
+  int64_t attr_int(const std::string& name, int64_t fallback) const;
+  double attr_float(const std::string& name, double fallback) const;
+  std::string attr_string(const std::string& name, const std::string& fallback) const;
+  std::vector<int64_t> attr_ints(const std::string& name, std::vector<int64_t> fallback) const;
+  const Attribute* attr(const std::string& name) const;
+
+  // Input i as integers; it must be a constant known at import (a Reshape's shape, Slice starts).
+  std::vector<int64_t> const_ints(size_t i, const std::string& role) const;
+  // Input i's element count (0 when absent); weights count as parameters of the layer.
+  int64_t elements(size_t i) const;
+  // Elements and bytes of the present inputs in `indices` that are not activations.
+  int64_t weight_params(std::initializer_list<size_t> indices) const;
+  int64_t weight_bytes(std::initializer_list<size_t> indices) const;
+  // Normalises a possibly negative axis against `rank`, naming the node when out of range.
+  int64_t axis(int64_t a, int64_t rank, const std::string& role = "axis") const;
+
+  [[noreturn]] void fail(const std::string& message) const;
+  const std::string& where() const { return where_; }
+
+ private:
+  const OnnxNode& node_;
+  std::vector<const Value*> inputs_;
+  int64_t opset_;
+  std::string where_;  // "model.onnx: node '/conv1/Conv' (Conv)"
+};
+
+// What the node produces. When it computes on activations, `cost` becomes a layer unless
+// `is_view` (Reshape, Flatten, Identity, ...: the output is input 0's data, re-shaped).
+struct OpResult {
+  std::vector<TensorData> outputs;  // one per node output: dtype, dims, value if folded
+  LayerKind kind = LayerKind::kEltwise;
+  int64_t macs = 0;
+  int64_t vector_ops = 0;
+  int64_t weight_params = 0;
+  int64_t weight_bytes = 0;
+  std::optional<Window> window;
+  bool is_view = false;
+};
+
+using OpHandler = OpResult (*)(const NodeView&);
+
+class OpRegistry {
+ public:
+  void add(const std::string& op_type, OpHandler handler) { handlers_[op_type] = handler; }
+  OpHandler find(const std::string& op_type) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::map<std::string, OpHandler> handlers_;
+};
+
+// Every op eesim imports, registered by the ops_*.cpp files.
+const OpRegistry& default_ops();
+void register_matrix_ops(OpRegistry& r);       // ops_matrix.cpp
+void register_elementwise_ops(OpRegistry& r);  // ops_elementwise.cpp
+void register_window_ops(OpRegistry& r);       // ops_window.cpp
+void register_layout_ops(OpRegistry& r);       // ops_layout.cpp
+void register_shape_ops(OpRegistry& r);        // ops_shape.cpp
+
+// Helpers shared by the op files.
+int64_t num_elements(const Shape& dims);  // throws on overflow
+TensorData make_ints(Shape dims, std::vector<int64_t> values, DataType t = DataType::kInt64);
+TensorData make_shape_only(DataType t, Shape dims);
+
+}  // namespace eesim::workloads
+
+namespace eesim::workloads {
+
+// Resolves a sliding window's attributes (kernel_shape, strides, pads, dilations, auto_pad,
+// ceil_mode) over `spatial_in` and returns it with the spatial output dims. Formulas from the
+// ONNX operator spec (Conv, MaxPool): out = floor((in + pb + pe - ((k-1)*d + 1)) / s) + 1, or
+// ceil(...) under ceil_mode, dropping a last window that would start in the end padding.
+Window resolve_window(const NodeView& n, const Shape& spatial_in, const Shape& kernel,
+                      bool ceil_mode, Shape& spatial_out);
+
+}  // namespace eesim::workloads
