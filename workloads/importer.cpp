@@ -112,7 +112,7 @@ class Builder {
       } else {
         if (!d.has_shape) fail("graph input '" + d.name + "' has no shape; give one with --input " + d.name + "=1x3x224x224");
         for (size_t i = 0; i < dims.size(); ++i) {
-          if (dims[i] >= 0) continue;
+          if (d.dim_known[i]) continue;
           if (i == 0) { dims[i] = 1; continue; }  // symbolic batch: one input at a time
           fail("graph input '" + d.name + "' dimension " + std::to_string(i) + " is symbolic ('" +
                d.dim_params[i] + "'); give the shape with --input " + d.name + "=...");

@@ -54,14 +54,15 @@ struct OnnxNode {
   std::map<std::string, Attribute> attributes;
 };
 
-// A declared graph input or output. dims[i] < 0 means unknown; dim_params[i] holds its
-// symbolic name when the file gave one ("batch_size").
+// A declared graph input or output. dim_known[i] is false for a dimension given symbolically
+// (dim_params[i] holds its name, "batch_size") or not at all.
 struct ValueDecl {
   std::string name;
   DataType dtype = DataType::kUndefined;
   bool has_shape = false;
   std::vector<int64_t> dims;
   std::vector<std::string> dim_params;
+  std::vector<bool> dim_known;
 };
 
 struct OnnxGraph {

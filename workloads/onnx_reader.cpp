@@ -120,7 +120,8 @@ struct Reader {
     if (!tt.has_shape()) return d;
     d.has_shape = true;
     for (const auto& dim : tt.shape().dim()) {
-      d.dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+      d.dims.push_back(dim.has_dim_value() ? dim.dim_value() : 0);
+      d.dim_known.push_back(dim.has_dim_value());
       d.dim_params.push_back(dim.has_dim_param() ? dim.dim_param() : "");
     }
     return d;
