@@ -102,6 +102,7 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
   j.end_array();
   j.key("final_output").value(w.final_output).key("final_probability").value(profile.p_final);
   j.key("exit_profile_source").value(profile.source);
+  j.key("pruned_layers").array(w.pruned);
   j.end_object();
   out << j.str() << "\n";
 }
@@ -124,7 +125,13 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
         << with_commas(l.macs) << std::setw(14) << with_commas(l.weight_bytes) << "\n";
   }
   out << "total: " << with_commas(w.total_macs()) << " MACs, " << with_commas(w.total_weight_bytes())
-      << " weight bytes\n\n";
+      << " weight bytes\n";
+  if (!w.pruned.empty()) {
+    out << "note: " << w.pruned.size() << " node(s) feed no output and were dropped:";
+    for (const auto& name : w.pruned) out << " " << name;
+    out << "\n";
+  }
+  out << "\n";
   out << "exits (by depth; probabilities from " << (profile.source.empty() ? "none given" : profile.source) << "):\n";
   out << std::left << std::setw(12) << "exit" << std::setw(name_w + 2) << "branch point" << std::right
       << std::setw(7) << "depth" << std::setw(7) << "head" << std::setw(16) << "head MACs" << std::setw(9)

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <functional>
-#include <queue>
 #include <set>
 #include <unordered_map>
 
 #include "common/checked_math.h"
 #include "common/error.h"
 #include "workloads/exits.h"
+#include "workloads/node_order.h"
 #include "workloads/onnx_reader.h"
 #include "workloads/op_registry.h"
 
@@ -18,28 +18,6 @@ namespace eesim::workloads {
 namespace {
 
 using NameSet = std::set<std::string>;
-
-// Names a graph reads but does not define: an If's branches read the enclosing scope.
-NameSet free_names(const OnnxGraph& g) {
-  NameSet defined, used;
-  for (const auto& [name, t] : g.initializers) defined.insert(name);
-  for (const ValueDecl& d : g.inputs) defined.insert(d.name);
-  for (const OnnxNode& n : g.nodes) {
-    for (const std::string& o : n.outputs) defined.insert(o);
-    for (const std::string& i : n.inputs)
-      if (!i.empty()) used.insert(i);
-    for (const auto& [key, a] : n.attributes)
-      if (a.graph) {
-        NameSet inner = free_names(*a.graph);
-        used.insert(inner.begin(), inner.end());
-      }
-  }
-  for (const ValueDecl& d : g.outputs) used.insert(d.name);
-  NameSet out;
-  for (const std::string& u : used)
-    if (!defined.count(u)) out.insert(u);
-  return out;
-}
 
 class Builder {
  public:
@@ -64,6 +42,7 @@ class Builder {
       outputs.push_back({d.name, static_cast<LayerId>(v.producer), std::nullopt});
     }
     if (boost::num_vertices(graph_) == 0) fail("the graph has no layers computing on its input");
+    w.pruned = prune_dead_layers(outputs);
     ExitAnalysis ea = analyze_exits(graph_, outputs, if_exits_, options_.final_output, model_.source);
     w.graph = std::move(graph_);
     w.exits = std::move(ea.exits);
@@ -136,58 +115,11 @@ class Builder {
     return it->second;
   }
 
-  // Kahn's algorithm, keeping file order among ready nodes. Reports dangling inputs and cycles.
-  std::vector<const OnnxNode*> topological(const OnnxGraph& g) const {
-    std::unordered_map<std::string, size_t> producer;
-    for (size_t i = 0; i < g.nodes.size(); ++i)
-      for (const std::string& o : g.nodes[i].outputs)
-        if (!o.empty() && !producer.emplace(o, i).second)
-          fail("tensor '" + o + "' is produced by both node '" + g.nodes[producer[o]].name +
-               "' and node '" + g.nodes[i].name + "'");
+  void process_graph(const OnnxGraph& g) {
     NameSet local;
     for (const auto& [name, t] : g.initializers) local.insert(name);
-    std::vector<std::vector<size_t>> consumers(g.nodes.size());
-    std::vector<int> pending(g.nodes.size(), 0);
-    for (size_t i = 0; i < g.nodes.size(); ++i) {
-      const OnnxNode& n = g.nodes[i];
-      NameSet needs(n.inputs.begin(), n.inputs.end());
-      needs.erase("");
-      for (const auto& [key, a] : n.attributes)
-        if (a.graph) { NameSet f = free_names(*a.graph); needs.insert(f.begin(), f.end()); }
-      for (const std::string& name : needs) {
-        if (auto it = producer.find(name); it != producer.end()) {
-          if (it->second == i) fail("node '" + n.name + "' (" + n.op_type + ") reads its own output '" + name + "': a cycle");
-          consumers[it->second].push_back(i);
-          ++pending[i];
-        } else if (!values_.count(name) && !local.count(name)) {
-          fail("node '" + n.name + "' (" + n.op_type + ") reads '" + name +
-               "', which no node, initializer or graph input provides (dangling input)");
-        }
-      }
-    }
-    std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
-    for (size_t i = 0; i < g.nodes.size(); ++i)
-      if (pending[i] == 0) ready.push(i);
-    std::vector<const OnnxNode*> order;
-    while (!ready.empty()) {
-      const size_t i = ready.top();
-      ready.pop();
-      order.push_back(&g.nodes[i]);
-      for (size_t c : consumers[i])
-        if (--pending[c] == 0) ready.push(c);
-    }
-    if (order.size() != g.nodes.size()) {
-      std::string stuck;
-      int shown = 0;
-      for (size_t i = 0; i < g.nodes.size() && shown < 5; ++i)
-        if (pending[i] > 0) stuck += (shown++ ? ", '" : "'") + g.nodes[i].name + "'";
-      fail("the graph has a cycle; nodes that can never run: " + stuck);
-    }
-    return order;
-  }
-
-  void process_graph(const OnnxGraph& g) {
-    for (const OnnxNode* n : topological(g)) {
+    const auto outside = [&](const std::string& name) { return values_.count(name) || local.count(name); };
+    for (const OnnxNode* n : topological_order(g, outside, model_.source)) {
       if (n->op_type == "If" && (n->domain.empty() || n->domain == "ai.onnx")) process_if(*n);
       else process_node(*n);
     }
@@ -358,6 +290,42 @@ class Builder {
     if (outs.size() < node.outputs.size()) throw Error(w + ": branch returns fewer outputs than the If has");
     for (size_t i = 0; i < node.outputs.size(); ++i)
       if (!node.outputs[i].empty()) define(node.outputs[i], outs[i], "node '" + node.name + "'");
+  }
+
+  // Drops layers no output, exit or exit decision depends on (an exporter's leftovers): they
+  // never run, so counting them would inflate every total. Renumbers the graph and the
+  // candidates; returns the dropped layers' names.
+  std::vector<std::string> prune_dead_layers(std::vector<OutputCandidate>& outputs) {
+    const size_t n = boost::num_vertices(graph_);
+    std::vector<char> live(n, 0);
+    auto keep = [&](LayerId v) {
+      const auto anc = data_ancestors(graph_, v);
+      for (size_t i = 0; i < n; ++i) live[i] |= anc[i];
+    };
+    for (const auto& c : outputs) keep(c.layer);
+    for (const auto& c : if_exits_) {
+      keep(c.layer);
+      if (c.decision) keep(*c.decision);
+    }
+    std::vector<std::string> dropped;
+    std::vector<LayerId> new_id(n, 0);
+    LayerGraph g;
+    for (LayerId v = 0; v < n; ++v) {
+      if (live[v]) new_id[v] = boost::add_vertex(graph_[v], g);
+      else dropped.push_back(graph_[v].name);
+    }
+    if (dropped.empty()) return dropped;
+    for (auto [e, end] = boost::edges(graph_); e != end; ++e) {
+      const LayerId s = boost::source(*e, graph_), t = boost::target(*e, graph_);
+      if (live[s] && live[t]) boost::add_edge(new_id[s], new_id[t], graph_[*e], g);
+    }
+    for (auto& c : outputs) c.layer = new_id[c.layer];
+    for (auto& c : if_exits_) {
+      c.layer = new_id[c.layer];
+      if (c.decision) c.decision = new_id[*c.decision];
+    }
+    graph_ = std::move(g);
+    return dropped;
   }
 
   const OnnxModel& model_;

@@ -20,6 +20,11 @@ int64_t element_bytes(DataType t);  // storage size of one element; 0 for string
 bool is_integral(DataType t);       // integer or bool: values live in TensorData::ints
 std::string to_string(DataType t);
 
+// Tensors up to this many elements keep their values: shape arithmetic, Clip bounds and Pad
+// amounts are tiny, and larger tensors are weights whose values eesim never needs. The reader
+// loads values and the op handlers fold constants up to this size.
+constexpr int64_t kMaxValueElements = 1 << 16;
+
 // A tensor's static description and, when small enough to matter for shape arithmetic, its
 // value. Weights are never needed: only their dims.
 struct TensorData {

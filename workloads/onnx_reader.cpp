@@ -15,10 +15,6 @@
 namespace eesim::workloads {
 namespace {
 
-// Values of initializers and constants up to this many elements are kept for constant folding
-// (shape arithmetic, Clip bounds, Pad amounts); larger tensors are weights: dims only.
-constexpr int64_t kMaxValueElements = 1 << 16;
-
 struct Reader {
   std::string source;
   std::set<std::string> node_names;  // whole model, subgraphs included: names must be unique

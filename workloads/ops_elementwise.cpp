@@ -12,10 +12,6 @@
 namespace eesim::workloads {
 namespace {
 
-// Folding stops at this many elements: shape arithmetic is tiny; anything larger is a weight
-// computation whose values eesim never needs.
-constexpr int64_t kMaxFoldElements = 1 << 16;
-
 // numpy-style multidirectional broadcasting (ONNX "Broadcasting in ONNX").
 Shape broadcast_shape(const NodeView& n, const std::vector<Shape>& shapes) {
   size_t rank = 0;
@@ -69,7 +65,7 @@ using IntFn = std::function<int64_t(const std::vector<int64_t>&)>;
 
 // Evaluates an element-wise op over constant inputs when it is small enough to fold.
 void fold(const NodeView& n, TensorData& out, const RealFn& real_fn, const IntFn& int_fn) {
-  if (!n.all_values_known() || num_elements(out.dims) > kMaxFoldElements) return;
+  if (!n.all_values_known() || num_elements(out.dims) > kMaxValueElements) return;
   std::vector<std::vector<int64_t>> idx;
   std::vector<const TensorData*> ins;
   for (size_t i = 0; i < n.num_inputs(); ++i)

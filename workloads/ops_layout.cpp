@@ -11,8 +11,6 @@
 namespace eesim::workloads {
 namespace {
 
-constexpr int64_t kMaxFoldElements = 1 << 16;
-
 Shape strides_of(const Shape& dims) {
   Shape s(dims.size(), 1);
   for (size_t i = dims.size(); i-- > 1;) s[i - 1] = s[i] * dims[i];
@@ -24,7 +22,7 @@ void fold_by_map(const TensorData& in, TensorData& out,
                  const std::function<int64_t(const Shape& coord)>& source) {
   if (!in.has_value) return;
   const int64_t total = num_elements(out.dims);
-  if (total > kMaxFoldElements) return;
+  if (total > kMaxValueElements) return;
   Shape coord(out.dims.size(), 0);
   for (int64_t j = 0; j < total; ++j) {
     int64_t rem = j;
@@ -173,7 +171,7 @@ OpResult concat(const NodeView& n) {
     y[axis] = checked_add(y[axis], s[axis], n.where());
   }
   TensorData out = make_shape_only(n.in(0).dtype, y);
-  if (n.all_values_known() && num_elements(y) <= kMaxFoldElements) {
+  if (n.all_values_known() && num_elements(y) <= kMaxValueElements) {
     const Shape st = strides_of(y);
     for (int64_t j = 0; j < num_elements(y); ++j) {
       const int64_t c = (j / st[axis]) % y[axis];

@@ -9,8 +9,6 @@
 namespace eesim::workloads {
 namespace {
 
-constexpr int64_t kMaxFoldElements = 1 << 16;
-
 OpResult result_of(TensorData t) {
   OpResult r;
   r.outputs.push_back(std::move(t));
@@ -63,7 +61,7 @@ OpResult constant_of_shape(const NodeView& n) {
   if (const Attribute* a = n.attr("value")) fill = a->tensor;
   TensorData out = make_shape_only(fill.dtype, dims);
   const int64_t total = num_elements(dims);
-  if (fill.has_value && total <= kMaxFoldElements) {
+  if (fill.has_value && total <= kMaxValueElements) {
     if (fill.ints.empty()) out.reals.assign(total, fill.reals.at(0));
     else out.ints.assign(total, fill.ints.at(0));
     out.has_value = true;
@@ -84,7 +82,7 @@ OpResult range(const NodeView& n) {
   if (delta == 0) n.fail("delta must not be 0");
   // ONNX Range: number of elements = max(ceil((limit - start) / delta), 0).
   const int64_t count = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
-  if (count > kMaxFoldElements) n.fail("range of " + std::to_string(count) + " elements is too large to fold");
+  if (count > kMaxValueElements) n.fail("range of " + std::to_string(count) + " elements is too large to fold");
   TensorData out = make_shape_only(s.dtype, {count});
   for (int64_t i = 0; i < count; ++i) {
     const double v = start + static_cast<double>(i) * delta;

@@ -98,6 +98,7 @@ struct Workload {
   std::string final_output;           // the backbone's last output
   LayerId final_layer = 0;
   std::vector<LayerId> backbone;      // layers the final output depends on, topological
+  std::vector<std::string> pruned;    // nodes that computed on the input but fed no output
 
   size_t num_layers() const { return boost::num_vertices(graph); }
   const Layer& layer(LayerId id) const { return graph[id]; }

@@ -111,6 +111,10 @@ TEST_CASE("If-based exit: the confidence test gates the backbone; exit named by 
     gated |= boost::source(*it, w.graph) == greater && w.graph[*it].kind == EdgeKind::kControl;
   CHECK(gated);
   CHECK(layer(w, "a/max").outputs[0].shape == Shape{});
+  // The main graph's conv3 feeds nothing (the else-branch has its own): dropped, and named.
+  CHECK(w.pruned == std::vector<std::string>{"conv3"});
+  CHECK_FALSE(w.find_layer("conv3"));
+  CHECK(w.total_macs() == 3 * (4 * 64 * 36) + 2 * 40);
 }
 
 TEST_CASE("If with a constant condition keeps only the taken branch and adds no exit") {
