@@ -83,6 +83,9 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
     j.key("inputs").begin_array();
     for (const auto& t : l.inputs) j.value(t.name);
     j.end_array();
+    j.key("input_shapes").begin_array();
+    for (const auto& t : l.inputs) j.array(t.shape);
+    j.end_array();
     j.key("after").array(predecessors(w, v)).key("folded").array(l.folded);
     j.end_object();
   }

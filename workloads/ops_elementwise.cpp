@@ -76,12 +76,12 @@ void fold(const NodeView& n, TensorData& out, const RealFn& real_fn, const IntFn
   const int64_t total = num_elements(out.dims);
   std::vector<double> rv(ins.size());
   std::vector<int64_t> iv(ins.size());
+  const bool all_int = std::all_of(ins.begin(), ins.end(), [](auto* t) { return is_integral(t->dtype); });
   for (int64_t j = 0; j < total; ++j) {
     for (size_t i = 0; i < ins.size(); ++i) {
       rv[i] = real_at(*ins[i], idx[i][j]);
       iv[i] = int_at(*ins[i], idx[i][j]);
     }
-    const bool all_int = std::all_of(ins.begin(), ins.end(), [](auto* t) { return is_integral(t->dtype); });
     if (all_int && int_fn) {
       const int64_t v = int_fn(iv);
       store(out, static_cast<double>(v), v);

@@ -50,6 +50,7 @@ def test_ee_mobilenetv2_three_exits_in_depth_order_with_metadata_probabilities(r
     # CIFAR adaptation: stride 1 in the stem and the 24-channel stage, so the last map is 4x4.
     last_conv = [l for l in j["layers"] if l["name"] == "/last_conv/last_conv.0/Conv"][0]
     assert last_conv["output_shape"] == [1, 1280, 4, 4]
+    assert last_conv["input_shapes"] == [[1, 320, 4, 4]]
 
 
 def test_ee_mobilenetv2_macs_equal_pytorch_hooks(run_eesim):
