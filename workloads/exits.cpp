@@ -7,10 +7,10 @@
 
 namespace eesim::workloads {
 
-std::vector<char> data_ancestors(const LayerGraph& g, LayerId v) {
+std::vector<char> data_ancestors(const LayerGraph& g, const std::vector<LayerId>& roots) {
   std::vector<char> seen(boost::num_vertices(g), 0);
-  std::vector<LayerId> stack = {v};
-  seen[v] = 1;
+  std::vector<LayerId> stack = roots;
+  for (LayerId v : roots) seen[v] = 1;
   while (!stack.empty()) {
     const LayerId u = stack.back();
     stack.pop_back();

@@ -29,7 +29,10 @@ ExitAnalysis analyze_exits(const LayerGraph& g, const std::vector<OutputCandidat
                            const std::vector<OutputCandidate>& if_exits,
                            const std::string& final_override, const std::string& source);
 
-// Layers `v` depends on through data edges, `v` included (indexed by LayerId).
-std::vector<char> data_ancestors(const LayerGraph& g, LayerId v);
+// Layers the `roots` depend on through data edges, the roots included (indexed by LayerId).
+std::vector<char> data_ancestors(const LayerGraph& g, const std::vector<LayerId>& roots);
+inline std::vector<char> data_ancestors(const LayerGraph& g, LayerId v) {
+  return data_ancestors(g, std::vector<LayerId>{v});
+}
 
 }  // namespace eesim::workloads

@@ -297,16 +297,13 @@ class Builder {
   // candidates; returns the dropped layers' names.
   std::vector<std::string> prune_dead_layers(std::vector<OutputCandidate>& outputs) {
     const size_t n = boost::num_vertices(graph_);
-    std::vector<char> live(n, 0);
-    auto keep = [&](LayerId v) {
-      const auto anc = data_ancestors(graph_, v);
-      for (size_t i = 0; i < n; ++i) live[i] |= anc[i];
-    };
-    for (const auto& c : outputs) keep(c.layer);
+    std::vector<LayerId> roots;
+    for (const auto& c : outputs) roots.push_back(c.layer);
     for (const auto& c : if_exits_) {
-      keep(c.layer);
-      if (c.decision) keep(*c.decision);
+      roots.push_back(c.layer);
+      if (c.decision) roots.push_back(*c.decision);
     }
+    const std::vector<char> live = data_ancestors(graph_, roots);
     std::vector<std::string> dropped;
     std::vector<LayerId> new_id(n, 0);
     LayerGraph g;

@@ -84,6 +84,18 @@ int64_t NodeView::weight_bytes(std::initializer_list<size_t> indices) const {
   return n;
 }
 
+int64_t NodeView::weight_params() const {
+  int64_t n = 0;
+  for (size_t i = 0; i < inputs_.size(); ++i) n = checked_add(n, weight_params({i}), where_);
+  return n;
+}
+
+int64_t NodeView::weight_bytes() const {
+  int64_t n = 0;
+  for (size_t i = 0; i < inputs_.size(); ++i) n = checked_add(n, weight_bytes({i}), where_);
+  return n;
+}
+
 int64_t NodeView::axis(int64_t a, int64_t rank, const std::string& role) const {
   if (a < -rank || a >= std::max<int64_t>(rank, 1))
     fail(role + " " + std::to_string(a) + " is out of range for rank " + std::to_string(rank));

@@ -52,6 +52,9 @@ class NodeView {
   // Elements and bytes of the present inputs in `indices` that are not activations.
   int64_t weight_params(std::initializer_list<size_t> indices) const;
   int64_t weight_bytes(std::initializer_list<size_t> indices) const;
+  // The same over every input.
+  int64_t weight_params() const;
+  int64_t weight_bytes() const;
   // Normalises a possibly negative axis against `rank`, naming the node when out of range.
   int64_t axis(int64_t a, int64_t rank, const std::string& role = "axis") const;
 

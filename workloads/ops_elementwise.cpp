@@ -101,11 +101,8 @@ OpResult elementwise_result(const NodeView& n, LayerKind kind, DataType out_type
   r.outputs.push_back(make_shape_only(out_type, broadcast_shape(n, shapes)));
   r.kind = kind;
   r.vector_ops = num_elements(r.outputs[0].dims);
-  for (size_t i = 0; i < n.num_inputs(); ++i)
-    if (n.has_input(i) && !n.is_activation(i)) {
-      r.weight_params += n.elements(i);
-      r.weight_bytes += n.elements(i) * element_bytes(n.in(i).dtype);
-    }
+  r.weight_params = n.weight_params();
+  r.weight_bytes = n.weight_bytes();
   return r;
 }
 

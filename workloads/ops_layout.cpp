@@ -186,11 +186,8 @@ OpResult concat(const NodeView& n) {
     out.has_value = true;
   }
   OpResult r = data_movement(std::move(out), LayerKind::kConcat);
-  for (size_t i = 0; i < n.num_inputs(); ++i)
-    if (!n.is_activation(i)) {
-      r.weight_params += n.elements(i);
-      r.weight_bytes += n.elements(i) * element_bytes(n.in(i).dtype);
-    }
+  r.weight_params = n.weight_params();
+  r.weight_bytes = n.weight_bytes();
   return r;
 }
 
