@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "common/error.h"
 #include "common/json_writer.h"
+#include "hw_models/arch_loader.h"
 #include "tools/cli_args.h"
+#include "tools/inspect_costs.h"
 #include "workloads/exit_profile.h"
 #include "workloads/importer.h"
 #include "workloads/onnx_reader.h"
@@ -24,7 +27,9 @@ const char* const kInspectUsage =
     "  --exits FILE           exit profile file (lines 'NAME = P', 'rates = conditional')\n"
     "  --conditional          --exit values are P(leave | reached) instead of P(leave)\n"
     "  --input NAME=1x3x32x32 shape of a graph input (for symbolic dimensions)\n"
-    "  --final NAME           graph output that ends the backbone (default: the deepest)\n";
+    "  --final NAME           graph output that ends the backbone (default: the deepest)\n"
+    "  --arch FILE.textproto  add per-layer costs on each core kind of this chip, each kind's\n"
+    "                         layer-by-layer latency and energy, and the chip's roofline bound\n";
 
 namespace {
 
@@ -66,7 +71,7 @@ std::vector<std::string> predecessors(const Workload& w, workloads::LayerId v) {
 }
 
 void print_json(const Workload& w, const workloads::OnnxModel& m,
-                const workloads::ExitProfile& profile, std::ostream& out) {
+                const workloads::ExitProfile& profile, const ArchCosts* costs, std::ostream& out) {
   JsonWriter j;
   j.begin_object();
   j.key("model").value(w.name).key("producer").value(m.producer).key("opset").value(m.opset);
@@ -87,6 +92,7 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
     for (const auto& t : l.inputs) j.array(t.shape);
     j.end_array();
     j.key("after").array(predecessors(w, v)).key("folded").array(l.folded);
+    if (costs) write_layer_costs_json(j, *costs, v);
     j.end_object();
   }
   j.end_array();
@@ -106,6 +112,7 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
   j.key("final_output").value(w.final_output).key("final_probability").value(profile.p_final);
   j.key("exit_profile_source").value(profile.source);
   j.key("pruned_layers").array(w.pruned);
+  if (costs) write_arch_json(j, *costs);
   j.end_object();
   out << j.str() << "\n";
 }
@@ -156,7 +163,7 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
 }  // namespace
 
 int inspect_command(const std::vector<std::string>& args, std::ostream& out) {
-  const CliArgs a = parse_cli(args, {"json", "conditional", "help"}, {"exit", "exits", "input", "final"});
+  const CliArgs a = parse_cli(args, {"json", "conditional", "help"}, {"exit", "exits", "input", "final", "arch"});
   if (a.flag("help")) {
     out << kInspectUsage;
     return 0;
@@ -176,8 +183,18 @@ int inspect_command(const std::vector<std::string>& args, std::ostream& out) {
   sources.push_back(workloads::parse_exit_args(
       a.all("exit"), a.flag("conditional") ? workloads::RateKind::kConditional : workloads::RateKind::kUnconditional));
   const workloads::ExitProfile profile = workloads::make_exit_profile(w, sources);
-  if (a.flag("json")) print_json(w, model, profile, out);
-  else print_table(w, profile, out);
+  std::optional<hw::Architecture> arch;
+  std::optional<ArchCosts> costs;
+  if (!a.last("arch").empty()) {
+    arch = hw::load_architecture_file(a.last("arch"));
+    costs = analyze_on_arch(w, *arch);
+  }
+  if (a.flag("json")) {
+    print_json(w, model, profile, costs ? &*costs : nullptr, out);
+  } else {
+    print_table(w, profile, out);
+    if (costs) print_costs_table(w, *costs, out);
+  }
   return 0;
 }
 

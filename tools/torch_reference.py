@@ -117,6 +117,7 @@ MODELS = (
     "efficientnet_b0",
     "googlenet",
     "squeezenet1_0",
+    "squeezenet1_1",
 )
 
 HW = Union[int, Sequence[int]]

@@ -1,0 +1,24 @@
+#pragma once
+// Private to the architecture loader: arch_loader.cpp (parse, convert) and arch_validate.cpp
+// (rules) are the only files that see the classes generated from arch.proto (STYLE.md rule 4).
+// Nothing else includes this header; everyone else calls hw_models/arch_loader.h.
+#include <google/protobuf/text_format.h>
+
+#include <string>
+
+#include "arch.pb.h"
+
+namespace eesim::hw {
+
+// Checks a parsed architecture against the rules of arch.proto: required keys (every singular
+// field without a [default]; exactly one core kind), value ranges (sizes > 0, latencies and
+// energies >= 0, doubles finite), at least one core and one DRAM port, every core and port on
+// the mesh, at most one core and one port per node, names non-empty and unique over cores and
+// ports. Throws eesim::Error "SOURCE:LINE: KEY PATH: what" at the first violation; LINE comes
+// from `locations` (filled by the text parser) or, for a key the file leaves out, is the line
+// of its enclosing block (1 for the root).
+void validate_architecture(const schema::Architecture& arch,
+                           const google::protobuf::TextFormat::ParseInfoTree& locations,
+                           const std::string& source);
+
+}  // namespace eesim::hw

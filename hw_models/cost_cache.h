@@ -1,0 +1,43 @@
+#pragma once
+// Tile costs on a whole chip, memoised by (core, tile shape): a fused network has hundreds of
+// tiles but only tens of distinct shapes (DESIGN.md section 4). Owned by its caller (no global
+// state); not thread-safe: one cache per thread.
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+
+#include "hw_models/architecture.h"
+#include "hw_models/cost.h"
+#include "hw_models/tile.h"
+
+namespace eesim::hw {
+
+// Cost of `tile` on core `core_index`: the core model's figure plus the energy of its DRAM
+// traffic, which goes to the nearest DRAM port over the mesh (DRAM pJ/byte + NoC pJ/byte-hop).
+Cost tile_cost(const Architecture& arch, size_t core_index, const TileShape& tile);
+
+class CostCache {
+ public:
+  explicit CostCache(const Architecture& arch) : arch_(arch) {}
+  // Same value as tile_cost(arch, core_index, tile); computed once per distinct key.
+  const Cost& get(size_t core_index, const TileShape& tile);
+  size_t size() const { return costs_.size(); }
+  int64_t hits() const { return hits_; }
+  int64_t misses() const { return misses_; }
+
+ private:
+  struct Key {
+    size_t core;
+    TileShape tile;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const { return TileShapeHash{}(k.tile) * 131u + k.core; }
+  };
+  const Architecture& arch_;
+  std::unordered_map<Key, Cost, KeyHash> costs_;
+  int64_t hits_ = 0;
+  int64_t misses_ = 0;
+};
+
+}  // namespace eesim::hw

@@ -1,0 +1,108 @@
+// Cost model "edge_tpu": the template of Yazdanbakhsh et al., "An Evaluation of Edge TPU
+// Accelerators for Convolutional Neural Networks" (arXiv 2102.10423, Fig. 1): P = pes_x*pes_y
+// PEs, each with Nc cores of L SIMD MAC lanes, a PE memory shared by the PE's cores
+// (activations) and a core memory per core (parameters).
+//
+// How the loops of a convolution (groups G; per group K filters, Npix = N*E*F output pixels,
+// window Win = C*R*S) map onto the template (our mapping; the paper gives the hardware, not
+// the compiler's schedule):
+//   - lanes: output channels. Each lane holds one filter's weight; the core reads one input
+//     activation from PE memory per cycle and broadcasts it to its L lanes, so a group's K
+//     filters need ceil(K / L) lane chunks. A depthwise filter (K = 1 per group) therefore
+//     keeps one lane of L busy: utilisation <= 1/L, the known weak spot of SIMD-over-channels
+//     designs on depthwise layers (DESIGN.md section 3).
+//   - window (C, R, S): time. One MAC per lane per cycle, accumulating in the lane.
+//   - PEs and cores: the compiler's choice between two partitionings, and we take the faster:
+//       A. (group, lane chunk) pairs across PEs, output pixels across the cores of a PE:
+//          ceil(G*ceil(K/L) / P) * ceil(Npix / Nc) * Win cycles;
+//       B. output pixels across all P*Nc cores, every (group, chunk) in turn:
+//          G*ceil(K/L) * ceil(Npix / (P*Nc)) * Win cycles.
+//   Layers without MACs use every lane of every core: ceil(ops / (P*Nc*L)) cycles.
+// Memories: activations (tile input + output) live in the PE memories (P * pe_memory_bytes in
+// all); what does not fit is read from / written to DRAM. Parameters live in core memories
+// (P * Nc * core_memory_bytes in all, stored once and broadcast to the PEs that need them);
+// weights that are not resident (they did not fit with the rest of the network) stream from
+// DRAM every inference, which is why large models are slow on a Coral stick.
+// Access counts: one PE-memory read per core-cycle (the broadcast activation), one core-memory
+// read per MAC (each lane reads its weight), one PE-memory write per output element.
+#include <algorithm>
+
+#include "hw_models/core_model.h"
+
+namespace eesim::hw {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+Cost gemm_cost(const EdgeTpuSpec& s, const TileShape& t) {
+  const int64_t p = s.pes(), nc = s.cores_per_pe, l = s.lanes_per_core;
+  const int64_t chunks = t.groups * ceil_div(t.filters, l);
+  const int64_t cycles_a = ceil_div(chunks, p) * ceil_div(t.out_pixels, nc) * t.window;
+  const int64_t cycles_b = chunks * ceil_div(t.out_pixels, p * nc) * t.window;
+  Cost c;
+  c.compute_cycles = std::min(cycles_a, cycles_b);
+  c.macs = t.macs();
+  c.peak_ops_per_cycle = p * nc * l;
+  c.ifmap = {chunks * t.out_pixels * t.window, 0};  // one broadcast read per lane chunk
+  c.filter = {c.macs, t.weights_resident ? 0 : t.weight_elems};
+  c.ofmap = {0, t.out_elems};
+  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj;
+  return c;
+}
+
+Cost vector_cost(const EdgeTpuSpec& s, const TileShape& t) {
+  Cost c;
+  c.ops = t.vector_ops;
+  c.peak_ops_per_cycle = s.pes() * s.cores_per_pe * s.lanes_per_core;
+  c.compute_cycles = ceil_div(t.vector_ops, c.peak_ops_per_cycle);
+  c.ifmap = {t.in_elems, 0};
+  c.ofmap = {0, t.out_elems};
+  c.energy.compute = static_cast<double>(c.ops) * s.vector_op_energy_pj;
+  return c;
+}
+
+void charge_memories(const EdgeTpuSpec& s, const TileShape& t, Cost& c) {
+  const int64_t wb = s.word_bytes;
+  const int64_t act_b = (t.in_elems + t.out_elems) * wb;
+  if (act_b > s.pes() * s.pe_memory_bytes) {  // activations spill: stream in and out of DRAM
+    c.dram_read_bytes += t.in_elems * wb;
+    c.dram_write_bytes += t.out_elems * wb;
+  }
+  if (!t.weights_resident) c.dram_read_bytes += t.weight_elems * wb;
+  c.energy.sram =
+      static_cast<double>((c.ifmap.reads + c.ifmap.writes + c.ofmap.reads + c.ofmap.writes) *
+                          wb) * s.pe_memory_energy_pj_per_byte +
+      static_cast<double>((c.filter.reads + c.filter.writes) * wb) *
+          s.core_memory_energy_pj_per_byte;
+}
+
+class EdgeTpuModel : public CoreModel {
+ public:
+  std::string kind() const override { return "edge_tpu"; }
+  int64_t peak_macs_per_cycle(const CoreSpec& core) const override {
+    const auto& s = std::get<EdgeTpuSpec>(core.params);
+    return s.pes() * s.cores_per_pe * s.lanes_per_core;
+  }
+  int64_t weight_capacity_bytes(const CoreSpec& core) const override {
+    const auto& s = std::get<EdgeTpuSpec>(core.params);
+    return s.pes() * s.cores_per_pe * s.core_memory_bytes;
+  }
+  int64_t word_bytes(const CoreSpec& core) const override {
+    return std::get<EdgeTpuSpec>(core.params).word_bytes;
+  }
+  Cost cost(const CoreSpec& core, const TileShape& t) const override {
+    const auto& s = std::get<EdgeTpuSpec>(core.params);
+    Cost c = t.cls == TileClass::kGemm ? gemm_cost(s, t) : vector_cost(s, t);
+    charge_memories(s, t, c);
+    return c;
+  }
+};
+
+}  // namespace
+
+const CoreModel& edge_tpu_model() {
+  static const EdgeTpuModel model;
+  return model;
+}
+
+}  // namespace eesim::hw

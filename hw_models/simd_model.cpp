@@ -1,0 +1,57 @@
+// Cost model "simd": `lanes` operations per cycle for eltwise, activation, pooling, reduction,
+// softmax and data movement; layers with MACs run at one MAC per lane per cycle (a vector core
+// can run them, slowly). One local memory holds the tile's activations and weights; what does
+// not fit is streamed from and to DRAM. Access counts: each input element read once, each
+// output element written once, and for MACs one weight read per MAC.
+#include "hw_models/core_model.h"
+
+namespace eesim::hw {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+class SimdModel : public CoreModel {
+ public:
+  std::string kind() const override { return "simd"; }
+  int64_t peak_macs_per_cycle(const CoreSpec& core) const override {
+    return std::get<SimdSpec>(core.params).lanes;
+  }
+  int64_t weight_capacity_bytes(const CoreSpec&) const override { return 0; }
+  int64_t word_bytes(const CoreSpec& core) const override {
+    return std::get<SimdSpec>(core.params).word_bytes;
+  }
+  Cost cost(const CoreSpec& core, const TileShape& t) const override {
+    const auto& s = std::get<SimdSpec>(core.params);
+    Cost c;
+    c.peak_ops_per_cycle = s.lanes;
+    if (t.cls == TileClass::kGemm) {
+      c.macs = t.macs();
+      c.compute_cycles = ceil_div(c.macs, s.lanes);
+      c.filter = {c.macs, t.weight_elems};
+    } else {
+      c.ops = t.vector_ops;
+      c.compute_cycles = ceil_div(c.ops, s.lanes);
+    }
+    c.ifmap = {t.in_elems, 0};
+    c.ofmap = {0, t.out_elems};
+    const int64_t wb = s.word_bytes;
+    if ((t.in_elems + t.out_elems + t.weight_elems) * wb > s.memory_bytes) {
+      c.dram_read_bytes += t.in_elems * wb;
+      c.dram_write_bytes += t.out_elems * wb;
+    }
+    if (!t.weights_resident) c.dram_read_bytes += t.weight_elems * wb;
+    c.energy.compute = static_cast<double>(c.macs + c.ops) * s.op_energy_pj;
+    const int64_t words = c.ifmap.reads + c.filter.reads + c.filter.writes + c.ofmap.writes;
+    c.energy.sram = static_cast<double>(words * wb) * s.memory_energy_pj_per_byte;
+    return c;
+  }
+};
+
+}  // namespace
+
+const CoreModel& simd_model() {
+  static const SimdModel model;
+  return model;
+}
+
+}  // namespace eesim::hw

@@ -1,0 +1,29 @@
+#pragma once
+// Cycles and SRAM accesses of one GEMM on a rows x cols systolic array, exactly as SCALE-Sim v2
+// counts them (Samajdar et al., "A Systematic Methodology for Characterizing Scalability of DNN
+// Accelerators using SCALE-Sim", ISPASS 2020; scalesim/compute/systolic_compute_{os,ws,is}.py).
+#include <cstdint>
+
+#include "hw_models/architecture.h"
+
+namespace eesim::hw {
+
+struct SystolicCounts {
+  int64_t sr = 0, sc = 0, t = 0;      // spatial rows, spatial cols, temporal extent
+  int64_t row_folds = 0, col_folds = 0;
+  // Cycles from the first operand entering to the last output leaving. SCALE-Sim v2 reports
+  // the index of that last cycle, i.e. cycles - 1, as "Total Cycles" minus stalls.
+  int64_t cycles = 0;
+  int64_t ifmap_reads = 0;   // SCALE-Sim "SRAM IFMAP Reads"
+  int64_t filter_reads = 0;  // "SRAM Filter Reads"
+  int64_t ofmap_writes = 0;  // "SRAM OFMAP Writes"
+  int64_t folds() const { return row_folds * col_folds; }
+};
+
+// One GEMM of `npix` output pixels x `filters` filters reducing over `window` (Npix = E*F,
+// K, Win = R*S*C). `columns_own_ifmap`: each array column reads its own input stream (the
+// channels-on-columns depthwise mapping) so ifmap reads are not shared along a row.
+SystolicCounts systolic_gemm(int64_t rows, int64_t cols, Dataflow dataflow, int64_t npix,
+                             int64_t filters, int64_t window, bool columns_own_ifmap = false);
+
+}  // namespace eesim::hw

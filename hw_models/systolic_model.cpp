@@ -1,0 +1,122 @@
+// Cost model "systolic": a rows x cols MAC array timed by SCALE-Sim v2's formulas
+// (systolic_gemm.cpp), an optional vector unit for everything without MACs, and DRAM traffic
+// for operands that do not fit their buffers.
+//
+// Grouped convolutions run as SCALE-Sim runs a depthwise layer: one GEMM per group, back to
+// back (SCALE-Sim topology_utils splits a "DP" layer into one single-channel layer per channel).
+// This is why a depthwise conv uses one column of the array (DESIGN.md section 3). The option
+// depthwise_mapping: CHANNELS_ON_COLUMNS runs all channels as one GEMM with channels across
+// columns, each column fed its own input channel (no ifmap sharing along a row); IS keeps
+// per-channel GEMMs because its stationary operand would differ per column.
+//
+// DRAM (our model; SCALE-Sim's DRAM counts come from its prefetch-buffer simulation): an
+// operand that fits its buffer is fetched into it once and is not charged here (it arrives
+// from the producer); one that does not fit streams from DRAM once per pass the dataflow makes
+// over it. Weights that are not resident are fetched once (SCALE-Sim reloads filters per layer).
+#include <algorithm>
+
+#include "hw_models/core_model.h"
+#include "hw_models/systolic_gemm.h"
+
+namespace eesim::hw {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// How many times each operand is swept, per GEMM: OS re-streams the ifmap per column fold and
+// the filters per row fold; WS re-streams the ifmap per column fold and writes partial sums
+// per row fold; IS re-streams filters per column fold and partial sums per row fold.
+struct Passes {
+  int64_t ifmap = 1, filter = 1, ofmap = 1;
+};
+
+Passes passes(Dataflow df, const SystolicCounts& c) {
+  switch (df) {
+    case Dataflow::kOs: return {c.col_folds, c.row_folds, 1};
+    case Dataflow::kWs: return {c.col_folds, 1, c.row_folds};
+    case Dataflow::kIs: return {1, c.col_folds, c.row_folds};
+  }
+  return {};
+}
+
+void charge_dram(const SystolicSpec& s, const TileShape& t, const Passes& p, Cost& c) {
+  const int64_t in_b = t.in_elems * s.word_bytes, w_b = t.weight_elems * s.word_bytes,
+                out_b = t.out_elems * s.word_bytes;
+  if (in_b > s.ifmap_sram_bytes) c.dram_read_bytes += in_b * p.ifmap;
+  if (w_b > s.filter_sram_bytes)
+    c.dram_read_bytes += w_b * p.filter;
+  else if (!t.weights_resident)
+    c.dram_read_bytes += w_b;
+  if (out_b > s.ofmap_sram_bytes) {
+    c.dram_write_bytes += out_b * p.ofmap;
+    c.dram_read_bytes += out_b * (p.ofmap - 1);  // partial sums read back to accumulate
+  }
+}
+
+Cost gemm_cost(const SystolicSpec& s, const TileShape& t) {
+  Cost c;
+  const bool on_columns = t.depthwise &&
+                          s.depthwise_mapping == DepthwiseMapping::kChannelsOnColumns &&
+                          s.dataflow != Dataflow::kIs;
+  // One GEMM for the whole tile, or `groups` identical GEMMs run back to back.
+  const int64_t gemms = on_columns ? 1 : t.groups;
+  const int64_t filters = on_columns ? t.groups : t.filters;
+  const SystolicCounts g =
+      systolic_gemm(s.rows, s.cols, s.dataflow, t.out_pixels, filters, t.window, on_columns);
+  c.compute_cycles = gemms * g.cycles;
+  c.macs = t.macs();
+  c.peak_ops_per_cycle = s.rows * s.cols;
+  c.ifmap = {gemms * g.ifmap_reads, t.in_elems};        // writes: the buffer's fill
+  c.filter = {gemms * g.filter_reads, t.weight_elems};  // writes: the buffer's fill
+  c.ofmap = {0, gemms * g.ofmap_writes};
+  charge_dram(s, t, passes(s.dataflow, g), c);
+  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj;
+  return c;
+}
+
+Cost vector_cost(const SystolicSpec& s, const TileShape& t) {
+  if (s.vector_lanes == 0)
+    return unsupported("systolic core has no vector unit (vector_lanes = 0) for " +
+                       to_string(t.cls) + " layers");
+  Cost c;
+  c.ops = t.vector_ops;
+  c.peak_ops_per_cycle = s.vector_lanes;
+  c.compute_cycles = ceil_div(t.vector_ops, s.vector_lanes);
+  c.ifmap = {t.in_elems, 0};
+  c.ofmap = {0, t.out_elems};
+  charge_dram(s, t, Passes{}, c);
+  c.energy.compute = static_cast<double>(c.ops) * s.vector_op_energy_pj;
+  return c;
+}
+
+class SystolicModel : public CoreModel {
+ public:
+  std::string kind() const override { return "systolic"; }
+  int64_t peak_macs_per_cycle(const CoreSpec& core) const override {
+    const auto& s = std::get<SystolicSpec>(core.params);
+    return s.rows * s.cols;
+  }
+  // Filter SRAM is a per-layer buffer: weights are reloaded for every layer, as in SCALE-Sim.
+  int64_t weight_capacity_bytes(const CoreSpec&) const override { return 0; }
+  int64_t word_bytes(const CoreSpec& core) const override {
+    return std::get<SystolicSpec>(core.params).word_bytes;
+  }
+  Cost cost(const CoreSpec& core, const TileShape& t) const override {
+    const auto& s = std::get<SystolicSpec>(core.params);
+    Cost c = t.cls == TileClass::kGemm ? gemm_cost(s, t) : vector_cost(s, t);
+    if (!c.supported) return c;
+    const int64_t words = c.ifmap.reads + c.ifmap.writes + c.filter.reads + c.filter.writes +
+                          c.ofmap.reads + c.ofmap.writes;
+    c.energy.sram = static_cast<double>(words * s.word_bytes) * s.sram_energy_pj_per_byte;
+    return c;
+  }
+};
+
+}  // namespace
+
+const CoreModel& systolic_model() {
+  static const SystolicModel model;
+  return model;
+}
+
+}  // namespace eesim::hw

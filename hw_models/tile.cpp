@@ -1,0 +1,146 @@
+// Layer -> TileShape: the GEMM view of Conv/Gemm/MatMul and the element counts of the rest.
+#include "hw_models/tile.h"
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+
+#include "common/error.h"
+
+namespace eesim::hw {
+namespace {
+
+using workloads::Layer;
+using workloads::LayerKind;
+using workloads::Shape;
+
+int64_t product(const Shape& s, size_t from = 0, size_t to = SIZE_MAX) {
+  const auto first = s.begin() + static_cast<std::ptrdiff_t>(std::min(from, s.size()));
+  const auto last = s.begin() + static_cast<std::ptrdiff_t>(std::min(to, s.size()));
+  return std::accumulate(first, last, int64_t{1}, std::multiplies<>());
+}
+
+TileClass class_of(LayerKind k) {
+  switch (k) {
+    case LayerKind::kConv:
+    case LayerKind::kMatMul:
+      return TileClass::kGemm;
+    case LayerKind::kConcat:
+    case LayerKind::kSplit:
+    case LayerKind::kPad:
+    case LayerKind::kTranspose:
+    case LayerKind::kGather:
+      return TileClass::kMove;
+    default:
+      return TileClass::kVector;
+  }
+}
+
+const Shape& out_shape(const Layer& l) {
+  static const Shape kNone;
+  return l.outputs.empty() ? kNone : l.outputs[0].shape;
+}
+
+bool spatial_2d(const Layer& l) { return out_shape(l).size() == 4; }
+
+[[noreturn]] void inconsistent(const Layer& l, const std::string& what) {
+  throw Error("layer '" + l.name + "' (" + l.op + "): " + what);
+}
+
+// Input rows [lo, hi] that output rows [first, first + rows) of a windowed layer read:
+// [a*s - pad, b*s - pad + (k-1)*d], clipped (DESIGN.md section 4).
+int64_t input_rows(const Layer& l, int64_t in_h, int64_t first, int64_t rows) {
+  if (!l.window || l.window->kernel.empty()) return rows;
+  const auto& w = *l.window;
+  const int64_t s = w.strides[0], pad = w.pads_begin[0], k = w.kernel[0], d = w.dilations[0];
+  const int64_t lo = std::max<int64_t>(0, first * s - pad);
+  const int64_t hi = std::min<int64_t>(in_h - 1, (first + rows - 1) * s - pad + (k - 1) * d);
+  return std::max<int64_t>(0, hi - lo + 1);
+}
+
+// Elements of each activation input this band reads. Inputs with the output's height are
+// sliced; windowed layers read their receptive field; broadcast inputs are read whole.
+int64_t band_input_elems(const Layer& l, int64_t first, int64_t rows, int64_t out_h) {
+  int64_t n = 0;
+  for (const auto& in : l.inputs) {
+    const Shape& s = in.shape;
+    if (s.size() == 4 && l.window && !l.window->kernel.empty())
+      n += product(s) / s[2] * input_rows(l, s[2], first, rows);
+    else if (s.size() == 4 && s[2] == out_h)
+      n += product(s) / s[2] * rows;
+    else
+      n += product(s);
+  }
+  return n;
+}
+
+void set_gemm_view(const Layer& l, TileShape& t, int64_t rows) {
+  const Shape& out = out_shape(l);
+  if (l.kind == LayerKind::kConv) {
+    if (out.size() < 3 || l.inputs.empty() || !l.window) inconsistent(l, "conv without [N,K,...]");
+    const int64_t g = l.window->groups, k = out[1];
+    const int64_t c = l.inputs[0].shape[1];
+    t.groups = g;
+    t.filters = k / g;
+    t.out_pixels = out[0] * product(out, 2) / (out.size() == 4 ? out[2] : 1) * rows;
+    t.window = product(l.window->kernel) * (c / g);
+    t.depthwise = g > 1 && c / g == 1 && k / g == 1;
+  } else {  // Gemm, MatMul: [..., M, N] = [..., M, Win] x [Win, N]
+    t.filters = out.empty() ? 1 : out.back();
+    t.out_pixels = out.empty() ? 1 : product(out, 0, out.size() - 1);
+    t.window = t.out_pixels * t.filters == 0 ? 0 : l.macs / (t.out_pixels * t.filters);
+  }
+}
+
+}  // namespace
+
+std::string to_string(TileClass c) {
+  switch (c) {
+    case TileClass::kGemm: return "gemm";
+    case TileClass::kVector: return "vector";
+    case TileClass::kMove: return "move";
+  }
+  return "?";
+}
+
+size_t TileShapeHash::operator()(const TileShape& t) const {
+  size_t h = static_cast<size_t>(t.cls);
+  for (int64_t v : {t.groups, t.out_pixels, t.filters, t.window, t.vector_ops, t.in_elems,
+                    t.weight_elems, t.out_elems})
+    h = h * 1000003u ^ std::hash<int64_t>{}(v);
+  return h * 31u + (t.depthwise ? 2u : 0u) + (t.weights_resident ? 1u : 0u);
+}
+
+int64_t output_rows(const Layer& layer) {
+  return spatial_2d(layer) ? out_shape(layer)[2] : 1;
+}
+
+TileShape row_band_tile(const Layer& l, int64_t first_row, int64_t rows) {
+  const int64_t out_h = output_rows(l);
+  if (rows <= 0 || first_row < 0 || first_row + rows > out_h)
+    inconsistent(l, "row band [" + std::to_string(first_row) + ", " +
+                        std::to_string(first_row + rows) + ") outside its " +
+                        std::to_string(out_h) + " output rows");
+  TileShape t;
+  t.cls = class_of(l.kind);
+  const int64_t out_total = product(out_shape(l));
+  t.out_elems = out_total / out_h * rows;
+  t.in_elems = band_input_elems(l, first_row, rows, out_h);
+  t.weight_elems = l.weight_params;
+  if (t.cls == TileClass::kGemm) {
+    set_gemm_view(l, t, rows);
+    if (rows == out_h && t.macs() != l.macs)
+      inconsistent(l, "GEMM view " + std::to_string(t.macs()) + " MACs != layer's " +
+                          std::to_string(l.macs));
+  } else if (t.cls == TileClass::kVector) {
+    // Element operations are uniform over output rows for every vector op eesim imports.
+    t.vector_ops = rows == out_h ? l.vector_ops : (l.vector_ops * rows + out_h - 1) / out_h;
+  } else {
+    t.vector_ops = t.out_elems;  // a move copies each output element once
+  }
+  return t;
+}
+
+TileShape layer_tile(const Layer& layer) { return row_band_tile(layer, 0, output_rows(layer)); }
+
+}  // namespace eesim::hw

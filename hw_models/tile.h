@@ -1,0 +1,56 @@
+#pragma once
+// What a cost model sees of a layer: its GEMM view (for layers with MACs) or its element
+// operations (for everything else), for the whole layer or a band of its output rows (a tile,
+// DESIGN.md section 4). A small value type with == and a hash: the cost cache's key.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "workloads/workload.h"
+
+namespace eesim::hw {
+
+enum class TileClass {
+  kGemm,    // Conv, Gemm, MatMul: MACs
+  kVector,  // eltwise, activation, pooling, reduction, softmax, compare: element operations
+  kMove,    // concat, split, pad, transpose, gather: data movement only, no arithmetic
+};
+
+struct TileShape {
+  TileClass cls = TileClass::kVector;
+  // GEMM view, per group (a grouped convolution is `groups` independent GEMMs; SCALE-Sim's
+  // convention, Samajdar et al. ISPASS 2020): out_pixels x filters, reducing over window.
+  int64_t groups = 1;
+  int64_t out_pixels = 0;  // Npix = N*E*F (rows of this tile only)
+  int64_t filters = 0;     // K per group
+  int64_t window = 0;      // Win = R*S*C per group (the reduction length)
+  bool depthwise = false;  // groups > 1 with one input and one output channel per group
+  // Element counts of the whole tile (all groups): what crosses the core's memories.
+  int64_t vector_ops = 0;     // kVector: element operations
+  int64_t in_elems = 0;       // activation elements read (with the halo a window needs)
+  int64_t weight_elems = 0;   // parameters
+  int64_t out_elems = 0;      // activation elements written
+  // Weights already in the core's parameter memory (loaded by an earlier tile or kept resident
+  // across inferences) rather than fetched from DRAM for this tile.
+  bool weights_resident = false;
+
+  int64_t macs() const { return groups * out_pixels * filters * window; }
+  bool operator==(const TileShape&) const = default;
+};
+
+struct TileShapeHash {
+  size_t operator()(const TileShape& t) const;
+};
+
+// The whole layer as one tile.
+TileShape layer_tile(const workloads::Layer& layer);
+// Output rows [first_row, first_row + rows) of a layer whose output is [N, C, H, W]; input rows
+// are the receptive field of that band, clipped to the input. Layers without a spatial output
+// (Gemm, MatMul, reductions to 1x1) only have the whole-layer tile: rows must equal H.
+TileShape row_band_tile(const workloads::Layer& layer, int64_t first_row, int64_t rows);
+// Output height H of a layer (1 when the output is not [N, C, H, W]).
+int64_t output_rows(const workloads::Layer& layer);
+
+std::string to_string(TileClass c);
+
+}  // namespace eesim::hw

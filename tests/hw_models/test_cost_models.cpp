@@ -1,0 +1,179 @@
+// Edge TPU, SIMD, DRAM spill, NoC and tile rules, each with a hand-computed case.
+#include <doctest/doctest.h>
+
+#include "hw_models/core_model.h"
+#include "hw_models/cost_cache.h"
+#include "hw_models/noc.h"
+#include "hw_models/tile.h"
+
+namespace {
+
+using namespace eesim::hw;
+
+// The Edge-TPU-V1-like preset's core: 4x4 PEs x 4 cores x 40 lanes.
+CoreSpec v1_core() {
+  EdgeTpuSpec s;
+  s.pes_x = s.pes_y = 4;
+  s.cores_per_pe = 4;
+  s.lanes_per_core = 40;
+  s.pe_memory_bytes = 65536;
+  s.core_memory_bytes = 114688;
+  s.mac_energy_pj = 0.23;
+  s.pe_memory_energy_pj_per_byte = 12.5;
+  s.core_memory_energy_pj_per_byte = 1.25;
+  CoreSpec c;
+  c.name = "tpu";
+  c.params = s;
+  return c;
+}
+
+TileShape gemm(int64_t groups, int64_t npix, int64_t filters, int64_t window) {
+  TileShape t;
+  t.cls = TileClass::kGemm;
+  t.groups = groups, t.out_pixels = npix, t.filters = filters, t.window = window;
+  t.depthwise = groups > 1 && filters == 1;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("edge_tpu: V1-like preset peaks at 2560 MACs/cycle = 4.096 TOPS at 800 MHz") {
+  const CoreSpec core = v1_core();
+  const auto& m = core_model(core);
+  CHECK(m.kind() == "edge_tpu");
+  CHECK(m.peak_macs_per_cycle(core) == 2560);
+  CHECK(2.0 * 2560 * 800e6 == doctest::Approx(4.096e12));
+  CHECK(m.weight_capacity_bytes(core) == 64 * 114688);  // 7 MiB of parameter cache
+}
+
+TEST_CASE("edge_tpu: 3x3 conv 64 filters on 56x56 spreads pixels over all 64 cores (80%)") {
+  // Lane chunks ceil(64/40) = 2. A: ceil(2/16) * ceil(3136/4) * 576 = 451584;
+  // B: 2 * ceil(3136/64) * 576 = 56448 (faster).
+  const CoreSpec core = v1_core();
+  TileShape t = gemm(1, 3136, 64, 576);
+  t.in_elems = 64 * 58 * 58, t.out_elems = 64 * 3136, t.weight_elems = 64 * 576;
+  t.weights_resident = true;
+  const Cost c = core_model(core).cost(core, t);
+  CHECK(c.compute_cycles == 56448);
+  CHECK(c.utilization() == doctest::Approx(0.8));
+  CHECK(c.ifmap.reads == 2 * 3136 * 576);  // one broadcast read per lane chunk
+  CHECK(c.filter.reads == c.macs);          // one weight read per MAC
+  CHECK(c.dram_bytes() == 0);               // resident weights, activations fit 1 MiB
+  CHECK(c.energy.compute == doctest::Approx(0.23 * 64 * 3136 * 576));
+}
+
+TEST_CASE("edge_tpu: depthwise keeps one lane of 40 busy (2.5% utilisation)") {
+  // 32 channels, 112x112, 3x3: 32 chunks. A: ceil(32/16) * 3136 * 9; B: 32 * 196 * 9. Both 56448.
+  const CoreSpec core = v1_core();
+  const Cost c = core_model(core).cost(core, gemm(32, 12544, 1, 9));
+  CHECK(c.compute_cycles == 56448);
+  CHECK(c.utilization() == doctest::Approx(1.0 / 40));
+}
+
+TEST_CASE("edge_tpu: weights not resident stream from DRAM; activations past PE memory spill") {
+  const CoreSpec core = v1_core();
+  TileShape t = gemm(1, 49, 512, 4608);
+  t.weight_elems = 512 * 4608, t.in_elems = 512 * 81, t.out_elems = 512 * 49;
+  const Cost streamed = core_model(core).cost(core, t);
+  CHECK(streamed.dram_read_bytes == 512 * 4608);
+  CHECK(streamed.dram_write_bytes == 0);
+  t.weights_resident = true;
+  t.in_elems = 600000, t.out_elems = 600000;  // 1.2 MB > 16 x 64 KiB
+  const Cost spilled = core_model(core).cost(core, t);
+  CHECK(spilled.dram_read_bytes == 600000);
+  CHECK(spilled.dram_write_bytes == 600000);
+}
+
+TEST_CASE("simd: 1000 eltwise ops on 64 lanes take 16 cycles; a GEMM runs one MAC per lane") {
+  CoreSpec core;
+  SimdSpec s;
+  s.lanes = 64, s.memory_bytes = 4096, s.op_energy_pj = 0.03, s.memory_energy_pj_per_byte = 2.5;
+  core.params = s;
+  TileShape t;
+  t.cls = TileClass::kVector;
+  t.vector_ops = 1000, t.in_elems = 2000, t.out_elems = 1000;
+  const Cost c = core_model(core).cost(core, t);
+  CHECK(c.compute_cycles == 16);
+  CHECK(c.energy.compute == doctest::Approx(30.0));
+  CHECK(c.energy.sram == doctest::Approx(3000 * 2.5));
+  CHECK(c.dram_bytes() == 0);
+  const Cost g = core_model(core).cost(core, gemm(1, 10, 64, 10));
+  CHECK(g.compute_cycles == 100);
+}
+
+TEST_CASE("systolic: an ifmap larger than its buffer streams once per column fold (os)") {
+  CoreSpec core;
+  SystolicSpec s;
+  s.rows = s.cols = 32;
+  s.ifmap_sram_bytes = 1000, s.filter_sram_bytes = 1 << 20, s.ofmap_sram_bytes = 1 << 20;
+  core.params = s;
+  TileShape t = gemm(1, 256, 128, 256);  // 4 column folds
+  t.in_elems = 65536, t.weight_elems = 32768, t.out_elems = 32768;
+  const Cost c = core_model(core).cost(core, t);
+  CHECK(c.dram_read_bytes == 4 * 65536 + 32768);  // ifmap x 4 folds + weights once
+  CHECK(c.dram_write_bytes == 0);
+  s.vector_lanes = 0;
+  TileShape v;
+  v.cls = TileClass::kVector;
+  v.vector_ops = 10;
+  CHECK_FALSE(core_model(core).cost(core, v).supported);
+}
+
+TEST_CASE("noc: XY route (0,0)->(2,1) is 3 hops; 100 bytes take 3*(2+1) + ceil(100/32) = 13") {
+  const auto route = xy_route({0, 0}, {2, 1});
+  REQUIRE(route.size() == 3);
+  CHECK(route[0] == Link{{0, 0}, {1, 0}});
+  CHECK(route[1] == Link{{1, 0}, {2, 0}});
+  CHECK(route[2] == Link{{2, 0}, {2, 1}});
+  NocSpec noc;
+  noc.link_bytes_per_cycle = 32, noc.router_cycles = 2, noc.link_cycles = 1;
+  noc.energy_pj_per_byte_hop = 0.8;
+  CHECK(transfer_cycles(noc, hops({0, 0}, {2, 1}), 100) == 13);
+  CHECK(transfer_cycles(noc, 0, 100) == 0);
+  CHECK(transfer_energy_pj(noc, 3, 100) == doctest::Approx(240.0));
+  DramSpec dram;
+  dram.bandwidth_bytes_per_cycle = 0.5, dram.energy_pj_per_byte = 162.5;
+  CHECK(dram_cycles(dram, 1001) == 2002);
+  CHECK(dram_energy_pj(dram, 8) == doctest::Approx(1300.0));  // Horowitz: 1.3 nJ per 64 bits
+}
+
+TEST_CASE("tile: rows [2,4) of a 3x3 stride-1 pad-1 conv on 8x8 read input rows 1..4") {
+  eesim::workloads::Layer l;
+  l.name = "conv", l.op = "Conv", l.kind = eesim::workloads::LayerKind::kConv;
+  l.inputs = {{"x", {1, 16, 8, 8}}};
+  l.outputs = {{"y", {1, 32, 8, 8}}};
+  l.window = eesim::workloads::Window{{3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, 1};
+  l.macs = 32 * 64 * 144;
+  l.weight_params = 32 * 144;
+  const TileShape whole = layer_tile(l);
+  CHECK(whole.macs() == l.macs);
+  const TileShape band = row_band_tile(l, 2, 2);
+  CHECK(band.out_pixels == 16);
+  CHECK(band.filters == 32);
+  CHECK(band.window == 144);
+  CHECK(band.in_elems == 16 * 8 * 4);
+  CHECK(band.out_elems == 32 * 8 * 2);
+  CHECK(row_band_tile(l, 0, 1).in_elems == 16 * 8 * 2);  // the top row's halo is padding
+  CHECK_THROWS(row_band_tile(l, 7, 2));
+}
+
+TEST_CASE("cost cache: a repeated tile shape is computed once and equals tile_cost") {
+  Architecture arch;
+  arch.clock_mhz = 800;
+  arch.noc.link_bytes_per_cycle = 32;
+  arch.cores.push_back(v1_core());
+  DramSpec dram;
+  dram.name = "d", dram.bandwidth_bytes_per_cycle = 1, dram.energy_pj_per_byte = 100;
+  arch.drams.push_back(dram);
+  CostCache cache(arch);
+  TileShape t = gemm(1, 49, 512, 4608);
+  t.weight_elems = 1000;
+  const Cost first = cache.get(0, t);
+  const Cost second = cache.get(0, t);
+  CHECK(first == second);
+  CHECK(first == tile_cost(arch, 0, t));
+  CHECK(first.energy.dram == doctest::Approx(1000 * 100.0));
+  CHECK(cache.size() == 1);
+  CHECK(cache.hits() == 1);
+  CHECK(cache.misses() == 1);
+}
