@@ -75,8 +75,10 @@ std::string CoreSpec::kind() const {
           return "systolic";
         else if constexpr (std::is_same_v<T, EdgeTpuSpec>)
           return "edge_tpu";
-        else
+        else {
+          static_assert(std::is_same_v<T, SimdSpec>, "a new core kind needs its name here");
           return "simd";
+        }
       },
       params);
 }

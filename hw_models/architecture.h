@@ -1,7 +1,7 @@
 #pragma once
 // A validated, immutable chip description: what hw_models/arch_loader.cpp builds from a
 // .textproto file (schema and units: hw_models/arch.proto). Plain value types (STYLE.md rule 2);
-// nothing outside arch_loader.cpp sees the protobuf classes.
+// nothing outside arch_loader.cpp and arch_validate.cpp sees the protobuf classes.
 #include <cstdint>
 #include <optional>
 #include <ostream>

@@ -570,7 +570,7 @@ TEST_CASE("arch loader: every truncation of a valid file is an error, never a cr
     CAPTURE(cut);
     const std::string msg = error_of(kChip.substr(0, cut));
     CHECK(msg.rfind("chip.textproto:", 0) == 0);
-    CHECK(std::isdigit(static_cast<unsigned char>(msg[15])));
+    CHECK((msg.size() > 15 && std::isdigit(static_cast<unsigned char>(msg[15]))));
   }
   CHECK_NOTHROW(load(kChip.substr(0, last_brace + 1)));
 }
