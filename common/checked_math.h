@@ -21,6 +21,9 @@ inline int64_t checked_add(int64_t a, int64_t b, const std::string& what) {
   return r;
 }
 
+// ceil(a / b) for a >= 0, b > 0: folds, passes and cycles of partly used hardware.
+constexpr int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
 inline int64_t checked_product(std::span<const int64_t> values, const std::string& what) {
   int64_t r = 1;
   for (int64_t v : values) r = checked_mul(r, v, what);

@@ -27,12 +27,11 @@
 // read per MAC (each lane reads its weight), one PE-memory write per output element.
 #include <algorithm>
 
+#include "common/checked_math.h"
 #include "hw_models/core_model.h"
 
 namespace eesim::hw {
 namespace {
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 Cost gemm_cost(const EdgeTpuSpec& s, const TileShape& t) {
   const int64_t p = s.pes(), nc = s.cores_per_pe, l = s.lanes_per_core;

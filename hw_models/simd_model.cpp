@@ -3,12 +3,11 @@
 // can run them, slowly). One local memory holds the tile's activations and weights; what does
 // not fit is streamed from and to DRAM. Access counts: each input element read once, each
 // output element written once, and for MACs one weight read per MAC.
+#include "common/checked_math.h"
 #include "hw_models/core_model.h"
 
 namespace eesim::hw {
 namespace {
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 class SimdModel : public CoreModel {
  public:

@@ -15,13 +15,12 @@
 // over it. Weights that are not resident are fetched once (SCALE-Sim reloads filters per layer).
 #include <algorithm>
 
+#include "common/checked_math.h"
 #include "hw_models/core_model.h"
 #include "hw_models/systolic_gemm.h"
 
 namespace eesim::hw {
 namespace {
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // How many times each operand is swept, per GEMM: OS re-streams the ifmap per column fold and
 // the filters per row fold; WS re-streams the ifmap per column fold and writes partial sums
