@@ -8,6 +8,7 @@
 #include "common/checked_math.h"
 
 namespace eesim::hw {
+
 SystolicCounts systolic_gemm(int64_t rows, int64_t cols, Dataflow dataflow, int64_t npix,
                              int64_t filters, int64_t window, bool columns_own_ifmap) {
   assert(rows > 0 && cols > 0 && npix > 0 && filters > 0 && window > 0);
