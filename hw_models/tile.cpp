@@ -47,17 +47,6 @@ bool spatial_2d(const Layer& l) { return out_shape(l).size() == 4; }
   throw Error("layer '" + l.name + "' (" + l.op + "): " + what);
 }
 
-// Input rows [lo, hi] that output rows [first, first + rows) of a windowed layer read:
-// [a*s - pad, b*s - pad + (k-1)*d], clipped (DESIGN.md section 4).
-int64_t input_rows(const Layer& l, int64_t in_h, int64_t first, int64_t rows) {
-  if (!l.window || l.window->kernel.empty()) return rows;
-  const auto& w = *l.window;
-  const int64_t s = w.strides[0], pad = w.pads_begin[0], k = w.kernel[0], d = w.dilations[0];
-  const int64_t lo = std::max<int64_t>(0, first * s - pad);
-  const int64_t hi = std::min<int64_t>(in_h - 1, (first + rows - 1) * s - pad + (k - 1) * d);
-  return std::max<int64_t>(0, hi - lo + 1);
-}
-
 // Elements of each activation input this band reads. Inputs with the output's height are
 // sliced; windowed layers read their receptive field; broadcast inputs are read whole.
 int64_t band_input_elems(const Layer& l, int64_t first, int64_t rows, int64_t out_h) {
@@ -65,7 +54,7 @@ int64_t band_input_elems(const Layer& l, int64_t first, int64_t rows, int64_t ou
   for (const auto& in : l.inputs) {
     const Shape& s = in.shape;
     if (s.size() == 4 && l.window && !l.window->kernel.empty())
-      n += product(s) / s[2] * input_rows(l, s[2], first, rows);
+      n += product(s) / s[2] * input_rows(l, s[2], first, rows).count();
     else if (s.size() == 4 && s[2] == out_h)
       n += product(s) / s[2] * rows;
     else
@@ -109,6 +98,15 @@ size_t TileShapeHash::operator()(const TileShape& t) const {
                     t.weight_elems, t.out_elems})
     h = h * 1000003u ^ std::hash<int64_t>{}(v);
   return h * 31u + (t.depthwise ? 2u : 0u) + (t.weights_resident ? 1u : 0u);
+}
+
+RowRange input_rows(const Layer& l, int64_t in_h, int64_t first_row, int64_t rows) {
+  if (!l.window || l.window->kernel.empty())
+    return {std::min(first_row, in_h), std::min(first_row + rows, in_h) - 1};
+  const auto& w = *l.window;
+  const int64_t s = w.strides[0], pad = w.pads_begin[0], k = w.kernel[0], d = w.dilations[0];
+  return {std::max<int64_t>(0, first_row * s - pad),
+          std::min<int64_t>(in_h - 1, (first_row + rows - 1) * s - pad + (k - 1) * d)};
 }
 
 int64_t output_rows(const Layer& layer) {

@@ -51,6 +51,16 @@ TileShape row_band_tile(const workloads::Layer& layer, int64_t first_row, int64_
 // Output height H of a layer (1 when the output is not [N, C, H, W]).
 int64_t output_rows(const workloads::Layer& layer);
 
+// Rows [first, last] of an input of height `in_h` that output rows [first_row, first_row + rows)
+// of `layer` read: a sliding window's receptive field [a*s - pad, b*s - pad + (k-1)*d], clipped
+// (DESIGN.md section 4); the same rows for a layer without a window. Empty (last < first) when
+// the band reads only padding.
+struct RowRange {
+  int64_t first = 0, last = -1;
+  int64_t count() const { return last >= first ? last - first + 1 : 0; }
+};
+RowRange input_rows(const workloads::Layer& layer, int64_t in_h, int64_t first_row, int64_t rows);
+
 std::string to_string(TileClass c);
 
 }  // namespace eesim::hw

@@ -1,0 +1,74 @@
+#pragma once
+// The computation-node graph (DESIGN.md section 4): each layer of a fused stack is cut into
+// bands of output rows, every other layer is one node, and edges follow receptive fields.
+// A plain value type (STYLE.md rule 2): built once by build_cn_graph, read by allocation and
+// the simulator.
+#include <boost/graph/adjacency_list.hpp>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "hw_models/tile.h"
+#include "workloads/workload.h"
+
+namespace eesim::mapping {
+
+struct Cn {
+  workloads::LayerId layer = 0;
+  int64_t first_row = 0;  // output rows [first_row, first_row + rows) of the layer
+  int64_t rows = 1;
+  int64_t band = 0;       // index among its layer's nodes, top to bottom
+  int64_t stack = -1;     // index into CnGraph::stacks; -1 when the layer is not fused
+  hw::TileShape tile;     // what the cost models see (weights_resident left false)
+  bool operator==(const Cn&) const = default;
+};
+
+struct CnDependency {
+  workloads::EdgeKind kind = workloads::EdgeKind::kData;
+  std::string tensor;  // data edges: the producer's tensor read
+  int64_t elems = 0;   // data edges: elements of it this node reads from that producer node
+  bool operator==(const CnDependency&) const = default;
+};
+
+using CnGraphT = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Cn,
+                                       CnDependency>;
+using CnId = CnGraphT::vertex_descriptor;
+
+struct CnGraph {
+  CnGraphT graph;                                    // vertex ids in topological order
+  std::vector<std::vector<CnId>> layer_cns;          // per LayerId, its nodes top to bottom
+  std::vector<std::vector<workloads::LayerId>> stacks;  // fused stacks, topological
+
+  size_t num_cns() const { return boost::num_vertices(graph); }
+  const Cn& cn(CnId id) const { return graph[id]; }
+  int64_t total_macs() const;
+};
+
+bool operator==(const CnGraph& a, const CnGraph& b);
+std::ostream& operator<<(std::ostream& os, const CnGraph& g);
+
+struct FusionOptions {
+  enum class Mode {
+    kOff,   // layer by layer: one node per layer
+    kRows,  // every run of consecutive row-splittable layers is a stack
+    kAuto,  // stacks grow while their weights and live bands fit memory_budget_bytes
+  };
+  Mode mode = Mode::kOff;
+  int64_t rows_per_cn = 1;  // band height in output rows (kRows, kAuto, user stacks)
+  // User-given stacks, by layer name; each must name layers that can be cut into rows. When
+  // non-empty, these are the only stacks (mode is ignored).
+  std::vector<std::vector<std::string>> stacks;
+  int64_t memory_budget_bytes = 0;  // kAuto: on-chip bytes a stack may hold
+  int64_t word_bytes = 1;           // kAuto: bytes per weight and activation element
+};
+
+// True when the layer can be cut into bands of output rows: an [N, C, H, W] output with H > 1
+// whose every input is [N, C', H', W'] (a sliding window or the same height).
+bool row_splittable(const workloads::Workload& w, workloads::LayerId v);
+
+// Throws eesim::Error for a user stack naming an unknown or unsplittable layer, or a layer
+// twice.
+CnGraph build_cn_graph(const workloads::Workload& w, const FusionOptions& options);
+
+}  // namespace eesim::mapping
