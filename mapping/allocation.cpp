@@ -1,0 +1,107 @@
+#include "mapping/allocation.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "hw_models/core_model.h"
+#include "hw_models/noc.h"
+
+namespace eesim::mapping {
+namespace {
+
+using workloads::LayerId;
+using workloads::Workload;
+
+// Bytes a data edge moves between two layers, at the word size of the core that writes them.
+int64_t edge_bytes(const Workload& w, const workloads::Dependency& d, LayerId producer,
+                   int64_t word_bytes) {
+  const auto& l = w.layer(producer);
+  return l.elem_bytes > 0 ? d.bytes / l.elem_bytes * word_bytes : d.bytes;
+}
+
+int64_t transfer(const hw::Architecture& a, size_t from, size_t to, int64_t bytes) {
+  if (from == to) return 0;
+  const auto& f = a.cores[from];
+  const auto& t = a.cores[to];
+  return hw::transfer_cycles(a.noc, hw::hops({f.x, f.y}, {t.x, t.y}), bytes);
+}
+
+// HEFT's upward rank with mean computation cost over the cores that can run a layer and a
+// one-hop transfer as the mean communication cost.
+std::vector<double> upward_ranks(const Workload& w, const hw::Architecture& a,
+                                 const std::vector<std::vector<int64_t>>& cycles) {
+  std::vector<double> rank(w.num_layers(), 0.0);
+  for (LayerId v = w.num_layers(); v-- > 0;) {
+    double sum = 0;
+    int n = 0;
+    for (int64_t c : cycles[v])
+      if (c != kUnsupported) sum += static_cast<double>(c), ++n;
+    double tail = 0;
+    for (auto [e, end] = boost::out_edges(v, w.graph); e != end; ++e) {
+      const LayerId s = boost::target(*e, w.graph);
+      const int64_t bytes = edge_bytes(w, w.graph[*e], v, 1);
+      tail = std::max(tail, static_cast<double>(hw::transfer_cycles(a.noc, 1, bytes)) + rank[s]);
+    }
+    rank[v] = (n ? sum / n : 0.0) + tail;
+  }
+  return rank;
+}
+
+}  // namespace
+
+hw::TileShape cn_tile(const Cn& cn) {
+  hw::TileShape t = cn.tile;
+  t.weights_resident = cn.band > 0;
+  return t;
+}
+
+std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph& g,
+                                               const hw::Architecture& arch, hw::CostCache& cache) {
+  std::vector<std::vector<int64_t>> out(w.num_layers(), std::vector<int64_t>(arch.cores.size(), 0));
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    const auto& dram = arch.drams[hw::nearest_dram(arch, c)];
+    for (LayerId v = 0; v < w.num_layers(); ++v)
+      for (CnId n : g.layer_cns[v]) {
+        const hw::Cost& cost = cache.get(c, cn_tile(g.cn(n)));
+        if (!cost.supported) {
+          out[v][c] = kUnsupported;
+          break;
+        }
+        out[v][c] += std::max(cost.compute_cycles, hw::dram_cycles(dram, cost.dram_bytes()));
+      }
+  }
+  return out;
+}
+
+Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architecture& arch,
+                         hw::CostCache& cache) {
+  const auto cycles = layer_cycles(w, g, arch, cache);
+  const auto rank = upward_ranks(w, arch, cycles);
+  std::vector<LayerId> order(w.num_layers());
+  for (LayerId v = 0; v < order.size(); ++v) order[v] = v;
+  std::stable_sort(order.begin(), order.end(), [&](LayerId a, LayerId b) { return rank[a] > rank[b]; });
+  Allocation out{std::vector<size_t>(w.num_layers(), 0), "heft"};
+  std::vector<int64_t> finish(w.num_layers(), 0), core_free(arch.cores.size(), 0);
+  for (LayerId v : order) {
+    int64_t best_finish = kUnsupported;
+    for (size_t c = 0; c < arch.cores.size(); ++c) {
+      if (cycles[v][c] == kUnsupported) continue;
+      int64_t start = core_free[c];
+      for (auto [e, end] = boost::in_edges(v, w.graph); e != end; ++e) {
+        const LayerId p = boost::source(*e, w.graph);
+        const int64_t wb = hw::core_model(arch.cores[out.core_of_layer[p]]).word_bytes(arch.cores[out.core_of_layer[p]]);
+        start = std::max(start, finish[p] + transfer(arch, out.core_of_layer[p], c,
+                                                     edge_bytes(w, w.graph[*e], p, wb)));
+      }
+      if (start + cycles[v][c] < best_finish) best_finish = start + cycles[v][c], out.core_of_layer[v] = c;
+    }
+    if (best_finish == kUnsupported)
+      throw Error(arch.source + ": no core of '" + arch.name + "' can run layer '" +
+                  w.layer(v).name + "' (" + w.layer(v).op + ")");
+    finish[v] = best_finish;
+    core_free[out.core_of_layer[v]] = best_finish;
+  }
+  return out;
+}
+
+}  // namespace eesim::mapping

@@ -1,0 +1,74 @@
+// Allocation: HEFT on a hand-computed fork-join, and the manual mapping file's errors.
+#include <doctest/doctest.h>
+
+#include "common/error.h"
+#include "hw_models/arch_loader.h"
+#include "mapping/allocation.h"
+#include "tests/workloads/onnx_builder.h"
+
+using eesim::mapping::Allocation;
+using eesim::mapping::FusionOptions;
+using eesim::testing::OnnxBuilder;
+
+namespace {
+
+// Two 64-lane SIMD cores side by side; links 4 B/cycle, router 1 + link 1 cycle per hop.
+const char* kTwoSimd = R"(
+name: "two_simd" clock_mhz: 1000
+noc { width: 2 height: 2 link_bytes_per_cycle: 4 router_cycles: 1 link_cycles: 1 }
+core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 64 memory_bytes: 1000000 } }
+core { name: "v1" x: 1 y: 0 static_power_mw: 1 simd { lanes: 64 memory_bytes: 1000000 } }
+core { name: "sa" x: 0 y: 1 static_power_mw: 1 systolic { rows: 4 cols: 4 dataflow: OS
+  ifmap_sram_bytes: 1024 filter_sram_bytes: 1024 ofmap_sram_bytes: 1024 } }
+dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1000 }
+)";
+
+// x[1,1,16,64] -> relu_a, x -> sig_b, add(relu_a, sig_b): 1024 elements each.
+eesim::workloads::Workload fork_join() {
+  OnnxBuilder b;
+  b.input("x", {1, 1, 16, 64});
+  b.node("Relu", {"x"}, {"a"}, "relu_a");
+  b.node("Sigmoid", {"x"}, {"b"}, "sig_b");
+  b.node("Add", {"a", "b"}, {"y"}, "add");
+  b.output("y");
+  return b.import();
+}
+
+}  // namespace
+
+TEST_CASE("heft: a fork-join of 16-cycle layers runs its branches on two cores") {
+  // 2 x 64-lane SIMD; 1024 ops = 16 cycles per layer. The systolic core has no vector unit.
+  // Ranks: relu_a = sig_b = 16 + (2 + 1024/4) + 16 = 290 > add = 16. relu_a -> v0 (ends 16);
+  // sig_b -> v1 (ends 16, v0 would end 32); add: v0 waits for sig_b's 1024 B over one hop,
+  // 16 + 2 + 256 = 274, ends 290; v1 the same; the tie goes to v0.
+  const auto w = fork_join();
+  const auto arch = eesim::hw::load_architecture_text(kTwoSimd, "two_simd");
+  const auto g = eesim::mapping::build_cn_graph(w, FusionOptions{});
+  eesim::hw::CostCache cache(arch);
+  const auto cycles = eesim::mapping::layer_cycles(w, g, arch, cache);
+  CHECK(cycles[*w.find_layer("relu_a")][0] == 16);
+  CHECK(cycles[*w.find_layer("relu_a")][2] == eesim::mapping::kUnsupported);
+  const Allocation a = eesim::mapping::allocate_heft(w, g, arch, cache);
+  CHECK(a.method == "heft");
+  CHECK(a.core_of_layer[*w.find_layer("relu_a")] == 0);
+  CHECK(a.core_of_layer[*w.find_layer("sig_b")] == 1);
+  CHECK(a.core_of_layer[*w.find_layer("add")] == 0);
+}
+
+TEST_CASE("mapping file: LAYER = CORE with a '*' default; bad names and cores name the line") {
+  const auto w = fork_join();
+  const auto arch = eesim::hw::load_architecture_text(kTwoSimd, "two_simd");
+  const Allocation a = eesim::mapping::parse_allocation(
+      "# branches apart\nsig_b = v1\n* = v0\n", "map.txt", w, arch);
+  CHECK(a.core_of_layer == std::vector<size_t>{0, 1, 0});
+  auto fails = [&](const std::string& text, const std::string& what) {
+    CHECK_THROWS_WITH_AS(eesim::mapping::parse_allocation(text, "map.txt", w, arch),
+                         doctest::Contains(what.c_str()), eesim::Error);
+  };
+  fails("relu_a = v9\n", "map.txt:1: no core named 'v9'");
+  fails("* = v0\nnope = v1\n", "map.txt:2: no layer named 'nope'");
+  fails("relu_a v1\n", "map.txt:1: expected 'LAYER = CORE'");
+  fails("relu_a = v0\n", "layer 'sig_b' has no core");
+  fails("relu_a = v0\nrelu_a = v1\n* = v0\n", "map.txt:2: layer 'relu_a' mapped twice");
+  fails("* = v0\nadd = sa\n", "map.txt:2: layer 'add' cannot run on core 'sa'");
+}
