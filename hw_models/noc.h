@@ -2,6 +2,7 @@
 // Pure costs of moving bytes: over the 2-D mesh (XY routing, wormhole) and to/from a DRAM port
 // (DESIGN.md section 3). Contention (a transfer holding every link of its route) is the
 // simulator's job; these are the uncontended figures it schedules with.
+#include <compare>
 #include <cstdint>
 #include <vector>
 
@@ -11,7 +12,7 @@ namespace eesim::hw {
 
 struct Node {
   int64_t x = 0, y = 0;
-  bool operator==(const Node&) const = default;
+  auto operator<=>(const Node&) const = default;
 };
 
 // A directed link between neighbouring mesh nodes.
