@@ -1,0 +1,36 @@
+#pragma once
+// Runs one scenario's plan on SystemC models of the chip's cores, with mesh links and DRAM
+// ports as contended resources, and returns what happened.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw_models/architecture.h"
+#include "sim/plan.h"
+
+namespace eesim::sim {
+
+struct NodeTiming {
+  int64_t start = -1;  // cycle the node started on its core (-1: never)
+  int64_t end = -1;    // cycle it finished (-1: not finished; cancelled when start >= 0)
+  bool operator==(const NodeTiming&) const = default;
+};
+
+struct ScenarioRun {
+  int64_t latency_cycles = 0;     // input available -> the end layer's output written
+  double dynamic_energy_pj = 0;   // finished nodes, plus cancelled ones pro rata
+  double noc_energy_pj = 0;
+  double static_energy_pj = 0;    // every core's static power over the latency
+  double energy_pj() const { return dynamic_energy_pj + noc_energy_pj + static_energy_pj; }
+  std::vector<int64_t> core_busy_cycles;
+  int64_t noc_bytes = 0;
+  int64_t dram_bytes = 0;
+  std::vector<NodeTiming> nodes;  // per plan node
+  bool operator==(const ScenarioRun&) const = default;
+};
+
+// Deterministic: the same plan and chip give the same run. Creates and destroys its own
+// SystemC kernel (sim/kernel.h).
+ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch);
+
+}  // namespace eesim::sim

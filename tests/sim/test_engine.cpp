@@ -1,0 +1,72 @@
+// The SystemC engine on hand-computed cases: a two-layer chain on one core and on two cores
+// with one transfer over the mesh.
+#include <doctest/doctest.h>
+
+#include "hw_models/arch_loader.h"
+#include "mapping/allocation.h"
+#include "sim/engine.h"
+#include "tests/workloads/onnx_builder.h"
+
+using eesim::testing::OnnxBuilder;
+
+namespace {
+
+// Two 64-lane SIMD cores one hop apart; links 4 B/cycle, 1 + 1 cycles per hop; a fast DRAM.
+const char* kTwoSimd = R"(
+name: "two_simd" clock_mhz: 1000
+noc { width: 2 height: 1 link_bytes_per_cycle: 4 router_cycles: 1 link_cycles: 1 }
+core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 64 memory_bytes: 1000000 } }
+core { name: "v1" x: 1 y: 0 static_power_mw: 2 simd { lanes: 64 memory_bytes: 1000000 } }
+dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1000 }
+)";
+
+// x[1,1,16,64] -> relu -> sigmoid: 1024 element operations each, 16 cycles on 64 lanes.
+eesim::workloads::Workload chain() {
+  OnnxBuilder b;
+  b.input("x", {1, 1, 16, 64});
+  b.node("Relu", {"x"}, {"a"}, "relu");
+  b.node("Sigmoid", {"a"}, {"y"}, "sig");
+  b.output("y");
+  return b.import();
+}
+
+eesim::sim::ScenarioRun run(const char* mapping) {
+  const auto w = chain();
+  const auto arch = eesim::hw::load_architecture_text(kTwoSimd, "two_simd");
+  const auto g = eesim::mapping::build_cn_graph(w, {});
+  const auto alloc = eesim::mapping::parse_allocation(mapping, "map", w, arch);
+  eesim::hw::CostCache cache(arch);
+  const auto scenarios = eesim::sim::make_scenarios(w, {{}, {}, 1.0, ""});
+  const auto plan = eesim::sim::make_plan(w, g, alloc, arch, cache, scenarios.at(0),
+                                          eesim::sim::ExitPolicy::kWait);
+  return eesim::sim::run_plan(plan, arch);
+}
+
+}  // namespace
+
+TEST_CASE("engine: a two-layer chain on one core takes 16 + 16 = 32 cycles") {
+  const auto r = run("* = v0\n");
+  CHECK(r.latency_cycles == 32);  // the input's 1024 B from DRAM (2 cycles) overlap compute
+  CHECK(r.core_busy_cycles == std::vector<int64_t>{32, 0});
+  CHECK(r.noc_bytes == 0);
+  CHECK(r.dram_bytes == 1024);
+  CHECK(r.static_energy_pj == doctest::Approx((1 + 2) * 32.0));  // mW x ns
+}
+
+TEST_CASE("engine: the chain split over two cores waits for one 1024 B transfer (290 cycles)") {
+  // relu on v0 ends at 16; 1024 B over one hop: 1 + 1 + ceil(1024 / 4) = 258 cycles, arriving
+  // at 274; sigmoid on v1 ends at 290.
+  const auto r = run("relu = v0\nsig = v1\n");
+  CHECK(r.latency_cycles == 290);
+  REQUIRE(r.nodes.size() == 2);
+  CHECK(r.nodes[0].start == 0);
+  CHECK(r.nodes[0].end == 16);
+  CHECK(r.nodes[1].start == 274);
+  CHECK(r.nodes[1].end == 290);
+  CHECK(r.noc_bytes == 1024);
+  CHECK(r.noc_energy_pj == doctest::Approx(1024 * 0.8));
+  // Dynamic: 2 x (1024 ops x 0.03 pJ + 2048 words x 2.5 pJ) + 1024 input bytes x 162.5 pJ.
+  CHECK(r.dynamic_energy_pj == doctest::Approx(2 * (1024 * 0.03 + 2048 * 2.5) + 1024 * 162.5));
+  CHECK(r.static_energy_pj == doctest::Approx(3 * 290.0));
+  CHECK(r == run("relu = v0\nsig = v1\n"));  // deterministic
+}
