@@ -20,6 +20,8 @@ class CoreModel {
   virtual int64_t peak_macs_per_cycle(const CoreSpec& core) const = 0;
   // Bytes of parameters the core can keep on chip across inferences (0: none).
   virtual int64_t weight_capacity_bytes(const CoreSpec& core) const = 0;
+  // All on-chip memory of the core, bytes (buffers, PE and core memories).
+  virtual int64_t on_chip_bytes(const CoreSpec& core) const = 0;
   // Bytes per operand word on this core.
   virtual int64_t word_bytes(const CoreSpec& core) const = 0;
   // Cost of running `tile` on `core`. Deterministic; depends only on its arguments. A tile the

@@ -86,6 +86,10 @@ class EdgeTpuModel : public CoreModel {
     const auto& s = std::get<EdgeTpuSpec>(core.params);
     return s.pes() * s.cores_per_pe * s.core_memory_bytes;
   }
+  int64_t on_chip_bytes(const CoreSpec& core) const override {
+    const auto& s = std::get<EdgeTpuSpec>(core.params);
+    return s.pes() * (s.pe_memory_bytes + s.cores_per_pe * s.core_memory_bytes);
+  }
   int64_t word_bytes(const CoreSpec& core) const override {
     return std::get<EdgeTpuSpec>(core.params).word_bytes;
   }

@@ -16,6 +16,9 @@ class SimdModel : public CoreModel {
     return std::get<SimdSpec>(core.params).lanes;
   }
   int64_t weight_capacity_bytes(const CoreSpec&) const override { return 0; }
+  int64_t on_chip_bytes(const CoreSpec& core) const override {
+    return std::get<SimdSpec>(core.params).memory_bytes;
+  }
   int64_t word_bytes(const CoreSpec& core) const override {
     return std::get<SimdSpec>(core.params).word_bytes;
   }

@@ -97,6 +97,10 @@ class SystolicModel : public CoreModel {
   }
   // Filter SRAM is a per-layer buffer: weights are reloaded for every layer, as in SCALE-Sim.
   int64_t weight_capacity_bytes(const CoreSpec&) const override { return 0; }
+  int64_t on_chip_bytes(const CoreSpec& core) const override {
+    const auto& s = std::get<SystolicSpec>(core.params);
+    return s.ifmap_sram_bytes + s.filter_sram_bytes + s.ofmap_sram_bytes;
+  }
   int64_t word_bytes(const CoreSpec& core) const override {
     return std::get<SystolicSpec>(core.params).word_bytes;
   }

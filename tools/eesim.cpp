@@ -6,6 +6,8 @@
 #include "common/error.h"
 #include "tools/cli_args.h"
 #include "tools/inspect_command.h"
+#include "tools/model_args.h"
+#include "tools/run_command.h"
 
 namespace {
 
@@ -13,6 +15,8 @@ const char* const kUsage =
     "usage: eesim COMMAND [options]\n"
     "commands:\n"
     "  inspect MODEL.onnx   layers, shapes, MACs, weights and exits of an early-exit network\n"
+    "  run MODEL.onnx --arch CHIP.textproto\n"
+    "                       map, simulate every exit scenario, expected latency/energy/EDP\n"
     "run 'eesim COMMAND --help' for its options\n";
 
 }  // namespace
@@ -31,11 +35,14 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     if (command == "inspect") return eesim::tools::inspect_command(args, std::cout);
+    if (command == "run") return eesim::tools::run_command(args, std::cout);
     std::cerr << "eesim: unknown command '" << command << "'\n" << kUsage;
     return 2;
   } catch (const eesim::tools::UsageError& e) {
     std::cerr << "eesim " << command << ": " << e.what() << "\n"
-              << (command == "inspect" ? eesim::tools::kInspectUsage : kUsage);
+              << (command == "inspect" ? eesim::tools::inspect_usage()
+                  : command == "run"   ? eesim::tools::run_usage()
+                                       : std::string(kUsage));
     return 2;
   } catch (const eesim::Error& e) {
     std::cerr << "eesim: error: " << e.what() << "\n";

@@ -12,43 +12,28 @@
 #include "hw_models/arch_loader.h"
 #include "tools/cli_args.h"
 #include "tools/inspect_costs.h"
+#include "tools/model_args.h"
 #include "workloads/exit_profile.h"
 #include "workloads/importer.h"
 #include "workloads/onnx_reader.h"
 
 namespace eesim::tools {
 
+namespace {
 const char* const kInspectUsage =
     "usage: eesim inspect MODEL.onnx [options]\n"
     "  Imports an ONNX network with early exits and prints its layer graph.\n"
     "options:\n"
     "  --json                 print JSON instead of a table\n"
-    "  --exit NAME=P          probability of leaving at exit NAME (repeatable)\n"
-    "  --exits FILE           exit profile file (lines 'NAME = P', 'rates = conditional')\n"
-    "  --conditional          --exit values are P(leave | reached) instead of P(leave)\n"
-    "  --input NAME=1x3x32x32 shape of a graph input (for symbolic dimensions)\n"
-    "  --final NAME           graph output that ends the backbone (default: the deepest)\n"
     "  --arch FILE.textproto  add per-layer costs on each core kind of this chip, each kind's\n"
     "                         layer-by-layer latency and energy, and the chip's roofline bound\n";
+}  // namespace
+
+std::string inspect_usage() { return std::string(kInspectUsage) + kModelOptionsUsage; }
 
 namespace {
 
 using workloads::Workload;
-
-workloads::Shape parse_shape(const std::string& text, const std::string& arg) {
-  workloads::Shape dims;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, 'x')) {
-    char* end = nullptr;
-    const long long v = std::strtoll(part.c_str(), &end, 10);
-    if (part.empty() || *end != '\0' || v <= 0)
-      throw UsageError("--input " + arg + ": expected positive dimensions like 1x3x224x224");
-    dims.push_back(v);
-  }
-  if (dims.empty()) throw UsageError("--input " + arg + ": empty shape");
-  return dims;
-}
 
 std::string with_commas(int64_t v) {
   std::string s = std::to_string(v);
@@ -163,26 +148,18 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
 }  // namespace
 
 int inspect_command(const std::vector<std::string>& args, std::ostream& out) {
-  const CliArgs a = parse_cli(args, {"json", "conditional", "help"}, {"exit", "exits", "input", "final", "arch"});
+  std::set<std::string> values = kModelValueOptions;
+  values.insert("arch");
+  const CliArgs a = parse_cli(args, {"json", "conditional", "help"}, values);
   if (a.flag("help")) {
-    out << kInspectUsage;
+    out << inspect_usage();
     return 0;
   }
   if (a.positional.size() != 1) throw UsageError("inspect takes one MODEL.onnx");
-  workloads::ImportOptions options;
-  options.final_output = a.last("final");
-  for (const std::string& s : a.all("input")) {
-    const size_t eq = s.find('=');
-    if (eq == std::string::npos) throw UsageError("--input " + s + ": expected NAME=1x3x224x224");
-    options.input_shapes[s.substr(0, eq)] = parse_shape(s.substr(eq + 1), s);
-  }
-  const workloads::OnnxModel model = workloads::read_onnx_file(a.positional[0]);
-  const Workload w = workloads::import_onnx(model, options);
-  std::vector<workloads::ExitRates> sources = {workloads::exit_rates_from_metadata(model.metadata, model.source)};
-  if (!a.last("exits").empty()) sources.push_back(workloads::parse_exit_file(a.last("exits")));
-  sources.push_back(workloads::parse_exit_args(
-      a.all("exit"), a.flag("conditional") ? workloads::RateKind::kConditional : workloads::RateKind::kUnconditional));
-  const workloads::ExitProfile profile = workloads::make_exit_profile(w, sources);
+  const LoadedModel loaded = load_model(a);
+  const Workload& w = loaded.workload;
+  const workloads::OnnxModel& model = loaded.onnx;
+  const workloads::ExitProfile& profile = loaded.profile;
   std::optional<hw::Architecture> arch;
   std::optional<ArchCosts> costs;
   if (!a.last("arch").empty()) {

@@ -9,6 +9,6 @@ namespace eesim::tools {
 // Runs the subcommand; returns the process exit code. Throws eesim::Error on bad input and
 // UsageError on bad arguments.
 int inspect_command(const std::vector<std::string>& args, std::ostream& out);
-extern const char* const kInspectUsage;
+std::string inspect_usage();
 
 }  // namespace eesim::tools

@@ -1,0 +1,80 @@
+"""`eesim run`: the main job, as a user runs it on the bundled early-exit MobileNetV2."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+QUAD = REPO_ROOT / "examples" / "arch" / "quad_edge_tpu.textproto"
+EXAMPLES = Path(os.environ.get("EESIM_EXAMPLES") or REPO_ROOT / "build" / "examples" / "models")
+
+
+@pytest.fixture(scope="module")
+def model():
+    path = EXAMPLES / "ee_mobilenetv2_cifar10.onnx"
+    if not path.exists():
+        pytest.skip(f"{path} not built")
+    return path
+
+
+def run_json(run_eesim, tmp_path, model, *args):
+    out = tmp_path / f"report{len(list(tmp_path.iterdir()))}.json"
+    r = run_eesim("run", model, "--arch", QUAD, "--json", out, *args)
+    assert r.returncode == 0, r.stderr
+    return r.stdout, json.loads(out.read_text()), out.read_bytes()
+
+
+def test_report_has_expectations_scenarios_cores_and_layers(run_eesim, model, tmp_path):
+    stdout, rep, _ = run_json(run_eesim, tmp_path, model, "--fusion", "rows=4")
+    assert "expected: latency" in stdout and "E[E]*E[L]" in stdout
+    names = [s["exit"] for s in rep["scenarios"]]
+    assert names == ["exit1", "exit2", "exit3", "final"]
+    p = [s["probability"] for s in rep["scenarios"]]
+    assert p == pytest.approx([0.25, 0.2, 0.15, 0.4])  # the model's metadata
+    exp = rep["expected"]
+    assert exp["latency_cycles"] == pytest.approx(sum(s["probability"] * s["latency_cycles"] for s in rep["scenarios"]))
+    assert exp["energy_pj"] == pytest.approx(sum(s["probability"] * s["energy_pj"] for s in rep["scenarios"]))
+    assert exp["edp"] == pytest.approx(sum(s["probability"] * s["energy_pj"] * s["latency_cycles"] for s in rep["scenarios"]))
+    assert exp["edp_of_means"] == pytest.approx(exp["energy_pj"] * exp["latency_cycles"])
+    assert [c["name"] for c in rep["cores"]] == ["tpu0", "tpu1", "tpu2", "tpu3"]
+    assert all(0 <= c["utilization"] <= 1 for c in rep["cores"])
+    assert len(rep["layers"]) == 111 and all(l["core"].startswith("tpu") for l in rep["layers"])
+    lat = [s["latency_cycles"] for s in rep["scenarios"]]
+    assert lat == sorted(lat)  # under wait an earlier exit is never slower
+    assert lat[-1] >= rep["lower_bound_cycles"]
+
+
+def test_all_exits_at_zero_is_the_final_scenario(run_eesim, model, tmp_path):
+    args = [a for e in ("exit1", "exit2", "exit3") for a in ("--exit", f"{e}=0")]
+    _, rep, _ = run_json(run_eesim, tmp_path, model, *args)
+    final = rep["scenarios"][-1]
+    assert final["probability"] == 1
+    assert rep["expected"]["latency_cycles"] == final["latency_cycles"]
+
+
+def test_same_inputs_give_byte_identical_reports(run_eesim, model, tmp_path):
+    for policy in ("wait", "speculate"):
+        a = run_json(run_eesim, tmp_path, model, "--policy", policy, "--fusion", "rows=2")[2]
+        b = run_json(run_eesim, tmp_path, model, "--policy", policy, "--fusion", "rows=2")[2]
+        assert a == b
+
+
+def test_bad_options_are_usage_errors(run_eesim, model):
+    for args in (["--fusion", "rows=0"], ["--policy", "maybe"], []):
+        r = run_eesim("run", model, *(["--arch", QUAD] if args else []), *args)
+        assert r.returncode == 2, args
+        assert "usage: eesim run" in r.stderr
+
+
+def test_mapping_file_puts_every_layer_on_one_core(run_eesim, model, tmp_path):
+    mapping = tmp_path / "map.txt"
+    mapping.write_text("# all on one core\n* = tpu2\n")
+    _, rep, _ = run_json(run_eesim, tmp_path, model, "--alloc", mapping)
+    assert {l["core"] for l in rep["layers"]} == {"tpu2"}
+    assert rep["allocation"] == f"file {mapping}"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("* = tpu9\n")
+    r = run_eesim("run", model, "--arch", QUAD, "--alloc", bad)
+    assert r.returncode == 1 and "bad.txt:1: no core named 'tpu9'" in r.stderr

@@ -1,0 +1,26 @@
+#pragma once
+// The model options `inspect` and `run` share: MODEL.onnx, --input, --final, and the exit
+// profile from metadata, --exits and --exit (with --conditional).
+#include <set>
+#include <string>
+
+#include "tools/cli_args.h"
+#include "workloads/exit_profile.h"
+#include "workloads/onnx_model.h"
+#include "workloads/workload.h"
+
+namespace eesim::tools {
+
+extern const std::set<std::string> kModelValueOptions;  // exit, exits, input, final
+extern const char* const kModelOptionsUsage;
+
+struct LoadedModel {
+  workloads::OnnxModel onnx;
+  workloads::Workload workload;
+  workloads::ExitProfile profile;
+};
+
+// Reads a.positional[0] with the options above. Throws UsageError / eesim::Error.
+LoadedModel load_model(const CliArgs& a);
+
+}  // namespace eesim::tools

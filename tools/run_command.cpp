@@ -1,0 +1,173 @@
+// `eesim run`: the main job. Model + exit profile + chip -> CN graph -> allocation -> one
+// simulation per exit scenario -> expected latency, energy and EDP.
+#include "tools/run_command.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "common/error.h"
+#include "common/json_writer.h"
+#include "hw_models/arch_loader.h"
+#include "hw_models/core_model.h"
+#include "mapping/allocation.h"
+#include "sim/simulate.h"
+#include "tools/cli_args.h"
+#include "tools/model_args.h"
+
+namespace eesim::tools {
+namespace {
+
+struct Setup {
+  mapping::FusionOptions fusion;
+  sim::ExitPolicy policy = sim::ExitPolicy::kWait;
+  std::string fusion_text, alloc_text;
+};
+
+mapping::FusionOptions parse_fusion(const std::string& text, const hw::Architecture& arch) {
+  mapping::FusionOptions f;
+  if (text == "off") return f;
+  if (text == "auto") {  // stacks fit the smallest core's on-chip memory
+    f.mode = mapping::FusionOptions::Mode::kAuto;
+    f.memory_budget_bytes = INT64_MAX;
+    for (const auto& c : arch.cores) {
+      const auto& m = hw::core_model(c);
+      f.memory_budget_bytes = std::min(f.memory_budget_bytes, m.on_chip_bytes(c));
+      f.word_bytes = std::max(f.word_bytes, m.word_bytes(c));
+    }
+    return f;
+  }
+  if (text.rfind("rows=", 0) == 0) {
+    char* end = nullptr;
+    const long long rows = std::strtoll(text.c_str() + 5, &end, 10);
+    if (*end == '\0' && rows >= 1) {
+      f.mode = mapping::FusionOptions::Mode::kRows;
+      f.rows_per_cn = rows;
+      return f;
+    }
+  }
+  throw UsageError("--fusion " + text + ": expected off, auto or rows=N (N >= 1)");
+}
+
+void write_json(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
+                const mapping::Allocation& alloc, hw::CostCache& cache, const sim::Report& r,
+                const Setup& s, std::ostream& out) {
+  JsonWriter j;
+  j.begin_object().key("model").value(m.workload.name).key("arch").value(arch.source);
+  j.key("policy").value(s.policy == sim::ExitPolicy::kWait ? "wait" : "speculate");
+  j.key("fusion").value(s.fusion_text).key("allocation").value(alloc.method);
+  j.key("nodes").value(static_cast<int64_t>(g.num_cns()));
+  j.key("expected").begin_object().key("latency_cycles").value(r.expected_latency_cycles);
+  j.key("latency_ms").value(arch.ns(r.expected_latency_cycles) / 1e6);
+  j.key("energy_pj").value(r.expected_energy_pj).key("edp").value(r.expected_edp_pj_cycles);
+  j.key("edp_of_means").value(r.edp_of_means_pj_cycles).key("edp_unit").value("pJ*cycles");
+  j.end_object().key("scenarios").begin_array();
+  for (const auto& sc : r.scenarios)
+    j.begin_object().key("exit").value(sc.exit).key("probability").value(sc.probability)
+        .key("latency_cycles").value(sc.run.latency_cycles).key("energy_pj").value(sc.run.energy_pj())
+        .key("noc_bytes").value(sc.run.noc_bytes).key("dram_bytes").value(sc.run.dram_bytes).end_object();
+  j.end_array().key("cores").begin_array();
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    const double busy = r.expected_core_busy_cycles[c];
+    j.begin_object().key("name").value(arch.cores[c].name).key("busy_cycles").value(busy);
+    j.key("utilization").value(r.expected_latency_cycles > 0 ? busy / r.expected_latency_cycles : 0.0);
+    j.end_object();
+  }
+  j.end_array().key("layers").begin_array();
+  for (workloads::LayerId v = 0; v < m.workload.num_layers(); ++v) {
+    int64_t cycles = 0;
+    for (mapping::CnId c : g.layer_cns[v])
+      cycles += cache.get(alloc.core_of_layer[v], mapping::cn_tile(g.cn(c))).compute_cycles;
+    j.begin_object().key("name").value(m.workload.layer(v).name);
+    j.key("core").value(arch.cores[alloc.core_of_layer[v]].name).key("compute_cycles").value(cycles);
+    j.key("macs").value(m.workload.layer(v).macs).end_object();
+  }
+  j.end_array().key("lower_bound_cycles").value(r.roofline.lower_bound_cycles()).end_object();
+  out << j.str() << "\n";
+}
+
+void print_summary(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
+                   const mapping::Allocation& alloc, const sim::Report& r, const Setup& s,
+                   std::ostream& out) {
+  char buf[160];
+  out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
+      << (s.policy == sim::ExitPolicy::kWait ? "wait" : "speculate") << ", fusion "
+      << s.fusion_text << " (" << g.num_cns() << " nodes), allocation " << alloc.method << "\n";
+  std::snprintf(buf, sizeof buf, "%-16s %9s %16s %12s %12s\n", "scenario", "P", "latency cycles",
+                "latency ms", "energy uJ");
+  out << buf;
+  for (const auto& sc : r.scenarios) {
+    std::snprintf(buf, sizeof buf, "%-16s %9.4f %16lld %12.4f %12.3f\n", sc.exit.c_str(),
+                  sc.probability, static_cast<long long>(sc.run.latency_cycles),
+                  arch.ns(static_cast<double>(sc.run.latency_cycles)) / 1e6, sc.run.energy_pj() / 1e6);
+    out << buf;
+  }
+  std::snprintf(buf, sizeof buf, "expected: latency %.0f cycles (%.4f ms), energy %.3f uJ\n",
+                r.expected_latency_cycles, arch.ns(r.expected_latency_cycles) / 1e6,
+                r.expected_energy_pj / 1e6);
+  out << buf;
+  std::snprintf(buf, sizeof buf, "expected EDP E[E*L] %.6g pJ*cycles; E[E]*E[L] %.6g pJ*cycles\n",
+                r.expected_edp_pj_cycles, r.edp_of_means_pj_cycles);
+  out << buf;
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    std::snprintf(buf, sizeof buf, "core %-10s busy %12.0f cycles expected (%5.1f%%)\n",
+                  arch.cores[c].name.c_str(), r.expected_core_busy_cycles[c],
+                  r.expected_latency_cycles > 0 ? 100 * r.expected_core_busy_cycles[c] / r.expected_latency_cycles : 0.0);
+    out << buf;
+  }
+  out << "roofline lower bound (whole network): " << r.roofline.lower_bound_cycles() << " cycles ("
+      << r.roofline.bound() << "-bound)\n";
+}
+
+}  // namespace
+
+std::string run_usage() {
+  return std::string(
+             "usage: eesim run MODEL.onnx --arch CHIP.textproto [options]\n"
+             "  Maps the network onto the chip, simulates one scenario per exit (and the final\n"
+             "  output) and prints expected latency, energy and EDP.\n"
+             "options:\n"
+             "  --policy wait|speculate  work past an exit waits for its decision (default) or\n"
+             "                           runs on and is cancelled when the exit fires\n"
+             "  --fusion off|auto|rows=N layer by layer (default), stacks that fit the smallest\n"
+             "                           core's memory, or every stack in bands of N rows\n"
+             "  --alloc heft|FILE        HEFT list scheduling (default) or a mapping file of\n"
+             "                           'LAYER = CORE' lines ('* = CORE' for the rest)\n"
+             "  --json OUT.json          also write the report as JSON\n") +
+         kModelOptionsUsage;
+}
+
+int run_command(const std::vector<std::string>& args, std::ostream& out) {
+  std::set<std::string> values = kModelValueOptions;
+  values.insert({"arch", "policy", "fusion", "alloc", "json"});
+  const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
+  if (a.flag("help")) {
+    out << run_usage();
+    return 0;
+  }
+  if (a.positional.size() != 1) throw UsageError("run takes one MODEL.onnx");
+  if (a.last("arch").empty()) throw UsageError("run needs --arch CHIP.textproto");
+  const LoadedModel m = load_model(a);
+  const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
+  Setup s;
+  const std::string policy = a.last("policy", "wait");
+  if (policy != "wait" && policy != "speculate") throw UsageError("--policy " + policy + ": expected wait or speculate");
+  s.policy = policy == "wait" ? sim::ExitPolicy::kWait : sim::ExitPolicy::kSpeculate;
+  s.fusion_text = a.last("fusion", "off");
+  s.fusion = parse_fusion(s.fusion_text, arch);
+  const mapping::CnGraph g = mapping::build_cn_graph(m.workload, s.fusion);
+  hw::CostCache cache(arch);
+  const std::string alloc_arg = a.last("alloc", "heft");
+  const mapping::Allocation alloc =
+      alloc_arg == "heft" ? mapping::allocate_heft(m.workload, g, arch, cache)
+                          : mapping::load_allocation_file(alloc_arg, m.workload, arch);
+  const sim::Report r = sim::simulate(m.workload, m.profile, g, alloc, arch, cache, s.policy);
+  print_summary(m, arch, g, alloc, r, s, out);
+  if (!a.last("json").empty()) {
+    std::ofstream f(a.last("json"));
+    if (!f) throw Error(a.last("json") + ": cannot write the JSON report");
+    write_json(m, arch, g, alloc, cache, r, s, f);
+  }
+  return 0;
+}
+
+}  // namespace eesim::tools
