@@ -123,6 +123,8 @@ void Run::finish(size_t node, int64_t now) {
       const int64_t start = calendar.reserve(route_resources({from.x, from.y}, {to.x, to.y}), now, std::max<int64_t>(ser, 0));
       at = start + h * (arch.noc.router_cycles + arch.noc.link_cycles) + std::max<int64_t>(ser, 0);
       out.noc_bytes += e.bytes;
+      if (e.bytes > 0)
+        out.transfers.push_back({node, e.from, start, at, e.bytes, hw::xy_route({from.x, from.y}, {to.x, to.y})});
       out.noc_energy_pj += hw::transfer_energy_pj(arch.noc, h, e.bytes);
     }
     cores[to_core]->deliver(e.from, at);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hw_models/architecture.h"
+#include "hw_models/noc.h"
 #include "sim/plan.h"
 
 namespace eesim::sim {
@@ -14,6 +15,15 @@ struct NodeTiming {
   int64_t start = -1;  // cycle the node started on its core (-1: never)
   int64_t end = -1;    // cycle it finished (-1: not finished; cancelled when start >= 0)
   bool operator==(const NodeTiming&) const = default;
+};
+
+// One mesh transfer: it held the links of its route from `start` for its serialisation and
+// reached the consumer's core at `arrive`.
+struct Transfer {
+  size_t from_node = 0, to_node = 0;  // plan nodes
+  int64_t start = 0, arrive = 0, bytes = 0;
+  std::vector<hw::Link> route;
+  bool operator==(const Transfer&) const = default;
 };
 
 struct ScenarioRun {
@@ -26,6 +36,7 @@ struct ScenarioRun {
   int64_t noc_bytes = 0;
   int64_t dram_bytes = 0;
   std::vector<NodeTiming> nodes;  // per plan node
+  std::vector<Transfer> transfers;
   bool operator==(const ScenarioRun&) const = default;
 };
 

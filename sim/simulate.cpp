@@ -11,14 +11,15 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
   Report r;
   r.expected_core_busy_cycles.assign(arch.cores.size(), 0.0);
   for (const Scenario& s : make_scenarios(w, profile)) {
-    ScenarioRun run = run_plan(make_plan(w, g, alloc, arch, cache, s, policy), arch);
+    Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
+    ScenarioRun run = run_plan(plan, arch);
     const double p = s.probability, l = static_cast<double>(run.latency_cycles), e = run.energy_pj();
     r.expected_latency_cycles += p * l;
     r.expected_energy_pj += p * e;
     r.expected_edp_pj_cycles += p * e * l;
     for (size_t c = 0; c < arch.cores.size(); ++c)
       r.expected_core_busy_cycles[c] += p * static_cast<double>(run.core_busy_cycles[c]);
-    r.scenarios.push_back({s.name, p, std::move(run)});
+    r.scenarios.push_back({s.name, p, std::move(plan), std::move(run)});
   }
   r.edp_of_means_pj_cycles = r.expected_energy_pj * r.expected_latency_cycles;
   r.roofline = hw::roofline(w, arch);

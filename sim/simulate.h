@@ -10,6 +10,7 @@
 #include "mapping/allocation.h"
 #include "mapping/cn_graph.h"
 #include "sim/engine.h"
+#include "sim/plan.h"
 #include "workloads/exit_profile.h"
 
 namespace eesim::sim {
@@ -17,7 +18,8 @@ namespace eesim::sim {
 struct ScenarioResult {
   std::string exit;          // exit name, or the final output's
   double probability = 0;
-  ScenarioRun run;
+  Plan plan;                 // what was simulated
+  ScenarioRun run;           // what happened
 };
 
 struct Report {

@@ -11,6 +11,7 @@
 #include "hw_models/core_model.h"
 #include "mapping/allocation.h"
 #include "sim/simulate.h"
+#include "sim/trace.h"
 #include "tools/cli_args.h"
 #include "tools/model_args.h"
 
@@ -50,7 +51,7 @@ mapping::FusionOptions parse_fusion(const std::string& text, const hw::Architect
 
 void write_json(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
                 const mapping::Allocation& alloc, hw::CostCache& cache, const sim::Report& r,
-                const Setup& s, std::ostream& out) {
+                const Setup& s, std::ostream&& out) {
   JsonWriter j;
   j.begin_object().key("model").value(m.workload.name).key("arch").value(arch.source);
   j.key("policy").value(s.policy == sim::ExitPolicy::kWait ? "wait" : "speculate");
@@ -64,6 +65,7 @@ void write_json(const LoadedModel& m, const hw::Architecture& arch, const mappin
   for (const auto& sc : r.scenarios)
     j.begin_object().key("exit").value(sc.exit).key("probability").value(sc.probability)
         .key("latency_cycles").value(sc.run.latency_cycles).key("energy_pj").value(sc.run.energy_pj())
+        .key("nodes").value(static_cast<int64_t>(sc.plan.nodes.size()))
         .key("noc_bytes").value(sc.run.noc_bytes).key("dram_bytes").value(sc.run.dram_bytes).end_object();
   j.end_array().key("cores").begin_array();
   for (size_t c = 0; c < arch.cores.size(); ++c) {
@@ -118,6 +120,12 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
       << r.roofline.bound() << "-bound)\n";
 }
 
+std::ofstream open_out(const std::string& path) {
+  std::ofstream f(path);
+  if (!f) throw Error(path + ": cannot open for writing");
+  return f;
+}
+
 }  // namespace
 
 std::string run_usage() {
@@ -132,13 +140,15 @@ std::string run_usage() {
              "                           core's memory, or every stack in bands of N rows\n"
              "  --alloc heft|FILE        HEFT list scheduling (default) or a mapping file of\n"
              "                           'LAYER = CORE' lines ('* = CORE' for the rest)\n"
-             "  --json OUT.json          also write the report as JSON\n") +
+             "  --json OUT.json          also write the report as JSON\n"
+             "  --trace OUT.json         write the timeline as Chrome trace-event JSON (Perfetto)\n"
+             "  --csv OUT.csv            write the same timeline as CSV rows\n") +
          kModelOptionsUsage;
 }
 
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
-  values.insert({"arch", "policy", "fusion", "alloc", "json"});
+  values.insert({"arch", "policy", "fusion", "alloc", "json", "trace", "csv"});
   const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
   if (a.flag("help")) {
     out << run_usage();
@@ -162,11 +172,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
                           : mapping::load_allocation_file(alloc_arg, m.workload, arch);
   const sim::Report r = sim::simulate(m.workload, m.profile, g, alloc, arch, cache, s.policy);
   print_summary(m, arch, g, alloc, r, s, out);
-  if (!a.last("json").empty()) {
-    std::ofstream f(a.last("json"));
-    if (!f) throw Error(a.last("json") + ": cannot write the JSON report");
-    write_json(m, arch, g, alloc, cache, r, s, f);
-  }
+  if (!a.last("json").empty()) write_json(m, arch, g, alloc, cache, r, s, open_out(a.last("json")));
+  if (!a.last("trace").empty()) open_out(a.last("trace")) << sim::chrome_trace_json(m.workload, g, arch, r);
+  if (!a.last("csv").empty()) open_out(a.last("csv")) << sim::trace_csv(m.workload, g, arch, r);
   return 0;
 }
 

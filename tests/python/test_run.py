@@ -78,3 +78,30 @@ def test_mapping_file_puts_every_layer_on_one_core(run_eesim, model, tmp_path):
     bad.write_text("* = tpu9\n")
     r = run_eesim("run", model, "--arch", QUAD, "--alloc", bad)
     assert r.returncode == 1 and "bad.txt:1: no core named 'tpu9'" in r.stderr
+
+
+@pytest.mark.parametrize("policy", ["wait", "speculate"])
+def test_trace_is_valid_and_every_node_appears_once_per_scenario(run_eesim, model, tmp_path, policy):
+    trace, csv = tmp_path / "t.json", tmp_path / "t.csv"
+    _, rep, _ = run_json(run_eesim, tmp_path, model, "--fusion", "rows=4", "--policy", policy,
+                         "--trace", trace, "--csv", csv)
+    events = json.loads(trace.read_text())["traceEvents"]
+    cns = [e for e in events if e.get("cat") == "cn"]
+    exits = [e for e in events if e["ph"] == "i"]
+    assert [e["name"] for e in exits] == ["exit exit1", "exit exit2", "exit exit3", "exit final"]
+    for pid, sc in enumerate(rep["scenarios"]):
+        mine = [e for e in cns if e["pid"] == pid]
+        keys = [(e["name"], e["args"]["rows"]) for e in mine]
+        assert len(keys) == len(set(keys)), "a node appears twice"
+        if policy == "wait":  # speculate drops queued work, so fewer may start
+            assert len(mine) == sc["nodes"]
+        by_track = {}
+        for e in mine:
+            by_track.setdefault(e["tid"], []).append((e["args"]["start_cycles"], e["args"]["end_cycles"]))
+        for spans in by_track.values():  # a core runs one node at a time
+            spans.sort()
+            assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        assert max(e["args"]["end_cycles"] for e in mine) == sc["latency_cycles"]
+    rows = csv.read_text().splitlines()
+    assert rows[0].startswith("scenario,track,kind,name,start_cycles")
+    assert len(rows) - 1 == sum(1 for e in events if e["ph"] == "X")
