@@ -49,10 +49,24 @@ std::vector<double> upward_ranks(const Workload& w, const hw::Architecture& a,
 
 }  // namespace
 
-hw::TileShape cn_tile(const Cn& cn) {
+hw::TileShape cn_tile(const Cn& cn, bool resident) {
   hw::TileShape t = cn.tile;
-  t.weights_resident = cn.band > 0;
+  t.weights_resident = resident || cn.band > 0;
   return t;
+}
+
+std::vector<char> resident_weights(const Workload& w, const Allocation& alloc,
+                                   const hw::Architecture& arch) {
+  std::vector<int64_t> free_bytes;
+  for (const auto& c : arch.cores) free_bytes.push_back(hw::core_model(c).weight_capacity_bytes(c));
+  std::vector<char> resident(w.num_layers(), 0);
+  for (LayerId v = 0; v < w.num_layers(); ++v) {
+    const auto& core = arch.cores[alloc.core_of_layer[v]];
+    const int64_t bytes = w.layer(v).weight_params * hw::core_model(core).word_bytes(core);
+    int64_t& left = free_bytes[alloc.core_of_layer[v]];
+    if (bytes > 0 && bytes <= left) resident[v] = 1, left -= bytes;
+  }
+  return resident;
 }
 
 std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph& g,

@@ -17,9 +17,17 @@ struct Allocation {
   bool operator==(const Allocation&) const = default;
 };
 
-// The tile a CN's cost is asked for: a layer's first band fetches its weights, later bands
-// find them on the core.
-hw::TileShape cn_tile(const Cn& cn);
+// The tile a CN's cost is asked for: a layer whose weights stay on its core across inferences
+// (`resident`) never fetches them; otherwise its first band fetches them and later bands find
+// them on the core.
+hw::TileShape cn_tile(const Cn& cn, bool resident = false);
+
+// Per layer: its weights stay on its core across inferences. Each core keeps the layers
+// allocated to it, in topological order, while they fit its parameter memory; the rest stream
+// from DRAM every inference (the Edge TPU compiler's parameter caching,
+// coral.ai/docs/edgetpu/compiler; hw_models/network_estimate.h uses the same rule).
+std::vector<char> resident_weights(const workloads::Workload& w, const Allocation& alloc,
+                                   const hw::Architecture& arch);
 
 // Cycles each layer takes on each core when it runs alone there: the sum over its nodes of
 // max(compute, DRAM at the nearest port). kUnsupported where the core cannot run the layer.

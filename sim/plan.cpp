@@ -37,13 +37,14 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
                const mapping::Allocation& alloc, const hw::Architecture& arch,
                hw::CostCache& cache, const Scenario& scenario, ExitPolicy policy) {
   const std::vector<char> active = runs(w, scenario, policy);
+  const std::vector<char> resident = mapping::resident_weights(w, alloc, arch);
   std::vector<size_t> index(g.num_cns(), SIZE_MAX);
   Plan plan;
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const mapping::Cn& cn = g.cn(c);
     if (!active[cn.layer]) continue;
     const size_t core = alloc.core_of_layer[cn.layer];
-    const hw::Cost& cost = cache.get(core, mapping::cn_tile(cn));
+    const hw::Cost& cost = cache.get(core, mapping::cn_tile(cn, resident[cn.layer]));
     const int64_t wb = hw::core_model(arch.cores[core]).word_bytes(arch.cores[core]);
     PlanNode n{c, cn.layer, core, cost.compute_cycles, cost.dram_bytes(), cost.energy.total(),
                cost.macs, priority_of(g, cn), {}};

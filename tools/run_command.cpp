@@ -75,13 +75,15 @@ void write_json(const LoadedModel& m, const hw::Architecture& arch, const mappin
     j.end_object();
   }
   j.end_array().key("layers").begin_array();
+  const std::vector<char> resident = mapping::resident_weights(m.workload, alloc, arch);
   for (workloads::LayerId v = 0; v < m.workload.num_layers(); ++v) {
     int64_t cycles = 0;
     for (mapping::CnId c : g.layer_cns[v])
-      cycles += cache.get(alloc.core_of_layer[v], mapping::cn_tile(g.cn(c))).compute_cycles;
+      cycles += cache.get(alloc.core_of_layer[v], mapping::cn_tile(g.cn(c), resident[v])).compute_cycles;
     j.begin_object().key("name").value(m.workload.layer(v).name);
     j.key("core").value(arch.cores[alloc.core_of_layer[v]].name).key("compute_cycles").value(cycles);
-    j.key("macs").value(m.workload.layer(v).macs).end_object();
+    j.key("macs").value(m.workload.layer(v).macs).key("weights_resident").value(resident[v] != 0);
+    j.end_object();
   }
   j.end_array().key("lower_bound_cycles").value(r.roofline.lower_bound_cycles()).end_object();
   out << j.str() << "\n";

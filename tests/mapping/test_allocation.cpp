@@ -72,3 +72,29 @@ TEST_CASE("mapping file: LAYER = CORE with a '*' default; bad names and cores na
   fails("relu_a = v0\nrelu_a = v1\n* = v0\n", "map.txt:2: layer 'relu_a' mapped twice");
   fails("* = v0\nadd = sa\n", "map.txt:2: layer 'add' cannot run on core 'sa'");
 }
+
+TEST_CASE("resident weights: a core keeps layers in order while they fit its parameter memory") {
+  // One Edge-TPU-like core with 2 x 1 x 1 x 100 B = 200 B of core memory; three convs of
+  // 4x2x3x3 = 72, 4x4x3x3 = 144 and 144 int8 weights: the first fits (72), the second does not
+  // (216 > 200), the third does not either.
+  OnnxBuilder b;
+  b.input("x", {1, 2, 8, 8}).weight("w1", {4, 2, 3, 3}).weight("w2", {4, 4, 3, 3}).weight("w3", {4, 4, 3, 3});
+  b.node("Conv", {"x", "w1"}, {"c1"}, "conv1");
+  b.node("Conv", {"c1", "w2"}, {"c2"}, "conv2");
+  b.node("Conv", {"c2", "w3"}, {"c3"}, "conv3");
+  b.output("c3");
+  const auto w = b.import();
+  const auto arch = eesim::hw::load_architecture_text(R"(
+    name: "tiny" clock_mhz: 100 noc { width: 1 height: 1 link_bytes_per_cycle: 1 }
+    core { name: "t" x: 0 y: 0 static_power_mw: 0 edge_tpu { pes_x: 2 pes_y: 1 cores_per_pe: 1
+           lanes_per_core: 4 pe_memory_bytes: 4096 core_memory_bytes: 100 } }
+    dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1 })", "tiny");
+  const Allocation all_on_t{{0, 0, 0}, "test"};
+  CHECK(eesim::mapping::resident_weights(w, all_on_t, arch) == std::vector<char>{1, 0, 0});
+  eesim::mapping::Cn cn;
+  cn.band = 0;
+  CHECK(eesim::mapping::cn_tile(cn, true).weights_resident);
+  CHECK_FALSE(eesim::mapping::cn_tile(cn, false).weights_resident);
+  cn.band = 1;
+  CHECK(eesim::mapping::cn_tile(cn, false).weights_resident);  // the first band fetched them
+}
