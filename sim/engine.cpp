@@ -32,6 +32,9 @@ struct Run {
   const hw::Architecture& arch;
   std::vector<std::vector<PlanEdge>> consumers;  // per node: (consumer, bytes)
   std::vector<int> pending;                      // inputs not yet arrived
+  std::vector<int> readers_left;                 // consumers of a node's band yet to finish
+  std::vector<int64_t> remote_in_bytes;          // bytes a node received from other cores
+  std::vector<int64_t> live;                     // per core, bytes held now
   std::vector<char> is_end;
   int ends_left = 0;
   bool done = false;
@@ -40,6 +43,19 @@ struct Run {
   ScenarioRun out;
 
   void finish(size_t node, int64_t now);
+  void hold(size_t core, int64_t delta, int64_t now) {
+    if (delta == 0) return;
+    live[core] += delta;
+    out.core_peak_memory_bytes[core] = std::max(out.core_peak_memory_bytes[core], live[core]);
+    out.memory.push_back({now, core, live[core]});
+  }
+  void release_inputs(size_t node, int64_t now) {
+    const size_t core = plan.nodes[node].core;
+    for (const PlanEdge& in : plan.nodes[node].inputs)
+      if (in.bytes > 0 && --readers_left[in.from] == 0)
+        hold(plan.nodes[in.from].core, -plan.nodes[in.from].out_bytes, now);
+    hold(core, -remote_in_bytes[node], now);
+  }
 };
 
 class CoreShell : public sc_core::sc_module {
@@ -111,6 +127,8 @@ class CoreShell : public sc_core::sc_module {
 
 void Run::finish(size_t node, int64_t now) {
   out.nodes[node].end = now;
+  release_inputs(node, now);
+  if (readers_left[node] > 0) hold(plan.nodes[node].core, plan.nodes[node].out_bytes, now);
   out.dynamic_energy_pj += plan.nodes[node].dynamic_energy_pj;
   const auto& from = arch.cores[plan.nodes[node].core];
   for (const PlanEdge& e : consumers[node]) {
@@ -123,6 +141,8 @@ void Run::finish(size_t node, int64_t now) {
       const int64_t start = calendar.reserve(route_resources({from.x, from.y}, {to.x, to.y}), now, std::max<int64_t>(ser, 0));
       at = start + h * (arch.noc.router_cycles + arch.noc.link_cycles) + std::max<int64_t>(ser, 0);
       out.noc_bytes += e.bytes;
+      remote_in_bytes[e.from] += e.bytes;  // buffered on the consumer's core from the send
+      hold(to_core, e.bytes, now);
       if (e.bytes > 0)
         out.transfers.push_back({node, e.from, start, at, e.bytes, hw::xy_route({from.x, from.y}, {to.x, to.y})});
       out.noc_energy_pj += hw::transfer_energy_pj(arch.noc, h, e.bytes);
@@ -139,15 +159,21 @@ void Run::finish(size_t node, int64_t now) {
 
 ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch) {
   FreshKernel kernel;
-  Run run{plan, arch, {}, {}, {}, 0, false, {}, {}, {}};
+  Run run{plan, arch, {}, {}, {}, {}, {}, {}, 0, false, {}, {}, {}};
   const size_t n = plan.nodes.size();
   run.consumers.resize(n);
   run.pending.assign(n, 0);
+  run.readers_left.assign(n, 0);
+  run.remote_in_bytes.assign(n, 0);
+  run.live.assign(arch.cores.size(), 0);
+  run.out.core_peak_memory_bytes.assign(arch.cores.size(), 0);
+  for (size_t c = 0; c < arch.cores.size(); ++c) run.hold(c, plan.resident_weight_bytes[c], 0);
   run.is_end.assign(n, 0);
   for (size_t i = 0; i < n; ++i)
     for (const PlanEdge& e : plan.nodes[i].inputs) {
       run.consumers[e.from].push_back({i, e.bytes});
       ++run.pending[i];
+      if (e.bytes > 0) ++run.readers_left[e.from];
     }
   for (size_t e : plan.end_nodes) run.is_end[e] = 1;
   run.ends_left = static_cast<int>(plan.end_nodes.size());

@@ -26,6 +26,15 @@ struct Transfer {
   bool operator==(const Transfer&) const = default;
 };
 
+// Bytes held on a core's memory from `cycle` on: resident weights, bands written and not yet
+// read by all their consumers, and bands received from other cores until their reader ends.
+struct MemorySample {
+  int64_t cycle = 0;
+  size_t core = 0;
+  int64_t bytes = 0;
+  bool operator==(const MemorySample&) const = default;
+};
+
 struct ScenarioRun {
   int64_t latency_cycles = 0;     // input available -> the end layer's output written
   double dynamic_energy_pj = 0;   // finished nodes, plus cancelled ones pro rata
@@ -37,6 +46,8 @@ struct ScenarioRun {
   int64_t dram_bytes = 0;
   std::vector<NodeTiming> nodes;  // per plan node
   std::vector<Transfer> transfers;
+  std::vector<MemorySample> memory;             // in time order
+  std::vector<int64_t> core_peak_memory_bytes;  // per core
   bool operator==(const ScenarioRun&) const = default;
 };
 

@@ -40,14 +40,21 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
   const std::vector<char> resident = mapping::resident_weights(w, alloc, arch);
   std::vector<size_t> index(g.num_cns(), SIZE_MAX);
   Plan plan;
+  plan.resident_weight_bytes.assign(arch.cores.size(), 0);
+  for (LayerId v = 0; v < w.num_layers(); ++v)
+    if (resident[v] && active[v]) {
+      const auto& core = arch.cores[alloc.core_of_layer[v]];
+      plan.resident_weight_bytes[alloc.core_of_layer[v]] +=
+          w.layer(v).weight_params * hw::core_model(core).word_bytes(core);
+    }
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const mapping::Cn& cn = g.cn(c);
     if (!active[cn.layer]) continue;
     const size_t core = alloc.core_of_layer[cn.layer];
     const hw::Cost& cost = cache.get(core, mapping::cn_tile(cn, resident[cn.layer]));
     const int64_t wb = hw::core_model(arch.cores[core]).word_bytes(arch.cores[core]);
-    PlanNode n{c, cn.layer, core, cost.compute_cycles, cost.dram_bytes(), cost.energy.total(),
-               cost.macs, priority_of(g, cn), {}};
+    PlanNode n{c, cn.layer, core, cost.compute_cycles, cost.dram_bytes(), cn.tile.out_elems * wb,
+               cost.energy.total(), cost.macs, priority_of(g, cn), {}};
     if (reads_graph_input(w, cn.layer)) {  // the input arrives in DRAM
       const int64_t bytes = cn.tile.in_elems * wb;
       n.dram_bytes += bytes;

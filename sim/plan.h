@@ -30,6 +30,7 @@ struct PlanNode {
   size_t core = 0;
   int64_t compute_cycles = 0;
   int64_t dram_bytes = 0;        // its own DRAM traffic (weights, spills, graph inputs)
+  int64_t out_bytes = 0;         // the band it writes, held on its core until read by all
   double dynamic_energy_pj = 0;  // compute + SRAM + DRAM of the node itself
   int64_t macs = 0;
   // Smaller runs first among ready nodes of one core: fused stacks go band by band (depth
@@ -41,6 +42,7 @@ struct PlanNode {
 
 struct Plan {
   std::vector<PlanNode> nodes;  // topological
+  std::vector<int64_t> resident_weight_bytes;  // per core: weights kept there across inferences
   std::vector<size_t> end_nodes;  // the scenario ends when all of these (its end layer) finish
 };
 

@@ -1,5 +1,7 @@
 #include "sim/simulate.h"
 
+#include <algorithm>
+
 #include "sim/plan.h"
 #include "sim/scenarios.h"
 
@@ -10,6 +12,8 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
                 const hw::Architecture& arch, hw::CostCache& cache, ExitPolicy policy) {
   Report r;
   r.expected_core_busy_cycles.assign(arch.cores.size(), 0.0);
+  r.core_peak_memory_bytes.assign(arch.cores.size(), 0);
+  const int64_t per_hop = arch.noc.router_cycles + arch.noc.link_cycles;
   for (const Scenario& s : make_scenarios(w, profile)) {
     Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
     ScenarioRun run = run_plan(plan, arch);
@@ -17,8 +21,18 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     r.expected_latency_cycles += p * l;
     r.expected_energy_pj += p * e;
     r.expected_edp_pj_cycles += p * e * l;
-    for (size_t c = 0; c < arch.cores.size(); ++c)
+    for (size_t c = 0; c < arch.cores.size(); ++c) {
       r.expected_core_busy_cycles[c] += p * static_cast<double>(run.core_busy_cycles[c]);
+      r.core_peak_memory_bytes[c] = std::max(r.core_peak_memory_bytes[c], run.core_peak_memory_bytes[c]);
+    }
+    for (const Transfer& t : run.transfers) {
+      const auto hold = static_cast<double>(t.arrive - t.start - per_hop * static_cast<int64_t>(t.route.size()));
+      for (const hw::Link& l : t.route) {
+        auto it = std::find_if(r.links.begin(), r.links.end(), [&](const auto& b) { return b.link == l; });
+        if (it == r.links.end()) it = r.links.insert(r.links.end(), {l, 0.0});
+        it->expected_busy_cycles += p * hold;
+      }
+    }
     r.scenarios.push_back({s.name, p, std::move(plan), std::move(run)});
   }
   r.edp_of_means_pj_cycles = r.expected_energy_pj * r.expected_latency_cycles;

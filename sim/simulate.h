@@ -31,6 +31,12 @@ struct Report {
   double expected_edp_pj_cycles = 0;
   double edp_of_means_pj_cycles = 0;
   std::vector<double> expected_core_busy_cycles;  // per core, E[busy]
+  std::vector<int64_t> core_peak_memory_bytes;    // per core, the most any scenario held
+  struct LinkBusy {
+    hw::Link link;
+    double expected_busy_cycles = 0;              // E[cycles the link carried data]
+  };
+  std::vector<LinkBusy> links;                    // links any scenario used, in first-use order
   hw::Roofline roofline;                          // of the whole network on the chip
 };
 

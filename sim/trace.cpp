@@ -82,6 +82,11 @@ std::string chrome_trace_json(const workloads::Workload& w, const mapping::CnGra
       j.begin_object().key("name").value("thread_name").key("ph").value("M").key("pid").value(static_cast<int64_t>(s));
       j.key("tid").value(static_cast<int64_t>(t)).key("args").begin_object().key("name").value(tracks[t]).end_object().end_object();
     }
+    for (const MemorySample& m : sc.run.memory) {
+      j.begin_object().key("name").value("memory " + arch.cores[m.core].name).key("ph").value("C");
+      j.key("ts").value(us(arch, m.cycle)).key("pid").value(static_cast<int64_t>(s));
+      j.key("args").begin_object().key("bytes").value(m.bytes).end_object().end_object();
+    }
     j.begin_object().key("name").value("exit " + sc.exit).key("ph").value("i").key("s").value("p");
     j.key("ts").value(us(arch, sc.run.latency_cycles)).key("pid").value(static_cast<int64_t>(s)).key("tid").value(int64_t{0});
     j.key("args").begin_object().key("probability").value(sc.probability).end_object().end_object();

@@ -72,8 +72,13 @@ void write_json(const LoadedModel& m, const hw::Architecture& arch, const mappin
     const double busy = r.expected_core_busy_cycles[c];
     j.begin_object().key("name").value(arch.cores[c].name).key("busy_cycles").value(busy);
     j.key("utilization").value(r.expected_latency_cycles > 0 ? busy / r.expected_latency_cycles : 0.0);
-    j.end_object();
+    j.key("peak_memory_bytes").value(r.core_peak_memory_bytes[c]).end_object();
   }
+  j.end_array().key("links").begin_array();
+  for (const auto& l : r.links)
+    j.begin_object().key("from").array(std::vector<int64_t>{l.link.from.x, l.link.from.y})
+        .key("to").array(std::vector<int64_t>{l.link.to.x, l.link.to.y})
+        .key("busy_cycles").value(l.expected_busy_cycles).end_object();
   j.end_array().key("layers").begin_array();
   const std::vector<char> resident = mapping::resident_weights(m.workload, alloc, arch);
   for (workloads::LayerId v = 0; v < m.workload.num_layers(); ++v) {
@@ -113,9 +118,10 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
                 r.expected_edp_pj_cycles, r.edp_of_means_pj_cycles);
   out << buf;
   for (size_t c = 0; c < arch.cores.size(); ++c) {
-    std::snprintf(buf, sizeof buf, "core %-10s busy %12.0f cycles expected (%5.1f%%)\n",
+    std::snprintf(buf, sizeof buf, "core %-10s busy %12.0f cycles expected (%5.1f%%), peak memory %lld B\n",
                   arch.cores[c].name.c_str(), r.expected_core_busy_cycles[c],
-                  r.expected_latency_cycles > 0 ? 100 * r.expected_core_busy_cycles[c] / r.expected_latency_cycles : 0.0);
+                  r.expected_latency_cycles > 0 ? 100 * r.expected_core_busy_cycles[c] / r.expected_latency_cycles : 0.0,
+                  static_cast<long long>(r.core_peak_memory_bytes[c]));
     out << buf;
   }
   out << "roofline lower bound (whole network): " << r.roofline.lower_bound_cycles() << " cycles ("

@@ -40,6 +40,8 @@ def test_report_has_expectations_scenarios_cores_and_layers(run_eesim, model, tm
     assert exp["edp_of_means"] == pytest.approx(exp["energy_pj"] * exp["latency_cycles"])
     assert [c["name"] for c in rep["cores"]] == ["tpu0", "tpu1", "tpu2", "tpu3"]
     assert all(0 <= c["utilization"] <= 1 for c in rep["cores"])
+    assert all(c["peak_memory_bytes"] > 0 for c in rep["cores"] if c["busy_cycles"] > 0)
+    assert rep["links"] and all(l["busy_cycles"] > 0 for l in rep["links"])
     assert len(rep["layers"]) == 111 and all(l["core"].startswith("tpu") for l in rep["layers"])
     lat = [s["latency_cycles"] for s in rep["scenarios"]]
     assert lat == sorted(lat)  # under wait an earlier exit is never slower
@@ -102,6 +104,8 @@ def test_trace_is_valid_and_every_node_appears_once_per_scenario(run_eesim, mode
             spans.sort()
             assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
         assert max(e["args"]["end_cycles"] for e in mine) == sc["latency_cycles"]
+    counters = [e for e in events if e["ph"] == "C"]
+    assert counters and all(e["args"]["bytes"] >= 0 for e in counters)
     rows = csv.read_text().splitlines()
     assert rows[0].startswith("scenario,track,kind,name,start_cycles")
     assert len(rows) - 1 == sum(1 for e in events if e["ph"] == "X")

@@ -68,5 +68,10 @@ TEST_CASE("engine: the chain split over two cores waits for one 1024 B transfer 
   // Dynamic: 2 x (1024 ops x 0.03 pJ + 2048 words x 2.5 pJ) + 1024 input bytes x 162.5 pJ.
   CHECK(r.dynamic_energy_pj == doctest::Approx(2 * (1024 * 0.03 + 2048 * 2.5) + 1024 * 162.5));
   CHECK(r.static_energy_pj == doctest::Approx(3 * 290.0));
+  // relu's 1024 B band stays on v0 until sigmoid has read it, and is buffered on v1 from the
+  // send (cycle 16) until sigmoid ends (290).
+  CHECK(r.core_peak_memory_bytes == std::vector<int64_t>{1024, 1024});
+  CHECK(r.memory == std::vector<eesim::sim::MemorySample>{
+                        {16, 0, 1024}, {16, 1, 1024}, {290, 0, 0}, {290, 1, 0}});
   CHECK(r == run("relu = v0\nsig = v1\n"));  // deterministic
 }
