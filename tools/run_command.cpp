@@ -10,6 +10,7 @@
 #include "hw_models/arch_loader.h"
 #include "hw_models/core_model.h"
 #include "mapping/allocation.h"
+#include "mapping/search.h"
 #include "sim/simulate.h"
 #include "sim/trace.h"
 #include "tools/cli_args.h"
@@ -128,6 +129,46 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
       << r.roofline.bound() << "-bound)\n";
 }
 
+double objective(const std::string& name, const sim::Report& r) {
+  if (name == "latency") return r.expected_latency_cycles;
+  if (name == "energy") return r.expected_energy_pj;
+  if (name == "edp") return r.edp_of_means_pj_cycles;
+  return r.expected_edp_pj_cycles;  // "expected_edp"
+}
+
+int64_t parse_count(const CliArgs& a, const std::string& key, int64_t fallback) {
+  const std::string text = a.last(key);
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || v < 0) throw UsageError("--" + key + " " + text + ": expected a count >= 0");
+  return v;
+}
+
+// HEFT, then the seeded search with the simulator as its fitness.
+mapping::Allocation search(const CliArgs& a, const LoadedModel& m, const hw::Architecture& arch,
+                           const mapping::CnGraph& g, hw::CostCache& cache, sim::ExitPolicy policy,
+                           std::ostream& out) {
+  const std::string goal = a.last("objective", "expected_edp");
+  if (goal != "latency" && goal != "energy" && goal != "edp" && goal != "expected_edp")
+    throw UsageError("--objective " + goal + ": expected latency, energy, edp or expected_edp");
+  mapping::SearchOptions o;
+  o.seed = static_cast<uint64_t>(parse_count(a, "seed", 1));
+  o.iterations = parse_count(a, "iterations", 200);
+  const auto start = mapping::allocate_heft(m.workload, g, arch, cache);
+  const auto fitness = [&](const mapping::Allocation& alloc) {
+    return objective(goal, sim::simulate(m.workload, m.profile, g, alloc, arch, cache, policy));
+  };
+  const auto r = mapping::search_allocation(start, mapping::layer_cycles(m.workload, g, arch, cache),
+                                            fitness, o);
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "search: %lld simulations, %s %.6g (heft) -> %.6g, %lld improvements\n",
+                static_cast<long long>(r.evaluations), goal.c_str(), r.start_fitness,
+                r.best_fitness, static_cast<long long>(r.improvements));
+  out << buf;
+  return r.best;
+}
+
 std::ofstream open_out(const std::string& path) {
   std::ofstream f(path);
   if (!f) throw Error(path + ": cannot open for writing");
@@ -146,8 +187,12 @@ std::string run_usage() {
              "                           runs on and is cancelled when the exit fires\n"
              "  --fusion off|auto|rows=N layer by layer (default), stacks that fit the smallest\n"
              "                           core's memory, or every stack in bands of N rows\n"
-             "  --alloc heft|FILE        HEFT list scheduling (default) or a mapping file of\n"
-             "                           'LAYER = CORE' lines ('* = CORE' for the rest)\n"
+             "  --alloc heft|search|FILE HEFT list scheduling (default); a seeded local search\n"
+             "                           from HEFT that simulates every candidate; or a mapping\n"
+             "                           file of 'LAYER = CORE' lines ('* = CORE' for the rest)\n"
+             "  --objective NAME         search goal: latency, energy, edp (E[E]*E[L]) or\n"
+             "                           expected_edp (E[E*L], default)\n"
+             "  --seed N, --iterations N search seed (default 1) and moves tried (default 200)\n"
              "  --json OUT.json          also write the report as JSON\n"
              "  --trace OUT.json         write the timeline as Chrome trace-event JSON (Perfetto)\n"
              "  --csv OUT.csv            write the same timeline as CSV rows\n") +
@@ -156,7 +201,8 @@ std::string run_usage() {
 
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
-  values.insert({"arch", "policy", "fusion", "alloc", "json", "trace", "csv"});
+  values.insert({"arch", "policy", "fusion", "alloc", "json", "trace", "csv", "objective", "seed",
+                 "iterations"});
   const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
   if (a.flag("help")) {
     out << run_usage();
@@ -176,8 +222,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   hw::CostCache cache(arch);
   const std::string alloc_arg = a.last("alloc", "heft");
   const mapping::Allocation alloc =
-      alloc_arg == "heft" ? mapping::allocate_heft(m.workload, g, arch, cache)
-                          : mapping::load_allocation_file(alloc_arg, m.workload, arch);
+      alloc_arg == "heft"     ? mapping::allocate_heft(m.workload, g, arch, cache)
+      : alloc_arg == "search" ? search(a, m, arch, g, cache, s.policy, out)
+                              : mapping::load_allocation_file(alloc_arg, m.workload, arch);
   const sim::Report r = sim::simulate(m.workload, m.profile, g, alloc, arch, cache, s.policy);
   print_summary(m, arch, g, alloc, r, s, out);
   if (!a.last("json").empty()) write_json(m, arch, g, alloc, cache, r, s, open_out(a.last("json")));

@@ -109,3 +109,23 @@ def test_trace_is_valid_and_every_node_appears_once_per_scenario(run_eesim, mode
     rows = csv.read_text().splitlines()
     assert rows[0].startswith("scenario,track,kind,name,start_cycles")
     assert len(rows) - 1 == sum(1 for e in events if e["ph"] == "X")
+
+
+def test_search_never_loses_to_heft_and_repeats_with_its_seed(run_eesim, model, tmp_path):
+    hetero = REPO_ROOT / "examples" / "arch" / "hetero.textproto"
+
+    def run(*args):
+        out = tmp_path / f"s{len(list(tmp_path.iterdir()))}.json"
+        r = run_eesim("run", model, "--arch", hetero, "--fusion", "rows=4", "--json", out, *args)
+        assert r.returncode == 0, r.stderr
+        return r.stdout, json.loads(out.read_text()), out.read_bytes()
+
+    _, heft, _ = run()
+    out1, found, raw1 = run("--alloc", "search", "--objective", "latency", "--seed", "3", "--iterations", "60")
+    assert found["allocation"] == "search (seed 3)"
+    assert found["expected"]["latency_cycles"] <= heft["expected"]["latency_cycles"]
+    assert "search: " in out1 and "(heft) ->" in out1
+    _, _, raw2 = run("--alloc", "search", "--objective", "latency", "--seed", "3", "--iterations", "60")
+    assert raw1 == raw2
+    r = run_eesim("run", model, "--arch", hetero, "--alloc", "search", "--objective", "speed")
+    assert r.returncode == 2 and "--objective speed" in r.stderr
