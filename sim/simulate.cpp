@@ -36,6 +36,13 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     r.scenarios.push_back({s.name, p, std::move(plan), std::move(run)});
   }
   r.edp_of_means_pj_cycles = r.expected_energy_pj * r.expected_latency_cycles;
+  const std::vector<char> resident = mapping::resident_weights(w, alloc, arch);
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
+    Report::LayerSummary l{alloc.core_of_layer[v], 0, w.layer(v).macs, resident[v] != 0};
+    for (mapping::CnId c : g.layer_cns[v])
+      l.compute_cycles += cache.get(l.core, mapping::cn_tile(g.cn(c), l.weights_resident)).compute_cycles;
+    r.layers.push_back(l);
+  }
   r.roofline = hw::roofline(w, arch);
   return r;
 }

@@ -37,6 +37,13 @@ struct Report {
     double expected_busy_cycles = 0;              // E[cycles the link carried data]
   };
   std::vector<LinkBusy> links;                    // links any scenario used, in first-use order
+  struct LayerSummary {
+    size_t core = 0;
+    int64_t compute_cycles = 0;  // all its nodes on its core
+    int64_t macs = 0;
+    bool weights_resident = false;
+  };
+  std::vector<LayerSummary> layers;               // per LayerId
   hw::Roofline roofline;                          // of the whole network on the chip
 };
 

@@ -12,6 +12,7 @@
 #include "mapping/allocation.h"
 #include "mapping/search.h"
 #include "sim/simulate.h"
+#include "sim/report_proto.h"
 #include "sim/trace.h"
 #include "tools/cli_args.h"
 #include "tools/model_args.h"
@@ -51,8 +52,8 @@ mapping::FusionOptions parse_fusion(const std::string& text, const hw::Architect
 }
 
 void write_json(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
-                const mapping::Allocation& alloc, hw::CostCache& cache, const sim::Report& r,
-                const Setup& s, std::ostream&& out) {
+                const mapping::Allocation& alloc, const sim::Report& r, const Setup& s,
+                std::ostream&& out) {
   JsonWriter j;
   j.begin_object().key("model").value(m.workload.name).key("arch").value(arch.source);
   j.key("policy").value(s.policy == sim::ExitPolicy::kWait ? "wait" : "speculate");
@@ -81,15 +82,11 @@ void write_json(const LoadedModel& m, const hw::Architecture& arch, const mappin
         .key("to").array(std::vector<int64_t>{l.link.to.x, l.link.to.y})
         .key("busy_cycles").value(l.expected_busy_cycles).end_object();
   j.end_array().key("layers").begin_array();
-  const std::vector<char> resident = mapping::resident_weights(m.workload, alloc, arch);
   for (workloads::LayerId v = 0; v < m.workload.num_layers(); ++v) {
-    int64_t cycles = 0;
-    for (mapping::CnId c : g.layer_cns[v])
-      cycles += cache.get(alloc.core_of_layer[v], mapping::cn_tile(g.cn(c), resident[v])).compute_cycles;
-    j.begin_object().key("name").value(m.workload.layer(v).name);
-    j.key("core").value(arch.cores[alloc.core_of_layer[v]].name).key("compute_cycles").value(cycles);
-    j.key("macs").value(m.workload.layer(v).macs).key("weights_resident").value(resident[v] != 0);
-    j.end_object();
+    const auto& l = r.layers[v];
+    j.begin_object().key("name").value(m.workload.layer(v).name).key("core").value(arch.cores[l.core].name);
+    j.key("compute_cycles").value(l.compute_cycles).key("macs").value(l.macs);
+    j.key("weights_resident").value(l.weights_resident).end_object();
   }
   j.end_array().key("lower_bound_cycles").value(r.roofline.lower_bound_cycles()).end_object();
   out << j.str() << "\n";
@@ -195,14 +192,16 @@ std::string run_usage() {
              "  --seed N, --iterations N search seed (default 1) and moves tried (default 200)\n"
              "  --json OUT.json          also write the report as JSON\n"
              "  --trace OUT.json         write the timeline as Chrome trace-event JSON (Perfetto)\n"
-             "  --csv OUT.csv            write the same timeline as CSV rows\n") +
+             "  --csv OUT.csv            write the same timeline as CSV rows\n"
+             "  --report OUT.binpb       the report as an eesim.report.Report protobuf message\n"
+             "                           (sim/report.proto); text format for .txtpb/.textproto\n") +
          kModelOptionsUsage;
 }
 
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
   values.insert({"arch", "policy", "fusion", "alloc", "json", "trace", "csv", "objective", "seed",
-                 "iterations"});
+                 "iterations", "report"});
   const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
   if (a.flag("help")) {
     out << run_usage();
@@ -227,9 +226,13 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
                               : mapping::load_allocation_file(alloc_arg, m.workload, arch);
   const sim::Report r = sim::simulate(m.workload, m.profile, g, alloc, arch, cache, s.policy);
   print_summary(m, arch, g, alloc, r, s, out);
-  if (!a.last("json").empty()) write_json(m, arch, g, alloc, cache, r, s, open_out(a.last("json")));
+  if (!a.last("json").empty()) write_json(m, arch, g, alloc, r, s, open_out(a.last("json")));
   if (!a.last("trace").empty()) open_out(a.last("trace")) << sim::chrome_trace_json(m.workload, g, arch, r);
   if (!a.last("csv").empty()) open_out(a.last("csv")) << sim::trace_csv(m.workload, g, arch, r);
+  if (!a.last("report").empty())
+    sim::write_report_proto(r, {m.workload.name, policy, s.fusion_text, alloc.method,
+                                static_cast<int64_t>(g.num_cns())},
+                            m.workload, arch, a.last("report"));
   return 0;
 }
 

@@ -129,3 +129,23 @@ def test_search_never_loses_to_heft_and_repeats_with_its_seed(run_eesim, model, 
     assert raw1 == raw2
     r = run_eesim("run", model, "--arch", hetero, "--alloc", "search", "--objective", "speed")
     assert r.returncode == 2 and "--objective speed" in r.stderr
+
+
+def test_report_protobuf_text_and_binary_agree_with_json(run_eesim, model, tmp_path):
+    import shutil
+    import subprocess
+
+    protoc = shutil.which("protoc")
+    if protoc is None:
+        pytest.skip("protoc not installed")
+    txt, binpb = tmp_path / "r.txtpb", tmp_path / "r.binpb"
+    _, rep, _ = run_json(run_eesim, tmp_path, model, "--report", txt)
+    assert run_eesim("run", model, "--arch", QUAD, "--report", binpb).returncode == 0
+    decoded = subprocess.run(
+        [protoc, f"--proto_path={REPO_ROOT / 'sim'}", "--decode=eesim.report.Report", "report.proto"],
+        input=binpb.read_bytes(), capture_output=True, check=True).stdout.decode()
+    assert decoded == txt.read_text()
+    assert f"lower_bound_cycles: {rep['lower_bound_cycles']}" in decoded
+    assert decoded.count("scenarios {") == 4 and decoded.count("layers {") == 111
+    for s in rep["scenarios"]:
+        assert f"latency_cycles: {s['latency_cycles']}\n" in decoded
