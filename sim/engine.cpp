@@ -12,6 +12,7 @@
 #include <queue>
 #include <set>
 
+#include "hw_models/core_model.h"
 #include "hw_models/noc.h"
 #include "sim/kernel.h"
 #include "sim/link_calendar.h"
@@ -35,6 +36,8 @@ struct Run {
   std::vector<int> readers_left;                 // consumers of a node's band yet to finish
   std::vector<int64_t> remote_in_bytes;          // bytes a node received from other cores
   std::vector<int64_t> live;                     // per core, bytes held now
+  std::vector<int64_t> capacity;                 // per core, on-chip bytes
+  std::vector<int64_t> spilled;                  // per core, bytes now in DRAM instead
   std::vector<char> is_end;
   int ends_left = 0;
   bool done = false;
@@ -45,6 +48,22 @@ struct Run {
   void finish(size_t node, int64_t now);
   void hold(size_t core, int64_t delta, int64_t now) {
     if (delta == 0) return;
+    const int64_t over = live[core] + delta - capacity[core];
+    if (delta > 0 && over > 0) {  // spill what does not fit: out to DRAM now, back in later
+      const int64_t spill = std::min(over, delta);
+      const size_t port = hw::nearest_dram(arch, core);
+      calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port))}, now,
+                       hw::dram_cycles(arch.drams[port], 2 * spill));
+      out.spilled_bytes += spill;
+      out.dram_bytes += 2 * spill;
+      out.dynamic_energy_pj += hw::dram_energy_pj(arch.drams[port], 2 * spill);
+      spilled[core] += spill;
+      delta -= spill;
+    } else if (delta < 0 && spilled[core] > 0) {  // freed bytes let spilled ones back in
+      const int64_t back = std::min(spilled[core], -delta);
+      spilled[core] -= back;
+      delta += back;
+    }
     live[core] += delta;
     out.core_peak_memory_bytes[core] = std::max(out.core_peak_memory_bytes[core], live[core]);
     out.memory.push_back({now, core, live[core]});
@@ -159,13 +178,15 @@ void Run::finish(size_t node, int64_t now) {
 
 ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch) {
   FreshKernel kernel;
-  Run run{plan, arch, {}, {}, {}, {}, {}, {}, 0, false, {}, {}, {}};
+  Run run{plan, arch, {}, {}, {}, {}, {}, {}, {}, {}, 0, false, {}, {}, {}};
   const size_t n = plan.nodes.size();
   run.consumers.resize(n);
   run.pending.assign(n, 0);
   run.readers_left.assign(n, 0);
   run.remote_in_bytes.assign(n, 0);
   run.live.assign(arch.cores.size(), 0);
+  run.spilled.assign(arch.cores.size(), 0);
+  for (const auto& c : arch.cores) run.capacity.push_back(hw::core_model(c).on_chip_bytes(c));
   run.out.core_peak_memory_bytes.assign(arch.cores.size(), 0);
   for (size_t c = 0; c < arch.cores.size(); ++c) run.hold(c, plan.resident_weight_bytes[c], 0);
   run.is_end.assign(n, 0);

@@ -47,7 +47,10 @@ struct ScenarioRun {
   std::vector<NodeTiming> nodes;  // per plan node
   std::vector<Transfer> transfers;
   std::vector<MemorySample> memory;             // in time order
-  std::vector<int64_t> core_peak_memory_bytes;  // per core
+  std::vector<int64_t> core_peak_memory_bytes;  // per core, at most its on-chip bytes
+  // Bytes that did not fit a core's memory when they arrived: written to DRAM and read back,
+  // both on the core's nearest port (occupying it) and charged in dram energy.
+  int64_t spilled_bytes = 0;
   bool operator==(const ScenarioRun&) const = default;
 };
 

@@ -68,7 +68,8 @@ void write_json(const LoadedModel& m, const hw::Architecture& arch, const mappin
     j.begin_object().key("exit").value(sc.exit).key("probability").value(sc.probability)
         .key("latency_cycles").value(sc.run.latency_cycles).key("energy_pj").value(sc.run.energy_pj())
         .key("nodes").value(static_cast<int64_t>(sc.plan.nodes.size()))
-        .key("noc_bytes").value(sc.run.noc_bytes).key("dram_bytes").value(sc.run.dram_bytes).end_object();
+        .key("noc_bytes").value(sc.run.noc_bytes).key("dram_bytes").value(sc.run.dram_bytes)
+        .key("spilled_bytes").value(sc.run.spilled_bytes).end_object();
   j.end_array().key("cores").begin_array();
   for (size_t c = 0; c < arch.cores.size(); ++c) {
     const double busy = r.expected_core_busy_cycles[c];

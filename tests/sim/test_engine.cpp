@@ -30,9 +30,9 @@ eesim::workloads::Workload chain() {
   return b.import();
 }
 
-eesim::sim::ScenarioRun run(const char* mapping) {
+eesim::sim::ScenarioRun run(const char* mapping, const std::string& chip = kTwoSimd) {
   const auto w = chain();
-  const auto arch = eesim::hw::load_architecture_text(kTwoSimd, "two_simd");
+  const auto arch = eesim::hw::load_architecture_text(chip, "two_simd");
   const auto g = eesim::mapping::build_cn_graph(w, {});
   const auto alloc = eesim::mapping::parse_allocation(mapping, "map", w, arch);
   eesim::hw::CostCache cache(arch);
@@ -74,4 +74,15 @@ TEST_CASE("engine: the chain split over two cores waits for one 1024 B transfer 
   CHECK(r.memory == std::vector<eesim::sim::MemorySample>{
                         {16, 0, 1024}, {16, 1, 1024}, {290, 0, 0}, {290, 1, 0}});
   CHECK(r == run("relu = v0\nsig = v1\n"));  // deterministic
+}
+
+TEST_CASE("engine: a band larger than its core's free memory spills the excess to DRAM and back") {
+  // v0 holds 600 B; relu's 1024 B band does not fit: 424 B go to DRAM and come back.
+  std::string chip = kTwoSimd;
+  chip.replace(chip.find("memory_bytes: 1000000"), 21, "memory_bytes: 600");
+  const auto r = run("* = v0\n", chip);
+  CHECK(r.spilled_bytes == 424);
+  CHECK(r.core_peak_memory_bytes[0] == 600);
+  CHECK(r.memory.back().bytes == 0);
+  CHECK(r.latency_cycles == 32);  // the spill occupies the DRAM port, not the core
 }
