@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 #include "common/error.h"
 #include "common/json_writer.h"
@@ -127,6 +128,28 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
       << r.roofline.bound() << "-bound)\n";
 }
 
+// A stacks file: one fused stack per line, layer names separated by spaces or commas, '#'
+// comments. Unknown layer names are errors naming the file and line.
+std::vector<std::vector<std::string>> read_stacks(const std::string& path, const workloads::Workload& w) {
+  std::ifstream f(path);
+  if (!f) throw Error(path + ": cannot open stacks file");
+  std::vector<std::vector<std::string>> stacks;
+  std::string line;
+  for (int n = 1; std::getline(f, line); ++n) {
+    line = line.substr(0, line.find('#'));
+    for (char& c : line) c = c == ',' ? ' ' : c;
+    std::istringstream in(line);
+    std::vector<std::string> stack;
+    for (std::string name; in >> name;) {
+      if (!w.find_layer(name)) throw Error(path + ":" + std::to_string(n) + ": no layer named '" + name + "'");
+      stack.push_back(name);
+    }
+    if (!stack.empty()) stacks.push_back(std::move(stack));
+  }
+  if (stacks.empty()) throw Error(path + ": no stacks (one stack per line: layer names)");
+  return stacks;
+}
+
 double objective(const std::string& name, const sim::Report& r) {
   if (name == "latency") return r.expected_latency_cycles;
   if (name == "energy") return r.expected_energy_pj;
@@ -185,6 +208,8 @@ std::string run_usage() {
              "                           runs on and is cancelled when the exit fires\n"
              "  --fusion off|auto|rows=N layer by layer (default), stacks that fit the smallest\n"
              "                           core's memory, or every stack in bands of N rows\n"
+             "  --stacks FILE            fuse these stacks only: one per line, layer names\n"
+             "                           (band height from --fusion rows=N, default 1)\n"
              "  --alloc heft|search|FILE HEFT list scheduling (default); a seeded local search\n"
              "                           from HEFT that simulates every candidate; or a mapping\n"
              "                           file of 'LAYER = CORE' lines ('* = CORE' for the rest)\n"
@@ -202,7 +227,7 @@ std::string run_usage() {
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
   values.insert({"arch", "policy", "fusion", "alloc", "json", "trace", "csv", "objective", "seed",
-                 "iterations", "report"});
+                 "iterations", "report", "stacks"});
   const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
   if (a.flag("help")) {
     out << run_usage();
@@ -218,7 +243,17 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   s.policy = policy == "wait" ? sim::ExitPolicy::kWait : sim::ExitPolicy::kSpeculate;
   s.fusion_text = a.last("fusion", "off");
   s.fusion = parse_fusion(s.fusion_text, arch);
-  const mapping::CnGraph g = mapping::build_cn_graph(m.workload, s.fusion);
+  if (!a.last("stacks").empty()) {
+    s.fusion.stacks = read_stacks(a.last("stacks"), m.workload);
+    s.fusion_text = "stacks " + a.last("stacks") + " (" + std::to_string(s.fusion.rows_per_cn) + "-row bands)";
+  }
+  const mapping::CnGraph g = [&] {
+    try {
+      return mapping::build_cn_graph(m.workload, s.fusion);
+    } catch (const Error& e) {
+      throw Error((a.last("stacks").empty() ? std::string() : a.last("stacks") + ": ") + e.what());
+    }
+  }();
   hw::CostCache cache(arch);
   const std::string alloc_arg = a.last("alloc", "heft");
   const mapping::Allocation alloc =

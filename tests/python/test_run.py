@@ -149,3 +149,14 @@ def test_report_protobuf_text_and_binary_agree_with_json(run_eesim, model, tmp_p
     assert decoded.count("scenarios {") == 4 and decoded.count("layers {") == 111
     for s in rep["scenarios"]:
         assert f"latency_cycles: {s['latency_cycles']}\n" in decoded
+
+
+def test_user_stacks_fuse_only_the_named_layers(run_eesim, model, tmp_path):
+    stacks = tmp_path / "stacks.txt"
+    stacks.write_text("# the stem\n/stem/stem.0/Conv, /stem/stem.2/Clip\n")
+    _, rep, _ = run_json(run_eesim, tmp_path, model, "--stacks", stacks, "--fusion", "rows=8")
+    assert rep["nodes"] == 109 + 2 * 4  # two 32-row layers in 8-row bands, the rest whole
+    bad = tmp_path / "bad.txt"
+    bad.write_text("/stem/stem.0/Conv nope\n")
+    r = run_eesim("run", model, "--arch", QUAD, "--stacks", bad)
+    assert r.returncode == 1 and "bad.txt:1: no layer named 'nope'" in r.stderr

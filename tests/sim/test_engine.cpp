@@ -2,6 +2,8 @@
 // with one transfer over the mesh.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "hw_models/arch_loader.h"
 #include "mapping/allocation.h"
 #include "sim/engine.h"
@@ -85,4 +87,37 @@ TEST_CASE("engine: a band larger than its core's free memory spills the excess t
   CHECK(r.core_peak_memory_bytes[0] == 600);
   CHECK(r.memory.back().bytes == 0);
   CHECK(r.latency_cycles == 32);  // the spill occupies the DRAM port, not the core
+}
+
+TEST_CASE("engine: two transfers sharing a link: the second starts exactly one serialisation later") {
+  // x -> relu (v0) and x -> sigmoid (v1) both end at 16, then both send 1024 B to add on v2.
+  // Routes (0,0)->(1,0)->(2,0) and (1,0)->(2,0) share (1,0)->(2,0): ceil(1024 / 4) = 256 cycles.
+  const char* chip = R"(
+    name: "three" clock_mhz: 1000
+    noc { width: 3 height: 1 link_bytes_per_cycle: 4 router_cycles: 1 link_cycles: 1 }
+    core { name: "v0" x: 0 y: 0 static_power_mw: 0 simd { lanes: 64 memory_bytes: 1000000 } }
+    core { name: "v1" x: 1 y: 0 static_power_mw: 0 simd { lanes: 64 memory_bytes: 1000000 } }
+    core { name: "v2" x: 2 y: 0 static_power_mw: 0 simd { lanes: 64 memory_bytes: 1000000 } }
+    dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1000 })";
+  OnnxBuilder b;
+  b.input("x", {1, 1, 16, 64});
+  b.node("Relu", {"x"}, {"a"}, "relu");
+  b.node("Sigmoid", {"x"}, {"s"}, "sig");
+  b.node("Add", {"a", "s"}, {"y"}, "add");
+  b.output("y");
+  const auto w = b.import();
+  const auto arch = eesim::hw::load_architecture_text(chip, "three");
+  const auto g = eesim::mapping::build_cn_graph(w, {});
+  const auto alloc = eesim::mapping::parse_allocation("relu = v0\nsig = v1\nadd = v2\n", "m", w, arch);
+  eesim::hw::CostCache cache(arch);
+  const auto s = eesim::sim::make_scenarios(w, {{}, {}, 1.0, ""});
+  const auto r = eesim::sim::run_plan(
+      eesim::sim::make_plan(w, g, alloc, arch, cache, s.at(0), eesim::sim::ExitPolicy::kWait), arch);
+  REQUIRE(r.transfers.size() == 2);
+  auto t = r.transfers;
+  std::sort(t.begin(), t.end(), [](const auto& x, const auto& y) { return x.start < y.start; });
+  CHECK(t[0].start == 16);
+  CHECK(t[1].start == 16 + 256);
+  const int64_t hops1 = static_cast<int64_t>(t[1].route.size());
+  CHECK(r.latency_cycles == 16 + 256 + 2 * hops1 + 256 + 16);  // add waits for the later one
 }
