@@ -29,9 +29,14 @@ class CoreShell;
 
 // State shared by the shells of one run.
 struct Run {
+  Run(const Plan& p, const hw::Architecture& a) : plan(p), arch(a) {}
   const Plan& plan;
   const hw::Architecture& arch;
-  std::vector<std::vector<PlanEdge>> consumers;  // per node: (consumer, bytes)
+  struct Send {
+    size_t to = 0;      // consumer node
+    int64_t bytes = 0;  // 0 for gates
+  };
+  std::vector<std::vector<Send>> consumers;      // per node
   std::vector<int> pending;                      // inputs not yet arrived
   std::vector<int> readers_left;                 // consumers of a node's band yet to finish
   std::vector<int64_t> remote_in_bytes;          // bytes a node received from other cores
@@ -150,8 +155,8 @@ void Run::finish(size_t node, int64_t now) {
   if (readers_left[node] > 0) hold(plan.nodes[node].core, plan.nodes[node].out_bytes, now);
   out.dynamic_energy_pj += plan.nodes[node].dynamic_energy_pj;
   const auto& from = arch.cores[plan.nodes[node].core];
-  for (const PlanEdge& e : consumers[node]) {
-    const size_t to_core = plan.nodes[e.from].core;  // e.from holds the consumer here
+  for (const Send& e : consumers[node]) {
+    const size_t to_core = plan.nodes[e.to].core;
     int64_t at = now;
     if (to_core != plan.nodes[node].core) {
       const auto& to = arch.cores[to_core];
@@ -160,13 +165,13 @@ void Run::finish(size_t node, int64_t now) {
       const int64_t start = calendar.reserve(route_resources({from.x, from.y}, {to.x, to.y}), now, std::max<int64_t>(ser, 0));
       at = start + h * (arch.noc.router_cycles + arch.noc.link_cycles) + std::max<int64_t>(ser, 0);
       out.noc_bytes += e.bytes;
-      remote_in_bytes[e.from] += e.bytes;  // buffered on the consumer's core from the send
+      remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
       hold(to_core, e.bytes, now);
       if (e.bytes > 0)
-        out.transfers.push_back({node, e.from, start, at, e.bytes, hw::xy_route({from.x, from.y}, {to.x, to.y})});
+        out.transfers.push_back({node, e.to, start, at, e.bytes, hw::xy_route({from.x, from.y}, {to.x, to.y})});
       out.noc_energy_pj += hw::transfer_energy_pj(arch.noc, h, e.bytes);
     }
-    cores[to_core]->deliver(e.from, at);
+    cores[to_core]->deliver(e.to, at);
   }
   if (is_end[node] && --ends_left == 0) {
     done = true;
@@ -178,7 +183,7 @@ void Run::finish(size_t node, int64_t now) {
 
 ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch) {
   FreshKernel kernel;
-  Run run{plan, arch, {}, {}, {}, {}, {}, {}, {}, {}, 0, false, {}, {}, {}};
+  Run run(plan, arch);
   const size_t n = plan.nodes.size();
   run.consumers.resize(n);
   run.pending.assign(n, 0);
