@@ -10,7 +10,7 @@
 
 #include "common/checked_math.h"
 #include "common/error.h"
-#include "onnx.pb.h"
+#include "eesim_onnx.pb.h"  // onnx.proto renamed to package eesim_onnx (workloads/meson.build)
 
 namespace eesim::workloads {
 namespace {
@@ -38,7 +38,7 @@ struct Reader {
     return v;
   }
 
-  void load_raw(const onnx::TensorProto& t, TensorData& out, int64_t n) const {
+  void load_raw(const eesim_onnx::TensorProto& t, TensorData& out, int64_t n) const {
     const std::string& raw = t.raw_data();
     switch (out.dtype) {
       case DataType::kFloat: for (int64_t i = 0; i < n; ++i) out.reals.push_back(load_le<float>(raw, i)); break;
@@ -57,7 +57,7 @@ struct Reader {
     out.has_value = true;
   }
 
-  void load_typed(const onnx::TensorProto& t, TensorData& out, int64_t n,
+  void load_typed(const eesim_onnx::TensorProto& t, TensorData& out, int64_t n,
                   const std::string& what) const {
     auto check = [&](int64_t have) {
       if (have != n)
@@ -84,7 +84,7 @@ struct Reader {
     out.has_value = true;
   }
 
-  TensorData tensor(const onnx::TensorProto& t, const std::string& what) const {
+  TensorData tensor(const eesim_onnx::TensorProto& t, const std::string& what) const {
     TensorData out;
     out.dtype = static_cast<DataType>(t.data_type());
     if (t.data_type() <= 0 || t.data_type() > static_cast<int>(DataType::kBfloat16))
@@ -94,7 +94,7 @@ struct Reader {
       out.dims.push_back(d);
     }
     const int64_t n = checked_product(out.dims, what + ": element count");
-    if (t.data_location() == onnx::TensorProto::EXTERNAL) return out;  // dims are all we need
+    if (t.data_location() == eesim_onnx::TensorProto::EXTERNAL) return out;  // dims are all we need
     if (t.has_raw_data()) {
       const int64_t want = checked_mul(n, element_bytes(out.dtype), what);
       if (static_cast<int64_t>(t.raw_data().size()) != want)
@@ -107,7 +107,7 @@ struct Reader {
     return out;
   }
 
-  static ValueDecl value_decl(const onnx::ValueInfoProto& v) {
+  static ValueDecl value_decl(const eesim_onnx::ValueInfoProto& v) {
     ValueDecl d;
     d.name = v.name();
     if (!v.has_type() || !v.type().has_tensor_type()) return d;
@@ -123,10 +123,10 @@ struct Reader {
     return d;
   }
 
-  Attribute attribute(const onnx::AttributeProto& a, const std::string& what) {
+  Attribute attribute(const eesim_onnx::AttributeProto& a, const std::string& what) {
     Attribute out;
     using K = Attribute::Kind;
-    using A = onnx::AttributeProto;
+    using A = eesim_onnx::AttributeProto;
     auto type = a.type();
     if (type == A::UNDEFINED) {  // IR < 2 files left `type` unset: infer it from the field set
       type = a.has_i() ? A::INT : a.has_f() ? A::FLOAT : a.has_s() ? A::STRING
@@ -147,7 +147,7 @@ struct Reader {
     return out;
   }
 
-  std::string unique_name(const onnx::NodeProto& n) {
+  std::string unique_name(const eesim_onnx::NodeProto& n) {
     std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(unnamed_count++)
                                         : n.name();
     if (node_names.count(name)) {
@@ -159,7 +159,7 @@ struct Reader {
     return name;
   }
 
-  OnnxGraph graph(const onnx::GraphProto& g) {
+  OnnxGraph graph(const eesim_onnx::GraphProto& g) {
     OnnxGraph out;
     out.name = g.name();
     for (const auto& t : g.initializer())
@@ -182,7 +182,7 @@ struct Reader {
     return out;
   }
 
-  OnnxModel model(const onnx::ModelProto& m) {
+  OnnxModel model(const eesim_onnx::ModelProto& m) {
     OnnxModel out;
     out.source = source;
     if (!m.has_ir_version() || m.ir_version() <= 0)
@@ -234,7 +234,7 @@ OnnxModel read_onnx_bytes(std::string_view bytes, const std::string& source) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX))
     throw Error(source + ": " + std::to_string(bytes.size()) +
                 " bytes is over protobuf's 2 GB message limit; store weights as external data");
-  onnx::ModelProto proto;
+  eesim_onnx::ModelProto proto;
   if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     throw Error(source + ": not a valid ONNX protobuf (truncated or corrupt file, " +
                 std::to_string(bytes.size()) + " bytes)");

@@ -20,7 +20,7 @@ inline void backbone(OnnxBuilder& b) {
 }
 
 // GAP -> Flatten -> Gemm head reading `from`, writing `out`, in graph g.
-inline void head(onnx::GraphProto& g, const std::string& from, const std::string& w,
+inline void head(eesim_onnx::GraphProto& g, const std::string& from, const std::string& w,
                  const std::string& out, const std::string& tag) {
   OnnxBuilder::add_node(g, "GlobalAveragePool", {from}, {tag + "_gap"}, tag + "/gap");
   OnnxBuilder::add_node(g, "Flatten", {tag + "_gap"}, {tag + "_flat"}, tag + "/flat");

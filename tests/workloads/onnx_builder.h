@@ -7,7 +7,7 @@
 
 #include <doctest/doctest.h>
 
-#include "onnx.pb.h"
+#include "eesim_onnx.pb.h"  // onnx.proto renamed to package eesim_onnx (workloads/meson.build)
 #include "workloads/importer.h"
 #include "workloads/onnx_reader.h"
 
@@ -32,20 +32,20 @@ class OnnxBuilder {
   }
 
   // Builders for a branch graph (If's then_branch / else_branch): no model around it.
-  static onnx::GraphProto subgraph(const std::string& name) {
-    onnx::GraphProto g;
+  static eesim_onnx::GraphProto subgraph(const std::string& name) {
+    eesim_onnx::GraphProto g;
     g.set_name(name);
     return g;
   }
 
-  onnx::GraphProto& graph() { return *graph_; }
-  onnx::ModelProto& model() { return model_; }
+  eesim_onnx::GraphProto& graph() { return *graph_; }
+  eesim_onnx::ModelProto& model() { return model_; }
 
   OnnxBuilder& input(const std::string& name, const std::vector<int64_t>& dims) {
     auto* v = graph_->add_input();
     v->set_name(name);
     auto* t = v->mutable_type()->mutable_tensor_type();
-    t->set_elem_type(onnx::TensorProto::FLOAT);
+    t->set_elem_type(eesim_onnx::TensorProto::FLOAT);
     for (int64_t d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
     return *this;
   }
@@ -57,7 +57,7 @@ class OnnxBuilder {
   OnnxBuilder& weight(const std::string& name, const std::vector<int64_t>& dims) {
     auto* t = graph_->add_initializer();
     t->set_name(name);
-    t->set_data_type(onnx::TensorProto::FLOAT);
+    t->set_data_type(eesim_onnx::TensorProto::FLOAT);
     int64_t n = 1;
     for (int64_t d : dims) t->add_dims(d), n *= d;
     t->set_raw_data(std::string(static_cast<size_t>(n) * 4, '\0'));
@@ -66,7 +66,7 @@ class OnnxBuilder {
   OnnxBuilder& ints(const std::string& name, const std::vector<int64_t>& values) {
     auto* t = graph_->add_initializer();
     t->set_name(name);
-    t->set_data_type(onnx::TensorProto::INT64);
+    t->set_data_type(eesim_onnx::TensorProto::INT64);
     t->add_dims(static_cast<int64_t>(values.size()));
     for (int64_t v : values) t->add_int64_data(v);
     return *this;
@@ -74,16 +74,16 @@ class OnnxBuilder {
   OnnxBuilder& scalar(const std::string& name, float value) {
     auto* t = graph_->add_initializer();
     t->set_name(name);
-    t->set_data_type(onnx::TensorProto::FLOAT);
+    t->set_data_type(eesim_onnx::TensorProto::FLOAT);
     t->add_float_data(value);
     return *this;
   }
 
-  onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
+  eesim_onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
                         const std::vector<std::string>& outputs, const std::string& name = "") {
     return add_node(*graph_, op, inputs, outputs, name);
   }
-  static onnx::NodeProto& add_node(onnx::GraphProto& g, const std::string& op,
+  static eesim_onnx::NodeProto& add_node(eesim_onnx::GraphProto& g, const std::string& op,
                                    const std::vector<std::string>& inputs,
                                    const std::vector<std::string>& outputs,
                                    const std::string& name = "") {
@@ -101,32 +101,32 @@ class OnnxBuilder {
   }
 
  private:
-  onnx::ModelProto model_;
-  onnx::GraphProto* graph_;
+  eesim_onnx::ModelProto model_;
+  eesim_onnx::GraphProto* graph_;
 };
 
-inline void set_ints(onnx::NodeProto& n, const std::string& key, const std::vector<int64_t>& v) {
+inline void set_ints(eesim_onnx::NodeProto& n, const std::string& key, const std::vector<int64_t>& v) {
   auto* a = n.add_attribute();
   a->set_name(key);
-  a->set_type(onnx::AttributeProto::INTS);
+  a->set_type(eesim_onnx::AttributeProto::INTS);
   for (int64_t x : v) a->add_ints(x);
 }
-inline void set_int(onnx::NodeProto& n, const std::string& key, int64_t v) {
+inline void set_int(eesim_onnx::NodeProto& n, const std::string& key, int64_t v) {
   auto* a = n.add_attribute();
   a->set_name(key);
-  a->set_type(onnx::AttributeProto::INT);
+  a->set_type(eesim_onnx::AttributeProto::INT);
   a->set_i(v);
 }
-inline void set_string(onnx::NodeProto& n, const std::string& key, const std::string& v) {
+inline void set_string(eesim_onnx::NodeProto& n, const std::string& key, const std::string& v) {
   auto* a = n.add_attribute();
   a->set_name(key);
-  a->set_type(onnx::AttributeProto::STRING);
+  a->set_type(eesim_onnx::AttributeProto::STRING);
   a->set_s(v);
 }
-inline void set_graph(onnx::NodeProto& n, const std::string& key, const onnx::GraphProto& g) {
+inline void set_graph(eesim_onnx::NodeProto& n, const std::string& key, const eesim_onnx::GraphProto& g) {
   auto* a = n.add_attribute();
   a->set_name(key);
-  a->set_type(onnx::AttributeProto::GRAPH);
+  a->set_type(eesim_onnx::AttributeProto::GRAPH);
   *a->mutable_g() = g;
 }
 

@@ -42,8 +42,8 @@ TEST_CASE("random bytes are rejected (seeded, 200 buffers)") {
 }
 
 TEST_CASE("a protobuf that is not a model: a serialized TensorProto") {
-  onnx::TensorProto t;
-  t.set_data_type(onnx::TensorProto::FLOAT);
+  eesim_onnx::TensorProto t;
+  t.set_data_type(eesim_onnx::TensorProto::FLOAT);
   t.add_dims(4);
   t.add_dims(4);
   t.set_raw_data(std::string(64, '\1'));

@@ -98,7 +98,7 @@ TEST_CASE("If with a constant condition keeps only the taken branch and adds no 
   b.input("x", {1, 2, 4, 4}).output("y");
   auto* t = b.graph().add_initializer();
   t->set_name("yes");
-  t->set_data_type(onnx::TensorProto::BOOL);
+  t->set_data_type(eesim_onnx::TensorProto::BOOL);
   t->add_int32_data(1);
   auto then_g = OnnxBuilder::subgraph("then");
   OnnxBuilder::add_node(then_g, "Relu", {"x"}, {"t_out"}, "then/relu");

@@ -63,7 +63,7 @@ TEST_CASE("Constant, ConstantOfShape, Range and Cast fold; Unsqueeze/Squeeze rea
   auto& k = b.node("Constant", {}, {"three"}, "k");
   auto* a = k.add_attribute();
   a->set_name("value_ints");
-  a->set_type(onnx::AttributeProto::INTS);
+  a->set_type(eesim_onnx::AttributeProto::INTS);
   a->add_ints(3);
   b.ints("start", {0}).ints("delta", {1}).ints("ax0", {0});
   b.node("Squeeze", {"start", "ax0"}, {"s0"}, "sq0");  // scalar 0
