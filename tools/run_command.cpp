@@ -9,10 +9,8 @@
 #include "common/error.h"
 #include "common/json_writer.h"
 #include "hw_models/arch_loader.h"
-#include "hw_models/core_model.h"
 #include "mapping/allocation.h"
-#include "mapping/search.h"
-#include "sim/simulate.h"
+#include "sim/evaluate.h"
 #include "sim/report_proto.h"
 #include "sim/trace.h"
 #include "tools/cli_args.h"
@@ -30,16 +28,7 @@ struct Setup {
 mapping::FusionOptions parse_fusion(const std::string& text, const hw::Architecture& arch) {
   mapping::FusionOptions f;
   if (text == "off") return f;
-  if (text == "auto") {  // stacks fit the smallest core's on-chip memory
-    f.mode = mapping::FusionOptions::Mode::kAuto;
-    f.memory_budget_bytes = INT64_MAX;
-    for (const auto& c : arch.cores) {
-      const auto& m = hw::core_model(c);
-      f.memory_budget_bytes = std::min(f.memory_budget_bytes, m.on_chip_bytes(c));
-      f.word_bytes = std::max(f.word_bytes, m.word_bytes(c));
-    }
-    return f;
-  }
+  if (text == "auto") return sim::auto_fusion(arch);
   if (text.rfind("rows=", 0) == 0) {
     char* end = nullptr;
     const long long rows = std::strtoll(text.c_str() + 5, &end, 10);
@@ -150,13 +139,6 @@ std::vector<std::vector<std::string>> read_stacks(const std::string& path, const
   return stacks;
 }
 
-double objective(const std::string& name, const sim::Report& r) {
-  if (name == "latency") return r.expected_latency_cycles;
-  if (name == "energy") return r.expected_energy_pj;
-  if (name == "edp") return r.edp_of_means_pj_cycles;
-  return r.expected_edp_pj_cycles;  // "expected_edp"
-}
-
 int64_t parse_count(const CliArgs& a, const std::string& key, int64_t fallback) {
   const std::string text = a.last(key);
   if (text.empty()) return fallback;
@@ -164,30 +146,6 @@ int64_t parse_count(const CliArgs& a, const std::string& key, int64_t fallback) 
   const long long v = std::strtoll(text.c_str(), &end, 10);
   if (*end != '\0' || v < 0) throw UsageError("--" + key + " " + text + ": expected a count >= 0");
   return v;
-}
-
-// HEFT, then the seeded search with the simulator as its fitness.
-mapping::Allocation search(const CliArgs& a, const LoadedModel& m, const hw::Architecture& arch,
-                           const mapping::CnGraph& g, hw::CostCache& cache, sim::ExitPolicy policy,
-                           std::ostream& out) {
-  const std::string goal = a.last("objective", "expected_edp");
-  if (goal != "latency" && goal != "energy" && goal != "edp" && goal != "expected_edp")
-    throw UsageError("--objective " + goal + ": expected latency, energy, edp or expected_edp");
-  mapping::SearchOptions o;
-  o.seed = static_cast<uint64_t>(parse_count(a, "seed", 1));
-  o.iterations = parse_count(a, "iterations", 200);
-  const auto start = mapping::allocate_heft(m.workload, g, arch, cache);
-  const auto fitness = [&](const mapping::Allocation& alloc) {
-    return objective(goal, sim::simulate(m.workload, m.profile, g, alloc, arch, cache, policy));
-  };
-  const auto r = mapping::search_allocation(start, mapping::layer_cycles(m.workload, g, arch, cache),
-                                            fitness, o);
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "search: %lld simulations, %s %.6g (heft) -> %.6g, %lld improvements\n",
-                static_cast<long long>(r.evaluations), goal.c_str(), r.start_fitness,
-                r.best_fitness, static_cast<long long>(r.improvements));
-  out << buf;
-  return r.best;
 }
 
 std::ofstream open_out(const std::string& path) {
@@ -247,20 +205,44 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     s.fusion.stacks = read_stacks(a.last("stacks"), m.workload);
     s.fusion_text = "stacks " + a.last("stacks") + " (" + std::to_string(s.fusion.rows_per_cn) + "-row bands)";
   }
-  const mapping::CnGraph g = [&] {
+  sim::EvaluateOptions o;
+  o.policy = s.policy;
+  o.fusion = s.fusion;
+  const std::string alloc_arg = a.last("alloc", "heft");
+  if (alloc_arg == "search") {
+    o.alloc = sim::EvaluateOptions::Alloc::kSearch;
+    o.objective = a.last("objective", "expected_edp");
+    o.search.seed = static_cast<uint64_t>(parse_count(a, "seed", 1));
+    o.search.iterations = parse_count(a, "iterations", 200);
     try {
-      return mapping::build_cn_graph(m.workload, s.fusion);
-    } catch (const Error& e) {
-      throw Error((a.last("stacks").empty() ? std::string() : a.last("stacks") + ": ") + e.what());
+      sim::objective_value(o.objective, {});
+    } catch (const Error&) {  // a bad name is a usage error, before any work
+      throw UsageError("--objective " + o.objective + ": expected latency, energy, edp or expected_edp");
+    }
+  } else if (alloc_arg != "heft") {
+    o.alloc = sim::EvaluateOptions::Alloc::kGiven;
+    o.given = mapping::load_allocation_file(alloc_arg, m.workload, arch);
+  }
+  hw::CostCache cache(arch);
+  const sim::Evaluation e = [&] {
+    try {
+      return sim::evaluate(m.workload, m.profile, arch, cache, o);
+    } catch (const Error& err) {  // a stack the file named cannot be fused
+      if (a.last("stacks").empty() || std::string(err.what()).rfind("fusion stack", 0) != 0) throw;
+      throw Error(a.last("stacks") + ": " + err.what());
     }
   }();
-  hw::CostCache cache(arch);
-  const std::string alloc_arg = a.last("alloc", "heft");
-  const mapping::Allocation alloc =
-      alloc_arg == "heft"     ? mapping::allocate_heft(m.workload, g, arch, cache)
-      : alloc_arg == "search" ? search(a, m, arch, g, cache, s.policy, out)
-                              : mapping::load_allocation_file(alloc_arg, m.workload, arch);
-  const sim::Report r = sim::simulate(m.workload, m.profile, g, alloc, arch, cache, s.policy);
+  const mapping::CnGraph& g = e.graph;
+  const mapping::Allocation& alloc = e.allocation;
+  const sim::Report& r = e.report;
+  if (e.search) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "search: %lld simulations, %s %.6g (heft) -> %.6g, %lld improvements\n",
+                  static_cast<long long>(e.search->evaluations), o.objective.c_str(),
+                  e.search->start_fitness, e.search->best_fitness,
+                  static_cast<long long>(e.search->improvements));
+    out << buf;
+  }
   print_summary(m, arch, g, alloc, r, s, out);
   if (!a.last("json").empty()) write_json(m, arch, g, alloc, r, s, open_out(a.last("json")));
   if (!a.last("trace").empty()) open_out(a.last("trace")) << sim::chrome_trace_json(m.workload, g, arch, r);
