@@ -1,0 +1,186 @@
+// eesim._core: the pybind11 module. The only file that sees pybind11 (STYLE.md rule 4). It turns
+// Python arguments into eesim values, runs the library with the GIL released, and hands results
+// back as plain dicts that the pure-Python package (eesim/__init__.py) wraps.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <map>
+#include <string>
+
+#include "common/error.h"
+#include "hw_models/arch_loader.h"
+#include "sim/evaluate.h"
+#include "workloads/exit_profile.h"
+#include "workloads/importer.h"
+#include "workloads/onnx_reader.h"
+
+namespace py = pybind11;
+
+namespace eesim::bindings {
+namespace {
+
+struct Model {
+  workloads::OnnxModel onnx;
+  workloads::Workload workload;
+};
+
+Model make_model(workloads::OnnxModel onnx, const std::map<std::string, std::vector<int64_t>>& inputs,
+                 const std::string& final_output) {
+  workloads::ImportOptions o;
+  o.final_output = final_output;
+  for (const auto& [name, shape] : inputs) o.input_shapes[name] = shape;
+  Model m{std::move(onnx), {}};
+  m.workload = workloads::import_onnx(m.onnx, o);
+  return m;
+}
+
+// Exit probabilities: the model's metadata, overridden by `exits` when given.
+workloads::ExitProfile profile(const Model& m, const std::map<std::string, double>& exits,
+                               bool conditional) {
+  std::vector<workloads::ExitRates> sources = {
+      workloads::exit_rates_from_metadata(m.onnx.metadata, m.onnx.source)};
+  std::vector<std::string> args;
+  for (const auto& [name, p] : exits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", p);
+    args.push_back(name + "=" + buf);
+  }
+  sources.push_back(workloads::parse_exit_args(
+      args, conditional ? workloads::RateKind::kConditional : workloads::RateKind::kUnconditional));
+  return workloads::make_exit_profile(m.workload, sources);
+}
+
+py::dict report_dict(const Model& m, const hw::Architecture& arch, const sim::Evaluation& e) {
+  const sim::Report& r = e.report;
+  py::dict expected;
+  expected["latency_cycles"] = r.expected_latency_cycles;
+  expected["latency_ms"] = arch.ns(r.expected_latency_cycles) / 1e6;
+  expected["energy_pj"] = r.expected_energy_pj;
+  expected["edp"] = r.expected_edp_pj_cycles;
+  expected["edp_of_means"] = r.edp_of_means_pj_cycles;
+  py::list scenarios;
+  for (const auto& s : r.scenarios) {
+    py::dict d;
+    d["exit"] = s.exit;
+    d["probability"] = s.probability;
+    d["latency_cycles"] = s.run.latency_cycles;
+    d["energy_pj"] = s.run.energy_pj();
+    d["nodes"] = s.plan.nodes.size();
+    d["noc_bytes"] = s.run.noc_bytes;
+    d["dram_bytes"] = s.run.dram_bytes;
+    d["spilled_bytes"] = s.run.spilled_bytes;
+    scenarios.append(d);
+  }
+  py::list cores;
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    py::dict d;
+    d["name"] = arch.cores[c].name;
+    d["busy_cycles"] = r.expected_core_busy_cycles[c];
+    d["utilization"] = r.expected_latency_cycles > 0 ? r.expected_core_busy_cycles[c] / r.expected_latency_cycles : 0.0;
+    d["peak_memory_bytes"] = r.core_peak_memory_bytes[c];
+    cores.append(d);
+  }
+  py::list layers;
+  for (size_t v = 0; v < r.layers.size(); ++v) {
+    py::dict d;
+    d["name"] = m.workload.layer(v).name;
+    d["core"] = arch.cores[r.layers[v].core].name;
+    d["compute_cycles"] = r.layers[v].compute_cycles;
+    d["macs"] = r.layers[v].macs;
+    d["weights_resident"] = r.layers[v].weights_resident;
+    layers.append(d);
+  }
+  py::dict out;
+  out["model"] = m.workload.name;
+  out["arch"] = arch.name;
+  out["allocation"] = e.allocation.method;
+  out["nodes"] = e.graph.num_cns();
+  out["expected"] = expected;
+  out["scenarios"] = scenarios;
+  out["cores"] = cores;
+  out["layers"] = layers;
+  out["lower_bound_cycles"] = r.roofline.lower_bound_cycles();
+  return out;
+}
+
+// Holds a chip and its cost cache across evaluations (a NAS loop's hot state).
+class Evaluator {
+ public:
+  Evaluator(hw::Architecture arch, const std::string& policy, const std::string& fusion, int64_t rows)
+      : arch_(std::move(arch)), cache_(arch_) {
+    if (policy != "wait" && policy != "speculate")
+      throw Error("policy '" + policy + "': expected wait or speculate");
+    options_.policy = policy == "wait" ? sim::ExitPolicy::kWait : sim::ExitPolicy::kSpeculate;
+    if (fusion == "auto") options_.fusion = sim::auto_fusion(arch_);
+    else if (fusion == "rows") options_.fusion.mode = mapping::FusionOptions::Mode::kRows;
+    else if (fusion != "off") throw Error("fusion '" + fusion + "': expected off, rows or auto");
+    options_.fusion.rows_per_cn = rows;
+  }
+  py::dict evaluate(const Model& m, const std::map<std::string, double>& exits, bool conditional) {
+    const workloads::ExitProfile p = profile(m, exits, conditional);
+    sim::Evaluation e;
+    {
+      py::gil_scoped_release release;
+      e = sim::evaluate(m.workload, p, arch_, cache_, options_);
+    }
+    return report_dict(m, arch_, e);
+  }
+  const hw::Architecture& arch() const { return arch_; }
+  size_t cached_costs() const { return cache_.size(); }
+
+ private:
+  hw::Architecture arch_;
+  hw::CostCache cache_;
+  sim::EvaluateOptions options_;
+};
+
+}  // namespace
+}  // namespace eesim::bindings
+
+PYBIND11_MODULE(_core, m) {
+  using namespace eesim;
+  using namespace eesim::bindings;
+  m.doc() = "eesim's C++ core: model import, architectures, and the evaluator.";
+  py::register_exception<Error>(m, "Error", PyExc_ValueError);
+
+  py::class_<Model>(m, "Model")
+      .def_property_readonly("name", [](const Model& x) { return x.workload.name; })
+      .def_property_readonly("num_layers", [](const Model& x) { return x.workload.num_layers(); })
+      .def_property_readonly("total_macs", [](const Model& x) { return x.workload.total_macs(); })
+      .def_property_readonly("exits", [](const Model& x) {
+        std::vector<std::string> names;
+        for (const auto& e : x.workload.exits) names.push_back(e.name);
+        return names;
+      })
+      .def_property_readonly("final_output", [](const Model& x) { return x.workload.final_output; });
+  m.def("load_model_file", [](const std::string& path, const std::map<std::string, std::vector<int64_t>>& inputs,
+                              const std::string& final_output) {
+    return make_model(workloads::read_onnx_file(path), inputs, final_output);
+  }, py::arg("path"), py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{}, py::arg("final") = "");
+  m.def("load_model_bytes", [](const py::bytes& data, const std::string& label,
+                               const std::map<std::string, std::vector<int64_t>>& inputs,
+                               const std::string& final_output) {
+    return make_model(workloads::read_onnx_bytes(std::string(data), label), inputs, final_output);
+  }, py::arg("data"), py::arg("label") = "<bytes>",
+     py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{}, py::arg("final") = "");
+
+  py::class_<hw::Architecture>(m, "Architecture")
+      .def_readonly("name", &hw::Architecture::name)
+      .def_readonly("source", &hw::Architecture::source)
+      .def_readonly("clock_mhz", &hw::Architecture::clock_mhz)
+      .def_property_readonly("cores", [](const hw::Architecture& a) {
+        std::vector<std::string> names;
+        for (const auto& c : a.cores) names.push_back(c.name);
+        return names;
+      });
+  m.def("load_arch_file", &hw::load_architecture_file, py::arg("path"));
+  m.def("load_arch_text", &hw::load_architecture_text, py::arg("text"), py::arg("source") = "<text>");
+
+  py::class_<Evaluator>(m, "Evaluator")
+      .def(py::init<hw::Architecture, std::string, std::string, int64_t>(), py::arg("arch"),
+           py::arg("policy") = "wait", py::arg("fusion") = "off", py::arg("rows") = 1)
+      .def("evaluate", &Evaluator::evaluate, py::arg("model"),
+           py::arg("exits") = std::map<std::string, double>{}, py::arg("conditional") = false)
+      .def_property_readonly("arch", &Evaluator::arch)
+      .def_property_readonly("cached_costs", &Evaluator::cached_costs);
+}
