@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""Evaluator throughput and memory over many evaluations in one process (issue 5's bars).
+
+    PYTHONPATH=build/bindings /usr/bin/python3 benchmarks/bench_evaluator.py [N] [MODEL] [ARCH]
+
+Evaluates the CIFAR early-exit MobileNetV2 on the quad-core preset N times (default 10,000)
+with varying exit probabilities; prints evaluations per second on one core and resident memory
+after the first 100 and at the end.
+"""
+import sys
+import time
+from pathlib import Path
+
+import eesim
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    model_path = sys.argv[2] if len(sys.argv) > 2 else ROOT / "build/examples/models/ee_mobilenetv2_cifar10.onnx"
+    arch = sys.argv[3] if len(sys.argv) > 3 else ROOT / "examples/arch/quad_edge_tpu.textproto"
+    model = eesim.load_model(model_path)
+    ev = eesim.Evaluator(arch, fusion="rows", rows=4)
+    rss_after_100 = 0
+    start = time.perf_counter()
+    for i in range(n):
+        p = (i % 97) / 200.0
+        ev.evaluate(model, {"exit1": p, "exit2": p / 2, "exit3": p / 4})
+        if i == 99:
+            rss_after_100 = rss_kb()
+    wall = time.perf_counter() - start
+    rss_end = rss_kb()
+    growth = 100.0 * (rss_end - rss_after_100) / max(rss_after_100, 1)
+    print(f"{n} evaluations of {Path(str(model_path)).name} on {ev.arch.name} (4-row bands): "
+          f"{n / wall:.0f} evaluations/s on one core ({1000 * wall / n:.2f} ms each)")
+    print(f"resident memory: {rss_after_100} kB after 100, {rss_end} kB after {n} ({growth:+.1f}%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
