@@ -8,29 +8,20 @@
 namespace eesim::sim {
 namespace {
 
-struct Row {
-  size_t scenario = 0;
-  size_t track = 0;  // cores first, then links
-  std::string kind;  // "cn" or "transfer"
-  std::string name;
-  int64_t start = 0, end = 0;
-  std::string layer;
-  int64_t first_row = 0, rows = 0, macs = 0, bytes = 0;
-  bool cancelled = false;
-};
-
 std::string link_name(const hw::Link& l) {
   return "link (" + std::to_string(l.from.x) + "," + std::to_string(l.from.y) + ")->(" +
          std::to_string(l.to.x) + "," + std::to_string(l.to.y) + ")";
 }
 
-// Every node and transfer of every scenario, and the names of the tracks they sit on.
-std::vector<Row> collect(const workloads::Workload& w, const mapping::CnGraph& g,
-                         const hw::Architecture& arch, const Report& r,
-                         std::vector<std::string>& tracks) {
+}  // namespace
+
+Trace trace_rows(const workloads::Workload& w, const mapping::CnGraph& g,
+                 const hw::Architecture& arch, const Report& r) {
+  Trace out;
+  std::vector<std::string>& tracks = out.tracks;
+  std::vector<TraceRow>& rows = out.rows;
   for (const auto& c : arch.cores) tracks.push_back("core " + c.name);
   std::map<std::pair<hw::Node, hw::Node>, size_t> link_track;
-  std::vector<Row> rows;
   const int64_t per_hop = arch.noc.router_cycles + arch.noc.link_cycles;
   for (size_t s = 0; s < r.scenarios.size(); ++s) {
     const auto& sc = r.scenarios[s];
@@ -55,8 +46,10 @@ std::vector<Row> collect(const workloads::Workload& w, const mapping::CnGraph& g
       }
     }
   }
-  return rows;
+  return out;
 }
+
+namespace {
 
 std::string csv_quote(const std::string& s) {
   std::string q = "\"";
@@ -70,8 +63,8 @@ double us(const hw::Architecture& a, int64_t cycles) { return a.ns(static_cast<d
 
 std::string chrome_trace_json(const workloads::Workload& w, const mapping::CnGraph& g,
                               const hw::Architecture& arch, const Report& r) {
-  std::vector<std::string> tracks;
-  const std::vector<Row> rows = collect(w, g, arch, r, tracks);
+  const Trace t = trace_rows(w, g, arch, r);
+  const auto& tracks = t.tracks;
   JsonWriter j;
   j.begin_object().key("displayTimeUnit").value("ns").key("traceEvents").begin_array();
   for (size_t s = 0; s < r.scenarios.size(); ++s) {
@@ -91,7 +84,7 @@ std::string chrome_trace_json(const workloads::Workload& w, const mapping::CnGra
     j.key("ts").value(us(arch, sc.run.latency_cycles)).key("pid").value(static_cast<int64_t>(s)).key("tid").value(int64_t{0});
     j.key("args").begin_object().key("probability").value(sc.probability).end_object().end_object();
   }
-  for (const Row& row : rows) {
+  for (const TraceRow& row : t.rows) {
     j.begin_object().key("name").value(row.name).key("cat").value(row.kind).key("ph").value("X");
     j.key("ts").value(us(arch, row.start)).key("dur").value(us(arch, row.end - row.start));
     j.key("pid").value(static_cast<int64_t>(row.scenario)).key("tid").value(static_cast<int64_t>(row.track));
@@ -110,12 +103,11 @@ std::string chrome_trace_json(const workloads::Workload& w, const mapping::CnGra
 
 std::string trace_csv(const workloads::Workload& w, const mapping::CnGraph& g,
                       const hw::Architecture& arch, const Report& r) {
-  std::vector<std::string> tracks;
-  const std::vector<Row> rows = collect(w, g, arch, r, tracks);
+  const Trace t = trace_rows(w, g, arch, r);
   std::ostringstream out;
   out << "scenario,track,kind,name,start_cycles,end_cycles,layer,first_row,rows,macs,bytes,cancelled\n";
-  for (const Row& row : rows)
-    out << csv_quote(r.scenarios[row.scenario].exit) << "," << csv_quote(tracks[row.track]) << ","
+  for (const TraceRow& row : t.rows)
+    out << csv_quote(r.scenarios[row.scenario].exit) << "," << csv_quote(t.tracks[row.track]) << ","
         << row.kind << "," << csv_quote(row.name) << "," << row.start << "," << row.end << ","
         << csv_quote(row.layer) << "," << row.first_row << "," << row.rows << "," << row.macs << "," << row.bytes << ","
         << (row.cancelled ? 1 : 0) << "\n";

@@ -4,12 +4,33 @@
 // a track per core and per mesh link, a complete event per computation node and per transfer,
 // each exit as an instant event.
 #include <string>
+#include <vector>
 
 #include "hw_models/architecture.h"
 #include "mapping/cn_graph.h"
 #include "sim/simulate.h"
 
 namespace eesim::sim {
+
+// One event of the timeline: a node on a core's track, or a transfer on a link's track.
+struct TraceRow {
+  size_t scenario = 0;
+  size_t track = 0;   // index into Trace::tracks: cores first, then links in first-use order
+  std::string kind;   // "cn" or "transfer"
+  std::string name;   // the layer, or "producer -> consumer"
+  int64_t start = 0, end = 0;  // cycles
+  std::string layer;
+  int64_t first_row = 0, rows = 0, macs = 0, bytes = 0;
+  bool cancelled = false;
+};
+
+struct Trace {
+  std::vector<std::string> tracks;  // "core NAME", "link (x,y)->(x,y)"
+  std::vector<TraceRow> rows;       // by scenario; nodes then transfers
+};
+
+Trace trace_rows(const workloads::Workload& w, const mapping::CnGraph& g,
+                 const hw::Architecture& arch, const Report& r);
 
 std::string chrome_trace_json(const workloads::Workload& w, const mapping::CnGraph& g,
                               const hw::Architecture& arch, const Report& r);

@@ -2,6 +2,9 @@
 // simulation per exit scenario -> expected latency, energy and EDP.
 #include "tools/run_command.h"
 
+#include <spawn.h>
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -15,6 +18,8 @@
 #include "sim/trace.h"
 #include "tools/cli_args.h"
 #include "tools/model_args.h"
+
+extern char** environ;
 
 namespace eesim::tools {
 namespace {
@@ -148,6 +153,26 @@ int64_t parse_count(const CliArgs& a, const std::string& key, int64_t fallback) 
   return v;
 }
 
+// `--plot OUT.png|svg`: the Gantt chart of every scenario, drawn by the package's plots.py
+// (matplotlib) from the trace CSV. Runs /usr/bin/python3 without a shell.
+void plot(const std::string& csv_text, const std::string& out_path) {
+  const std::string csv_path = out_path + ".trace.csv";
+  {
+    std::ofstream f(csv_path);
+    if (!(f << csv_text)) throw Error(csv_path + ": cannot write the trace for --plot");
+  }
+  const char* argv[] = {"/usr/bin/python3", EESIM_PLOTS_PY, "--csv", csv_path.c_str(), "--out",
+                        out_path.c_str(), nullptr};
+  pid_t pid = 0;
+  int status = 0;
+  const bool ok = posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) == 0 &&
+                  waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  std::remove(csv_path.c_str());
+  if (!ok)
+    throw Error(out_path + ": plotting failed (needs /usr/bin/python3 with python3-matplotlib, and " +
+                EESIM_PLOTS_PY + ")");
+}
+
 std::ofstream open_out(const std::string& path) {
   std::ofstream f(path);
   if (!f) throw Error(path + ": cannot open for writing");
@@ -177,6 +202,7 @@ std::string run_usage() {
              "  --json OUT.json          also write the report as JSON\n"
              "  --trace OUT.json         write the timeline as Chrome trace-event JSON (Perfetto)\n"
              "  --csv OUT.csv            write the same timeline as CSV rows\n"
+             "  --plot OUT.png|OUT.svg   a Gantt chart of every scenario (needs matplotlib)\n"
              "  --report OUT.binpb       the report as an eesim.report.Report protobuf message\n"
              "                           (sim/report.proto); text format for .txtpb/.textproto\n") +
          kModelOptionsUsage;
@@ -185,7 +211,7 @@ std::string run_usage() {
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
   values.insert({"arch", "policy", "fusion", "alloc", "json", "trace", "csv", "objective", "seed",
-                 "iterations", "report", "stacks"});
+                 "iterations", "report", "stacks", "plot"});
   const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
   if (a.flag("help")) {
     out << run_usage();
@@ -247,6 +273,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   if (!a.last("json").empty()) write_json(m, arch, g, alloc, r, s, open_out(a.last("json")));
   if (!a.last("trace").empty()) open_out(a.last("trace")) << sim::chrome_trace_json(m.workload, g, arch, r);
   if (!a.last("csv").empty()) open_out(a.last("csv")) << sim::trace_csv(m.workload, g, arch, r);
+  if (!a.last("plot").empty()) plot(sim::trace_csv(m.workload, g, arch, r), a.last("plot"));
   if (!a.last("report").empty())
     sim::write_report_proto(r, {m.workload.name, policy, s.fusion_text, alloc.method,
                                 static_cast<int64_t>(g.num_cns())},

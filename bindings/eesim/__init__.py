@@ -34,14 +34,31 @@ def _namespace(value: Any) -> Any:
 
 class Report(SimpleNamespace):
     """A simulation report; attributes mirror `eesim run --json` (expected, scenarios, cores,
-    layers, lower_bound_cycles, ...). `as_dict()` gives the plain dictionary."""
+    layers, lower_bound_cycles, ...). `as_dict()` gives the plain dictionary.
+
+    With `evaluate(..., trace=True)`: `trace` is a dict of numpy arrays, one per column
+    (scenario, track, kind, name, start_cycles, end_cycles, layer, first_row, rows, macs,
+    bytes, cancelled), `tracks` lists the track names (cores, then links), and
+    `trace_frame()` gives a pandas DataFrame when pandas is installed."""
 
     def __init__(self, data: Dict[str, Any]):
+        trace = data.pop("trace", None)
         super().__init__(**{k: _namespace(v) for k, v in data.items()})
         self._data = data
+        self.trace = None
+        if trace is not None:
+            import numpy as np
+            self.trace = {k: np.asarray(v) for k, v in trace.items()}
 
     def as_dict(self) -> Dict[str, Any]:
         return self._data
+
+    def trace_frame(self):
+        """The trace as a pandas DataFrame (needs pandas and evaluate(..., trace=True))."""
+        if self.trace is None:
+            raise ValueError("no trace: evaluate with trace=True")
+        import pandas as pd
+        return pd.DataFrame(self.trace)
 
 
 def load_model(model: Union[str, os.PathLike, bytes, Any], *,
@@ -83,17 +100,18 @@ class Evaluator:
 
     def evaluate(self, model: Union[Model, str, os.PathLike, bytes, Any],
                  exits: Optional[Mapping[str, float]] = None, *,
-                 conditional: bool = False) -> Report:
+                 conditional: bool = False, trace: bool = False) -> Report:
         """Costs of one candidate: exits maps exit names to P(leave there) (or to
-        P(leave | reached) with conditional=True); names not given keep the model's metadata."""
+        P(leave | reached) with conditional=True); names not given keep the model's metadata.
+        trace=True adds the timeline (Report.trace) for plots."""
         if not isinstance(model, Model):
             model = load_model(model)
-        return Report(self._core.evaluate(model, dict(exits or {}), conditional))
+        return Report(self._core.evaluate(model, dict(exits or {}), conditional, trace))
 
 
 def simulate(model: Union[Model, str, os.PathLike, bytes, Any],
              arch: Union[Architecture, str, os.PathLike],
              exits: Optional[Mapping[str, float]] = None, *, policy: str = "wait",
-             fusion: str = "off", rows: int = 1) -> Report:
-    """One evaluation without keeping anything: Evaluator(arch, ...).evaluate(model, exits)."""
-    return Evaluator(arch, policy=policy, fusion=fusion, rows=rows).evaluate(model, exits)
+             fusion: str = "off", rows: int = 1, trace: bool = True) -> Report:
+    """One evaluation without keeping anything (with its trace, for plots)."""
+    return Evaluator(arch, policy=policy, fusion=fusion, rows=rows).evaluate(model, exits, trace=trace)

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "hw_models/arch_loader.h"
 #include "sim/evaluate.h"
+#include "sim/trace.h"
 #include "workloads/exit_profile.h"
 #include "workloads/importer.h"
 #include "workloads/onnx_reader.h"
@@ -50,6 +51,31 @@ workloads::ExitProfile profile(const Model& m, const std::map<std::string, doubl
   return workloads::make_exit_profile(m.workload, sources);
 }
 
+// The timeline as columns (lists), ready for numpy arrays or a DataFrame.
+py::dict trace_columns(const sim::Trace& t, const sim::Report& r) {
+  py::list scenario, track, kind, name, start, end, layer, first_row, rows, macs, bytes, cancelled;
+  for (const auto& x : t.rows) {
+    scenario.append(r.scenarios[x.scenario].exit);
+    track.append(t.tracks[x.track]);
+    kind.append(x.kind);
+    name.append(x.name);
+    start.append(x.start);
+    end.append(x.end);
+    layer.append(x.layer);
+    first_row.append(x.first_row);
+    rows.append(x.rows);
+    macs.append(x.macs);
+    bytes.append(x.bytes);
+    cancelled.append(x.cancelled);
+  }
+  py::dict d;
+  d["scenario"] = scenario, d["track"] = track, d["kind"] = kind, d["name"] = name;
+  d["start_cycles"] = start, d["end_cycles"] = end, d["layer"] = layer;
+  d["first_row"] = first_row, d["rows"] = rows, d["macs"] = macs, d["bytes"] = bytes;
+  d["cancelled"] = cancelled;
+  return d;
+}
+
 py::dict report_dict(const Model& m, const hw::Architecture& arch, const sim::Evaluation& e) {
   const sim::Report& r = e.report;
   py::dict expected;
@@ -69,6 +95,9 @@ py::dict report_dict(const Model& m, const hw::Architecture& arch, const sim::Ev
     d["noc_bytes"] = s.run.noc_bytes;
     d["dram_bytes"] = s.run.dram_bytes;
     d["spilled_bytes"] = s.run.spilled_bytes;
+    d["dynamic_energy_pj"] = s.run.dynamic_energy_pj;
+    d["noc_energy_pj"] = s.run.noc_energy_pj;
+    d["static_energy_pj"] = s.run.static_energy_pj;
     scenarios.append(d);
   }
   py::list cores;
@@ -116,14 +145,23 @@ class Evaluator {
     else if (fusion != "off") throw Error("fusion '" + fusion + "': expected off, rows or auto");
     options_.fusion.rows_per_cn = rows;
   }
-  py::dict evaluate(const Model& m, const std::map<std::string, double>& exits, bool conditional) {
+  py::dict evaluate(const Model& m, const std::map<std::string, double>& exits, bool conditional,
+                    bool trace) {
     const workloads::ExitProfile p = profile(m, exits, conditional);
     sim::Evaluation e;
+    sim::Trace t;
     {
       py::gil_scoped_release release;
       e = sim::evaluate(m.workload, p, arch_, cache_, options_);
+      if (trace) t = sim::trace_rows(m.workload, e.graph, arch_, e.report);
     }
-    return report_dict(m, arch_, e);
+    py::dict d = report_dict(m, arch_, e);
+    d["clock_mhz"] = arch_.clock_mhz;
+    if (trace) {
+      d["tracks"] = t.tracks;
+      d["trace"] = trace_columns(t, e.report);
+    }
+    return d;
   }
   const hw::Architecture& arch() const { return arch_; }
   size_t cached_costs() const { return cache_.size(); }
@@ -180,7 +218,8 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init<hw::Architecture, std::string, std::string, int64_t>(), py::arg("arch"),
            py::arg("policy") = "wait", py::arg("fusion") = "off", py::arg("rows") = 1)
       .def("evaluate", &Evaluator::evaluate, py::arg("model"),
-           py::arg("exits") = std::map<std::string, double>{}, py::arg("conditional") = false)
+           py::arg("exits") = std::map<std::string, double>{}, py::arg("conditional") = false,
+           py::arg("trace") = false)
       .def_property_readonly("arch", &Evaluator::arch)
       .def_property_readonly("cached_costs", &Evaluator::cached_costs);
 }

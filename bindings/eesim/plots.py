@@ -1,0 +1,155 @@
+"""Timing plots with matplotlib (object API, no display needed): a Gantt chart per scenario,
+the energy breakdown, and expected EDP against exit probability or branch point.
+
+Every function returns a matplotlib Figure; `fig.savefig("out.png")` (or .svg) writes it.
+From the command line (what `eesim run --plot OUT.png` calls):
+
+    /usr/bin/python3 plots.py --csv TRACE.csv --out OUT.png
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+__all__ = ["gantt", "gantt_from_columns", "energy_breakdown", "edp_vs_exit_probability",
+           "edp_vs_branch_point"]
+
+
+def _layer_colours(layers: Iterable[str]) -> Dict[str, Any]:
+    from matplotlib import colormaps
+    cmap = colormaps["tab20"]
+    order = list(dict.fromkeys(layers))
+    return {name: cmap(i % cmap.N) for i, name in enumerate(order)}
+
+
+def gantt_from_columns(columns: Mapping[str, Sequence[Any]], tracks: Sequence[str],
+                       exits: Mapping[str, int], clock_mhz: float = 0.0) -> Figure:
+    """One Gantt panel per scenario: a row per track (cores, then links), a bar per node or
+    transfer coloured by layer, and the exit marked where the scenario ends.
+
+    columns: the trace columns (scenario, track, kind, layer, start_cycles, end_cycles, ...);
+    exits: scenario name -> latency in cycles, in scenario order."""
+    scenarios = list(exits)
+    colours = _layer_colours(columns["layer"])
+    fig = Figure(figsize=(11, 1.2 + 0.35 * len(tracks) * len(scenarios)))
+    axes = fig.subplots(len(scenarios), 1, squeeze=False, sharex=True)[:, 0]
+    row_of = {name: i for i, name in enumerate(tracks)}
+    for ax, scenario in zip(axes, scenarios):
+        for s, track, layer, start, end, kind in zip(columns["scenario"], columns["track"],
+                                                     columns["layer"], columns["start_cycles"],
+                                                     columns["end_cycles"], columns["kind"]):
+            if s != scenario:
+                continue
+            ax.broken_barh([(int(start), max(int(end) - int(start), 1))], (row_of[track] - 0.4, 0.8),
+                           facecolors=colours[layer], edgecolor="black" if kind == "cn" else "none",
+                           linewidth=0.2, hatch="//" if kind == "transfer" else None)
+        ax.axvline(exits[scenario], color="red", linestyle="--", linewidth=1.2)
+        ax.text(exits[scenario], len(tracks) - 0.4, f" exit {scenario}", color="red", va="top", fontsize=8)
+        ax.set_yticks(range(len(tracks)), labels=list(tracks), fontsize=8)
+        ax.set_ylim(len(tracks) - 0.5, -0.5)
+        ax.set_title(f"scenario {scenario}", fontsize=9, loc="left")
+    unit = "cycles" if not clock_mhz else f"cycles ({clock_mhz:g} MHz)"
+    axes[-1].set_xlabel(unit)
+    handles = [Patch(color=c, label=l) for l, c in list(colours.items())[:20]]
+    fig.legend(handles=handles, loc="upper right", fontsize=6, ncol=2, title="layers (first 20)")
+    fig.tight_layout(rect=(0, 0, 0.8, 1))
+    return fig
+
+
+def gantt(report: Any, scenario: Optional[str] = None) -> Figure:
+    """Gantt chart(s) of a Report evaluated with trace=True; one scenario or all of them."""
+    if report.trace is None:
+        raise ValueError("gantt needs a report evaluated with trace=True")
+    exits = {s.exit: s.latency_cycles for s in report.scenarios
+             if scenario is None or s.exit == scenario}
+    if not exits:
+        raise ValueError(f"no scenario named {scenario!r}")
+    return gantt_from_columns(report.trace, report.tracks, exits, getattr(report, "clock_mhz", 0.0))
+
+
+def energy_breakdown(report: Any) -> Figure:
+    """Stacked bars per scenario: dynamic (compute, SRAM, DRAM), NoC and static energy, uJ."""
+    names = [s.exit for s in report.scenarios]
+    parts = [("dynamic", "dynamic_energy_pj"), ("NoC", "noc_energy_pj"), ("static", "static_energy_pj")]
+    fig = Figure(figsize=(6, 4))
+    ax = fig.subplots()
+    bottom = [0.0] * len(names)
+    for label, key in parts:
+        values = [getattr(s, key) / 1e6 for s in report.scenarios]
+        ax.bar(names, values, bottom=bottom, label=label)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.axhline(report.expected.energy_pj / 1e6, color="black", linestyle="--", label="E[E]")
+    ax.set_ylabel("energy (uJ)")
+    ax.set_xlabel("scenario (exit taken)")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def edp_vs_exit_probability(evaluator: Any, model: Any, exit_name: str,
+                            probabilities: Sequence[float],
+                            others: Optional[Mapping[str, float]] = None) -> Figure:
+    """Expected EDP E[E*L] (and E[E]*E[L]) as P(leave at `exit_name`) varies."""
+    edp, edp_means = [], []
+    for p in probabilities:
+        r = evaluator.evaluate(model, {**(others or {}), exit_name: p})
+        edp.append(r.expected.edp)
+        edp_means.append(r.expected.edp_of_means)
+    fig = Figure(figsize=(6, 4))
+    ax = fig.subplots()
+    ax.plot(list(probabilities), edp, marker="o", label="expected EDP E[E*L]")
+    ax.plot(list(probabilities), edp_means, linestyle="--", label="E[E]*E[L]")
+    ax.set_xlabel(f"P(exit at {exit_name})")
+    ax.set_ylabel("EDP (pJ x cycles)")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def edp_vs_branch_point(points: Sequence[Tuple[str, Any]]) -> Figure:
+    """Expected EDP per candidate branch point: points are (label, Report) pairs."""
+    fig = Figure(figsize=(6, 4))
+    ax = fig.subplots()
+    labels = [label for label, _ in points]
+    ax.plot(labels, [r.expected.edp for _, r in points], marker="o", label="expected EDP E[E*L]")
+    ax.plot(labels, [r.expected.edp_of_means for _, r in points], linestyle="--", label="E[E]*E[L]")
+    ax.set_xlabel("branch point")
+    ax.set_ylabel("EDP (pJ x cycles)")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def _read_csv(path: str) -> Tuple[Dict[str, List[Any]], List[str], Dict[str, int]]:
+    columns: Dict[str, List[Any]] = {}
+    tracks: List[str] = []
+    exits: Dict[str, int] = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            for k, v in row.items():
+                columns.setdefault(k, []).append(v)
+            if row["track"] not in tracks:
+                tracks.append(row["track"])
+            exits[row["scenario"]] = max(exits.get(row["scenario"], 0), int(row["end_cycles"]))
+    cores = [t for t in tracks if t.startswith("core ")]
+    return columns, cores + [t for t in tracks if not t.startswith("core ")], exits
+
+
+def main(argv: Sequence[str]) -> int:
+    import argparse
+    ap = argparse.ArgumentParser(description="Gantt chart of an eesim trace CSV")
+    ap.add_argument("--csv", required=True)
+    ap.add_argument("--out", required=True, help="PNG or SVG")
+    a = ap.parse_args(argv)
+    columns, tracks, exits = _read_csv(a.csv)
+    gantt_from_columns(columns, tracks, exits).savefig(a.out, dpi=120)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
