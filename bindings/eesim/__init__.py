@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from types import SimpleNamespace
-from typing import Any, Dict, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._core import Architecture, Error, Model
 from ._core import Evaluator as _CoreEvaluator
@@ -88,10 +88,14 @@ class Evaluator:
     policy: "wait" or "speculate"; fusion: "off", "rows" (bands of `rows` output rows) or
     "auto". `evaluate` releases the GIL while it simulates."""
 
-    def __init__(self, arch: Union[Architecture, str, os.PathLike], *, policy: str = "wait",
-                 fusion: str = "off", rows: int = 1):
-        if not isinstance(arch, Architecture):
+    def __init__(self, arch: Union[Architecture, str, os.PathLike, None] = None, *, policy: str = "wait",
+                 fusion: str = "off", rows: int = 1, arch_text: Optional[str] = None):
+        if arch_text is not None:
+            arch = load_arch(arch_text, text=True)
+        elif not isinstance(arch, Architecture):
             arch = load_arch(arch)
+        # How a worker process rebuilds this evaluator (an Architecture does not pickle).
+        self._spec = (arch_text, None if arch_text is not None else arch.source, policy, fusion, rows)
         self._core = _CoreEvaluator(arch, policy, fusion, rows)
 
     @property
@@ -107,6 +111,43 @@ class Evaluator:
         if not isinstance(model, Model):
             model = load_model(model)
         return Report(self._core.evaluate(model, dict(exits or {}), conditional, trace))
+
+    def evaluate_many(self, candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]], *,
+                      processes: Optional[int] = None) -> List[Report]:
+        """Evaluate (model, exits) pairs over a pool of worker processes, each holding its own
+        evaluator; models are paths or bytes (anything picklable load_model takes). Results
+        come back in input order. processes=1 evaluates here, in this process."""
+        jobs = [(m if isinstance(m, (str, bytes, os.PathLike)) else _picklable(m), dict(e or {}))
+                for m, e in candidates]
+        if processes == 1:
+            return [Report(_evaluate_job(self._spec, job)) for job in jobs]
+        from concurrent.futures import ProcessPoolExecutor
+        import functools
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            return [Report(d) for d in pool.map(functools.partial(_evaluate_job, self._spec), jobs)]
+
+
+def _picklable(model: Any) -> bytes:
+    if hasattr(model, "SerializeToString"):
+        return model.SerializeToString()
+    raise TypeError("evaluate_many takes models as paths, bytes or onnx.ModelProto "
+                    "(a loaded eesim.Model does not cross processes)")
+
+
+_WORKER: Dict[Any, "Evaluator"] = {}
+
+
+def _evaluate_job(spec: Tuple[Any, ...], job: Tuple[Any, Dict[str, float]]) -> Dict[str, Any]:
+    """Runs in a worker: one evaluator per spec, kept for the worker's lifetime."""
+    ev = _WORKER.get(spec)
+    if ev is None:
+        text, path, policy, fusion, rows = spec
+        if text is None and (path is None or path.startswith("<")):
+            raise ValueError("evaluate_many needs an evaluator built from a file path or arch_text")
+        ev = _WORKER[spec] = Evaluator(path or "", policy=policy, fusion=fusion, rows=rows,
+                                       arch_text=text)
+    model, exits = job
+    return ev.evaluate(model, exits).as_dict()
 
 
 def simulate(model: Union[Model, str, os.PathLike, bytes, Any],

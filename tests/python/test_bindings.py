@@ -80,3 +80,42 @@ def test_simulate_one_shot(model_path):
     r = eesim.simulate(model_path, QUAD, {"exit2": 0.2}, policy="speculate")
     assert r.scenarios[1].exit == "exit2" and r.scenarios[1].probability == pytest.approx(0.2)
     assert r.arch == "quad_edge_tpu"
+
+
+def test_evaluate_many_over_processes_equals_one_by_one(model_path):
+    ev = eesim.Evaluator(QUAD, fusion="rows", rows=4)
+    candidates = [(model_path, {"exit1": i / 10}) for i in range(6)]
+    pooled = ev.evaluate_many(candidates, processes=2)
+    local = ev.evaluate_many(candidates, processes=1)
+    assert [r.as_dict() for r in pooled] == [r.as_dict() for r in local]
+    assert [r.scenarios[0].probability for r in pooled] == pytest.approx([i / 10 for i in range(6)])
+    text_ev = eesim.Evaluator(None, arch_text=QUAD.read_text())
+    assert text_ev.evaluate_many([(model_path.read_bytes(), {})], processes=2)[0].arch == "quad_edge_tpu"
+
+
+def _run_example(name, *args, timeout=120):
+    import subprocess
+    import sys
+    env = dict(os.environ)
+    env["EESIM_EXAMPLES"] = str(EXAMPLES)
+    return subprocess.run([sys.executable, str(REPO_ROOT / "examples" / "python" / name), *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def test_dask_example_spreads_candidates_over_a_local_cluster(model_path):
+    pytest.importorskip("distributed")
+    r = _run_example("dask_nas.py", "--candidates", 8, "--workers", 2, "--model", model_path)
+    assert r.returncode == 0, r.stderr
+    assert "8 candidates on 2 workers" in r.stdout and "best expected EDP" in r.stdout
+
+
+def test_nas_example_writes_the_front(model_path, tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "front.png"
+    r = _run_example("nas_exit_thresholds.py", "--model", model_path, "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "48 candidates; front of" in r.stdout
+    assert out.stat().st_size > 10_000
+    r = _run_example("timing_plots.py", "--model", model_path, "--out-dir", tmp_path / "plots")
+    assert r.returncode == 0, r.stderr
+    assert all((tmp_path / "plots" / f).stat().st_size > 1000 for f in ("gantt.png", "energy.png", "edp_vs_p.svg"))
