@@ -88,8 +88,9 @@ class Evaluator:
     policy: "wait" or "speculate"; fusion: "off", "rows" (bands of `rows` output rows) or
     "auto". `evaluate` releases the GIL while it simulates."""
 
-    def __init__(self, arch: Union[Architecture, str, os.PathLike, None] = None, *, policy: str = "wait",
-                 fusion: str = "off", rows: int = 1, arch_text: Optional[str] = None):
+    def __init__(self, arch: Union[Architecture, str, os.PathLike, None] = None, *,
+                 policy: str = "wait", fusion: str = "off", rows: int = 1,
+                 arch_text: Optional[str] = None):
         if arch_text is not None:
             arch = load_arch(arch_text, text=True)
         elif not isinstance(arch, Architecture):
