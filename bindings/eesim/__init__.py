@@ -72,7 +72,8 @@ def load_model(model: Union[str, os.PathLike, bytes, Any], *,
         return _core.load_model_bytes(bytes(model), "<bytes>", shapes, final)
     if hasattr(model, "SerializeToString"):  # onnx.ModelProto, without importing onnx here
         return _core.load_model_bytes(model.SerializeToString(), "<onnx.ModelProto>", shapes, final)
-    raise TypeError(f"load_model: expected a path, bytes or onnx.ModelProto, got {type(model).__name__}")
+    raise TypeError("load_model: expected a path, bytes or onnx.ModelProto, "
+                    f"got {type(model).__name__}")
 
 
 def load_arch(arch: Union[str, os.PathLike], *, text: bool = False) -> Architecture:
@@ -96,7 +97,8 @@ class Evaluator:
         elif not isinstance(arch, Architecture):
             arch = load_arch(arch)
         # How a worker process rebuilds this evaluator (an Architecture does not pickle).
-        self._spec = (arch_text, None if arch_text is not None else arch.source, policy, fusion, rows)
+        path = None if arch_text is not None else arch.source
+        self._spec = (arch_text, path, policy, fusion, rows)
         self._core = _CoreEvaluator(arch, policy, fusion, rows)
 
     @property
@@ -156,4 +158,5 @@ def simulate(model: Union[Model, str, os.PathLike, bytes, Any],
              exits: Optional[Mapping[str, float]] = None, *, policy: str = "wait",
              fusion: str = "off", rows: int = 1, trace: bool = True) -> Report:
     """One evaluation without keeping anything (with its trace, for plots)."""
-    return Evaluator(arch, policy=policy, fusion=fusion, rows=rows).evaluate(model, exits, trace=trace)
+    ev = Evaluator(arch, policy=policy, fusion=fusion, rows=rows)
+    return ev.evaluate(model, exits, trace=trace)

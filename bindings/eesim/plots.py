@@ -45,11 +45,13 @@ def gantt_from_columns(columns: Mapping[str, Sequence[Any]], tracks: Sequence[st
                                                      columns["end_cycles"], columns["kind"]):
             if s != scenario:
                 continue
-            ax.broken_barh([(int(start), max(int(end) - int(start), 1))], (row_of[track] - 0.4, 0.8),
+            ax.broken_barh([(int(start), max(int(end) - int(start), 1))],
+                           (row_of[track] - 0.4, 0.8),
                            facecolors=colours[layer], edgecolor="black" if kind == "cn" else "none",
                            linewidth=0.2, hatch="//" if kind == "transfer" else None)
         ax.axvline(exits[scenario], color="red", linestyle="--", linewidth=1.2)
-        ax.text(exits[scenario], len(tracks) - 0.4, f" exit {scenario}", color="red", va="top", fontsize=8)
+        ax.text(exits[scenario], len(tracks) - 0.4, f" exit {scenario}", color="red", va="top",
+                fontsize=8)
         ax.set_yticks(range(len(tracks)), labels=list(tracks), fontsize=8)
         ax.set_ylim(len(tracks) - 0.5, -0.5)
         ax.set_title(f"scenario {scenario}", fontsize=9, loc="left")
@@ -75,7 +77,8 @@ def gantt(report: Any, scenario: Optional[str] = None) -> Figure:
 def energy_breakdown(report: Any) -> Figure:
     """Stacked bars per scenario: dynamic (compute, SRAM, DRAM), NoC and static energy, uJ."""
     names = [s.exit for s in report.scenarios]
-    parts = [("dynamic", "dynamic_energy_pj"), ("NoC", "noc_energy_pj"), ("static", "static_energy_pj")]
+    parts = [("dynamic", "dynamic_energy_pj"), ("NoC", "noc_energy_pj"),
+             ("static", "static_energy_pj")]
     fig = Figure(figsize=(6, 4))
     ax = fig.subplots()
     bottom = [0.0] * len(names)

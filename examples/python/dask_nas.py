@@ -3,7 +3,8 @@
 at a real scheduler to use many machines). Each worker keeps one eesim.Evaluator, and so its
 cost cache, for its whole life.
 
-    PYTHONPATH=build/bindings /usr/bin/python3 examples/python/dask_nas.py [--candidates 64] [--workers 2]
+    PYTHONPATH=build/bindings /usr/bin/python3 examples/python/dask_nas.py \
+        [--candidates 64] [--workers 2]
 """
 import argparse
 import time
@@ -28,7 +29,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--candidates", type=int, default=64)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--model", default=str(ROOT / "build/examples/models/ee_mobilenetv2_cifar10.onnx"))
+    ap.add_argument("--model",
+                    default=str(ROOT / "build/examples/models/ee_mobilenetv2_cifar10.onnx"))
     ap.add_argument("--arch", default=str(ROOT / "examples/arch/quad_edge_tpu.textproto"))
     a = ap.parse_args()
     from dask.distributed import Client, LocalCluster

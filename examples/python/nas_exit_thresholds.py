@@ -4,7 +4,8 @@ MobileNetV2: each candidate turns some exits on, with a threshold that sets how 
 leave there. eesim prices each candidate (expected EDP on the quad-core chip), an accuracy
 proxy scores it, and the script plots the (accuracy proxy, expected EDP) front.
 
-    PYTHONPATH=build/bindings /usr/bin/python3 examples/python/nas_exit_thresholds.py [--out front.png]
+    PYTHONPATH=build/bindings /usr/bin/python3 examples/python/nas_exit_thresholds.py \
+        [--out front.png]
 
 The accuracy proxy is a stand-in for measured validation numbers; it is not a claim about the
 network. For an exit at relative depth d and threshold t, the conditional exit rate is
@@ -50,7 +51,8 @@ def pareto(points):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default=str(ROOT / "build/examples/models/ee_mobilenetv2_cifar10.onnx"))
+    ap.add_argument("--model",
+                    default=str(ROOT / "build/examples/models/ee_mobilenetv2_cifar10.onnx"))
     ap.add_argument("--arch", default=str(ROOT / "examples/arch/quad_edge_tpu.textproto"))
     ap.add_argument("--out", default="nas_front.png")
     a = ap.parse_args()
@@ -66,7 +68,8 @@ def main() -> int:
     front = pareto(points)
     fig = Figure(figsize=(7, 4.5))
     ax = fig.subplots()
-    ax.scatter([p[1] for p in points], [p[0] for p in points], s=12, color="grey", label="candidates")
+    ax.scatter([p[1] for p in points], [p[0] for p in points], s=12, color="grey",
+               label="candidates")
     ax.plot([p[1] for p in front], [p[0] for p in front], marker="o", color="C3", label="front")
     ax.set_xlabel("expected EDP E[E*L] (pJ x cycles)")
     ax.set_ylabel("accuracy proxy")

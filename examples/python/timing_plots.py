@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default=str(ROOT / "build/examples/models/ee_mobilenetv2_cifar10.onnx"))
+    ap.add_argument("--model",
+                    default=str(ROOT / "build/examples/models/ee_mobilenetv2_cifar10.onnx"))
     ap.add_argument("--arch", default=str(ROOT / "examples/arch/quad_edge_tpu.textproto"))
     ap.add_argument("--out-dir", default="plots")
     a = ap.parse_args()
@@ -27,7 +28,8 @@ def main() -> int:
     plots.gantt(report).savefig(out / "gantt.png", dpi=110)
     plots.energy_breakdown(report).savefig(out / "energy.png", dpi=110)
     first = model.exits[0]
-    plots.edp_vs_exit_probability(ev, model, first, [i / 10 for i in range(9)]).savefig(out / "edp_vs_p.svg")
+    probabilities = [i / 10 for i in range(9)]
+    plots.edp_vs_exit_probability(ev, model, first, probabilities).savefig(out / "edp_vs_p.svg")
     print(f"wrote {out / 'gantt.png'}, {out / 'energy.png'}, {out / 'edp_vs_p.svg'}")
     return 0
 
