@@ -4,15 +4,10 @@
 #include <string>
 
 #include "hw_models/architecture.h"
+#include "sim/report_json.h"
 #include "sim/simulate.h"
 
 namespace eesim::sim {
-
-// What the report names besides the numbers in sim::Report.
-struct ReportContext {
-  std::string model, policy, fusion, allocation;
-  int64_t nodes = 0;
-};
 
 // Protobuf text format when `path` ends in .txtpb or .textproto, binary otherwise. Throws
 // eesim::Error naming the path when it cannot be written.

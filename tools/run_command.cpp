@@ -10,10 +10,10 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "common/json_writer.h"
 #include "hw_models/arch_loader.h"
 #include "mapping/allocation.h"
 #include "sim/evaluate.h"
+#include "sim/report_json.h"
 #include "sim/report_proto.h"
 #include "sim/trace.h"
 #include "tools/cli_args.h"
@@ -44,48 +44,6 @@ mapping::FusionOptions parse_fusion(const std::string& text, const hw::Architect
     }
   }
   throw UsageError("--fusion " + text + ": expected off, auto or rows=N (N >= 1)");
-}
-
-void write_json(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
-                const mapping::Allocation& alloc, const sim::Report& r, const Setup& s,
-                std::ostream&& out) {
-  JsonWriter j;
-  j.begin_object().key("model").value(m.workload.name).key("arch").value(arch.source);
-  j.key("policy").value(s.policy == sim::ExitPolicy::kWait ? "wait" : "speculate");
-  j.key("fusion").value(s.fusion_text).key("allocation").value(alloc.method);
-  j.key("nodes").value(static_cast<int64_t>(g.num_cns()));
-  j.key("expected").begin_object().key("latency_cycles").value(r.expected_latency_cycles);
-  j.key("latency_ms").value(arch.ns(r.expected_latency_cycles) / 1e6);
-  j.key("energy_pj").value(r.expected_energy_pj).key("edp").value(r.expected_edp_pj_cycles);
-  j.key("edp_of_means").value(r.edp_of_means_pj_cycles).key("edp_unit").value("pJ*cycles");
-  j.end_object().key("scenarios").begin_array();
-  for (const auto& sc : r.scenarios)
-    j.begin_object().key("exit").value(sc.exit).key("probability").value(sc.probability)
-        .key("latency_cycles").value(sc.run.latency_cycles).key("energy_pj").value(sc.run.energy_pj())
-        .key("nodes").value(static_cast<int64_t>(sc.plan.nodes.size()))
-        .key("noc_bytes").value(sc.run.noc_bytes).key("dram_bytes").value(sc.run.dram_bytes)
-        .key("spilled_bytes").value(sc.run.spilled_bytes).end_object();
-  j.end_array().key("cores").begin_array();
-  for (size_t c = 0; c < arch.cores.size(); ++c) {
-    const double busy = r.expected_core_busy_cycles[c];
-    j.begin_object().key("name").value(arch.cores[c].name).key("busy_cycles").value(busy);
-    j.key("utilization").value(r.expected_latency_cycles > 0 ? busy / r.expected_latency_cycles : 0.0);
-    j.key("peak_memory_bytes").value(r.core_peak_memory_bytes[c]).end_object();
-  }
-  j.end_array().key("links").begin_array();
-  for (const auto& l : r.links)
-    j.begin_object().key("from").array(std::vector<int64_t>{l.link.from.x, l.link.from.y})
-        .key("to").array(std::vector<int64_t>{l.link.to.x, l.link.to.y})
-        .key("busy_cycles").value(l.expected_busy_cycles).end_object();
-  j.end_array().key("layers").begin_array();
-  for (workloads::LayerId v = 0; v < m.workload.num_layers(); ++v) {
-    const auto& l = r.layers[v];
-    j.begin_object().key("name").value(m.workload.layer(v).name).key("core").value(arch.cores[l.core].name);
-    j.key("compute_cycles").value(l.compute_cycles).key("macs").value(l.macs);
-    j.key("weights_resident").value(l.weights_resident).end_object();
-  }
-  j.end_array().key("lower_bound_cycles").value(r.roofline.lower_bound_cycles()).end_object();
-  out << j.str() << "\n";
 }
 
 void print_summary(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
@@ -270,14 +228,14 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     out << buf;
   }
   print_summary(m, arch, g, alloc, r, s, out);
-  if (!a.last("json").empty()) write_json(m, arch, g, alloc, r, s, open_out(a.last("json")));
+  const sim::ReportContext context{m.workload.name, policy, s.fusion_text, alloc.method,
+                                   static_cast<int64_t>(g.num_cns())};
+  if (!a.last("json").empty()) open_out(a.last("json")) << sim::report_json(r, context, m.workload, arch);
   if (!a.last("trace").empty()) open_out(a.last("trace")) << sim::chrome_trace_json(m.workload, g, arch, r);
   if (!a.last("csv").empty()) open_out(a.last("csv")) << sim::trace_csv(m.workload, g, arch, r);
   if (!a.last("plot").empty()) plot(sim::trace_csv(m.workload, g, arch, r), a.last("plot"));
   if (!a.last("report").empty())
-    sim::write_report_proto(r, {m.workload.name, policy, s.fusion_text, alloc.method,
-                                static_cast<int64_t>(g.num_cns())},
-                            m.workload, arch, a.last("report"));
+    sim::write_report_proto(r, context, m.workload, arch, a.last("report"));
   return 0;
 }
 

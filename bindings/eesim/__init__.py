@@ -12,6 +12,7 @@ the same message the command line prints.
 
 from __future__ import annotations
 
+import json
 import os
 from types import SimpleNamespace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -41,11 +42,12 @@ class Report(SimpleNamespace):
     bytes, cancelled), `tracks` lists the track names (cores, then links), and
     `trace_frame()` gives a pandas DataFrame when pandas is installed."""
 
-    def __init__(self, data: Dict[str, Any]):
-        trace = data.pop("trace", None)
+    def __init__(self, data: Dict[str, Any], trace: Optional[Dict[str, list]] = None,
+                 tracks: Optional[List[str]] = None):
         super().__init__(**{k: _namespace(v) for k, v in data.items()})
         self._data = data
         self.trace = None
+        self.tracks = tracks
         if trace is not None:
             import numpy as np
             self.trace = {k: np.asarray(v) for k, v in trace.items()}
@@ -113,7 +115,8 @@ class Evaluator:
         trace=True adds the timeline (Report.trace) for plots."""
         if not isinstance(model, Model):
             model = load_model(model)
-        return Report(self._core.evaluate(model, dict(exits or {}), conditional, trace))
+        text, columns, tracks = self._core.evaluate(model, dict(exits or {}), conditional, trace)
+        return Report(json.loads(text), columns, tracks)
 
     def evaluate_many(self, candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]], *,
                       processes: Optional[int] = None) -> List[Report]:

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "hw_models/arch_loader.h"
 #include "sim/evaluate.h"
+#include "sim/report_json.h"
 #include "sim/trace.h"
 #include "workloads/exit_profile.h"
 #include "workloads/importer.h"
@@ -76,67 +77,11 @@ py::dict trace_columns(const sim::Trace& t, const sim::Report& r) {
   return d;
 }
 
-py::dict report_dict(const Model& m, const hw::Architecture& arch, const sim::Evaluation& e) {
-  const sim::Report& r = e.report;
-  py::dict expected;
-  expected["latency_cycles"] = r.expected_latency_cycles;
-  expected["latency_ms"] = arch.ns(r.expected_latency_cycles) / 1e6;
-  expected["energy_pj"] = r.expected_energy_pj;
-  expected["edp"] = r.expected_edp_pj_cycles;
-  expected["edp_of_means"] = r.edp_of_means_pj_cycles;
-  py::list scenarios;
-  for (const auto& s : r.scenarios) {
-    py::dict d;
-    d["exit"] = s.exit;
-    d["probability"] = s.probability;
-    d["latency_cycles"] = s.run.latency_cycles;
-    d["energy_pj"] = s.run.energy_pj();
-    d["nodes"] = s.plan.nodes.size();
-    d["noc_bytes"] = s.run.noc_bytes;
-    d["dram_bytes"] = s.run.dram_bytes;
-    d["spilled_bytes"] = s.run.spilled_bytes;
-    d["dynamic_energy_pj"] = s.run.dynamic_energy_pj;
-    d["noc_energy_pj"] = s.run.noc_energy_pj;
-    d["static_energy_pj"] = s.run.static_energy_pj;
-    scenarios.append(d);
-  }
-  py::list cores;
-  for (size_t c = 0; c < arch.cores.size(); ++c) {
-    py::dict d;
-    d["name"] = arch.cores[c].name;
-    d["busy_cycles"] = r.expected_core_busy_cycles[c];
-    d["utilization"] = r.expected_latency_cycles > 0 ? r.expected_core_busy_cycles[c] / r.expected_latency_cycles : 0.0;
-    d["peak_memory_bytes"] = r.core_peak_memory_bytes[c];
-    cores.append(d);
-  }
-  py::list layers;
-  for (size_t v = 0; v < r.layers.size(); ++v) {
-    py::dict d;
-    d["name"] = m.workload.layer(v).name;
-    d["core"] = arch.cores[r.layers[v].core].name;
-    d["compute_cycles"] = r.layers[v].compute_cycles;
-    d["macs"] = r.layers[v].macs;
-    d["weights_resident"] = r.layers[v].weights_resident;
-    layers.append(d);
-  }
-  py::dict out;
-  out["model"] = m.workload.name;
-  out["arch"] = arch.name;
-  out["allocation"] = e.allocation.method;
-  out["nodes"] = e.graph.num_cns();
-  out["expected"] = expected;
-  out["scenarios"] = scenarios;
-  out["cores"] = cores;
-  out["layers"] = layers;
-  out["lower_bound_cycles"] = r.roofline.lower_bound_cycles();
-  return out;
-}
-
 // Holds a chip and its cost cache across evaluations (a NAS loop's hot state).
 class Evaluator {
  public:
   Evaluator(hw::Architecture arch, const std::string& policy, const std::string& fusion, int64_t rows)
-      : arch_(std::move(arch)), cache_(arch_) {
+      : arch_(std::move(arch)), cache_(arch_), policy_(policy), fusion_(fusion) {
     if (policy != "wait" && policy != "speculate")
       throw Error("policy '" + policy + "': expected wait or speculate");
     options_.policy = policy == "wait" ? sim::ExitPolicy::kWait : sim::ExitPolicy::kSpeculate;
@@ -144,24 +89,26 @@ class Evaluator {
     else if (fusion == "rows") options_.fusion.mode = mapping::FusionOptions::Mode::kRows;
     else if (fusion != "off") throw Error("fusion '" + fusion + "': expected off, rows or auto");
     options_.fusion.rows_per_cn = rows;
+    if (fusion == "rows") fusion_ = "rows=" + std::to_string(rows);
   }
-  py::dict evaluate(const Model& m, const std::map<std::string, double>& exits, bool conditional,
-                    bool trace) {
+  // (the report as `eesim run --json` writes it, the trace columns or None, the track names)
+  py::tuple evaluate(const Model& m, const std::map<std::string, double>& exits, bool conditional,
+                     bool trace) {
     const workloads::ExitProfile p = profile(m, exits, conditional);
-    sim::Evaluation e;
+    std::string json;
     sim::Trace t;
+    sim::Report r;
     {
       py::gil_scoped_release release;
-      e = sim::evaluate(m.workload, p, arch_, cache_, options_);
+      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options_);
+      json = sim::report_json(e.report, {m.workload.name, policy_, fusion_, e.allocation.method,
+                                         static_cast<int64_t>(e.graph.num_cns())},
+                              m.workload, arch_);
       if (trace) t = sim::trace_rows(m.workload, e.graph, arch_, e.report);
+      r = std::move(e.report);
     }
-    py::dict d = report_dict(m, arch_, e);
-    d["clock_mhz"] = arch_.clock_mhz;
-    if (trace) {
-      d["tracks"] = t.tracks;
-      d["trace"] = trace_columns(t, e.report);
-    }
-    return d;
+    if (!trace) return py::make_tuple(json, py::none(), py::none());
+    return py::make_tuple(json, trace_columns(t, r), t.tracks);
   }
   const hw::Architecture& arch() const { return arch_; }
   size_t cached_costs() const { return cache_.size(); }
@@ -169,6 +116,7 @@ class Evaluator {
  private:
   hw::Architecture arch_;
   hw::CostCache cache_;
+  std::string policy_, fusion_;
   sim::EvaluateOptions options_;
 };
 

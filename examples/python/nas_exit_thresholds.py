@@ -19,7 +19,6 @@ import itertools
 from pathlib import Path
 
 import eesim
-from eesim import plots  # noqa: F401  (matplotlib is needed for the figure)
 from matplotlib.figure import Figure
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -32,3 +32,16 @@ def run_eesim(eesim_bin):
         )
 
     return run
+
+
+EXAMPLES = Path(os.environ.get("EESIM_EXAMPLES") or REPO_ROOT / "build" / "examples" / "models")
+QUAD = REPO_ROOT / "examples" / "arch" / "quad_edge_tpu.textproto"
+
+
+@pytest.fixture(scope="session")
+def ee_model_path() -> Path:
+    """The bundled CIFAR early-exit MobileNetV2 (built by meson into EESIM_EXAMPLES)."""
+    path = EXAMPLES / "ee_mobilenetv2_cifar10.onnx"
+    if not path.exists():
+        pytest.skip(f"{path} not built")
+    return path

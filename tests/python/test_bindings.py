@@ -1,23 +1,17 @@
 """The Python package as a NAS loop and a user would call it (PYTHONPATH=build/bindings)."""
 
 import os
-from pathlib import Path
 
 import pytest
 
 eesim = pytest.importorskip("eesim", reason="build the bindings (tools/build) and set PYTHONPATH=build/bindings")
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-QUAD = REPO_ROOT / "examples" / "arch" / "quad_edge_tpu.textproto"
-EXAMPLES = Path(os.environ.get("EESIM_EXAMPLES") or REPO_ROOT / "build" / "examples" / "models")
+from conftest import EXAMPLES, QUAD, REPO_ROOT  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def model_path():
-    path = EXAMPLES / "ee_mobilenetv2_cifar10.onnx"
-    if not path.exists():
-        pytest.skip(f"{path} not built")
-    return path
+def model_path(ee_model_path):
+    return ee_model_path
 
 
 def test_models_load_from_path_bytes_and_modelproto(model_path):

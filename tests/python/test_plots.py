@@ -1,7 +1,5 @@
 """Plots render with the right rows and labels; PNG/SVG files are written and non-empty."""
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -9,17 +7,12 @@ eesim = pytest.importorskip("eesim", reason="build the bindings and set PYTHONPA
 pytest.importorskip("matplotlib")
 from eesim import plots  # noqa: E402
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-QUAD = REPO_ROOT / "examples" / "arch" / "quad_edge_tpu.textproto"
-EXAMPLES = Path(os.environ.get("EESIM_EXAMPLES") or REPO_ROOT / "build" / "examples" / "models")
+from conftest import EXAMPLES, QUAD  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def model():
-    path = EXAMPLES / "ee_mobilenetv2_cifar10.onnx"
-    if not path.exists():
-        pytest.skip(f"{path} not built")
-    return eesim.load_model(path)
+def model(ee_model_path):
+    return eesim.load_model(ee_model_path)
 
 
 @pytest.fixture(scope="module")

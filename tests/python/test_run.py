@@ -1,22 +1,15 @@
 """`eesim run`: the main job, as a user runs it on the bundled early-exit MobileNetV2."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-QUAD = REPO_ROOT / "examples" / "arch" / "quad_edge_tpu.textproto"
-EXAMPLES = Path(os.environ.get("EESIM_EXAMPLES") or REPO_ROOT / "build" / "examples" / "models")
+from conftest import QUAD, REPO_ROOT  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def model():
-    path = EXAMPLES / "ee_mobilenetv2_cifar10.onnx"
-    if not path.exists():
-        pytest.skip(f"{path} not built")
-    return path
+def model(ee_model_path):
+    return ee_model_path
 
 
 def run_json(run_eesim, tmp_path, model, *args):
