@@ -1,7 +1,8 @@
 // The SystemC shells: one module per core, each an SC_METHOD that keeps a ready queue of plan
 // nodes, runs the highest-priority one for its cost, and on finishing sends each consumer its
-// data over the mesh (booked on the link calendar). DRAM ports are booked the same way. The
-// shells only ask for delays and record what happened (STYLE.md rule 3).
+// data over the mesh (booked on the link calendar). DRAM ports are booked the same way. A
+// source module admits inputs as they arrive. The shells only ask for delays and record what
+// happened (STYLE.md rule 3).
 #include "sim/engine.h"
 
 #include <systemc>
@@ -11,6 +12,11 @@
 #include <memory>
 #include <queue>
 #include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+#include "common/error.h"
 
 #include "hw_models/core_model.h"
 #include "hw_models/noc.h"
@@ -21,66 +27,107 @@ namespace eesim::sim {
 namespace {
 
 int64_t now_cycles() {
-  return static_cast<int64_t>(std::llround(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)));
+  return static_cast<int64_t>(
+      std::llround(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)));
 }
-sc_core::sc_time cycles(int64_t n) { return sc_core::sc_time(static_cast<double>(n), sc_core::SC_NS); }
+sc_core::sc_time cycles(int64_t n) {
+  return sc_core::sc_time(static_cast<double>(n), sc_core::SC_NS);
+}
 
-class CoreShell;
+constexpr size_t kNoInput = SIZE_MAX;
 
-// State shared by the shells of one run.
-struct Run {
-  Run(const Plan& p, const hw::Architecture& a) : plan(p), arch(a) {}
-  const Plan& plan;
-  const hw::Architecture& arch;
+// Tables of one plan, shared by every input that runs it.
+struct PlanIndex {
   struct Send {
     size_t to = 0;      // consumer node
     int64_t bytes = 0;  // 0 for gates
   };
-  std::vector<std::vector<Send>> consumers;      // per node
-  std::vector<int> pending;                      // inputs not yet arrived
-  std::vector<int> readers_left;                 // consumers of a node's band yet to finish
-  std::vector<int64_t> remote_in_bytes;          // bytes a node received from other cores
-  std::vector<int64_t> live;                     // per core, bytes held now
-  std::vector<int64_t> capacity;                 // per core, on-chip bytes
-  std::vector<int64_t> spilled;                  // per core, bytes now in DRAM instead
+  std::vector<std::vector<Send>> consumers;  // per node
+  std::vector<int> pending;                  // per node: inputs it waits for
+  std::vector<int> readers;                  // per node: data consumers of its band
   std::vector<char> is_end;
-  int ends_left = 0;
-  bool done = false;
-  LinkCalendar calendar;
-  std::vector<std::unique_ptr<CoreShell>> cores;
-  ScenarioRun out;
-
-  void finish(size_t node, int64_t now);
-  void hold(size_t core, int64_t delta, int64_t now) {
-    if (delta == 0) return;
-    const int64_t over = live[core] + delta - capacity[core];
-    if (delta > 0 && over > 0) {  // spill what does not fit: out to DRAM now, back in later
-      const int64_t spill = std::min(over, delta);
-      const size_t port = hw::nearest_dram(arch, core);
-      calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port))}, now,
-                       hw::dram_cycles(arch.drams[port], 2 * spill));
-      out.spilled_bytes += spill;
-      out.dram_bytes += 2 * spill;
-      out.dynamic_energy_pj += hw::dram_energy_pj(arch.drams[port], 2 * spill);
-      spilled[core] += spill;
-      delta -= spill;
-    } else if (delta < 0 && spilled[core] > 0) {  // freed bytes let spilled ones back in
-      const int64_t back = std::min(spilled[core], -delta);
-      spilled[core] -= back;
-      delta += back;
-    }
-    live[core] += delta;
-    out.core_peak_memory_bytes[core] = std::max(out.core_peak_memory_bytes[core], live[core]);
-    out.memory.push_back({now, core, live[core]});
-  }
-  void release_inputs(size_t node, int64_t now) {
-    const size_t core = plan.nodes[node].core;
-    for (const PlanEdge& in : plan.nodes[node].inputs)
-      if (in.bytes > 0 && --readers_left[in.from] == 0)
-        hold(plan.nodes[in.from].core, -plan.nodes[in.from].out_bytes, now);
-    hold(core, -remote_in_bytes[node], now);
+  explicit PlanIndex(const Plan& plan) {
+    const size_t n = plan.nodes.size();
+    consumers.resize(n);
+    pending.assign(n, 0);
+    readers.assign(n, 0);
+    is_end.assign(n, 0);
+    for (size_t i = 0; i < n; ++i)
+      for (const PlanEdge& e : plan.nodes[i].inputs) {
+        consumers[e.from].push_back({i, e.bytes});
+        ++pending[i];
+        if (e.bytes > 0) ++readers[e.from];
+      }
+    for (size_t e : plan.end_nodes) is_end[e] = 1;
   }
 };
+
+// An admitted input that has not finished.
+struct Instance {
+  Instance(const Plan& p, const PlanIndex& x, size_t cores, bool rec)
+      : plan(p), index(x), pending(x.pending), readers_left(x.readers),
+        remote_in_bytes(p.nodes.size(), 0), held(cores, 0),
+        ends_left(static_cast<int>(p.end_nodes.size())), record(rec) {
+    if (record) timing.assign(p.nodes.size(), {});
+  }
+  const Plan& plan;
+  const PlanIndex& index;
+  std::vector<int> pending;               // inputs not yet arrived
+  std::vector<int> readers_left;          // consumers of a node's band yet to finish
+  std::vector<int64_t> remote_in_bytes;   // bytes a node received from other cores
+  std::vector<int64_t> held;              // per core, bytes this input holds there
+  std::vector<NodeTiming> timing;         // when recorded
+  int ends_left = 0;
+  bool record = false;
+};
+
+class CoreShell;
+class Source;
+
+// State shared by the shells of one run.
+struct Run {
+  Run(const std::vector<StreamInput>& in, const hw::Architecture& a, const EngineOptions& o)
+      : inputs(in), arch(a), options(o) {}
+  const std::vector<StreamInput>& inputs;
+  const hw::Architecture& arch;
+  const EngineOptions& options;
+  std::unordered_map<const Plan*, std::unique_ptr<PlanIndex>> indices;
+  std::vector<std::unique_ptr<Instance>> live_inputs;  // per input, while in flight
+  std::vector<int64_t> live;      // per core, bytes held on chip now
+  std::vector<int64_t> capacity;  // per core, on-chip bytes
+  std::vector<int64_t> spilled;   // per core, bytes now in DRAM instead
+  size_t next_input = 0;
+  int64_t in_flight = 0;
+  size_t finished = 0;
+  LinkCalendar calendar;
+  std::vector<std::unique_ptr<CoreShell>> cores;
+  std::unique_ptr<Source> source;
+  StreamRun out;
+
+  bool recording() const { return finished < options.record_inputs; }
+  Instance* instance(size_t k) { return live_inputs[k].get(); }
+  void admit(size_t k, int64_t now);
+  void finish(size_t k, size_t node, int64_t now);
+  void complete(size_t k, int64_t now);
+  void send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now);
+  void hold(size_t k, size_t core, int64_t delta, int64_t now);
+  void release_inputs(size_t k, size_t node, int64_t now);
+};
+
+// A node of an input, ordered for a core's ready queue: earliest input first, then the plan's
+// priority (fused stacks band by band), then node index.
+struct ReadyKey {
+  size_t input = 0;
+  const std::vector<int64_t>* priority = nullptr;
+  size_t node = 0;
+  bool operator<(const ReadyKey& o) const {
+    if (input != o.input) return input < o.input;
+    if (*priority != *o.priority) return *priority < *o.priority;
+    return node < o.node;
+  }
+};
+
+const std::vector<int64_t> kLowest;  // compares below every priority
 
 class CoreShell : public sc_core::sc_module {
  public:
@@ -89,142 +136,263 @@ class CoreShell : public sc_core::sc_module {
       : sc_module(name), run_(run), core_(core) {
     SC_METHOD(step);
   }
-  // Node `node`'s input arrives at cycle `at` (>= now).
-  void deliver(size_t node, int64_t at) {
-    arrivals_.push({at, node});
-    arrival_event_.notify(cycles(at - now_cycles()));
+  // Node `node` of input `k` gets one of its inputs at cycle `at` (>= now).
+  void deliver(size_t k, size_t node, int64_t at) {
+    arrivals_.push({at, k, node});
+    wake_.notify(cycles(at - now_cycles()));
   }
-  void make_ready(size_t node) { ready_.insert({run_.plan.nodes[node].priority, node}); }
+  void make_ready(size_t k, size_t node) {
+    ready_.insert({k, &run_.instance(k)->plan.nodes[node].priority, node});
+    wake_.notify(sc_core::SC_ZERO_TIME);
+  }
+  // Input `k` has finished: its running node is cancelled (energy pro rata) and its queued
+  // nodes dropped.
+  void cancel(size_t k, int64_t now) {
+    ready_.erase(ready_.lower_bound({k, &kLowest, 0}), ready_.lower_bound({k + 1, &kLowest, 0}));
+    if (!busy_ || running_.input != k) return;
+    const PlanNode& n = run_.instance(k)->plan.nodes[running_.node];
+    const double full = static_cast<double>(std::max<int64_t>(n.compute_cycles, 1));
+    run_.out.inputs[k].dynamic_energy_pj +=
+        n.dynamic_energy_pj * std::min(1.0, static_cast<double>(now - run_start_) / full);
+    run_.out.core_busy_cycles[core_] -= run_end_ - now;
+    busy_ = false;
+    wake_.notify(sc_core::SC_ZERO_TIME);
+  }
 
  private:
   void step() {
-    if (run_.done) return;
     const int64_t now = now_cycles();
-    for (bool changed = true; changed && !run_.done;) {
+    for (bool changed = true; changed;) {
       changed = false;
-      while (!arrivals_.empty() && arrivals_.top().first <= now) {
-        const size_t n = arrivals_.top().second;
+      while (!arrivals_.empty() && arrivals_.top().at <= now) {
+        const Arrival a = arrivals_.top();
         arrivals_.pop();
-        if (--run_.pending[n] == 0) make_ready(n);
+        Instance* in = run_.instance(a.input);
+        if (in && --in->pending[a.node] == 0) make_ready(a.input, a.node);
       }
       if (busy_ && now >= run_end_) {
         busy_ = false;
-        run_.finish(running_, now);
+        run_.finish(running_.input, running_.node, now);
         changed = true;
       }
-      if (!busy_ && !ready_.empty() && !run_.done) start(now), changed = true;
+      if (!busy_ && !ready_.empty()) start(now), changed = true;
     }
-    if (run_.done) return;
-    if (busy_) next_trigger(cycles(run_end_ - now), arrival_event_.default_event());
-    else next_trigger(arrival_event_.default_event());
+    if (busy_) next_trigger(cycles(run_end_ - now), wake_.default_event());
+    else next_trigger(wake_.default_event());
   }
 
   void start(int64_t now) {
-    running_ = ready_.begin()->second;
+    running_ = *ready_.begin();
     ready_.erase(ready_.begin());
-    const PlanNode& n = run_.plan.nodes[running_];
+    Instance& in = *run_.instance(running_.input);
+    const PlanNode& n = in.plan.nodes[running_.node];
     int64_t end = now + n.compute_cycles;
     if (n.dram_bytes > 0) {  // its DRAM traffic overlaps compute but shares the port
       const size_t port = hw::nearest_dram(run_.arch, core_);
       const int64_t hold = hw::dram_cycles(run_.arch.drams[port], n.dram_bytes);
-      end = std::max(end, run_.calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port))}, now, hold) + hold);
+      const auto resource = LinkCalendar::dram_port(static_cast<int64_t>(port));
+      end = std::max(end, run_.calendar.reserve({resource}, now, hold) + hold);
       run_.out.dram_bytes += n.dram_bytes;
     }
     busy_ = true;
+    run_start_ = now;
     run_end_ = end;
-    run_.out.nodes[running_].start = now;
+    if (in.record) in.timing[running_.node].start = now;
     run_.out.core_busy_cycles[core_] += end - now;
   }
 
   Run& run_;
   size_t core_;
-  using Arrival = std::pair<int64_t, size_t>;
+  struct Arrival {
+    int64_t at;
+    size_t input, node;
+    bool operator>(const Arrival& o) const {
+      return std::tie(at, input, node) > std::tie(o.at, o.input, o.node);
+    }
+  };
   std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> arrivals_;
-  sc_core::sc_event_queue arrival_event_;
-  std::set<std::pair<std::vector<int64_t>, size_t>> ready_;
+  sc_core::sc_event_queue wake_;
+  std::set<ReadyKey> ready_;
   bool busy_ = false;
-  size_t running_ = 0;
-  int64_t run_end_ = 0;
-
-  friend struct Run;
+  ReadyKey running_;
+  int64_t run_start_ = 0, run_end_ = 0;
 };
 
-void Run::finish(size_t node, int64_t now) {
-  out.nodes[node].end = now;
-  release_inputs(node, now);
-  if (readers_left[node] > 0) hold(plan.nodes[node].core, plan.nodes[node].out_bytes, now);
-  out.dynamic_energy_pj += plan.nodes[node].dynamic_energy_pj;
-  const auto& from = arch.cores[plan.nodes[node].core];
-  for (const Send& e : consumers[node]) {
-    const size_t to_core = plan.nodes[e.to].core;
-    int64_t at = now;
-    if (to_core != plan.nodes[node].core) {
-      const auto& to = arch.cores[to_core];
-      const int64_t h = hw::hops({from.x, from.y}, {to.x, to.y});
-      const int64_t ser = hw::transfer_cycles(arch.noc, h, e.bytes) - h * (arch.noc.router_cycles + arch.noc.link_cycles);
-      const int64_t start = calendar.reserve(route_resources({from.x, from.y}, {to.x, to.y}), now, std::max<int64_t>(ser, 0));
-      at = start + h * (arch.noc.router_cycles + arch.noc.link_cycles) + std::max<int64_t>(ser, 0);
-      out.noc_bytes += e.bytes;
-      remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
-      hold(to_core, e.bytes, now);
-      if (e.bytes > 0)
-        out.transfers.push_back({node, e.to, start, at, e.bytes, hw::xy_route({from.x, from.y}, {to.x, to.y})});
-      out.noc_energy_pj += hw::transfer_energy_pj(arch.noc, h, e.bytes);
-    }
-    cores[to_core]->deliver(e.to, at);
+// Admits inputs in order once they have arrived and a slot is free (EngineOptions).
+class Source : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Source);
+  Source(sc_core::sc_module_name name, Run& run) : sc_module(name), run_(run) {
+    SC_METHOD(step);
   }
-  if (is_end[node] && --ends_left == 0) {
-    done = true;
-    out.latency_cycles = now;
+  void slot_freed() { slot_.notify(sc_core::SC_ZERO_TIME); }
+
+ private:
+  void step() {
+    const int64_t now = now_cycles();
+    const int64_t limit = run_.options.max_in_flight;
+    while (run_.next_input < run_.inputs.size() &&
+           run_.inputs[run_.next_input].arrival_cycles <= now &&
+           (limit <= 0 || run_.in_flight < limit))
+      run_.admit(run_.next_input++, now);
+    if (run_.next_input == run_.inputs.size()) return;  // no more triggers: all admitted
+    if (limit > 0 && run_.in_flight >= limit) next_trigger(slot_);
+    else next_trigger(cycles(run_.inputs[run_.next_input].arrival_cycles - now));
   }
+  Run& run_;
+  sc_core::sc_event slot_;
+};
+
+void Run::admit(size_t k, int64_t now) {
+  const Plan& plan = *inputs[k].plan;
+  auto& index = indices[&plan];
+  if (!index) index = std::make_unique<PlanIndex>(plan);
+  live_inputs[k] = std::make_unique<Instance>(plan, *index, arch.cores.size(),
+                                              k < options.record_inputs);
+  ++in_flight;
+  out.inputs[k].arrival_cycles = inputs[k].arrival_cycles;
+  out.inputs[k].admitted_cycles = now;
+  for (size_t i = 0; i < plan.nodes.size(); ++i)
+    if (index->pending[i] == 0) cores[plan.nodes[i].core]->make_ready(k, i);
+  if (plan.end_nodes.empty()) complete(k, now);
+}
+
+void Run::hold(size_t k, size_t core, int64_t delta, int64_t now) {
+  if (delta == 0) return;
+  if (k != kNoInput) live_inputs[k]->held[core] += delta;
+  const int64_t over = live[core] + delta - capacity[core];
+  if (delta > 0 && over > 0) {  // spill what does not fit: out to DRAM now, back in later
+    const int64_t spill = std::min(over, delta);
+    const size_t port = hw::nearest_dram(arch, core);
+    calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port))}, now,
+                     hw::dram_cycles(arch.drams[port], 2 * spill));
+    out.spilled_bytes += spill;
+    out.dram_bytes += 2 * spill;
+    if (k != kNoInput) out.inputs[k].dynamic_energy_pj += hw::dram_energy_pj(arch.drams[port], 2 * spill);
+    spilled[core] += spill;
+    delta -= spill;
+  } else if (delta < 0 && spilled[core] > 0) {  // freed bytes let spilled ones back in
+    const int64_t back = std::min(spilled[core], -delta);
+    spilled[core] -= back;
+    delta += back;
+  }
+  live[core] += delta;
+  out.core_peak_memory_bytes[core] = std::max(out.core_peak_memory_bytes[core], live[core]);
+  if (recording()) out.memory.push_back({now, core, live[core]});
+}
+
+void Run::release_inputs(size_t k, size_t node, int64_t now) {
+  Instance& in = *live_inputs[k];
+  for (const PlanEdge& e : in.plan.nodes[node].inputs)
+    if (e.bytes > 0 && --in.readers_left[e.from] == 0)
+      hold(k, in.plan.nodes[e.from].core, -in.plan.nodes[e.from].out_bytes, now);
+  hold(k, in.plan.nodes[node].core, -in.remote_in_bytes[node], now);
+}
+
+void Run::send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now) {
+  Instance& in = *live_inputs[k];
+  const size_t from_core = in.plan.nodes[node].core, to_core = in.plan.nodes[e.to].core;
+  int64_t at = now;
+  if (to_core != from_core) {
+    const auto& from = arch.cores[from_core];
+    const auto& to = arch.cores[to_core];
+    const int64_t h = hw::hops({from.x, from.y}, {to.x, to.y});
+    const int64_t per_hop = h * (arch.noc.router_cycles + arch.noc.link_cycles);
+    const int64_t ser = std::max<int64_t>(hw::transfer_cycles(arch.noc, h, e.bytes) - per_hop, 0);
+    const int64_t start = calendar.reserve(route_resources({from.x, from.y}, {to.x, to.y}), now, ser);
+    at = start + per_hop + ser;
+    out.noc_bytes += e.bytes;
+    in.remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
+    hold(k, to_core, e.bytes, now);
+    if (e.bytes > 0 && in.record)
+      out.inputs[k].transfers.push_back(
+          {node, e.to, start, at, e.bytes, hw::xy_route({from.x, from.y}, {to.x, to.y})});
+    out.inputs[k].noc_energy_pj += hw::transfer_energy_pj(arch.noc, h, e.bytes);
+  }
+  cores[to_core]->deliver(k, e.to, at);
+}
+
+void Run::finish(size_t k, size_t node, int64_t now) {
+  Instance& in = *live_inputs[k];
+  const PlanNode& n = in.plan.nodes[node];
+  if (in.record) in.timing[node].end = now;
+  release_inputs(k, node, now);
+  if (in.readers_left[node] > 0) hold(k, n.core, n.out_bytes, now);
+  out.inputs[k].dynamic_energy_pj += n.dynamic_energy_pj;
+  for (const PlanIndex::Send& e : in.index.consumers[node]) send(k, node, e, now);
+  if (in.index.is_end[node] && --in.ends_left == 0) complete(k, now);
+}
+
+void Run::complete(size_t k, int64_t now) {
+  Instance& in = *live_inputs[k];
+  out.inputs[k].done_cycles = now;
+  out.end_cycles = std::max(out.end_cycles, now);
+  ++finished;
+  for (auto& core : cores) core->cancel(k, now);
+  for (size_t c = 0; c < in.held.size(); ++c)
+    if (in.held[c] != 0) hold(kNoInput, c, -in.held[c], now);
+  if (in.record) out.inputs[k].nodes = std::move(in.timing);
+  live_inputs[k].reset();
+  --in_flight;
+  source->slot_freed();
 }
 
 }  // namespace
 
-ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch) {
+StreamRun run_inputs(const std::vector<StreamInput>& inputs,
+                     const std::vector<int64_t>& resident_weight_bytes,
+                     const hw::Architecture& arch, const EngineOptions& options) {
   FreshKernel kernel;
-  Run run(plan, arch);
-  const size_t n = plan.nodes.size();
-  run.consumers.resize(n);
-  run.pending.assign(n, 0);
-  run.readers_left.assign(n, 0);
-  run.remote_in_bytes.assign(n, 0);
-  run.live.assign(arch.cores.size(), 0);
-  run.spilled.assign(arch.cores.size(), 0);
+  Run run(inputs, arch, options);
+  const size_t cores = arch.cores.size();
+  run.live_inputs.resize(inputs.size());
+  run.live.assign(cores, 0);
+  run.spilled.assign(cores, 0);
   for (const auto& c : arch.cores) run.capacity.push_back(hw::core_model(c).on_chip_bytes(c));
-  run.out.core_peak_memory_bytes.assign(arch.cores.size(), 0);
-  for (size_t c = 0; c < arch.cores.size(); ++c) run.hold(c, plan.resident_weight_bytes[c], 0);
-  run.is_end.assign(n, 0);
-  for (size_t i = 0; i < n; ++i)
-    for (const PlanEdge& e : plan.nodes[i].inputs) {
-      run.consumers[e.from].push_back({i, e.bytes});
-      ++run.pending[i];
-      if (e.bytes > 0) ++run.readers_left[e.from];
-    }
-  for (size_t e : plan.end_nodes) run.is_end[e] = 1;
-  run.ends_left = static_cast<int>(plan.end_nodes.size());
-  run.out.nodes.assign(n, {});
-  run.out.core_busy_cycles.assign(arch.cores.size(), 0);
-  for (size_t c = 0; c < arch.cores.size(); ++c)
-    run.cores.push_back(std::make_unique<CoreShell>(("core_" + std::to_string(c)).c_str(), run, c));
-  for (size_t i = 0; i < n; ++i)
-    if (run.pending[i] == 0) run.cores[plan.nodes[i].core]->make_ready(i);
+  run.out.inputs.resize(inputs.size());
+  run.out.core_busy_cycles.assign(cores, 0);
+  run.out.core_peak_memory_bytes.assign(cores, 0);
+  for (size_t c = 0; c < cores; ++c) run.hold(kNoInput, c, resident_weight_bytes.at(c), 0);
+  for (size_t c = 0; c < cores; ++c)
+    run.cores.push_back(
+        std::make_unique<CoreShell>(("core_" + std::to_string(c)).c_str(), run, c));
+  run.source = std::make_unique<Source>("source", run);
   sc_core::sc_start();
-  // Work still running when the exit fired is cancelled: its energy is charged pro rata.
-  for (size_t i = 0; i < n; ++i) {
-    const NodeTiming& t = run.out.nodes[i];
-    if (t.start >= 0 && t.end < 0 && run.out.latency_cycles > t.start) {
-      const auto& pn = plan.nodes[i];
-      const double full = static_cast<double>(std::max<int64_t>(pn.compute_cycles, 1));
-      run.out.dynamic_energy_pj += pn.dynamic_energy_pj *
-          std::min(1.0, static_cast<double>(run.out.latency_cycles - t.start) / full);
+  for (size_t k = 0; k < inputs.size(); ++k)
+    if (run.live_inputs[k] || k >= run.next_input) {
+      std::string stuck;
+      if (const Instance* in = run.instance(k))
+        for (size_t i = 0; i < in->pending.size() && stuck.size() < 200; ++i)
+          if (in->pending[i] > 0) stuck += " " + std::to_string(i);
+      throw Error("simulation stalled: input " + std::to_string(k) +
+                  " never finished; plan nodes still waiting for inputs:" + stuck);
     }
-  }
-  for (const auto& c : arch.cores)
-    run.out.static_energy_pj += c.static_power_mw * arch.ns(static_cast<double>(run.out.latency_cycles));
-  ScenarioRun result = std::move(run.out);
+  StreamRun result = std::move(run.out);
   run.cores.clear();  // modules go before their kernel
+  run.source.reset();
   return result;
+}
+
+ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch) {
+  EngineOptions options;
+  options.record_inputs = 1;
+  StreamRun s = run_inputs({{&plan, 0}}, plan.resident_weight_bytes, arch, options);
+  InputRun& in = s.inputs.at(0);
+  ScenarioRun r;
+  r.latency_cycles = in.done_cycles;
+  r.dynamic_energy_pj = in.dynamic_energy_pj;
+  r.noc_energy_pj = in.noc_energy_pj;
+  for (const auto& c : arch.cores)
+    r.static_energy_pj += c.static_power_mw * arch.ns(static_cast<double>(r.latency_cycles));
+  r.core_busy_cycles = std::move(s.core_busy_cycles);
+  r.noc_bytes = s.noc_bytes;
+  r.dram_bytes = s.dram_bytes;
+  r.nodes = std::move(in.nodes);
+  r.transfers = std::move(in.transfers);
+  r.memory = std::move(s.memory);
+  r.core_peak_memory_bytes = std::move(s.core_peak_memory_bytes);
+  r.spilled_bytes = s.spilled_bytes;
+  return r;
 }
 
 }  // namespace eesim::sim

@@ -1,7 +1,9 @@
 #pragma once
-// Runs one scenario's plan on SystemC models of the chip's cores, with mesh links and DRAM
-// ports as contended resources, and returns what happened.
+// Runs plans on SystemC models of the chip's cores, with mesh links and DRAM ports as contended
+// resources, and returns what happened. One input (one scenario's plan, `run_plan`) or a stream
+// of inputs that overlap on the cores (`run_inputs`, DESIGN.md section 5 "Streams").
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -41,7 +43,7 @@ struct ScenarioRun {
   double noc_energy_pj = 0;
   double static_energy_pj = 0;    // every core's static power over the latency
   double energy_pj() const { return dynamic_energy_pj + noc_energy_pj + static_energy_pj; }
-  std::vector<int64_t> core_busy_cycles;
+  std::vector<int64_t> core_busy_cycles;  // cancelled nodes count until they were cancelled
   int64_t noc_bytes = 0;
   int64_t dram_bytes = 0;
   std::vector<NodeTiming> nodes;  // per plan node
@@ -55,7 +57,53 @@ struct ScenarioRun {
 };
 
 // Deterministic: the same plan and chip give the same run. Creates and destroys its own
-// SystemC kernel (sim/kernel.h).
+// SystemC kernel (sim/kernel.h). Work still running when the end layer finishes is cancelled
+// (its energy charged pro rata); queued work is dropped.
 ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch);
+
+// --- Streams -------------------------------------------------------------------------------
+
+struct StreamInput {
+  const Plan* plan = nullptr;  // the scenario this input takes (its sampled exit)
+  int64_t arrival_cycles = 0;  // when it is available; inputs are given in arrival order
+};
+
+struct EngineOptions {
+  // Inputs admitted but not finished, at most; a later input waits for a slot (0: no limit).
+  int64_t max_in_flight = 0;
+  // The first this-many inputs keep their node timings and transfers, and memory samples are
+  // kept until that many inputs have finished (bounded memory for long streams).
+  size_t record_inputs = std::numeric_limits<size_t>::max();
+};
+
+struct InputRun {
+  int64_t arrival_cycles = 0;
+  int64_t admitted_cycles = 0;  // >= arrival: when a slot (max_in_flight) let it in
+  int64_t done_cycles = 0;      // its end layer's output written
+  double dynamic_energy_pj = 0;  // its nodes (cancelled ones pro rata) and its spills
+  double noc_energy_pj = 0;      // its transfers
+  std::vector<NodeTiming> nodes;   // per plan node, when recorded
+  std::vector<Transfer> transfers;  // when recorded
+  bool operator==(const InputRun&) const = default;
+};
+
+struct StreamRun {
+  std::vector<InputRun> inputs;
+  std::vector<int64_t> core_busy_cycles;
+  std::vector<int64_t> core_peak_memory_bytes;
+  std::vector<MemorySample> memory;
+  int64_t noc_bytes = 0, dram_bytes = 0, spilled_bytes = 0;
+  int64_t end_cycles = 0;  // the last input's done
+  bool operator==(const StreamRun&) const = default;
+};
+
+// Inputs overlap on the cores: every core runs its ready node of the earliest input first
+// (first come, first served), and an input's later work fills cores an earlier input leaves
+// idle. When an input's end layer finishes, its other work is cancelled and its memory freed,
+// so an early exit frees cores for the inputs behind it. `resident_weight_bytes` (per core)
+// stay on chip throughout. Deterministic.
+StreamRun run_inputs(const std::vector<StreamInput>& inputs,
+                     const std::vector<int64_t>& resident_weight_bytes,
+                     const hw::Architecture& arch, const EngineOptions& options = {});
 
 }  // namespace eesim::sim

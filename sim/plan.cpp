@@ -42,7 +42,7 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
   Plan plan;
   plan.resident_weight_bytes.assign(arch.cores.size(), 0);
   for (LayerId v = 0; v < w.num_layers(); ++v)
-    if (resident[v] && active[v]) {
+    if (resident[v]) {  // resident weights occupy the core whichever exit an input takes
       const auto& core = arch.cores[alloc.core_of_layer[v]];
       plan.resident_weight_bytes[alloc.core_of_layer[v]] +=
           w.layer(v).weight_params * hw::core_model(core).word_bytes(core);
