@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "hw_models/core_model.h"
+#include "mapping/pipeline.h"
 
 namespace eesim::sim {
 
@@ -38,6 +39,9 @@ Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& 
       break;
     case EvaluateOptions::Alloc::kHeft:
       e.allocation = mapping::allocate_heft(w, e.graph, arch, cache);
+      break;
+    case EvaluateOptions::Alloc::kPipeline:
+      e.allocation = mapping::allocate_pipeline(w, e.graph, arch, cache);
       break;
     case EvaluateOptions::Alloc::kSearch: {
       objective_value(o.objective, Report{});  // reject an unknown name before searching

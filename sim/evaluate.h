@@ -1,6 +1,6 @@
 #pragma once
 // One evaluation, the job `eesim run` and the Python Evaluator both do: fuse, allocate (HEFT,
-// the simulator-driven search, or a given mapping) and simulate every exit scenario.
+// pipeline stages, the simulator-driven search, or a given mapping) and simulate every exit scenario.
 #include <optional>
 #include <string>
 
@@ -16,7 +16,7 @@ namespace eesim::sim {
 struct EvaluateOptions {
   ExitPolicy policy = ExitPolicy::kWait;
   mapping::FusionOptions fusion;
-  enum class Alloc { kHeft, kSearch, kGiven };
+  enum class Alloc { kHeft, kPipeline, kSearch, kGiven };
   Alloc alloc = Alloc::kHeft;
   mapping::Allocation given;                // kGiven
   std::string objective = "expected_edp";  // kSearch: latency, energy, edp, expected_edp

@@ -1,8 +1,9 @@
 #include "sim/trace.h"
 
-#include <map>
+#include <algorithm>
 #include <sstream>
 
+#include "common/csv.h"
 #include "common/json_writer.h"
 
 namespace eesim::sim {
@@ -15,47 +16,52 @@ std::string link_name(const hw::Link& l) {
 
 }  // namespace
 
+void append_trace_rows(Trace& t, const workloads::Workload& w, const mapping::CnGraph& g,
+                       const hw::Architecture& arch, const Plan& plan,
+                       const std::vector<NodeTiming>& nodes,
+                       const std::vector<Transfer>& transfers, int64_t end_cycles,
+                       size_t scenario, int64_t input) {
+  for (size_t i = 0; i < plan.nodes.size() && i < nodes.size(); ++i) {
+    const NodeTiming& n_t = nodes[i];
+    if (n_t.start < 0) continue;
+    const auto& n = plan.nodes[i];
+    const auto& cn = g.cn(n.cn);
+    const bool cancelled = n_t.end < 0;
+    t.rows.push_back({scenario, n.core, "cn", w.layer(n.layer).name, n_t.start,
+                      cancelled ? end_cycles : n_t.end, w.layer(n.layer).name, cn.first_row,
+                      cn.rows, n.macs, 0, cancelled, input});
+  }
+  const int64_t per_hop = arch.noc.router_cycles + arch.noc.link_cycles;
+  for (const auto& x : transfers) {
+    const int64_t hold = x.arrive - x.start - per_hop * static_cast<int64_t>(x.route.size());
+    const std::string layer = w.layer(plan.nodes[x.from_node].layer).name;
+    for (const auto& l : x.route) {
+      const auto it = std::find(t.link_of_track.begin(), t.link_of_track.end(), l);
+      const size_t track = arch.cores.size() + static_cast<size_t>(it - t.link_of_track.begin());
+      if (it == t.link_of_track.end()) {
+        t.link_of_track.push_back(l);
+        t.tracks.push_back(link_name(l));
+      }
+      t.rows.push_back({scenario, track, "transfer",
+                        layer + " -> " + w.layer(plan.nodes[x.to_node].layer).name, x.start,
+                        x.start + hold, layer, 0, 0, 0, x.bytes, false, input});
+    }
+  }
+}
+
 Trace trace_rows(const workloads::Workload& w, const mapping::CnGraph& g,
                  const hw::Architecture& arch, const Report& r) {
   Trace out;
-  std::vector<std::string>& tracks = out.tracks;
-  std::vector<TraceRow>& rows = out.rows;
-  for (const auto& c : arch.cores) tracks.push_back("core " + c.name);
-  std::map<std::pair<hw::Node, hw::Node>, size_t> link_track;
-  const int64_t per_hop = arch.noc.router_cycles + arch.noc.link_cycles;
+  for (const auto& c : arch.cores) out.tracks.push_back("core " + c.name);
   for (size_t s = 0; s < r.scenarios.size(); ++s) {
     const auto& sc = r.scenarios[s];
-    for (size_t i = 0; i < sc.plan.nodes.size(); ++i) {
-      const auto& t = sc.run.nodes[i];
-      if (t.start < 0) continue;
-      const auto& n = sc.plan.nodes[i];
-      const auto& cn = g.cn(n.cn);
-      const bool cancelled = t.end < 0;
-      rows.push_back({s, n.core, "cn", w.layer(n.layer).name, t.start,
-                      cancelled ? sc.run.latency_cycles : t.end, w.layer(n.layer).name,
-                      cn.first_row, cn.rows, n.macs, 0, cancelled});
-    }
-    for (const auto& x : sc.run.transfers) {
-      const int64_t hold = x.arrive - x.start - per_hop * static_cast<int64_t>(x.route.size());
-      const std::string layer = w.layer(sc.plan.nodes[x.from_node].layer).name;
-      for (const auto& l : x.route) {
-        auto [it, added] = link_track.emplace(std::pair{l.from, l.to}, tracks.size());
-        if (added) tracks.push_back(link_name(l));
-        rows.push_back({s, it->second, "transfer", layer + " -> " + w.layer(sc.plan.nodes[x.to_node].layer).name,
-                        x.start, x.start + hold, layer, 0, 0, 0, x.bytes, false});
-      }
-    }
+    append_trace_rows(out, w, g, arch, sc.plan, sc.run.nodes, sc.run.transfers,
+                      sc.run.latency_cycles, s, -1);
   }
   return out;
 }
 
 namespace {
-
-std::string csv_quote(const std::string& s) {
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
 
 double us(const hw::Architecture& a, int64_t cycles) { return a.ns(static_cast<double>(cycles)) / 1000.0; }
 

@@ -22,12 +22,23 @@ struct TraceRow {
   std::string layer;
   int64_t first_row = 0, rows = 0, macs = 0, bytes = 0;
   bool cancelled = false;
+  int64_t input = -1;  // streams: the input's index (-1 in a scenario report)
 };
 
 struct Trace {
   std::vector<std::string> tracks;  // "core NAME", "link (x,y)->(x,y)"
   std::vector<TraceRow> rows;       // by scenario; nodes then transfers
+  std::vector<hw::Link> link_of_track;  // tracks after the cores: their link
 };
+
+// Appends one simulated input's rows: its nodes on core tracks (cores are tracks 0..cores-1,
+// present before the call), its transfers on link tracks added on first use. Nodes still
+// running at `end_cycles` were cancelled and end there.
+void append_trace_rows(Trace& t, const workloads::Workload& w, const mapping::CnGraph& g,
+                       const hw::Architecture& arch, const Plan& plan,
+                       const std::vector<NodeTiming>& nodes,
+                       const std::vector<Transfer>& transfers, int64_t end_cycles,
+                       size_t scenario, int64_t input);
 
 Trace trace_rows(const workloads::Workload& w, const mapping::CnGraph& g,
                  const hw::Architecture& arch, const Report& r);

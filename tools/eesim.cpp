@@ -8,6 +8,8 @@
 #include "tools/inspect_command.h"
 #include "tools/model_args.h"
 #include "tools/run_command.h"
+#include "tools/stream_command.h"
+#include "tools/sweep_command.h"
 
 namespace {
 
@@ -17,6 +19,11 @@ const char* const kUsage =
     "  inspect MODEL.onnx   layers, shapes, MACs, weights and exits of an early-exit network\n"
     "  run MODEL.onnx --arch CHIP.textproto\n"
     "                       map, simulate every exit scenario, expected latency/energy/EDP\n"
+    "  stream MODEL.onnx --arch CHIP.textproto\n"
+    "                       a stream of inputs with sampled exits: throughput, latency\n"
+    "                       percentiles, per-core utilisation\n"
+    "  sweep BACKBONE.onnx --arch CHIP.textproto\n"
+    "                       one exit head at each branch point: expected EDP per point and p\n"
     "run 'eesim COMMAND --help' for its options\n";
 
 }  // namespace
@@ -36,12 +43,16 @@ int main(int argc, char** argv) {
   try {
     if (command == "inspect") return eesim::tools::inspect_command(args, std::cout);
     if (command == "run") return eesim::tools::run_command(args, std::cout);
+    if (command == "sweep") return eesim::tools::sweep_command(args, std::cout);
+    if (command == "stream") return eesim::tools::stream_command(args, std::cout);
     std::cerr << "eesim: unknown command '" << command << "'\n" << kUsage;
     return 2;
   } catch (const eesim::tools::UsageError& e) {
     std::cerr << "eesim " << command << ": " << e.what() << "\n"
               << (command == "inspect" ? eesim::tools::inspect_usage()
                   : command == "run"   ? eesim::tools::run_usage()
+                  : command == "sweep" ? eesim::tools::sweep_usage()
+                  : command == "stream" ? eesim::tools::stream_usage()
                                        : std::string(kUsage));
     return 2;
   } catch (const eesim::Error& e) {

@@ -34,7 +34,7 @@ workloads::Shape parse_shape(const std::string& text, const std::string& arg) {
 
 }  // namespace
 
-LoadedModel load_model(const CliArgs& a) {
+workloads::ImportOptions import_options(const CliArgs& a) {
   workloads::ImportOptions options;
   options.final_output = a.last("final");
   for (const std::string& s : a.all("input")) {
@@ -42,6 +42,11 @@ LoadedModel load_model(const CliArgs& a) {
     if (eq == std::string::npos) throw UsageError("--input " + s + ": expected NAME=1x3x224x224");
     options.input_shapes[s.substr(0, eq)] = parse_shape(s.substr(eq + 1), s);
   }
+  return options;
+}
+
+LoadedModel load_model(const CliArgs& a) {
+  const workloads::ImportOptions options = import_options(a);
   LoadedModel m;
   m.onnx = workloads::read_onnx_file(a.positional.at(0));
   m.workload = workloads::import_onnx(m.onnx, options);

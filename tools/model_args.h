@@ -6,6 +6,7 @@
 
 #include "tools/cli_args.h"
 #include "workloads/exit_profile.h"
+#include "workloads/importer.h"
 #include "workloads/onnx_model.h"
 #include "workloads/workload.h"
 
@@ -22,5 +23,7 @@ struct LoadedModel {
 
 // Reads a.positional[0] with the options above. Throws UsageError / eesim::Error.
 LoadedModel load_model(const CliArgs& a);
+// Just the import options (--input, --final), for commands that take no exit profile.
+workloads::ImportOptions import_options(const CliArgs& a);
 
 }  // namespace eesim::tools

@@ -17,6 +17,7 @@
 #include "sim/report_proto.h"
 #include "sim/trace.h"
 #include "tools/cli_args.h"
+#include "tools/eval_args.h"
 #include "tools/model_args.h"
 
 extern char** environ;
@@ -29,22 +30,6 @@ struct Setup {
   sim::ExitPolicy policy = sim::ExitPolicy::kWait;
   std::string fusion_text, alloc_text;
 };
-
-mapping::FusionOptions parse_fusion(const std::string& text, const hw::Architecture& arch) {
-  mapping::FusionOptions f;
-  if (text == "off") return f;
-  if (text == "auto") return sim::auto_fusion(arch);
-  if (text.rfind("rows=", 0) == 0) {
-    char* end = nullptr;
-    const long long rows = std::strtoll(text.c_str() + 5, &end, 10);
-    if (*end == '\0' && rows >= 1) {
-      f.mode = mapping::FusionOptions::Mode::kRows;
-      f.rows_per_cn = rows;
-      return f;
-    }
-  }
-  throw UsageError("--fusion " + text + ": expected off, auto or rows=N (N >= 1)");
-}
 
 void print_summary(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
                    const mapping::Allocation& alloc, const sim::Report& r, const Setup& s,
@@ -181,8 +166,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
   Setup s;
   const std::string policy = a.last("policy", "wait");
-  if (policy != "wait" && policy != "speculate") throw UsageError("--policy " + policy + ": expected wait or speculate");
-  s.policy = policy == "wait" ? sim::ExitPolicy::kWait : sim::ExitPolicy::kSpeculate;
+  s.policy = parse_policy(policy);
   s.fusion_text = a.last("fusion", "off");
   s.fusion = parse_fusion(s.fusion_text, arch);
   if (!a.last("stacks").empty()) {

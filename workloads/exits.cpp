@@ -26,16 +26,15 @@ std::vector<char> data_ancestors(const LayerGraph& g, const std::vector<LayerId>
   return seen;
 }
 
-namespace {
-
-// Longest data path from any source, counted in layers (a source has depth 1).
-std::vector<int64_t> depths(const LayerGraph& g) {
+std::vector<int64_t> data_depths(const LayerGraph& g) {
   std::vector<int64_t> d(boost::num_vertices(g), 1);
   for (LayerId v = 0; v < d.size(); ++v)
     for (auto [e, end] = boost::in_edges(v, g); e != end; ++e)
       if (g[*e].kind == EdgeKind::kData) d[v] = std::max(d[v], d[boost::source(*e, g)] + 1);
   return d;
 }
+
+namespace {
 
 size_t choose_final(const LayerGraph& g, const std::vector<OutputCandidate>& outputs,
                     const std::string& override_name, const std::string& source) {
@@ -70,7 +69,7 @@ ExitAnalysis analyze_exits(const LayerGraph& g, const std::vector<OutputCandidat
   const auto backbone = data_ancestors(g, out.final_layer);
   for (LayerId v = 0; v < backbone.size(); ++v)
     if (backbone[v]) out.backbone.push_back(v);
-  const auto depth = depths(g);
+  const auto depth = data_depths(g);
 
   std::vector<std::pair<OutputCandidate, bool>> candidates;
   for (size_t i = 0; i < graph_outputs.size(); ++i)

@@ -35,4 +35,8 @@ inline std::vector<char> data_ancestors(const LayerGraph& g, LayerId v) {
   return data_ancestors(g, std::vector<LayerId>{v});
 }
 
+// Per layer, the longest data path from a graph input to it, counted in layers (a layer no
+// other layer feeds has depth 1). `Exit::depth` is this at the branch point. Ids topological.
+std::vector<int64_t> data_depths(const LayerGraph& g);
+
 }  // namespace eesim::workloads

@@ -21,8 +21,8 @@ from ._core import Architecture, Error, Model
 from ._core import Evaluator as _CoreEvaluator
 from . import _core
 
-__all__ = ["Architecture", "Error", "Evaluator", "Model", "Report", "load_arch", "load_model",
-           "simulate"]
+__all__ = ["Architecture", "Error", "Evaluator", "Model", "Report", "StreamReport", "load_arch",
+           "load_model", "simulate"]
 
 
 def _namespace(value: Any) -> Any:
@@ -63,6 +63,33 @@ class Report(SimpleNamespace):
         return pd.DataFrame(self.trace)
 
 
+class StreamReport(SimpleNamespace):
+    """A stream of inputs through the chip; attributes mirror `eesim stream --json`
+    (throughput_per_s, latency.p99_cycles, exits, cores, analytical, energy, ...).
+
+    `inputs` is a dict of numpy arrays, one entry per input (exit, arrival_cycles,
+    admitted_cycles, done_cycles, latency_cycles, energy_pj); `inputs_frame()` gives it as a
+    pandas DataFrame. With trace_inputs=N, `trace` holds the first N inputs' timeline (the
+    Report.trace columns plus `input`) and `tracks` the track names."""
+
+    def __init__(self, data: Dict[str, Any], inputs: Dict[str, list],
+                 trace: Optional[Dict[str, list]] = None, tracks: Optional[List[str]] = None):
+        import numpy as np
+        super().__init__(**{k: _namespace(v) for k, v in data.items()})
+        self._data = data
+        self.inputs = {k: np.asarray(v) for k, v in inputs.items()}
+        self.trace = None if trace is None else {k: np.asarray(v) for k, v in trace.items()}
+        self.tracks = tracks
+
+    def as_dict(self) -> Dict[str, Any]:
+        return self._data
+
+    def inputs_frame(self):
+        """The per-input columns as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+        return pd.DataFrame(self.inputs)
+
+
 def load_model(model: Union[str, os.PathLike, bytes, Any], *,
                inputs: Optional[Mapping[str, Sequence[int]]] = None,
                final: str = "") -> Model:
@@ -89,10 +116,12 @@ class Evaluator:
     """Keeps an architecture and its cost cache warm across evaluations (a NAS loop's state).
 
     policy: "wait" or "speculate"; fusion: "off", "rows" (bands of `rows` output rows) or
-    "auto". `evaluate` releases the GIL while it simulates."""
+    "auto"; alloc: "heft" (list scheduling for one input's latency) or "pipeline" (one
+    contiguous stage per core, for streams). `evaluate` and `stream` release the GIL while
+    they simulate."""
 
     def __init__(self, arch: Union[Architecture, str, os.PathLike, None] = None, *,
-                 policy: str = "wait", fusion: str = "off", rows: int = 1,
+                 policy: str = "wait", fusion: str = "off", rows: int = 1, alloc: str = "heft",
                  arch_text: Optional[str] = None):
         if arch_text is not None:
             arch = load_arch(arch_text, text=True)
@@ -100,8 +129,8 @@ class Evaluator:
             arch = load_arch(arch)
         # How a worker process rebuilds this evaluator (an Architecture does not pickle).
         path = None if arch_text is not None else arch.source
-        self._spec = (arch_text, path, policy, fusion, rows)
-        self._core = _CoreEvaluator(arch, policy, fusion, rows)
+        self._spec = (arch_text, path, policy, fusion, rows, alloc)
+        self._core = _CoreEvaluator(arch, policy, fusion, rows, alloc)
 
     @property
     def arch(self) -> Architecture:
@@ -117,6 +146,24 @@ class Evaluator:
             model = load_model(model)
         text, columns, tracks = self._core.evaluate(model, dict(exits or {}), conditional, trace)
         return Report(json.loads(text), columns, tracks)
+
+    def stream(self, model: Union[Model, str, os.PathLike, bytes, Any],
+               exits: Optional[Mapping[str, float]] = None, *, inputs: int = 1000,
+               arrival: str = "back-to-back", rate: float = 0.0, seed: int = 1,
+               in_flight: Optional[int] = None, trace_inputs: int = 0,
+               conditional: bool = False) -> StreamReport:
+        """A stream of `inputs` inputs, each leaving at an exit drawn (seeded) from the exit
+        probabilities, overlapping on the cores. arrival: "back-to-back" (the next input enters
+        when a slot is free), "fixed" or "poisson" at `rate` inputs per second. in_flight: at
+        most this many inputs on the chip (default: the core count back to back, unlimited for
+        timed arrivals; 0: unlimited). trace_inputs: keep the first N inputs' timeline."""
+        if not isinstance(model, Model):
+            model = load_model(model)
+        limit = -1 if in_flight is None else in_flight
+        text, columns, trace, tracks = self._core.stream(
+            model, dict(exits or {}), conditional, inputs, arrival, rate, seed, limit,
+            trace_inputs)
+        return StreamReport(json.loads(text), columns, trace, tracks)
 
     def evaluate_many(self, candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]], *,
                       processes: Optional[int] = None) -> List[Report]:
@@ -147,11 +194,11 @@ def _evaluate_job(spec: Tuple[Any, ...], job: Tuple[Any, Dict[str, float]]) -> D
     """Runs in a worker: one evaluator per spec, kept for the worker's lifetime."""
     ev = _WORKER.get(spec)
     if ev is None:
-        text, path, policy, fusion, rows = spec
+        text, path, policy, fusion, rows, alloc = spec
         if text is None and (path is None or path.startswith("<")):
             raise ValueError("evaluate_many needs an evaluator built from a file path or arch_text")
         ev = _WORKER[spec] = Evaluator(path or "", policy=policy, fusion=fusion, rows=rows,
-                                       arch_text=text)
+                                       alloc=alloc, arch_text=text)
     model, exits = job
     return ev.evaluate(model, exits).as_dict()
 
@@ -159,7 +206,8 @@ def _evaluate_job(spec: Tuple[Any, ...], job: Tuple[Any, Dict[str, float]]) -> D
 def simulate(model: Union[Model, str, os.PathLike, bytes, Any],
              arch: Union[Architecture, str, os.PathLike],
              exits: Optional[Mapping[str, float]] = None, *, policy: str = "wait",
-             fusion: str = "off", rows: int = 1, trace: bool = True) -> Report:
+             fusion: str = "off", rows: int = 1, alloc: str = "heft",
+             trace: bool = True) -> Report:
     """One evaluation without keeping anything (with its trace, for plots)."""
-    ev = Evaluator(arch, policy=policy, fusion=fusion, rows=rows)
+    ev = Evaluator(arch, policy=policy, fusion=fusion, rows=rows, alloc=alloc)
     return ev.evaluate(model, exits, trace=trace)

@@ -11,6 +11,8 @@
 #include "hw_models/arch_loader.h"
 #include "sim/evaluate.h"
 #include "sim/report_json.h"
+#include "sim/stream.h"
+#include "sim/stream_report.h"
 #include "sim/trace.h"
 #include "workloads/exit_profile.h"
 #include "workloads/importer.h"
@@ -52,10 +54,13 @@ workloads::ExitProfile profile(const Model& m, const std::map<std::string, doubl
   return workloads::make_exit_profile(m.workload, sources);
 }
 
-// The timeline as columns (lists), ready for numpy arrays or a DataFrame.
-py::dict trace_columns(const sim::Trace& t, const sim::Report& r) {
+// The timeline as columns (lists), ready for numpy arrays or a DataFrame. Streams add the
+// input column.
+py::dict trace_columns(const sim::Trace& t, const sim::Report& r, bool stream = false) {
   py::list scenario, track, kind, name, start, end, layer, first_row, rows, macs, bytes, cancelled;
+  py::list input;
   for (const auto& x : t.rows) {
+    if (stream) input.append(x.input);
     scenario.append(r.scenarios[x.scenario].exit);
     track.append(t.tracks[x.track]);
     kind.append(x.kind);
@@ -74,14 +79,46 @@ py::dict trace_columns(const sim::Trace& t, const sim::Report& r) {
   d["start_cycles"] = start, d["end_cycles"] = end, d["layer"] = layer;
   d["first_row"] = first_row, d["rows"] = rows, d["macs"] = macs, d["bytes"] = bytes;
   d["cancelled"] = cancelled;
+  if (stream) d["input"] = input;
   return d;
+}
+
+// One entry per stream input, as columns.
+py::dict input_columns(const sim::StreamReport& r) {
+  py::list exit, arrival, admitted, done, latency, energy;
+  for (size_t k = 0; k < r.run.inputs.size(); ++k) {
+    const sim::InputRun& in = r.run.inputs[k];
+    exit.append(r.analytical.scenarios[r.scenario_of[k]].exit);
+    arrival.append(in.arrival_cycles);
+    admitted.append(in.admitted_cycles);
+    done.append(in.done_cycles);
+    latency.append(r.latency_cycles[k]);
+    energy.append(in.dynamic_energy_pj + in.noc_energy_pj);
+  }
+  py::dict d;
+  d["exit"] = exit, d["arrival_cycles"] = arrival, d["admitted_cycles"] = admitted;
+  d["done_cycles"] = done, d["latency_cycles"] = latency, d["energy_pj"] = energy;
+  return d;
+}
+
+sim::ArrivalProcess arrival_process(const std::string& kind, double rate_per_s) {
+  sim::ArrivalProcess a;
+  a.rate_per_s = rate_per_s;
+  if (kind == "back-to-back" || kind == "back_to_back") return a;
+  if (kind == "fixed") a.kind = sim::ArrivalProcess::Kind::kFixed;
+  else if (kind == "poisson") a.kind = sim::ArrivalProcess::Kind::kPoisson;
+  else throw Error("arrival '" + kind + "': expected back-to-back, fixed or poisson");
+  return a;
 }
 
 // Holds a chip and its cost cache across evaluations (a NAS loop's hot state).
 class Evaluator {
  public:
-  Evaluator(hw::Architecture arch, const std::string& policy, const std::string& fusion, int64_t rows)
+  Evaluator(hw::Architecture arch, const std::string& policy, const std::string& fusion, int64_t rows,
+            const std::string& alloc)
       : arch_(std::move(arch)), cache_(arch_), policy_(policy), fusion_(fusion) {
+    if (alloc == "pipeline") options_.alloc = sim::EvaluateOptions::Alloc::kPipeline;
+    else if (alloc != "heft") throw Error("alloc '" + alloc + "': expected heft or pipeline");
     if (policy != "wait" && policy != "speculate")
       throw Error("policy '" + policy + "': expected wait or speculate");
     options_.policy = policy == "wait" ? sim::ExitPolicy::kWait : sim::ExitPolicy::kSpeculate;
@@ -109,6 +146,27 @@ class Evaluator {
     }
     if (!trace) return py::make_tuple(json, py::none(), py::none());
     return py::make_tuple(json, trace_columns(t, r), t.tracks);
+  }
+  // (the summary as `eesim stream --json` writes it, per-input columns, the recorded inputs'
+  // trace columns or None, the track names or None)
+  py::tuple stream(const Model& m, const std::map<std::string, double>& exits, bool conditional,
+                   const sim::StreamOptions& o) {
+    const workloads::ExitProfile p = profile(m, exits, conditional);
+    std::string json;
+    sim::Trace t;
+    sim::StreamReport r;
+    {
+      py::gil_scoped_release release;
+      const sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options_);
+      r = sim::simulate_stream(m.workload, p, e.graph, e.allocation, arch_, cache_,
+                               options_.policy, o);
+      json = sim::stream_json(r, {m.workload.name, policy_, fusion_, e.allocation.method,
+                                  static_cast<int64_t>(e.graph.num_cns())}, arch_);
+      if (o.record_inputs > 0) t = sim::stream_trace_rows(m.workload, e.graph, arch_, r);
+    }
+    py::object trace = py::none(), tracks = py::none();
+    if (o.record_inputs > 0) trace = trace_columns(t, r.analytical, true), tracks = py::cast(t.tracks);
+    return py::make_tuple(json, input_columns(r), trace, tracks);
   }
   const hw::Architecture& arch() const { return arch_; }
   size_t cached_costs() const { return cache_.size(); }
@@ -163,11 +221,27 @@ PYBIND11_MODULE(_core, m) {
   m.def("load_arch_text", &hw::load_architecture_text, py::arg("text"), py::arg("source") = "<text>");
 
   py::class_<Evaluator>(m, "Evaluator")
-      .def(py::init<hw::Architecture, std::string, std::string, int64_t>(), py::arg("arch"),
-           py::arg("policy") = "wait", py::arg("fusion") = "off", py::arg("rows") = 1)
+      .def(py::init<hw::Architecture, std::string, std::string, int64_t, std::string>(),
+           py::arg("arch"), py::arg("policy") = "wait", py::arg("fusion") = "off",
+           py::arg("rows") = 1, py::arg("alloc") = "heft")
       .def("evaluate", &Evaluator::evaluate, py::arg("model"),
            py::arg("exits") = std::map<std::string, double>{}, py::arg("conditional") = false,
            py::arg("trace") = false)
+      .def("stream", [](Evaluator& ev, const Model& m, const std::map<std::string, double>& exits,
+                        bool conditional, int64_t inputs, const std::string& arrival,
+                        double rate_per_s, uint64_t seed, int64_t in_flight,
+                        int64_t trace_inputs) {
+             sim::StreamOptions o;
+             o.inputs = inputs;
+             o.arrival = arrival_process(arrival, rate_per_s);
+             o.seed = seed;
+             o.max_in_flight = in_flight;
+             o.record_inputs = trace_inputs;
+             return ev.stream(m, exits, conditional, o);
+           }, py::arg("model"), py::arg("exits") = std::map<std::string, double>{},
+           py::arg("conditional") = false, py::arg("inputs") = 1000,
+           py::arg("arrival") = "back-to-back", py::arg("rate") = 0.0, py::arg("seed") = 1,
+           py::arg("in_flight") = -1, py::arg("trace_inputs") = 0)
       .def_property_readonly("arch", &Evaluator::arch)
       .def_property_readonly("cached_costs", &Evaluator::cached_costs);
 }

@@ -1,5 +1,6 @@
 """Timing plots with matplotlib (object API, no display needed): a Gantt chart per scenario,
-the energy breakdown, and expected EDP against exit probability or branch point.
+the energy breakdown, expected EDP against exit probability or branch point, and for streams
+a Gantt chart of overlapping inputs and the latency distribution.
 
 Every function returns a matplotlib Figure; `fig.savefig("out.png")` (or .svg) writes it.
 From the command line (what `eesim run --plot OUT.png` calls):
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 __all__ = ["gantt", "gantt_from_columns", "energy_breakdown", "edp_vs_exit_probability",
-           "edp_vs_branch_point"]
+           "edp_vs_branch_point", "stream_gantt", "stream_latency"]
 
 
 def _layer_colours(layers: Iterable[str]) -> Dict[str, Any]:
@@ -124,6 +125,59 @@ def edp_vs_branch_point(points: Sequence[Tuple[str, Any]]) -> Figure:
     ax.set_xlabel("branch point")
     ax.set_ylabel("EDP (pJ x cycles)")
     ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def stream_gantt(stream: Any) -> Figure:
+    """The first inputs of a stream (Evaluator.stream(..., trace_inputs=N)) on one timeline:
+    a row per core and link, bars coloured by input, each input's exit marked where it ends."""
+    if stream.trace is None:
+        raise ValueError("stream_gantt needs a stream run with trace_inputs > 0")
+    from matplotlib import colormaps
+    cmap = colormaps["tab10"]
+    t, tracks = stream.trace, list(stream.tracks)
+    row_of = {name: i for i, name in enumerate(tracks)}
+    fig = Figure(figsize=(11, 1.5 + 0.4 * len(tracks)))
+    ax = fig.subplots()
+    for k, track, start, end, kind in zip(t["input"], t["track"], t["start_cycles"],
+                                          t["end_cycles"], t["kind"]):
+        ax.broken_barh([(int(start), max(int(end) - int(start), 1))], (row_of[track] - 0.4, 0.8),
+                       facecolors=cmap(int(k) % cmap.N), edgecolor="black" if kind == "cn" else "none",
+                       linewidth=0.2, hatch="//" if kind == "transfer" else None)
+    shown = sorted(set(int(k) for k in t["input"]))
+    for k in shown:
+        done = int(stream.inputs["done_cycles"][k])
+        ax.plot([done], [-0.45], marker="v", color=cmap(k % cmap.N))
+        ax.text(done, -0.5, f"{k}:{stream.inputs['exit'][k]}", fontsize=6, rotation=60,
+                va="bottom")
+    ax.set_yticks(range(len(tracks)), labels=tracks, fontsize=8)
+    ax.set_ylim(len(tracks) - 0.5, -1.5)
+    ax.set_xlabel("cycles")
+    ax.set_title(f"first {len(shown)} of {stream.stream.inputs} inputs "
+                 f"({stream.stream.arrival}); markers: where each input exits", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def stream_latency(stream: Any) -> Figure:
+    """Latency distribution of a stream: the empirical CDF with p50/p95/p99 and the analytical
+    E[L] marked, and the share of inputs per exit."""
+    import numpy as np
+    lat = np.sort(np.asarray(stream.inputs["latency_cycles"], dtype=float))
+    fig = Figure(figsize=(9, 4))
+    ax, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
+    ax.step(lat, np.arange(1, len(lat) + 1) / len(lat), where="post", label="stream")
+    for name, style in (("p50", ":"), ("p95", "--"), ("p99", "-.")):
+        ax.axvline(getattr(stream.latency, f"{name}_cycles"), color="grey", linestyle=style,
+                   label=name)
+    ax.axvline(stream.analytical.expected_latency_cycles, color="red", label="analytical E[L]")
+    ax.set_xlabel("latency (cycles)")
+    ax.set_ylabel("fraction of inputs")
+    ax.legend(fontsize=8)
+    bars.bar([e.exit for e in stream.exits], [e.fraction for e in stream.exits])
+    bars.set_ylabel("share of inputs")
+    bars.tick_params(axis="x", labelrotation=45, labelsize=7)
     fig.tight_layout()
     return fig
 

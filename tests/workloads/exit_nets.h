@@ -27,4 +27,25 @@ inline void head(eesim_onnx::GraphProto& g, const std::string& from, const std::
   set_int(OnnxBuilder::add_node(g, "Gemm", {tag + "_flat", w}, {out}, tag + "/fc"), "transB", 1);
 }
 
+// The backbone with its final head only: 7 layers, conv1 relu1 conv2 relu2 conv3 final/gap
+// final/fc.
+inline workloads::Workload chain_net() {
+  OnnxBuilder b;
+  backbone(b);
+  head(b.graph(), "c3", "ff", "final", "final");
+  b.output("final");
+  return b.import();
+}
+
+// The same with exits at relu1 ("exitA", head a/gap a/fc) and relu2 ("exitB").
+inline workloads::Workload chain_net_with_exits() {
+  OnnxBuilder b;
+  backbone(b);
+  head(b.graph(), "c3", "ff", "final", "final");
+  head(b.graph(), "r2", "fb", "exitB", "b");
+  head(b.graph(), "r1", "fa", "exitA", "a");
+  b.output("final").output("exitA").output("exitB");
+  return b.import();
+}
+
 }  // namespace eesim::testing

@@ -1,0 +1,37 @@
+#pragma once
+// The mapping options `run` and `stream` share: --policy, --fusion, --stacks, --alloc,
+// --objective and --iterations, turned into sim::EvaluateOptions, and the evaluation itself.
+#include <cstdint>
+#include <string>
+
+#include "hw_models/architecture.h"
+#include "hw_models/cost_cache.h"
+#include "sim/evaluate.h"
+#include "tools/cli_args.h"
+#include "workloads/exit_profile.h"
+#include "workloads/workload.h"
+
+namespace eesim::tools {
+
+extern const char* const kEvaluationOptionsUsage;
+
+struct EvaluationSetup {
+  sim::EvaluateOptions options;
+  std::string policy_text;  // as given
+  std::string fusion_text;  // "rows=4", or the stacks file and band height
+  std::string stacks_path;  // --stacks, or empty
+};
+
+// `search_seed` seeds --alloc search. Throws UsageError for a bad value, eesim::Error for a
+// stacks or mapping file that does not fit the model.
+EvaluationSetup parse_evaluation(const CliArgs& a, const workloads::Workload& w,
+                                 const hw::Architecture& arch, uint64_t search_seed);
+
+// sim::evaluate; a stack the --stacks file named that cannot be fused is reported against
+// that file.
+sim::Evaluation evaluate_setup(const workloads::Workload& w,
+                               const workloads::ExitProfile& profile,
+                               const hw::Architecture& arch, hw::CostCache& cache,
+                               const EvaluationSetup& setup);
+
+}  // namespace eesim::tools

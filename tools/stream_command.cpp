@@ -1,0 +1,178 @@
+// `eesim stream`: N inputs through the mapped chip, each leaving at a sampled exit, overlapping
+// on the cores. Prints throughput, latency percentiles and per-core utilisation next to the
+// analytical expectations the same plans give.
+#include "tools/stream_command.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "common/error.h"
+#include "hw_models/arch_loader.h"
+#include "sim/stream.h"
+#include "sim/stream_report.h"
+#include "tools/cli_args.h"
+#include "tools/eval_setup.h"
+#include "tools/model_args.h"
+
+namespace eesim::tools {
+namespace {
+
+int64_t parse_int(const CliArgs& a, const std::string& key, int64_t fallback, int64_t min) {
+  const std::string text = a.last(key);
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || v < min)
+    throw UsageError("--" + key + " " + text + ": expected an integer >= " + std::to_string(min));
+  return v;
+}
+
+sim::ArrivalProcess parse_arrival(const std::string& text) {
+  sim::ArrivalProcess p;
+  if (text == "back-to-back") return p;
+  const size_t eq = text.find('=');
+  const std::string kind = text.substr(0, eq);
+  if (eq != std::string::npos && (kind == "fixed" || kind == "poisson")) {
+    char* end = nullptr;
+    p.rate_per_s = std::strtod(text.c_str() + eq + 1, &end);
+    p.kind = kind == "fixed" ? sim::ArrivalProcess::Kind::kFixed : sim::ArrivalProcess::Kind::kPoisson;
+    if (*end == '\0' && end != text.c_str() + eq + 1 && std::isfinite(p.rate_per_s) &&
+        p.rate_per_s > 0)
+      return p;
+  }
+  throw UsageError("--arrival " + text +
+                   ": expected back-to-back, fixed=RATE or poisson=RATE (inputs per second > 0)");
+}
+
+void print_summary(const sim::StreamReport& r, const hw::Architecture& arch, std::ostream& out) {
+  char buf[200];
+  const auto ms = [&](double cycles) { return arch.ns(cycles) / 1e6; };
+  const sim::StreamOptions& o = r.options;
+  out << "stream: " << o.inputs << " inputs, ";
+  if (o.arrival.kind == sim::ArrivalProcess::Kind::kBackToBack) out << "back to back";
+  else {
+    std::snprintf(buf, sizeof buf, "%s at %.6g/s (mean interval %.0f cycles)",
+                  o.arrival.kind == sim::ArrivalProcess::Kind::kFixed ? "fixed" : "poisson",
+                  o.arrival.rate_per_s, r.mean_interval_cycles);
+    out << buf;
+  }
+  out << ", seed " << o.seed << ", in flight "
+      << (r.max_in_flight > 0 ? "<= " + std::to_string(r.max_in_flight) : std::string("unlimited"))
+      << "\n";
+  std::snprintf(buf, sizeof buf, "%-16s %8s %8s %8s %16s %16s\n", "exit", "P", "inputs", "share",
+                "mean latency", "alone (cycles)");
+  out << buf;
+  for (size_t s = 0; s < r.exits.size(); ++s) {
+    const auto& sc = r.analytical.scenarios[s];
+    std::snprintf(buf, sizeof buf, "%-16s %8.4f %8lld %8.4f %16.0f %16lld\n", sc.exit.c_str(),
+                  sc.probability, static_cast<long long>(r.exits[s].inputs),
+                  static_cast<double>(r.exits[s].inputs) / static_cast<double>(o.inputs),
+                  r.exits[s].mean_latency_cycles, static_cast<long long>(sc.run.latency_cycles));
+    out << buf;
+  }
+  const sim::LatencyStats& l = r.latency;
+  const double el = r.analytical.expected_latency_cycles;
+  std::snprintf(buf, sizeof buf,
+                "latency cycles: mean %.0f (%.4f ms), p50 %lld, p95 %lld, p99 %lld, max %lld\n",
+                l.mean_cycles, ms(l.mean_cycles), static_cast<long long>(l.p50_cycles),
+                static_cast<long long>(l.p95_cycles), static_cast<long long>(l.p99_cycles),
+                static_cast<long long>(l.max_cycles));
+  out << buf;
+  std::snprintf(buf, sizeof buf, "analytical E[L] %.0f cycles: stream mean / E[L] = %.4f; mean queueing %.0f cycles\n",
+                el, el > 0 ? l.mean_cycles / el : 0.0, r.mean_queue_cycles);
+  out << buf;
+  const double one_at_a_time = el > 0 ? 1e3 / ms(el) : 0.0;
+  std::snprintf(buf, sizeof buf, "throughput %.2f inputs/s over %.3f ms (one at a time, 1/E[L]: %.2f/s; x%.3f)\n",
+                r.throughput_per_s, ms(static_cast<double>(r.makespan_cycles)), one_at_a_time,
+                one_at_a_time > 0 ? r.throughput_per_s / one_at_a_time : 0.0);
+  out << buf;
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    std::snprintf(buf, sizeof buf, "core %-10s utilization %5.1f%%, peak memory %lld B\n",
+                  arch.cores[c].name.c_str(), 100 * r.core_utilization[c],
+                  static_cast<long long>(r.run.core_peak_memory_bytes[c]));
+    out << buf;
+  }
+  std::snprintf(buf, sizeof buf,
+                "energy per input %.3f uJ (dynamic %.3f + static %.3f over the makespan); "
+                "analytical E[E] %.3f uJ; dynamic + static over each input's own latency %.3f uJ\n",
+                r.energy_per_input_pj / 1e6, r.dynamic_energy_pj / 1e6 / static_cast<double>(o.inputs),
+                r.static_energy_pj / 1e6 / static_cast<double>(o.inputs),
+                r.analytical.expected_energy_pj / 1e6, r.mean_input_energy_pj / 1e6);
+  out << buf;
+}
+
+std::ofstream open_out(const std::string& path) {
+  std::ofstream f(path);
+  if (!f) throw Error(path + ": cannot open for writing");
+  return f;
+}
+
+}  // namespace
+
+std::string stream_usage() {
+  return std::string(
+             "usage: eesim stream MODEL.onnx --arch CHIP.textproto [options]\n"
+             "  Runs a stream of inputs through the mapped chip, each leaving at an exit drawn\n"
+             "  from the exit probabilities (seeded); inputs overlap on the cores. Prints\n"
+             "  throughput, latency percentiles and per-core utilisation.\n"
+             "options:\n"
+             "  --inputs N               inputs in the stream (default 1000)\n"
+             "  --arrival MODE           back-to-back (default: the next input enters when a\n"
+             "                           slot is free), fixed=RATE or poisson=RATE (inputs/s)\n"
+             "  --in-flight N            inputs on the chip at once, at most (default: the\n"
+             "                           core count back to back, unlimited for timed arrivals;\n"
+             "                           0: unlimited)\n"
+             "  --seed N                 exit draws and Poisson gaps (default 1); also seeds\n"
+             "                           --alloc search\n"
+             "  --policy, --fusion, --stacks, --alloc, --objective, --iterations\n"
+             "                           as for 'eesim run'\n"
+             "  --json OUT.json          the summary as JSON\n"
+             "  --csv OUT.csv            one row per input: exit, arrival, done, latency, energy\n"
+             "  --trace OUT.json         the first --trace-inputs inputs (default 20) as Chrome\n"
+             "                           trace-event JSON; --trace-csv OUT.csv the same rows\n") +
+         kModelOptionsUsage;
+}
+
+int stream_command(const std::vector<std::string>& args, std::ostream& out) {
+  std::set<std::string> values = kModelValueOptions;
+  values.insert({"arch", "policy", "fusion", "stacks", "alloc", "objective", "iterations", "seed",
+                 "inputs", "arrival", "in-flight", "json", "csv", "trace", "trace-csv",
+                 "trace-inputs"});
+  const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
+  if (a.flag("help")) {
+    out << stream_usage();
+    return 0;
+  }
+  if (a.positional.size() != 1) throw UsageError("stream takes one MODEL.onnx");
+  if (a.last("arch").empty()) throw UsageError("stream needs --arch CHIP.textproto");
+  sim::StreamOptions so;
+  so.inputs = parse_int(a, "inputs", 1000, 1);
+  so.arrival = parse_arrival(a.last("arrival", "back-to-back"));
+  so.max_in_flight = parse_int(a, "in-flight", -1, 0);
+  so.seed = static_cast<uint64_t>(parse_int(a, "seed", 1, 0));
+  const bool tracing = !a.last("trace").empty() || !a.last("trace-csv").empty();
+  so.record_inputs = tracing ? parse_int(a, "trace-inputs", 20, 1) : 0;
+  const LoadedModel m = load_model(a);
+  const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
+  const EvaluationSetup setup = parse_evaluation(a, m.workload, arch, so.seed);
+  hw::CostCache cache(arch);
+  const sim::Evaluation e = evaluate_setup(m.workload, m.profile, arch, cache, setup);
+  const sim::StreamReport r = sim::simulate_stream(m.workload, m.profile, e.graph, e.allocation,
+                                                   arch, cache, setup.options.policy, so);
+  out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
+      << setup.policy_text << ", fusion " << setup.fusion_text << " (" << e.graph.num_cns()
+      << " nodes), allocation " << e.allocation.method << "\n";
+  print_summary(r, arch, out);
+  const sim::ReportContext context{m.workload.name, setup.policy_text, setup.fusion_text,
+                                   e.allocation.method, static_cast<int64_t>(e.graph.num_cns())};
+  if (!a.last("json").empty()) open_out(a.last("json")) << sim::stream_json(r, context, arch);
+  if (!a.last("csv").empty()) open_out(a.last("csv")) << sim::stream_inputs_csv(r);
+  if (!a.last("trace").empty())
+    open_out(a.last("trace")) << sim::stream_chrome_trace_json(m.workload, e.graph, arch, r);
+  if (!a.last("trace-csv").empty())
+    open_out(a.last("trace-csv")) << sim::stream_trace_csv(m.workload, e.graph, arch, r);
+  return 0;
+}
+
+}  // namespace eesim::tools

@@ -1,0 +1,248 @@
+// `eesim sweep`: the exit mounting-point sweep as a table, CSV rows (one per point and p) or
+// JSON. The numbers come from sim::sweep_exit_mounts; this file parses options and formats.
+#include "tools/sweep_command.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+#include "common/json_writer.h"
+#include "hw_models/arch_loader.h"
+#include "sim/sweep.h"
+#include "tools/cli_args.h"
+#include "tools/eval_args.h"
+#include "tools/model_args.h"
+#include "workloads/exit_mount.h"
+
+namespace eesim::tools {
+namespace {
+
+const char* const kDefaultProbabilities = "0.1,0.25,0.5,0.75";
+
+// What the run was, for the headers of every output format.
+struct SweepContext {
+  std::string model, arch, arch_file, policy, fusion;
+};
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  for (std::string part; std::getline(in, part, ',');) parts.push_back(part);
+  return parts;
+}
+
+std::vector<double> parse_probabilities(const std::string& text) {
+  std::vector<double> ps;
+  for (const std::string& part : split_commas(text)) {
+    char* end = nullptr;
+    const double p = std::strtod(part.c_str(), &end);
+    if (part.empty() || *end != '\0')
+      throw UsageError("--p " + text + ": '" + part + "' is not a number (expected a list like " +
+                       kDefaultProbabilities + ")");
+    ps.push_back(p);
+  }
+  if (ps.empty())
+    throw UsageError("--p: expected a list of exit probabilities like " +
+                     std::string(kDefaultProbabilities));
+  return ps;
+}
+
+// Layer names (comma-separated) -> ids; "all" -> none, which the sweep reads as "every
+// candidate branch point".
+std::vector<workloads::LayerId> parse_points(const std::string& text, const workloads::Workload& w,
+                                             const std::string& model) {
+  std::vector<workloads::LayerId> ids;
+  if (text == "all") return ids;
+  for (const std::string& name : split_commas(text)) {
+    const auto id = w.find_layer(name);
+    if (!id) throw Error("--points: " + model + " has no layer named '" + name + "'");
+    ids.push_back(*id);
+  }
+  if (ids.empty()) throw UsageError("--points " + text + ": expected layer names or 'all'");
+  return ids;
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+void print_table(const sim::SweepResult& r, const SweepContext& c, const hw::Architecture& arch,
+                 std::ostream& out) {
+  out << c.model << " on " << c.arch << " (" << c.arch_file << "): exit head '" << r.head
+      << "', policy " << c.policy << ", fusion " << c.fusion << ", " << r.points.size()
+      << (r.points.size() == 1 ? " mount point\n" : " mount points\n");
+  out << "baseline (no exit): latency " << r.baseline.latency_cycles << " cycles ("
+      << fmt("%.4f", arch.ns(static_cast<double>(r.baseline.latency_cycles)) / 1e6)
+      << " ms), energy " << fmt("%.3f", r.baseline.energy_pj / 1e6) << " uJ, EDP "
+      << fmt("%.4e", r.baseline_edp_pj_cycles) << " pJ*cycles\n";
+  size_t name_w = 5;
+  for (const auto& p : r.points) name_w = std::max(name_w, p.branch_layer.size());
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%5s  %-*s  %-16s %12s %12s %12s", "point",
+                static_cast<int>(name_w), "layer", "shape", "head MACs", "L_exit", "L_final");
+  out << buf;
+  for (double p : r.exit_probabilities) {
+    std::snprintf(buf, sizeof buf, " %11s", ("p=" + fmt("%g", p)).c_str());
+    out << buf;
+  }
+  out << "\n";
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    const auto& pt = r.points[i];
+    std::snprintf(buf, sizeof buf, "%5zu  %-*s  %-16s %12lld %12lld %12lld", i,
+                  static_cast<int>(name_w), pt.branch_layer.c_str(),
+                  workloads::to_string(pt.shape).c_str(), static_cast<long long>(pt.head_macs),
+                  static_cast<long long>(pt.exit_scenario.latency_cycles),
+                  static_cast<long long>(pt.final_scenario.latency_cycles));
+    out << buf;
+    for (const auto& o : pt.outcomes) out << fmt(" %11.4e", o.expected_edp_pj_cycles);
+    out << "\n";
+  }
+  out << "L in cycles; p=...: expected EDP E[E*L] in pJ*cycles (baseline "
+      << fmt("%.4e", r.baseline_edp_pj_cycles) << ")\n";
+  for (size_t k = 0; k < r.exit_probabilities.size() && !r.points.empty(); ++k) {
+    const auto best = std::min_element(r.points.begin(), r.points.end(), [&](auto& a, auto& b) {
+      return a.outcomes[k].expected_edp_pj_cycles < b.outcomes[k].expected_edp_pj_cycles;
+    });
+    out << "best at p=" << fmt("%g", r.exit_probabilities[k]) << ": point "
+        << best - r.points.begin() << " (" << best->branch_layer << "), "
+        << fmt("%.3f", best->outcomes[k].expected_edp_pj_cycles / r.baseline_edp_pj_cycles)
+        << " x baseline EDP\n";
+  }
+}
+
+std::string sweep_csv(const sim::SweepResult& r) {
+  std::string s =
+      "point,branch_layer,depth,channels,height,width,head_macs,p,exit_latency_cycles,"
+      "final_latency_cycles,exit_energy_pj,final_energy_pj,expected_latency_cycles,"
+      "expected_energy_pj,expected_edp_pj_cycles,edp_of_means_pj_cycles,baseline_edp_pj_cycles\n";
+  const auto g = [](double v) { return fmt("%.10g", v); };
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    const auto& pt = r.points[i];
+    for (const auto& o : pt.outcomes) {
+      // Layer names from exporters hold '/' and '.', never a comma; quote anyway for safety.
+      s += std::to_string(i) + ",\"" + pt.branch_layer + "\"," + std::to_string(pt.depth) + "," +
+           std::to_string(pt.shape[1]) + "," + std::to_string(pt.shape[2]) + "," +
+           std::to_string(pt.shape[3]) + "," + std::to_string(pt.head_macs) + "," +
+           g(o.exit_probability) + "," + std::to_string(o.exit_scenario.latency_cycles) + "," +
+           std::to_string(o.final_scenario.latency_cycles) + "," + g(o.exit_scenario.energy_pj) +
+           "," + g(o.final_scenario.energy_pj) + "," + g(o.expected_latency_cycles) + "," +
+           g(o.expected_energy_pj) + "," + g(o.expected_edp_pj_cycles) + "," +
+           g(o.edp_of_means_pj_cycles) + "," + g(r.baseline_edp_pj_cycles) + "\n";
+    }
+  }
+  return s;
+}
+
+void scenario_json(JsonWriter& j, const char* prefix, const sim::ScenarioCost& c) {
+  j.key(std::string(prefix) + "_latency_cycles").value(c.latency_cycles);
+  j.key(std::string(prefix) + "_energy_pj").value(c.energy_pj);
+}
+
+std::string sweep_json(const sim::SweepResult& r, const SweepContext& c) {
+  JsonWriter j;
+  j.begin_object();
+  j.key("model").value(c.model).key("arch").value(c.arch).key("arch_file").value(c.arch_file);
+  j.key("head").value(r.head).key("policy").value(c.policy).key("fusion").value(c.fusion);
+  j.key("probabilities").array(r.exit_probabilities);
+  j.key("baseline").begin_object();
+  j.key("latency_cycles").value(r.baseline.latency_cycles);
+  j.key("energy_pj").value(r.baseline.energy_pj);
+  j.key("edp_pj_cycles").value(r.baseline_edp_pj_cycles).end_object();
+  j.key("points").begin_array();
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    const auto& pt = r.points[i];
+    j.begin_object().key("point").value(static_cast<int64_t>(i));
+    j.key("branch_layer").value(pt.branch_layer).key("depth").value(pt.depth);
+    j.key("shape").array(pt.shape).key("head_macs").value(pt.head_macs);
+    j.key("head_weight_bytes").value(pt.head_weight_bytes);
+    scenario_json(j, "exit", pt.exit_scenario);
+    scenario_json(j, "final", pt.final_scenario);
+    j.key("outcomes").begin_array();
+    for (const auto& o : pt.outcomes) {
+      j.begin_object().key("p").value(o.exit_probability);
+      scenario_json(j, "exit", o.exit_scenario);
+      scenario_json(j, "final", o.final_scenario);
+      j.key("expected_latency_cycles").value(o.expected_latency_cycles);
+      j.key("expected_energy_pj").value(o.expected_energy_pj);
+      j.key("expected_edp_pj_cycles").value(o.expected_edp_pj_cycles);
+      j.key("edp_of_means_pj_cycles").value(o.edp_of_means_pj_cycles).end_object();
+    }
+    j.end_array().end_object();
+  }
+  j.end_array().end_object();
+  return j.str() + "\n";
+}
+
+}  // namespace
+
+std::string sweep_usage() {
+  return std::string(
+             "usage: eesim sweep BACKBONE.onnx --arch CHIP.textproto [options]\n"
+             "  Mounts one exit head at each candidate branch point of the backbone in turn (a\n"
+             "  layer with a 4-D output that every path to the final output passes through; the\n"
+             "  model's own exits are removed first) and prints the expected EDP per point and\n"
+             "  exit probability, next to the backbone without exits.\n"
+             "options:\n"
+             "  --head SPEC              the exit head, ops applied in order to the branch\n"
+             "                           point's [N,C,H,W] output (default ") +
+         workloads::kDefaultHead +
+         "):\n"
+         "                           convKxK:C[/sS] KxK conv to C channels (pads K/2, stride S)\n"
+         "                           dwKxK[/sS]     depthwise KxK conv\n"
+         "                           relu, gap      ReLU; global average pool to [N,C,1,1]\n"
+         "                           fc:N           flatten, fully connected to N outputs\n"
+         "                           e.g. conv1x1:128,relu,gap,fc:10\n"
+         "  --p P,P,...              exit probabilities (default " +
+         kDefaultProbabilities +
+         ")\n"
+         "  --points LAYER,...|all   branch points by layer name (default all candidates)\n"
+         "  --policy wait|speculate  work past the exit waits for its decision (default) or\n"
+         "                           runs on and is cancelled when the exit fires\n"
+         "  --fusion off|auto|rows=N layer by layer (default), stacks that fit the smallest\n"
+         "                           core's memory, or every stack in bands of N rows\n"
+         "  --csv OUT.csv            also write one row per (point, p)\n"
+         "  --json                   print JSON instead of the table\n"
+         "  --input NAME=1x3x32x32   shape of a graph input (for symbolic dimensions)\n"
+         "  --final NAME             graph output that ends the backbone (default: the deepest)\n";
+}
+
+int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
+  const CliArgs a =
+      parse_cli(args, {"json", "help"},
+                {"arch", "head", "p", "points", "policy", "fusion", "csv", "input", "final"});
+  if (a.flag("help")) {
+    out << sweep_usage();
+    return 0;
+  }
+  if (a.positional.size() != 1) throw UsageError("sweep takes one BACKBONE.onnx");
+  if (a.last("arch").empty()) throw UsageError("sweep needs --arch CHIP.textproto");
+  const std::vector<double> ps = parse_probabilities(a.last("p", kDefaultProbabilities));
+  const workloads::HeadTemplate head =
+      workloads::parse_head(a.last("head", workloads::kDefaultHead));
+  sim::EvaluateOptions o;
+  o.policy = parse_policy(a.last("policy", "wait"));
+  const workloads::Workload w = workloads::load_workload(a.positional[0], import_options(a));
+  const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
+  const SweepContext c{w.name, arch.name, arch.source, a.last("policy", "wait"),
+                       a.last("fusion", "off")};
+  o.fusion = parse_fusion(c.fusion, arch);
+  const auto points = parse_points(a.last("points", "all"), w, w.name);
+  hw::CostCache cache(arch);
+  const sim::SweepResult r = sim::sweep_exit_mounts(w, head, ps, points, arch, cache, o);
+  if (a.flag("json"))
+    out << sweep_json(r, c);
+  else
+    print_table(r, c, arch, out);
+  if (!a.last("csv").empty()) {
+    std::ofstream f(a.last("csv"));
+    if (!(f << sweep_csv(r))) throw Error(a.last("csv") + ": cannot write the sweep CSV");
+  }
+  return 0;
+}
+
+}  // namespace eesim::tools
