@@ -1,5 +1,5 @@
 #pragma once
-// The mapping options `run` and `stream` share: --policy, --fusion, --stacks, --alloc,
+// The mapping options `run`, `stream` and `sweep` share: --policy, --fusion, --stacks, --alloc,
 // --objective and --iterations, turned into sim::EvaluateOptions, and the evaluation itself.
 #include <cstdint>
 #include <string>
@@ -14,6 +14,11 @@
 namespace eesim::tools {
 
 extern const char* const kEvaluationOptionsUsage;
+
+// "wait" or "speculate"; throws UsageError naming --policy otherwise.
+sim::ExitPolicy parse_policy(const std::string& text);
+// "off", "auto" (stacks that fit the smallest core) or "rows=N"; throws UsageError otherwise.
+mapping::FusionOptions parse_fusion(const std::string& text, const hw::Architecture& arch);
 
 struct EvaluationSetup {
   sim::EvaluateOptions options;

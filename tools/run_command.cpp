@@ -17,7 +17,7 @@
 #include "sim/report_proto.h"
 #include "sim/trace.h"
 #include "tools/cli_args.h"
-#include "tools/eval_args.h"
+#include "tools/eval_setup.h"
 #include "tools/model_args.h"
 
 extern char** environ;
@@ -25,18 +25,13 @@ extern char** environ;
 namespace eesim::tools {
 namespace {
 
-struct Setup {
-  mapping::FusionOptions fusion;
-  sim::ExitPolicy policy = sim::ExitPolicy::kWait;
-  std::string fusion_text, alloc_text;
-};
 
 void print_summary(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
-                   const mapping::Allocation& alloc, const sim::Report& r, const Setup& s,
+                   const mapping::Allocation& alloc, const sim::Report& r, const EvaluationSetup& s,
                    std::ostream& out) {
   char buf[160];
   out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
-      << (s.policy == sim::ExitPolicy::kWait ? "wait" : "speculate") << ", fusion "
+      << s.policy_text << ", fusion "
       << s.fusion_text << " (" << g.num_cns() << " nodes), allocation " << alloc.method << "\n";
   std::snprintf(buf, sizeof buf, "%-16s %9s %16s %12s %12s\n", "scenario", "P", "latency cycles",
                 "latency ms", "energy uJ");
@@ -63,37 +58,6 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
   }
   out << "roofline lower bound (whole network): " << r.roofline.lower_bound_cycles() << " cycles ("
       << r.roofline.bound() << "-bound)\n";
-}
-
-// A stacks file: one fused stack per line, layer names separated by spaces or commas, '#'
-// comments. Unknown layer names are errors naming the file and line.
-std::vector<std::vector<std::string>> read_stacks(const std::string& path, const workloads::Workload& w) {
-  std::ifstream f(path);
-  if (!f) throw Error(path + ": cannot open stacks file");
-  std::vector<std::vector<std::string>> stacks;
-  std::string line;
-  for (int n = 1; std::getline(f, line); ++n) {
-    line = line.substr(0, line.find('#'));
-    for (char& c : line) c = c == ',' ? ' ' : c;
-    std::istringstream in(line);
-    std::vector<std::string> stack;
-    for (std::string name; in >> name;) {
-      if (!w.find_layer(name)) throw Error(path + ":" + std::to_string(n) + ": no layer named '" + name + "'");
-      stack.push_back(name);
-    }
-    if (!stack.empty()) stacks.push_back(std::move(stack));
-  }
-  if (stacks.empty()) throw Error(path + ": no stacks (one stack per line: layer names)");
-  return stacks;
-}
-
-int64_t parse_count(const CliArgs& a, const std::string& key, int64_t fallback) {
-  const std::string text = a.last(key);
-  if (text.empty()) return fallback;
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (*end != '\0' || v < 0) throw UsageError("--" + key + " " + text + ": expected a count >= 0");
-  return v;
 }
 
 // `--plot OUT.png|svg`: the Gantt chart of every scenario, drawn by the package's plots.py
@@ -129,19 +93,10 @@ std::string run_usage() {
              "usage: eesim run MODEL.onnx --arch CHIP.textproto [options]\n"
              "  Maps the network onto the chip, simulates one scenario per exit (and the final\n"
              "  output) and prints expected latency, energy and EDP.\n"
-             "options:\n"
-             "  --policy wait|speculate  work past an exit waits for its decision (default) or\n"
-             "                           runs on and is cancelled when the exit fires\n"
-             "  --fusion off|auto|rows=N layer by layer (default), stacks that fit the smallest\n"
-             "                           core's memory, or every stack in bands of N rows\n"
-             "  --stacks FILE            fuse these stacks only: one per line, layer names\n"
-             "                           (band height from --fusion rows=N, default 1)\n"
-             "  --alloc heft|search|FILE HEFT list scheduling (default); a seeded local search\n"
-             "                           from HEFT that simulates every candidate; or a mapping\n"
-             "                           file of 'LAYER = CORE' lines ('* = CORE' for the rest)\n"
-             "  --objective NAME         search goal: latency, energy, edp (E[E]*E[L]) or\n"
-             "                           expected_edp (E[E*L], default)\n"
-             "  --seed N, --iterations N search seed (default 1) and moves tried (default 200)\n"
+             "options:\n") +
+         kEvaluationOptionsUsage +
+         std::string(
+             "  --seed N                 search seed (default 1)\n"
              "  --json OUT.json          also write the report as JSON\n"
              "  --trace OUT.json         write the timeline as Chrome trace-event JSON (Perfetto)\n"
              "  --csv OUT.csv            write the same timeline as CSV rows\n"
@@ -164,55 +119,28 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   if (a.last("arch").empty()) throw UsageError("run needs --arch CHIP.textproto");
   const LoadedModel m = load_model(a);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  Setup s;
-  const std::string policy = a.last("policy", "wait");
-  s.policy = parse_policy(policy);
-  s.fusion_text = a.last("fusion", "off");
-  s.fusion = parse_fusion(s.fusion_text, arch);
-  if (!a.last("stacks").empty()) {
-    s.fusion.stacks = read_stacks(a.last("stacks"), m.workload);
-    s.fusion_text = "stacks " + a.last("stacks") + " (" + std::to_string(s.fusion.rows_per_cn) + "-row bands)";
+  int64_t seed = 1;
+  if (const std::string text = a.last("seed"); !text.empty()) {
+    char* end = nullptr;
+    seed = std::strtoll(text.c_str(), &end, 10);
+    if (*end != '\0' || seed < 0) throw UsageError("--seed " + text + ": expected a count >= 0");
   }
-  sim::EvaluateOptions o;
-  o.policy = s.policy;
-  o.fusion = s.fusion;
-  const std::string alloc_arg = a.last("alloc", "heft");
-  if (alloc_arg == "search") {
-    o.alloc = sim::EvaluateOptions::Alloc::kSearch;
-    o.objective = a.last("objective", "expected_edp");
-    o.search.seed = static_cast<uint64_t>(parse_count(a, "seed", 1));
-    o.search.iterations = parse_count(a, "iterations", 200);
-    try {
-      sim::objective_value(o.objective, {});
-    } catch (const Error&) {  // a bad name is a usage error, before any work
-      throw UsageError("--objective " + o.objective + ": expected latency, energy, edp or expected_edp");
-    }
-  } else if (alloc_arg != "heft") {
-    o.alloc = sim::EvaluateOptions::Alloc::kGiven;
-    o.given = mapping::load_allocation_file(alloc_arg, m.workload, arch);
-  }
+  const EvaluationSetup s = parse_evaluation(a, m.workload, arch, static_cast<uint64_t>(seed));
   hw::CostCache cache(arch);
-  const sim::Evaluation e = [&] {
-    try {
-      return sim::evaluate(m.workload, m.profile, arch, cache, o);
-    } catch (const Error& err) {  // a stack the file named cannot be fused
-      if (a.last("stacks").empty() || std::string(err.what()).rfind("fusion stack", 0) != 0) throw;
-      throw Error(a.last("stacks") + ": " + err.what());
-    }
-  }();
+  const sim::Evaluation e = evaluate_setup(m.workload, m.profile, arch, cache, s);
   const mapping::CnGraph& g = e.graph;
   const mapping::Allocation& alloc = e.allocation;
   const sim::Report& r = e.report;
   if (e.search) {
     char buf[200];
     std::snprintf(buf, sizeof buf, "search: %lld simulations, %s %.6g (heft) -> %.6g, %lld improvements\n",
-                  static_cast<long long>(e.search->evaluations), o.objective.c_str(),
+                  static_cast<long long>(e.search->evaluations), s.options.objective.c_str(),
                   e.search->start_fitness, e.search->best_fitness,
                   static_cast<long long>(e.search->improvements));
     out << buf;
   }
   print_summary(m, arch, g, alloc, r, s, out);
-  const sim::ReportContext context{m.workload.name, policy, s.fusion_text, alloc.method,
+  const sim::ReportContext context{m.workload.name, s.policy_text, s.fusion_text, alloc.method,
                                    static_cast<int64_t>(g.num_cns())};
   if (!a.last("json").empty()) open_out(a.last("json")) << sim::report_json(r, context, m.workload, arch);
   if (!a.last("trace").empty()) open_out(a.last("trace")) << sim::chrome_trace_json(m.workload, g, arch, r);

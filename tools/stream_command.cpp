@@ -124,9 +124,9 @@ std::string stream_usage() {
              "                           core count back to back, unlimited for timed arrivals;\n"
              "                           0: unlimited)\n"
              "  --seed N                 exit draws and Poisson gaps (default 1); also seeds\n"
-             "                           --alloc search\n"
-             "  --policy, --fusion, --stacks, --alloc, --objective, --iterations\n"
-             "                           as for 'eesim run'\n"
+             "                           --alloc search\n") +
+         kEvaluationOptionsUsage +
+         std::string(
              "  --json OUT.json          the summary as JSON\n"
              "  --csv OUT.csv            one row per input: exit, arrival, done, latency, energy\n"
              "  --trace OUT.json         the first --trace-inputs inputs (default 20) as Chrome\n"

@@ -9,11 +9,11 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "common/json_writer.h"
 #include "hw_models/arch_loader.h"
 #include "sim/sweep.h"
+#include "sim/sweep_report.h"
 #include "tools/cli_args.h"
-#include "tools/eval_args.h"
+#include "tools/eval_setup.h"
 #include "tools/model_args.h"
 #include "workloads/exit_mount.h"
 
@@ -21,11 +21,6 @@ namespace eesim::tools {
 namespace {
 
 const char* const kDefaultProbabilities = "0.1,0.25,0.5,0.75";
-
-// What the run was, for the headers of every output format.
-struct SweepContext {
-  std::string model, arch, arch_file, policy, fusion;
-};
 
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> parts;
@@ -71,9 +66,9 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-void print_table(const sim::SweepResult& r, const SweepContext& c, const hw::Architecture& arch,
+void print_table(const sim::SweepResult& r, const sim::SweepContext& c, const hw::Architecture& arch,
                  std::ostream& out) {
-  out << c.model << " on " << c.arch << " (" << c.arch_file << "): exit head '" << r.head
+  out << c.model << " on " << arch.name << " (" << arch.source << "): exit head '" << r.head
       << "', policy " << c.policy << ", fusion " << c.fusion << ", " << r.points.size()
       << (r.points.size() == 1 ? " mount point\n" : " mount points\n");
   out << "baseline (no exit): latency " << r.baseline.latency_cycles << " cycles ("
@@ -115,69 +110,6 @@ void print_table(const sim::SweepResult& r, const SweepContext& c, const hw::Arc
   }
 }
 
-std::string sweep_csv(const sim::SweepResult& r) {
-  std::string s =
-      "point,branch_layer,depth,channels,height,width,head_macs,p,exit_latency_cycles,"
-      "final_latency_cycles,exit_energy_pj,final_energy_pj,expected_latency_cycles,"
-      "expected_energy_pj,expected_edp_pj_cycles,edp_of_means_pj_cycles,baseline_edp_pj_cycles\n";
-  const auto g = [](double v) { return fmt("%.10g", v); };
-  for (size_t i = 0; i < r.points.size(); ++i) {
-    const auto& pt = r.points[i];
-    for (const auto& o : pt.outcomes) {
-      // Layer names from exporters hold '/' and '.', never a comma; quote anyway for safety.
-      s += std::to_string(i) + ",\"" + pt.branch_layer + "\"," + std::to_string(pt.depth) + "," +
-           std::to_string(pt.shape[1]) + "," + std::to_string(pt.shape[2]) + "," +
-           std::to_string(pt.shape[3]) + "," + std::to_string(pt.head_macs) + "," +
-           g(o.exit_probability) + "," + std::to_string(o.exit_scenario.latency_cycles) + "," +
-           std::to_string(o.final_scenario.latency_cycles) + "," + g(o.exit_scenario.energy_pj) +
-           "," + g(o.final_scenario.energy_pj) + "," + g(o.expected_latency_cycles) + "," +
-           g(o.expected_energy_pj) + "," + g(o.expected_edp_pj_cycles) + "," +
-           g(o.edp_of_means_pj_cycles) + "," + g(r.baseline_edp_pj_cycles) + "\n";
-    }
-  }
-  return s;
-}
-
-void scenario_json(JsonWriter& j, const char* prefix, const sim::ScenarioCost& c) {
-  j.key(std::string(prefix) + "_latency_cycles").value(c.latency_cycles);
-  j.key(std::string(prefix) + "_energy_pj").value(c.energy_pj);
-}
-
-std::string sweep_json(const sim::SweepResult& r, const SweepContext& c) {
-  JsonWriter j;
-  j.begin_object();
-  j.key("model").value(c.model).key("arch").value(c.arch).key("arch_file").value(c.arch_file);
-  j.key("head").value(r.head).key("policy").value(c.policy).key("fusion").value(c.fusion);
-  j.key("probabilities").array(r.exit_probabilities);
-  j.key("baseline").begin_object();
-  j.key("latency_cycles").value(r.baseline.latency_cycles);
-  j.key("energy_pj").value(r.baseline.energy_pj);
-  j.key("edp_pj_cycles").value(r.baseline_edp_pj_cycles).end_object();
-  j.key("points").begin_array();
-  for (size_t i = 0; i < r.points.size(); ++i) {
-    const auto& pt = r.points[i];
-    j.begin_object().key("point").value(static_cast<int64_t>(i));
-    j.key("branch_layer").value(pt.branch_layer).key("depth").value(pt.depth);
-    j.key("shape").array(pt.shape).key("head_macs").value(pt.head_macs);
-    j.key("head_weight_bytes").value(pt.head_weight_bytes);
-    scenario_json(j, "exit", pt.exit_scenario);
-    scenario_json(j, "final", pt.final_scenario);
-    j.key("outcomes").begin_array();
-    for (const auto& o : pt.outcomes) {
-      j.begin_object().key("p").value(o.exit_probability);
-      scenario_json(j, "exit", o.exit_scenario);
-      scenario_json(j, "final", o.final_scenario);
-      j.key("expected_latency_cycles").value(o.expected_latency_cycles);
-      j.key("expected_energy_pj").value(o.expected_energy_pj);
-      j.key("expected_edp_pj_cycles").value(o.expected_edp_pj_cycles);
-      j.key("edp_of_means_pj_cycles").value(o.edp_of_means_pj_cycles).end_object();
-    }
-    j.end_array().end_object();
-  }
-  j.end_array().end_object();
-  return j.str() + "\n";
-}
-
 }  // namespace
 
 std::string sweep_usage() {
@@ -201,20 +133,18 @@ std::string sweep_usage() {
          kDefaultProbabilities +
          ")\n"
          "  --points LAYER,...|all   branch points by layer name (default all candidates)\n"
-         "  --policy wait|speculate  work past the exit waits for its decision (default) or\n"
-         "                           runs on and is cancelled when the exit fires\n"
-         "  --fusion off|auto|rows=N layer by layer (default), stacks that fit the smallest\n"
-         "                           core's memory, or every stack in bands of N rows\n"
+         "  --seed N                 seeds --alloc search (default 1)\n" +
+         kEvaluationOptionsUsage +
          "  --csv OUT.csv            also write one row per (point, p)\n"
-         "  --json                   print JSON instead of the table\n"
+         "  --json OUT.json          also write the sweep as JSON\n"
          "  --input NAME=1x3x32x32   shape of a graph input (for symbolic dimensions)\n"
          "  --final NAME             graph output that ends the backbone (default: the deepest)\n";
 }
 
 int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
-  const CliArgs a =
-      parse_cli(args, {"json", "help"},
-                {"arch", "head", "p", "points", "policy", "fusion", "csv", "input", "final"});
+  const CliArgs a = parse_cli(args, {"help"},
+                              {"arch", "head", "p", "points", "policy", "fusion", "stacks", "alloc",
+                               "objective", "iterations", "seed", "csv", "json", "input", "final"});
   if (a.flag("help")) {
     out << sweep_usage();
     return 0;
@@ -224,23 +154,27 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
   const std::vector<double> ps = parse_probabilities(a.last("p", kDefaultProbabilities));
   const workloads::HeadTemplate head =
       workloads::parse_head(a.last("head", workloads::kDefaultHead));
-  sim::EvaluateOptions o;
-  o.policy = parse_policy(a.last("policy", "wait"));
   const workloads::Workload w = workloads::load_workload(a.positional[0], import_options(a));
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  const SweepContext c{w.name, arch.name, arch.source, a.last("policy", "wait"),
-                       a.last("fusion", "off")};
-  o.fusion = parse_fusion(c.fusion, arch);
+  const std::string seed = a.last("seed", "1");
+  char* end = nullptr;
+  const long long seed_value = std::strtoll(seed.c_str(), &end, 10);
+  if (*end != '\0' || seed_value < 0) throw UsageError("--seed " + seed + ": expected a count >= 0");
+  const EvaluationSetup setup =
+      parse_evaluation(a, w, arch, static_cast<uint64_t>(seed_value));
+  const sim::EvaluateOptions& o = setup.options;
+  const sim::SweepContext c{w.name, setup.policy_text, setup.fusion_text};
   const auto points = parse_points(a.last("points", "all"), w, w.name);
   hw::CostCache cache(arch);
   const sim::SweepResult r = sim::sweep_exit_mounts(w, head, ps, points, arch, cache, o);
-  if (a.flag("json"))
-    out << sweep_json(r, c);
-  else
-    print_table(r, c, arch, out);
+  print_table(r, c, arch, out);
+  if (!a.last("json").empty()) {
+    std::ofstream f(a.last("json"));
+    if (!(f << sim::sweep_json(r, c, arch))) throw Error(a.last("json") + ": cannot write the sweep JSON");
+  }
   if (!a.last("csv").empty()) {
     std::ofstream f(a.last("csv"));
-    if (!(f << sweep_csv(r))) throw Error(a.last("csv") + ": cannot write the sweep CSV");
+    if (!(f << sim::sweep_csv(r))) throw Error(a.last("csv") + ": cannot write the sweep CSV");
   }
   return 0;
 }

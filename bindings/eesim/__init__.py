@@ -21,8 +21,8 @@ from ._core import Architecture, Error, Model
 from ._core import Evaluator as _CoreEvaluator
 from . import _core
 
-__all__ = ["Architecture", "Error", "Evaluator", "Model", "Report", "StreamReport", "load_arch",
-           "load_model", "simulate"]
+__all__ = ["Architecture", "Error", "Evaluator", "Model", "Report", "StreamReport", "SweepReport",
+           "load_arch", "load_model", "simulate"]
 
 
 def _namespace(value: Any) -> Any:
@@ -88,6 +88,35 @@ class StreamReport(SimpleNamespace):
         """The per-input columns as a pandas DataFrame (needs pandas)."""
         import pandas as pd
         return pd.DataFrame(self.inputs)
+
+
+class SweepReport(SimpleNamespace):
+    """An exit mounting-point sweep; attributes mirror `eesim sweep --json` (head,
+    probabilities, baseline, points[i].branch_layer / shape / outcomes[j].expected_edp_pj_cycles
+    ...). `rows()` flattens it to one dict per (point, p), the columns of `eesim sweep --csv`;
+    `frame()` gives those rows as a pandas DataFrame."""
+
+    def __init__(self, data: Dict[str, Any]):
+        super().__init__(**{k: _namespace(v) for k, v in data.items()})
+        self._data = data
+
+    def as_dict(self) -> Dict[str, Any]:
+        return self._data
+
+    def rows(self) -> List[Dict[str, Any]]:
+        out = []
+        for pt in self._data["points"]:
+            _, c, h, w = pt["shape"]
+            for o in pt["outcomes"]:
+                out.append({"point": pt["point"], "branch_layer": pt["branch_layer"],
+                            "depth": pt["depth"], "channels": c, "height": h, "width": w,
+                            "head_macs": pt["head_macs"], **o,
+                            "baseline_edp_pj_cycles": self._data["baseline"]["edp_pj_cycles"]})
+        return out
+
+    def frame(self):
+        import pandas as pd
+        return pd.DataFrame(self.rows())
 
 
 def load_model(model: Union[str, os.PathLike, bytes, Any], *,
@@ -164,6 +193,19 @@ class Evaluator:
             model, dict(exits or {}), conditional, inputs, arrival, rate, seed, limit,
             trace_inputs)
         return StreamReport(json.loads(text), columns, trace, tracks)
+
+    def sweep(self, backbone: Union[Model, str, os.PathLike, bytes, Any], *,
+              head: str = "gap,fc:10",
+              probabilities: Sequence[float] = (0.1, 0.25, 0.5, 0.75),
+              points: Optional[Sequence[str]] = None) -> SweepReport:
+        """Mount one exit head (`head`, e.g. "conv1x1:128,relu,gap,fc:10") at each candidate
+        branch point of the backbone in turn (its own exits removed) and report expected EDP
+        per point and exit probability, next to the backbone without exits. points: layer
+        names (default: every layer all paths pass through with a 4-D output)."""
+        if not isinstance(backbone, Model):
+            backbone = load_model(backbone)
+        text = self._core.sweep(backbone, head, list(probabilities), list(points or []))
+        return SweepReport(json.loads(text))
 
     def evaluate_many(self, candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]], *,
                       processes: Optional[int] = None) -> List[Report]:

@@ -13,7 +13,10 @@
 #include "sim/report_json.h"
 #include "sim/stream.h"
 #include "sim/stream_report.h"
+#include "sim/sweep.h"
+#include "sim/sweep_report.h"
 #include "sim/trace.h"
+#include "workloads/exit_mount.h"
 #include "workloads/exit_profile.h"
 #include "workloads/importer.h"
 #include "workloads/onnx_reader.h"
@@ -168,6 +171,23 @@ class Evaluator {
     if (o.record_inputs > 0) trace = trace_columns(t, r.analytical, true), tracks = py::cast(t.tracks);
     return py::make_tuple(json, input_columns(r), trace, tracks);
   }
+  // The mounting-point sweep as `eesim sweep --json` writes it. `points`: layer names (empty:
+  // every candidate branch point).
+  std::string sweep(const Model& m, const std::string& head,
+                    const std::vector<double>& probabilities,
+                    const std::vector<std::string>& points) {
+    const workloads::HeadTemplate h = workloads::parse_head(head);
+    std::vector<workloads::LayerId> ids;
+    for (const std::string& name : points) {
+      const auto id = m.workload.find_layer(name);
+      if (!id) throw Error(m.workload.name + ": no layer named '" + name + "' to mount an exit on");
+      ids.push_back(*id);
+    }
+    py::gil_scoped_release release;
+    const sim::SweepResult r =
+        sim::sweep_exit_mounts(m.workload, h, probabilities, ids, arch_, cache_, options_);
+    return sim::sweep_json(r, {m.workload.name, policy_, fusion_}, arch_);
+  }
   const hw::Architecture& arch() const { return arch_; }
   size_t cached_costs() const { return cache_.size(); }
 
@@ -242,6 +262,9 @@ PYBIND11_MODULE(_core, m) {
            py::arg("conditional") = false, py::arg("inputs") = 1000,
            py::arg("arrival") = "back-to-back", py::arg("rate") = 0.0, py::arg("seed") = 1,
            py::arg("in_flight") = -1, py::arg("trace_inputs") = 0)
+      .def("sweep", &Evaluator::sweep, py::arg("model"), py::arg("head") = "gap,fc:10",
+           py::arg("probabilities") = std::vector<double>{0.1, 0.25, 0.5, 0.75},
+           py::arg("points") = std::vector<std::string>{})
       .def_property_readonly("arch", &Evaluator::arch)
       .def_property_readonly("cached_costs", &Evaluator::cached_costs);
 }

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 __all__ = ["gantt", "gantt_from_columns", "energy_breakdown", "edp_vs_exit_probability",
-           "edp_vs_branch_point", "stream_gantt", "stream_latency"]
+           "edp_vs_branch_point", "edp_vs_mounting_point", "stream_gantt", "stream_latency"]
 
 
 def _layer_colours(layers: Iterable[str]) -> Dict[str, Any]:
@@ -125,6 +125,36 @@ def edp_vs_branch_point(points: Sequence[Tuple[str, Any]]) -> Figure:
     ax.set_xlabel("branch point")
     ax.set_ylabel("EDP (pJ x cycles)")
     ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def edp_vs_mounting_point(sweep: Any) -> Figure:
+    """An exit mounting-point sweep (Evaluator.sweep): expected EDP E[E*L] relative to the
+    backbone without exits, per branch point (in depth order) and exit probability; below it,
+    the branch tensor's size and the head's MACs, which set what an exit there costs."""
+    import numpy as np
+    points = sorted(sweep.points, key=lambda pt: (pt.depth, pt.point))
+    x = np.arange(len(points))
+    base = sweep.baseline.edp_pj_cycles
+    fig = Figure(figsize=(max(8, 0.28 * len(points) + 3), 7))
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    for j, p in enumerate(sweep.probabilities):
+        top.plot(x, [pt.outcomes[j].expected_edp_pj_cycles / base for pt in points], marker="o",
+                 markersize=3, label=f"P(exit) = {p:g}")
+    top.axhline(1.0, color="black", linestyle="--", linewidth=1, label="no exit")
+    top.set_ylabel("expected EDP / no-exit EDP")
+    top.set_title(f"exit head {sweep.head} on {sweep.arch} ({sweep.policy})", fontsize=9)
+    top.legend(fontsize=8)
+    elems = [int(np.prod(pt.shape[1:])) for pt in points]
+    bottom.bar(x - 0.2, elems, width=0.4, label="branch tensor elements (C*H*W)")
+    bottom.bar(x + 0.2, [pt.head_macs for pt in points], width=0.4, label="head MACs")
+    bottom.set_yscale("log")
+    bottom.legend(fontsize=8)
+    labels = [f"{'/'.join(pt.branch_layer.strip('/').split('/')[-3:-1]) or pt.branch_layer}"
+              f" {'x'.join(str(d) for d in pt.shape[1:])}" for pt in points]
+    bottom.set_xticks(x, labels=labels, rotation=90, fontsize=6)
+    bottom.set_xlabel("branch point (depth order) and its output C x H x W")
     fig.tight_layout()
     return fig
 

@@ -60,12 +60,14 @@ def test_expectations_combine_the_scenarios_and_vary_across_points(sweep_csv):
         assert edp == sorted(edp, reverse=True)
 
 
-def test_json_and_chosen_points(run_eesim, ee_model_path):
+def test_json_and_chosen_points(run_eesim, ee_model_path, tmp_path):
     first = "/stem/stem.0/Conv"
-    r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--json", "--head", "conv1x1:32,relu,gap,fc:10",
-                  "--p", "0.3", "--points", first)
+    out = tmp_path / "sweep.json"
+    r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--json", out, "--head",
+                  "conv1x1:32,relu,gap,fc:10", "--p", "0.3", "--points", first)
     assert r.returncode == 0, r.stderr
-    rep = json.loads(r.stdout)
+    assert "baseline (no exit)" in r.stdout
+    rep = json.loads(out.read_text())
     assert rep["head"] == "conv1x1:32,relu,gap,fc:10" and rep["probabilities"] == [0.3]
     assert [pt["branch_layer"] for pt in rep["points"]] == [first]
     pt = rep["points"][0]
@@ -79,13 +81,14 @@ def test_json_and_chosen_points(run_eesim, ee_model_path):
     assert rep["baseline"]["edp_pj_cycles"] > 0
 
 
-def test_a_mounted_head_is_the_models_own_exit_head(run_eesim, ee_model_path):
+def test_a_mounted_head_is_the_models_own_exit_head(run_eesim, ee_model_path, tmp_path):
     # exit1 of the example is conv1x1 24->128 (BN folded), ReLU6, GAP, Linear(128->10) on the
     # [1,24,32,32] output of /stages.1/stages.1.1/Add at depth 16 (see `eesim inspect`).
-    r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--json", "--p", "0.25",
+    out = tmp_path / "sweep.json"
+    r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--json", out, "--p", "0.25",
                   "--head", "conv1x1:128,relu,gap,fc:10", "--points", "/stages.1/stages.1.1/Add")
     assert r.returncode == 0, r.stderr
-    pt = json.loads(r.stdout)["points"][0]
+    pt = json.loads(out.read_text())["points"][0]
     assert pt["depth"] == 16 and pt["shape"] == [1, 24, 32, 32]
     assert pt["head_macs"] == 128 * 24 * 32 * 32 + 128 * 10
     assert pt["head_weight_bytes"] == 4 * ((128 * 24 + 128) + (128 * 10 + 10))
@@ -102,3 +105,5 @@ def test_bad_input_names_the_culprit(run_eesim, ee_model_path):
     assert r.returncode == 2 and "usage: eesim sweep" in r.stderr
     r = run_eesim("sweep", ee_model_path)
     assert r.returncode == 2 and "--arch" in r.stderr
+    r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--alloc", "mapping.txt")
+    assert r.returncode == 1 and "mapping.txt" in r.stderr
