@@ -110,14 +110,12 @@ LatencyStats latency_stats(std::vector<int64_t> v) {
   return s;
 }
 
-StreamReport simulate_stream(const workloads::Workload& w, const workloads::ExitProfile& profile,
-                             const mapping::CnGraph& g, const mapping::Allocation& alloc,
-                             const hw::Architecture& arch, hw::CostCache& cache,
-                             ExitPolicy policy, const StreamOptions& options) {
+StreamReport simulate_stream(Report analytical, const hw::Architecture& arch,
+                             const StreamOptions& options) {
   check(options);
   StreamReport r;
   r.options = options;
-  r.analytical = simulate(w, profile, g, alloc, arch, cache, policy);
+  r.analytical = std::move(analytical);
   const bool back_to_back = options.arrival.kind == ArrivalProcess::Kind::kBackToBack;
   r.max_in_flight = options.max_in_flight >= 0 ? options.max_in_flight
                     : back_to_back             ? static_cast<int64_t>(arch.cores.size())

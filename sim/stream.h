@@ -67,11 +67,10 @@ struct StreamReport {
   double mean_input_energy_pj = 0;
 };
 
-// Throws eesim::Error for inputs < 1, a rate <= 0 (or not finite) on timed arrivals, or
-// max_in_flight < -1.
-StreamReport simulate_stream(const workloads::Workload& w, const workloads::ExitProfile& profile,
-                             const mapping::CnGraph& g, const mapping::Allocation& alloc,
-                             const hw::Architecture& arch, hw::CostCache& cache,
-                             ExitPolicy policy, const StreamOptions& options);
+// Streams the scenario plans of `analytical` (what sim::simulate returned for the mapped
+// network; kept in the result). Throws eesim::Error for inputs < 1, a rate <= 0 (or not
+// finite) on timed arrivals, or max_in_flight < -1.
+StreamReport simulate_stream(Report analytical, const hw::Architecture& arch,
+                             const StreamOptions& options);
 
 }  // namespace eesim::sim

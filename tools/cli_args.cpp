@@ -1,5 +1,9 @@
 #include "tools/cli_args.h"
 
+#include <cstdlib>
+
+#include "common/error.h"
+
 namespace eesim::tools {
 
 const std::vector<std::string>& CliArgs::all(const std::string& name) const {
@@ -36,6 +40,22 @@ CliArgs parse_cli(const std::vector<std::string>& args, const std::set<std::stri
     }
   }
   return out;
+}
+
+int64_t parse_integer(const CliArgs& a, const std::string& key, int64_t fallback, int64_t min) {
+  const std::string text = a.last(key);
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || v < min)
+    throw UsageError("--" + key + " " + text + ": expected an integer >= " + std::to_string(min));
+  return v;
+}
+
+std::ofstream open_out(const std::string& path) {
+  std::ofstream f(path);
+  if (!f) throw Error(path + ": cannot open for writing");
+  return f;
 }
 
 }  // namespace eesim::tools

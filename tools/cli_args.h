@@ -1,6 +1,8 @@
 #pragma once
 // A small command-line parser: positionals, --flags, --key VALUE / --key=VALUE (repeatable).
 // Unknown options are errors that name the option.
+#include <cstdint>
+#include <fstream>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -22,6 +24,12 @@ struct CliArgs {
 // `flag_names` take no value; `value_names` take one. Throws UsageError on anything else.
 CliArgs parse_cli(const std::vector<std::string>& args, const std::set<std::string>& flag_names,
                   const std::set<std::string>& value_names);
+
+// --key as an integer >= min, or `fallback` when absent; throws UsageError naming the option.
+int64_t parse_integer(const CliArgs& a, const std::string& key, int64_t fallback, int64_t min);
+
+// Opens `path` for writing; throws eesim::Error naming it when it cannot.
+std::ofstream open_out(const std::string& path);
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;

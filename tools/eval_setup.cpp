@@ -34,15 +34,6 @@ std::vector<std::vector<std::string>> read_stacks(const std::string& path,
   return stacks;
 }
 
-int64_t parse_count(const CliArgs& a, const std::string& key, int64_t fallback) {
-  const std::string text = a.last(key);
-  if (text.empty()) return fallback;
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (*end != '\0' || v < 0) throw UsageError("--" + key + " " + text + ": expected a count >= 0");
-  return v;
-}
-
 }  // namespace
 
 const char* const kEvaluationOptionsUsage =
@@ -102,7 +93,7 @@ EvaluationSetup parse_evaluation(const CliArgs& a, const workloads::Workload& w,
     o.alloc = sim::EvaluateOptions::Alloc::kSearch;
     o.objective = a.last("objective", "expected_edp");
     o.search.seed = search_seed;
-    o.search.iterations = parse_count(a, "iterations", 200);
+    o.search.iterations = parse_integer(a, "iterations", 200, 0);
     try {
       sim::objective_value(o.objective, {});
     } catch (const Error&) {  // a bad name is a usage error, before any work

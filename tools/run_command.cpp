@@ -80,12 +80,6 @@ void plot(const std::string& csv_text, const std::string& out_path) {
                 EESIM_PLOTS_PY + ")");
 }
 
-std::ofstream open_out(const std::string& path) {
-  std::ofstream f(path);
-  if (!f) throw Error(path + ": cannot open for writing");
-  return f;
-}
-
 }  // namespace
 
 std::string run_usage() {
@@ -119,12 +113,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   if (a.last("arch").empty()) throw UsageError("run needs --arch CHIP.textproto");
   const LoadedModel m = load_model(a);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  int64_t seed = 1;
-  if (const std::string text = a.last("seed"); !text.empty()) {
-    char* end = nullptr;
-    seed = std::strtoll(text.c_str(), &end, 10);
-    if (*end != '\0' || seed < 0) throw UsageError("--seed " + text + ": expected a count >= 0");
-  }
+  const int64_t seed = parse_integer(a, "seed", 1, 0);
   const EvaluationSetup s = parse_evaluation(a, m.workload, arch, static_cast<uint64_t>(seed));
   hw::CostCache cache(arch);
   const sim::Evaluation e = evaluate_setup(m.workload, m.profile, arch, cache, s);

@@ -18,16 +18,6 @@
 namespace eesim::tools {
 namespace {
 
-int64_t parse_int(const CliArgs& a, const std::string& key, int64_t fallback, int64_t min) {
-  const std::string text = a.last(key);
-  if (text.empty()) return fallback;
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (*end != '\0' || v < min)
-    throw UsageError("--" + key + " " + text + ": expected an integer >= " + std::to_string(min));
-  return v;
-}
-
 sim::ArrivalProcess parse_arrival(const std::string& text) {
   sim::ArrivalProcess p;
   if (text == "back-to-back") return p;
@@ -102,12 +92,6 @@ void print_summary(const sim::StreamReport& r, const hw::Architecture& arch, std
   out << buf;
 }
 
-std::ofstream open_out(const std::string& path) {
-  std::ofstream f(path);
-  if (!f) throw Error(path + ": cannot open for writing");
-  return f;
-}
-
 }  // namespace
 
 std::string stream_usage() {
@@ -147,19 +131,18 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
   if (a.positional.size() != 1) throw UsageError("stream takes one MODEL.onnx");
   if (a.last("arch").empty()) throw UsageError("stream needs --arch CHIP.textproto");
   sim::StreamOptions so;
-  so.inputs = parse_int(a, "inputs", 1000, 1);
+  so.inputs = parse_integer(a, "inputs", 1000, 1);
   so.arrival = parse_arrival(a.last("arrival", "back-to-back"));
-  so.max_in_flight = parse_int(a, "in-flight", -1, 0);
-  so.seed = static_cast<uint64_t>(parse_int(a, "seed", 1, 0));
+  so.max_in_flight = parse_integer(a, "in-flight", -1, 0);
+  so.seed = static_cast<uint64_t>(parse_integer(a, "seed", 1, 0));
   const bool tracing = !a.last("trace").empty() || !a.last("trace-csv").empty();
-  so.record_inputs = tracing ? parse_int(a, "trace-inputs", 20, 1) : 0;
+  so.record_inputs = tracing ? parse_integer(a, "trace-inputs", 20, 1) : 0;
   const LoadedModel m = load_model(a);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
   const EvaluationSetup setup = parse_evaluation(a, m.workload, arch, so.seed);
   hw::CostCache cache(arch);
-  const sim::Evaluation e = evaluate_setup(m.workload, m.profile, arch, cache, setup);
-  const sim::StreamReport r = sim::simulate_stream(m.workload, m.profile, e.graph, e.allocation,
-                                                   arch, cache, setup.options.policy, so);
+  sim::Evaluation e = evaluate_setup(m.workload, m.profile, arch, cache, setup);
+  const sim::StreamReport r = sim::simulate_stream(std::move(e.report), arch, so);
   out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
       << setup.policy_text << ", fusion " << setup.fusion_text << " (" << e.graph.num_cns()
       << " nodes), allocation " << e.allocation.method << "\n";

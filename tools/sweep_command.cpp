@@ -156,12 +156,9 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
       workloads::parse_head(a.last("head", workloads::kDefaultHead));
   const workloads::Workload w = workloads::load_workload(a.positional[0], import_options(a));
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  const std::string seed = a.last("seed", "1");
-  char* end = nullptr;
-  const long long seed_value = std::strtoll(seed.c_str(), &end, 10);
-  if (*end != '\0' || seed_value < 0) throw UsageError("--seed " + seed + ": expected a count >= 0");
+  const int64_t seed = parse_integer(a, "seed", 1, 0);
   const EvaluationSetup setup =
-      parse_evaluation(a, w, arch, static_cast<uint64_t>(seed_value));
+      parse_evaluation(a, w, arch, static_cast<uint64_t>(seed));
   const sim::EvaluateOptions& o = setup.options;
   const sim::SweepContext c{w.name, setup.policy_text, setup.fusion_text};
   const auto points = parse_points(a.last("points", "all"), w, w.name);

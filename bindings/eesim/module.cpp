@@ -160,9 +160,8 @@ class Evaluator {
     sim::StreamReport r;
     {
       py::gil_scoped_release release;
-      const sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options_);
-      r = sim::simulate_stream(m.workload, p, e.graph, e.allocation, arch_, cache_,
-                               options_.policy, o);
+      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options_);
+      r = sim::simulate_stream(std::move(e.report), arch_, o);
       json = sim::stream_json(r, {m.workload.name, policy_, fusion_, e.allocation.method,
                                   static_cast<int64_t>(e.graph.num_cns())}, arch_);
       if (o.record_inputs > 0) t = sim::stream_trace_rows(m.workload, e.graph, arch_, r);

@@ -158,7 +158,8 @@ struct Net {
     eesim::hw::CostCache cache(arch);
     const auto alloc = pipeline ? eesim::mapping::allocate_pipeline(w, g, arch, cache)
                                 : eesim::mapping::allocate_heft(w, g, arch, cache);
-    return eesim::sim::simulate_stream(w, profile, g, alloc, arch, cache, policy, o);
+    return eesim::sim::simulate_stream(
+        eesim::sim::simulate(w, profile, g, alloc, arch, cache, policy), arch, o);
   }
 };
 
