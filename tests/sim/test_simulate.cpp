@@ -4,6 +4,7 @@
 
 #include "hw_models/arch_loader.h"
 #include "sim/simulate.h"
+#include "tests/sim/two_simd.h"
 #include "tests/workloads/exit_nets.h"
 
 using eesim::sim::ExitPolicy;
@@ -13,13 +14,7 @@ using eesim::testing::OnnxBuilder;
 
 namespace {
 
-const char* kTwoSimd = R"(
-name: "two_simd" clock_mhz: 1000
-noc { width: 2 height: 1 link_bytes_per_cycle: 4 }
-core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 16 memory_bytes: 1000000 } }
-core { name: "v1" x: 1 y: 0 static_power_mw: 2 simd { lanes: 16 memory_bytes: 1000000 } }
-dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 8 }
-)";
+const char* const kTwoSimd = eesim::testing::kTwoSimd16;
 
 struct Fixture {
   eesim::workloads::Workload w;
