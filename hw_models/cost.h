@@ -6,12 +6,16 @@
 #include <ostream>
 #include <string>
 
+#include "common/checked_math.h"
+
 namespace eesim::hw {
 
 // Accesses to one operand's on-chip buffer, in words of the core's word_bytes.
 struct SramAccess {
   int64_t reads = 0;
   int64_t writes = 0;
+  // Both, in double: an energy factor, which must not overflow where the counts are huge.
+  double words() const { return static_cast<double>(reads) + static_cast<double>(writes); }
   bool operator==(const SramAccess&) const = default;
 };
 
@@ -37,7 +41,9 @@ struct Cost {
   int64_t dram_write_bytes = 0;
   EnergyPj energy;              // dynamic energy of the above
 
-  int64_t dram_bytes() const { return dram_read_bytes + dram_write_bytes; }
+  int64_t dram_bytes() const {
+    return checked_add(dram_read_bytes, dram_write_bytes, "tile DRAM bytes");
+  }
   // Useful work over peak work in compute_cycles (0..1).
   double utilization() const;
   bool operator==(const Cost&) const = default;

@@ -1,18 +1,56 @@
 #include "hw_models/cost_cache.h"
 
+#include <sstream>
+#include <string>
+
+#include "common/checked_math.h"
+#include "common/limits.h"
 #include "hw_models/core_model.h"
 #include "hw_models/noc.h"
 
 namespace eesim::hw {
+namespace {
+
+// "arch.textproto: core 'sa0' (systolic): ", the prefix of every error about a core's costs.
+std::string core_path(const Architecture& arch, const CoreSpec& core) {
+  return (arch.source.empty() ? "" : arch.source + ": ") + "core '" + core.name + "' (" +
+         core.kind() + "): ";
+}
+
+// Every cost leaves the models through tile_cost, so this is where its cycles are bounded: at
+// most kMaxCycles each, the sums mapping/ and sim/ make of them stay exact and cannot overflow.
+[[noreturn]] void beyond_limit(const Architecture& arch, const CoreSpec& core,
+                               const std::string& figure) {
+  throw Error(core_path(arch, core) + "a tile's " + figure +
+              " is beyond the 2^53 cycles eesim simulates (an absurd layer or chip)");
+}
+
+}  // namespace
 
 Cost tile_cost(const Architecture& arch, size_t core_index, const TileShape& tile) {
   const CoreSpec& core = arch.cores.at(core_index);
-  Cost c = core_model(core).cost(core, tile);
+  Cost c;
+  int64_t bytes = 0;
+  try {
+    c = core_model(core).cost(core, tile);
+    bytes = c.dram_bytes();
+  } catch (const Error& e) {  // an overflow: name the core whose model met it
+    throw Error(core_path(arch, core) + e.what());
+  }
   if (!c.supported) return c;
+  if (c.compute_cycles > kMaxCycles)
+    beyond_limit(arch, core, "compute time, " + std::to_string(c.compute_cycles) + " cycles,");
   const DramSpec& dram = arch.drams.at(nearest_dram(arch, core_index));
+  if (!(static_cast<double>(bytes) / dram.bandwidth_bytes_per_cycle <=
+        static_cast<double>(kMaxCycles))) {
+    std::ostringstream rate;
+    rate << dram.bandwidth_bytes_per_cycle;
+    beyond_limit(arch, core,
+                 "DRAM time, " + std::to_string(bytes) + " bytes at dram '" + dram.name + "' of " +
+                     rate.str() + " bytes/cycle,");
+  }
   const int64_t h = hops({core.x, core.y}, {dram.x, dram.y});
-  c.energy.dram = dram_energy_pj(dram, c.dram_bytes()) +
-                  transfer_energy_pj(arch.noc, h, c.dram_bytes());
+  c.energy.dram = dram_energy_pj(dram, bytes) + transfer_energy_pj(arch.noc, h, bytes);
   return c;
 }
 

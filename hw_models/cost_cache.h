@@ -14,6 +14,8 @@ namespace eesim::hw {
 
 // Cost of `tile` on core `core_index`: the core model's figure plus the energy of its DRAM
 // traffic, which goes to the nearest DRAM port over the mesh (DRAM pJ/byte + NoC pJ/byte-hop).
+// Its compute cycles and its DRAM traffic's cycles at that port are at most kMaxCycles
+// (common/limits.h); a tile beyond, or a count that overflows, throws eesim::Error naming the core.
 Cost tile_cost(const Architecture& arch, size_t core_index, const TileShape& tile);
 
 class CostCache {

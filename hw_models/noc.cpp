@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/checked_math.h"
+
 namespace eesim::hw {
 
 int64_t hops(Node a, Node b) { return std::llabs(a.x - b.x) + std::llabs(a.y - b.y); }
@@ -25,9 +27,10 @@ std::vector<Link> xy_route(Node a, Node b) {
 
 int64_t transfer_cycles(const NocSpec& noc, int64_t hop_count, int64_t bytes) {
   if (hop_count == 0 || bytes == 0) return 0;
-  const auto serial = static_cast<int64_t>(
-      std::ceil(static_cast<double>(bytes) / noc.link_bytes_per_cycle));
-  return hop_count * (noc.router_cycles + noc.link_cycles) + serial;
+  const int64_t serial =
+      checked_ceil_cycles(static_cast<double>(bytes) / noc.link_bytes_per_cycle, "NoC transfer");
+  return checked_add(checked_mul(hop_count, noc.router_cycles + noc.link_cycles, "NoC transfer"),
+                     serial, "NoC transfer");
 }
 
 double transfer_energy_pj(const NocSpec& noc, int64_t hop_count, int64_t bytes) {
@@ -35,7 +38,8 @@ double transfer_energy_pj(const NocSpec& noc, int64_t hop_count, int64_t bytes) 
 }
 
 int64_t dram_cycles(const DramSpec& dram, int64_t bytes) {
-  return static_cast<int64_t>(std::ceil(static_cast<double>(bytes) / dram.bandwidth_bytes_per_cycle));
+  return checked_ceil_cycles(static_cast<double>(bytes) / dram.bandwidth_bytes_per_cycle,
+                             "DRAM transfer");
 }
 
 double dram_energy_pj(const DramSpec& dram, int64_t bytes) {

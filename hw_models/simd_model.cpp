@@ -9,6 +9,12 @@
 namespace eesim::hw {
 namespace {
 
+// Bytes of the tile's operands: overflow-checked, as an absurd tile must not wrap.
+constexpr std::string_view kWhat = "simd tile bytes";
+
+int64_t mul(int64_t a, int64_t b) { return checked_mul(a, b, kWhat); }
+int64_t add(int64_t a, int64_t b) { return checked_add(a, b, kWhat); }
+
 class SimdModel : public CoreModel {
  public:
   std::string kind() const override { return "simd"; }
@@ -37,14 +43,14 @@ class SimdModel : public CoreModel {
     c.ifmap = {t.in_elems, 0};
     c.ofmap = {0, t.out_elems};
     const int64_t wb = s.word_bytes;
-    if ((t.in_elems + t.out_elems + t.weight_elems) * wb > s.memory_bytes) {
-      c.dram_read_bytes += t.in_elems * wb;
-      c.dram_write_bytes += t.out_elems * wb;
+    if (mul(add(add(t.in_elems, t.out_elems), t.weight_elems), wb) > s.memory_bytes) {
+      c.dram_read_bytes = mul(t.in_elems, wb);
+      c.dram_write_bytes = mul(t.out_elems, wb);
     }
-    if (!t.weights_resident) c.dram_read_bytes += t.weight_elems * wb;
+    if (!t.weights_resident) c.dram_read_bytes = add(c.dram_read_bytes, mul(t.weight_elems, wb));
     c.energy.compute = static_cast<double>(c.macs + c.ops) * s.op_energy_pj;
-    const int64_t words = c.ifmap.reads + c.filter.reads + c.filter.writes + c.ofmap.writes;
-    c.energy.sram = static_cast<double>(words * wb) * s.memory_energy_pj_per_byte;
+    const double words = c.ifmap.words() + c.filter.words() + c.ofmap.words();
+    c.energy.sram = words * static_cast<double>(wb) * s.memory_energy_pj_per_byte;
     return c;
   }
 };

@@ -8,6 +8,16 @@
 #include "common/checked_math.h"
 
 namespace eesim::hw {
+namespace {
+
+// Every count below is a product of the GEMM's extents and folds: overflow-checked, as a tile of
+// absurd extents must not wrap (common/checked_math.h).
+constexpr std::string_view kWhat = "systolic GEMM counts";
+
+int64_t mul(int64_t a, int64_t b) { return checked_mul(a, b, kWhat); }
+int64_t add(int64_t a, int64_t b) { return checked_add(a, b, kWhat); }
+
+}  // namespace
 
 SystolicCounts systolic_gemm(int64_t rows, int64_t cols, Dataflow dataflow, int64_t npix,
                              int64_t filters, int64_t window, bool columns_own_ifmap) {
@@ -22,35 +32,35 @@ SystolicCounts systolic_gemm(int64_t rows, int64_t cols, Dataflow dataflow, int6
   }
   c.row_folds = ceil_div(c.sr, rows);
   c.col_folds = ceil_div(c.sc, cols);
-  const int64_t folds = c.folds();
+  const int64_t folds = mul(c.row_folds, c.col_folds);
   switch (dataflow) {
     case Dataflow::kOs:
       // Per fold: T operand cycles + (cols - 1) drain, skewed over rows: T + rows + cols - 2.
-      c.cycles = folds * (c.t + rows + cols - 2);
+      c.cycles = mul(folds, add(c.t, rows + cols - 2));
       // The ifmap streams once per column fold, the filters once per row fold.
-      c.ifmap_reads = c.col_folds * c.t * c.sr;
-      c.filter_reads = c.row_folds * c.t * c.sc;
+      c.ifmap_reads = mul(mul(c.col_folds, c.t), c.sr);
+      c.filter_reads = mul(mul(c.row_folds, c.t), c.sc);
       // Outputs are written once; SCALE-Sim v2 also adds (rows + cols) per fold (the shape of
       // its padded, flipped fold matrix), which its reports include, so we do too.
-      c.ofmap_writes = c.sr * c.sc + folds * (rows + cols);
+      c.ofmap_writes = add(mul(c.sr, c.sc), mul(folds, rows + cols));
       break;
     case Dataflow::kWs:
     case Dataflow::kIs:
       // Per fold: rows cycles to load the stationary operand, T streaming, rows + cols - 2 to
       // drain: 2*rows + cols + T - 2.
-      c.cycles = folds * (2 * rows + cols + c.t - 2);
+      c.cycles = mul(folds, add(2 * rows + cols - 2, c.t));
       if (dataflow == Dataflow::kWs) {
-        c.ifmap_reads = c.col_folds * c.t * c.sr;  // ifmap streams once per column fold
-        c.filter_reads = c.sr * c.sc;              // each weight loaded once
+        c.ifmap_reads = mul(mul(c.col_folds, c.t), c.sr);  // ifmap streams once per column fold
+        c.filter_reads = mul(c.sr, c.sc);                   // each weight loaded once
       } else {
-        c.ifmap_reads = c.sr * c.sc;                // each input loaded once
-        c.filter_reads = c.col_folds * c.t * c.sr;  // filters stream once per column fold
+        c.ifmap_reads = mul(c.sr, c.sc);                    // each input loaded once
+        c.filter_reads = mul(mul(c.col_folds, c.t), c.sr);  // filters stream once per column fold
       }
-      c.ofmap_writes = c.row_folds * c.t * c.sc;  // partial sums written once per row fold
+      c.ofmap_writes = mul(mul(c.row_folds, c.t), c.sc);  // partial sums written once per row fold
       break;
   }
   // With a private ifmap stream per column, a streamed ifmap is read by every column it feeds.
-  if (columns_own_ifmap && dataflow != Dataflow::kIs) c.ifmap_reads = c.t * c.sr * c.sc;
+  if (columns_own_ifmap && dataflow != Dataflow::kIs) c.ifmap_reads = mul(mul(c.t, c.sr), c.sc);
   return c;
 }
 

@@ -38,18 +38,26 @@ Passes passes(Dataflow df, const SystolicCounts& c) {
   return {};
 }
 
+// Products of tile extents, passes and word sizes: overflow-checked (common/checked_math.h).
+constexpr std::string_view kWhat = "systolic tile counts";
+
+int64_t mul(int64_t a, int64_t b) { return checked_mul(a, b, kWhat); }
+
 void charge_dram(const SystolicSpec& s, const TileShape& t, const Passes& p, Cost& c) {
-  const int64_t in_b = t.in_elems * s.word_bytes, w_b = t.weight_elems * s.word_bytes,
-                out_b = t.out_elems * s.word_bytes;
-  if (in_b > s.ifmap_sram_bytes) c.dram_read_bytes += in_b * p.ifmap;
+  const int64_t in_b = mul(t.in_elems, s.word_bytes), w_b = mul(t.weight_elems, s.word_bytes),
+                out_b = mul(t.out_elems, s.word_bytes);
+  int64_t read = 0, write = 0;
+  if (in_b > s.ifmap_sram_bytes) read = mul(in_b, p.ifmap);
   if (w_b > s.filter_sram_bytes)
-    c.dram_read_bytes += w_b * p.filter;
+    read = checked_add(read, mul(w_b, p.filter), kWhat);
   else if (!t.weights_resident)
-    c.dram_read_bytes += w_b;
+    read = checked_add(read, w_b, kWhat);
   if (out_b > s.ofmap_sram_bytes) {
-    c.dram_write_bytes += out_b * p.ofmap;
-    c.dram_read_bytes += out_b * (p.ofmap - 1);  // partial sums read back to accumulate
+    write = mul(out_b, p.ofmap);
+    read = checked_add(read, mul(out_b, p.ofmap - 1), kWhat);  // partial sums read back
   }
+  c.dram_read_bytes = read;
+  c.dram_write_bytes = write;
 }
 
 Cost gemm_cost(const SystolicSpec& s, const TileShape& t) {
@@ -62,12 +70,12 @@ Cost gemm_cost(const SystolicSpec& s, const TileShape& t) {
   const int64_t filters = on_columns ? t.groups : t.filters;
   const SystolicCounts g =
       systolic_gemm(s.rows, s.cols, s.dataflow, t.out_pixels, filters, t.window, on_columns);
-  c.compute_cycles = gemms * g.cycles;
+  c.compute_cycles = mul(gemms, g.cycles);
   c.macs = t.macs();
   c.peak_ops_per_cycle = s.rows * s.cols;
-  c.ifmap = {gemms * g.ifmap_reads, t.in_elems};        // writes: the buffer's fill
-  c.filter = {gemms * g.filter_reads, t.weight_elems};  // writes: the buffer's fill
-  c.ofmap = {0, gemms * g.ofmap_writes};
+  c.ifmap = {mul(gemms, g.ifmap_reads), t.in_elems};        // writes: the buffer's fill
+  c.filter = {mul(gemms, g.filter_reads), t.weight_elems};  // writes: the buffer's fill
+  c.ofmap = {0, mul(gemms, g.ofmap_writes)};
   charge_dram(s, t, passes(s.dataflow, g), c);
   c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj;
   return c;
@@ -99,7 +107,8 @@ class SystolicModel : public CoreModel {
   int64_t weight_capacity_bytes(const CoreSpec&) const override { return 0; }
   int64_t on_chip_bytes(const CoreSpec& core) const override {
     const auto& s = std::get<SystolicSpec>(core.params);
-    return s.ifmap_sram_bytes + s.filter_sram_bytes + s.ofmap_sram_bytes;
+    return checked_add(checked_add(s.ifmap_sram_bytes, s.filter_sram_bytes, "systolic SRAM bytes"),
+                       s.ofmap_sram_bytes, "systolic SRAM bytes");
   }
   int64_t word_bytes(const CoreSpec& core) const override {
     return std::get<SystolicSpec>(core.params).word_bytes;
@@ -108,9 +117,8 @@ class SystolicModel : public CoreModel {
     const auto& s = std::get<SystolicSpec>(core.params);
     Cost c = t.cls == TileClass::kGemm ? gemm_cost(s, t) : vector_cost(s, t);
     if (!c.supported) return c;
-    const int64_t words = c.ifmap.reads + c.ifmap.writes + c.filter.reads + c.filter.writes +
-                          c.ofmap.reads + c.ofmap.writes;
-    c.energy.sram = static_cast<double>(words * s.word_bytes) * s.sram_energy_pj_per_byte;
+    const double words = c.ifmap.words() + c.filter.words() + c.ofmap.words();
+    c.energy.sram = words * static_cast<double>(s.word_bytes) * s.sram_energy_pj_per_byte;
     return c;
   }
 };

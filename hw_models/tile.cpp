@@ -2,9 +2,9 @@
 #include "hw_models/tile.h"
 
 #include <algorithm>
-#include <functional>
-#include <numeric>
+#include <span>
 
+#include "common/checked_math.h"
 #include "common/error.h"
 
 namespace eesim::hw {
@@ -14,10 +14,10 @@ using workloads::Layer;
 using workloads::LayerKind;
 using workloads::Shape;
 
-int64_t product(const Shape& s, size_t from = 0, size_t to = SIZE_MAX) {
-  const auto first = s.begin() + static_cast<std::ptrdiff_t>(std::min(from, s.size()));
-  const auto last = s.begin() + static_cast<std::ptrdiff_t>(std::min(to, s.size()));
-  return std::accumulate(first, last, int64_t{1}, std::multiplies<>());
+// Product of dims [from, to) of a shape of layer `l`; an overflow names the layer.
+int64_t product(const Layer& l, const Shape& s, size_t from = 0, size_t to = SIZE_MAX) {
+  const size_t first = std::min(from, s.size()), last = std::max(first, std::min(to, s.size()));
+  return checked_product(std::span(s).subspan(first, last - first), l.name);
 }
 
 TileClass class_of(LayerKind k) {
@@ -54,11 +54,11 @@ int64_t band_input_elems(const Layer& l, int64_t first, int64_t rows, int64_t ou
   for (const auto& in : l.inputs) {
     const Shape& s = in.shape;
     if (s.size() == 4 && l.window && !l.window->kernel.empty())
-      n += product(s) / s[2] * input_rows(l, s[2], first, rows).count();
+      n = checked_add(n, product(l, s) / s[2] * input_rows(l, s[2], first, rows).count(), l.name);
     else if (s.size() == 4 && s[2] == out_h)
-      n += product(s) / s[2] * rows;
+      n = checked_add(n, product(l, s) / s[2] * rows, l.name);
     else
-      n += product(s);
+      n = checked_add(n, product(l, s), l.name);
   }
   return n;
 }
@@ -71,13 +71,15 @@ void set_gemm_view(const Layer& l, TileShape& t, int64_t rows) {
     const int64_t c = l.inputs[0].shape[1];
     t.groups = g;
     t.filters = k / g;
-    t.out_pixels = out[0] * product(out, 2) / (out.size() == 4 ? out[2] : 1) * rows;
-    t.window = product(l.window->kernel) * (c / g);
+    const int64_t pixels = checked_mul(out[0], product(l, out, 2), l.name);
+    t.out_pixels = pixels / (out.size() == 4 ? out[2] : 1) * rows;
+    t.window = checked_mul(product(l, l.window->kernel), c / g, l.name);
     t.depthwise = g > 1 && c / g == 1 && k / g == 1;
   } else {  // Gemm, MatMul: [..., M, N] = [..., M, Win] x [Win, N]
     t.filters = out.empty() ? 1 : out.back();
-    t.out_pixels = out.empty() ? 1 : product(out, 0, out.size() - 1);
-    t.window = t.out_pixels * t.filters == 0 ? 0 : l.macs / (t.out_pixels * t.filters);
+    t.out_pixels = out.empty() ? 1 : product(l, out, 0, out.size() - 1);
+    const int64_t outputs = checked_mul(t.out_pixels, t.filters, l.name);
+    t.window = outputs == 0 ? 0 : l.macs / outputs;
   }
 }
 
@@ -121,7 +123,7 @@ TileShape row_band_tile(const Layer& l, int64_t first_row, int64_t rows) {
                         std::to_string(out_h) + " output rows");
   TileShape t;
   t.cls = class_of(l.kind);
-  const int64_t out_total = product(out_shape(l));
+  const int64_t out_total = product(l, out_shape(l));
   t.out_elems = out_total / out_h * rows;
   t.in_elems = band_input_elems(l, first_row, rows, out_h);
   t.weight_elems = l.weight_params;
@@ -132,7 +134,10 @@ TileShape row_band_tile(const Layer& l, int64_t first_row, int64_t rows) {
                           std::to_string(l.macs));
   } else if (t.cls == TileClass::kVector) {
     // Element operations are uniform over output rows for every vector op eesim imports.
-    t.vector_ops = rows == out_h ? l.vector_ops : (l.vector_ops * rows + out_h - 1) / out_h;
+    // ceil(vector_ops * rows / out_h), without forming a product that may not fit in 64 bits.
+    const int64_t q = l.vector_ops / out_h, r = l.vector_ops % out_h;
+    t.vector_ops = rows == out_h ? l.vector_ops
+                                 : q * rows + ceil_div(checked_mul(r, rows, l.name), out_h);
   } else {
     t.vector_ops = t.out_elems;  // a move copies each output element once
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/checked_math.h"
 #include "workloads/workload.h"
 
 namespace eesim::hw {
@@ -34,7 +35,10 @@ struct TileShape {
   // across inferences) rather than fetched from DRAM for this tile.
   bool weights_resident = false;
 
-  int64_t macs() const { return groups * out_pixels * filters * window; }
+  int64_t macs() const {
+    const int64_t pixels = checked_mul(groups, out_pixels, "tile MACs");
+    return checked_mul(checked_mul(pixels, filters, "tile MACs"), window, "tile MACs");
+  }
   bool operator==(const TileShape&) const = default;
 };
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "common/checked_math.h"
 #include "common/error.h"
+#include "common/limits.h"
 #include "hw_models/core_model.h"
 #include "hw_models/noc.h"
 
@@ -16,7 +18,8 @@ using workloads::Workload;
 int64_t edge_bytes(const Workload& w, const workloads::Dependency& d, LayerId producer,
                    int64_t word_bytes) {
   const auto& l = w.layer(producer);
-  return l.elem_bytes > 0 ? d.bytes / l.elem_bytes * word_bytes : d.bytes;
+  if (l.elem_bytes <= 0) return d.bytes;
+  return checked_mul(d.bytes / l.elem_bytes, word_bytes, "edge bytes");
 }
 
 int64_t transfer(const hw::Architecture& a, size_t from, size_t to, int64_t bytes) {
@@ -62,7 +65,8 @@ std::vector<char> resident_weights(const Workload& w, const Allocation& alloc,
   std::vector<char> resident(w.num_layers(), 0);
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     const auto& core = arch.cores[alloc.core_of_layer[v]];
-    const int64_t bytes = w.layer(v).weight_params * hw::core_model(core).word_bytes(core);
+    const int64_t word_bytes = hw::core_model(core).word_bytes(core);
+    const int64_t bytes = checked_mul(w.layer(v).weight_params, word_bytes, "weight bytes");
     int64_t& left = free_bytes[alloc.core_of_layer[v]];
     if (bytes > 0 && bytes <= left) resident[v] = 1, left -= bytes;
   }
@@ -81,7 +85,12 @@ std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph&
           out[v][c] = kUnsupported;
           break;
         }
+        // Each term is at most kMaxCycles (tile_cost), so the sum is checked before it can wrap.
         out[v][c] += std::max(cost.compute_cycles, hw::dram_cycles(dram, cost.dram_bytes()));
+        if (out[v][c] > kMaxCycles)
+          throw Error(arch.source + ": layer '" + w.layer(v).name + "' on core '" +
+                      arch.cores[c].name + "' takes " + std::to_string(out[v][c]) +
+                      " cycles, beyond the 2^53 cycles eesim simulates (an absurd layer or chip)");
       }
   }
   return out;
@@ -104,10 +113,13 @@ Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architec
       for (auto [e, end] = boost::in_edges(v, w.graph); e != end; ++e) {
         const LayerId p = boost::source(*e, w.graph);
         const int64_t wb = hw::core_model(arch.cores[out.core_of_layer[p]]).word_bytes(arch.cores[out.core_of_layer[p]]);
-        start = std::max(start, finish[p] + transfer(arch, out.core_of_layer[p], c,
-                                                     edge_bytes(w, w.graph[*e], p, wb)));
+        const int64_t arrive = checked_add(
+            finish[p], transfer(arch, out.core_of_layer[p], c, edge_bytes(w, w.graph[*e], p, wb)),
+            "HEFT finish time");
+        start = std::max(start, arrive);
       }
-      if (start + cycles[v][c] < best_finish) best_finish = start + cycles[v][c], out.core_of_layer[v] = c;
+      const int64_t done = checked_add(start, cycles[v][c], "HEFT finish time");
+      if (done < best_finish) best_finish = done, out.core_of_layer[v] = c;
     }
     if (best_finish == kUnsupported)
       throw Error(arch.source + ": no core of '" + arch.name + "' can run layer '" +

@@ -31,6 +31,7 @@ std::vector<char> resident_weights(const workloads::Workload& w, const Allocatio
 
 // Cycles each layer takes on each core when it runs alone there: the sum over its nodes of
 // max(compute, DRAM at the nearest port). kUnsupported where the core cannot run the layer.
+// Throws eesim::Error when a layer would take more than kMaxCycles (common/limits.h) on a core.
 constexpr int64_t kUnsupported = INT64_MAX;
 std::vector<std::vector<int64_t>> layer_cycles(const workloads::Workload& w, const CnGraph& g,
                                                const hw::Architecture& arch, hw::CostCache& cache);

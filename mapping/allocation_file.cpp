@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "hw_models/core_model.h"
+#include "hw_models/cost_cache.h"
 #include "mapping/allocation.h"
 
 namespace eesim::mapping {
@@ -63,7 +63,7 @@ Allocation parse_allocation(const std::string& text, const std::string& source,
       out.core_of_layer[v] = fallback->core;
     }
     const auto& core = arch.cores[out.core_of_layer[v]];
-    const auto cost = hw::core_model(core).cost(core, hw::layer_tile(w.layer(v)));
+    const auto cost = hw::tile_cost(arch, out.core_of_layer[v], hw::layer_tile(w.layer(v)));
     if (!cost.supported)
       throw Error(source + ":" + std::to_string(line_of[v]) + ": layer '" + w.layer(v).name +
                   "' cannot run on core '" + core.name + "': " + cost.reason);

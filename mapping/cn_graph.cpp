@@ -3,7 +3,6 @@
 #include "mapping/cn_graph.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "common/checked_math.h"
 #include "common/error.h"
@@ -17,9 +16,7 @@ using workloads::LayerId;
 using workloads::Shape;
 using workloads::Workload;
 
-int64_t elems(const Shape& s) {
-  return std::accumulate(s.begin(), s.end(), int64_t{1}, std::multiplies<>());
-}
+int64_t elems(const Shape& s) { return checked_product(s, "tensor elements"); }
 
 int64_t height(const Shape& s) { return s.size() == 4 ? s[2] : 1; }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/checked_math.h"
 #include "common/error.h"
 
 namespace eesim::mapping {
@@ -54,7 +55,10 @@ std::vector<std::vector<LayerId>> runs(const Workload& w) {
 int64_t resident_bytes(const Workload& w, LayerId v, const FusionOptions& o) {
   const auto& l = w.layer(v);
   const auto band = hw::row_band_tile(l, 0, std::min(o.rows_per_cn, hw::output_rows(l)));
-  return (l.weight_params + band.in_elems + band.out_elems) * o.word_bytes;
+  constexpr std::string_view kWhat = "fused layer bytes";
+  const int64_t elems = checked_add(checked_add(l.weight_params, band.in_elems, kWhat),
+                                    band.out_elems, kWhat);
+  return checked_mul(elems, o.word_bytes, kWhat);
 }
 
 // Cuts each run where adding the next layer would overflow the budget; a layer that alone
@@ -66,7 +70,7 @@ std::vector<std::vector<LayerId>> budgeted(const Workload& w, const FusionOption
     int64_t bytes = 0;
     for (LayerId v : run) {
       const int64_t b = resident_bytes(w, v, o);
-      if (!stack.empty() && bytes + b > o.memory_budget_bytes) {
+      if (!stack.empty() && b > o.memory_budget_bytes - bytes) {  // bytes <= budget: no overflow
         out.push_back(std::move(stack));
         stack.clear();
         bytes = 0;

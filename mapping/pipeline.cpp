@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "common/checked_math.h"
 #include "common/error.h"
 
 namespace eesim::mapping {
@@ -35,7 +36,7 @@ Allocation allocate_pipeline(const workloads::Workload& w, const CnGraph& g,
   for (size_t j = 0; j < m; ++j)
     for (size_t i = 0; i < n; ++i) {
       const int64_t c = cycles[i][cores[j]];
-      prefix[j][i + 1] = prefix[j][i] + (c == kUnsupported ? 0 : c);
+      prefix[j][i + 1] = checked_add(prefix[j][i], c == kUnsupported ? 0 : c, "pipeline cycles");
       banned[j][i + 1] = banned[j][i] + (c == kUnsupported ? 1 : 0);
     }
   const auto stage = [&](size_t j, size_t from, size_t to) {  // layers [from, to) on stage j

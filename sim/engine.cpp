@@ -16,7 +16,9 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "common/checked_math.h"
 #include "common/error.h"
+#include "common/limits.h"
 
 #include "hw_models/core_model.h"
 #include "hw_models/noc.h"
@@ -26,12 +28,11 @@
 namespace eesim::sim {
 namespace {
 
+// One cycle is one nanosecond of SystemC time, converted in integers (SystemC's ticks are
+// picoseconds by default: 2^53 cycles is 9e18 ticks, inside its 64-bit time).
+sc_dt::uint64 ticks_per_cycle() { return sc_core::sc_time(1, sc_core::SC_NS).value(); }
 int64_t now_cycles() {
-  return static_cast<int64_t>(
-      std::llround(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)));
-}
-sc_core::sc_time cycles(int64_t n) {
-  return sc_core::sc_time(static_cast<double>(n), sc_core::SC_NS);
+  return static_cast<int64_t>(sc_core::sc_time_stamp().value() / ticks_per_cycle());
 }
 
 constexpr size_t kNoInput = SIZE_MAX;
@@ -66,7 +67,7 @@ struct PlanIndex {
 struct Instance {
   Instance(const Plan& p, const PlanIndex& x, size_t cores, bool rec)
       : plan(p), index(x), pending(x.pending), readers_left(x.readers),
-        remote_in_bytes(p.nodes.size(), 0), held(cores, 0),
+        remote_in_bytes(p.nodes.size(), 0), held(cores, 0), done(p.nodes.size(), 0),
         ends_left(static_cast<int>(p.end_nodes.size())), record(rec) {
     if (record) timing.assign(p.nodes.size(), {});
   }
@@ -76,6 +77,7 @@ struct Instance {
   std::vector<int> readers_left;          // consumers of a node's band yet to finish
   std::vector<int64_t> remote_in_bytes;   // bytes a node received from other cores
   std::vector<int64_t> held;              // per core, bytes this input holds there
+  std::vector<char> done;                 // per node: finished
   std::vector<NodeTiming> timing;         // when recorded
   int ends_left = 0;
   bool record = false;
@@ -104,7 +106,36 @@ struct Run {
   std::unique_ptr<Source> source;
   StreamRun out;
 
+  // The watchdog: every process activation is counted against a budget
+  // no finite run can exceed, and every delay against kMaxCycles; past either, the run stops
+  // and reports which nodes were stuck instead of hanging or wrapping time.
+  int64_t activations = 0;
+  int64_t activation_budget = 0;
+  std::string fault;  // why the watchdog stopped the run, empty if it did not
+  sc_dt::uint64 ticks = ticks_per_cycle();
+
   bool recording() const { return finished < options.record_inputs; }
+  // False once the run is stopped: the process then returns without a new trigger, so every
+  // process goes quiet and sc_start returns once the notifications already queued are spent.
+  bool activate() {
+    if (!fault.empty()) return false;
+    if (++activations <= activation_budget) return true;
+    stop("no progress after " + std::to_string(activation_budget) +
+         " process activations (more than any finite run of these inputs needs)");
+    return false;
+  }
+  void stop(const std::string& why) {
+    if (fault.empty()) fault = why;
+  }
+  // A delay of `n` cycles from `now`, refused past kMaxCycles of simulated time.
+  sc_core::sc_time delay(int64_t now, int64_t n) {
+    if (n < 0 || n > kMaxCycles - now) {
+      stop("simulated time would pass 2^53 cycles at cycle " + std::to_string(now) + " (+" +
+           std::to_string(n) + ")");
+      return sc_core::SC_ZERO_TIME;
+    }
+    return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(n) * ticks);
+  }
   Instance* instance(size_t k) { return live_inputs[k].get(); }
   void admit(size_t k, int64_t now);
   void finish(size_t k, size_t node, int64_t now);
@@ -139,7 +170,8 @@ class CoreShell : public sc_core::sc_module {
   // Node `node` of input `k` gets one of its inputs at cycle `at` (>= now).
   void deliver(size_t k, size_t node, int64_t at) {
     arrivals_.push({at, k, node});
-    wake_.notify(cycles(at - now_cycles()));
+    const int64_t now = now_cycles();
+    wake_.notify(run_.delay(now, at - now));
   }
   void make_ready(size_t k, size_t node) {
     ready_.insert({k, &run_.instance(k)->plan.nodes[node].priority, node});
@@ -161,6 +193,7 @@ class CoreShell : public sc_core::sc_module {
 
  private:
   void step() {
+    if (!run_.activate()) return;
     const int64_t now = now_cycles();
     for (bool changed = true; changed;) {
       changed = false;
@@ -177,7 +210,7 @@ class CoreShell : public sc_core::sc_module {
       }
       if (!busy_ && !ready_.empty()) start(now), changed = true;
     }
-    if (busy_) next_trigger(cycles(run_end_ - now), wake_.default_event());
+    if (busy_) next_trigger(run_.delay(now, run_end_ - now), wake_.default_event());
     else next_trigger(wake_.default_event());
   }
 
@@ -229,6 +262,7 @@ class Source : public sc_core::sc_module {
 
  private:
   void step() {
+    if (!run_.activate()) return;
     const int64_t now = now_cycles();
     const int64_t limit = run_.options.max_in_flight;
     while (run_.next_input < run_.inputs.size() &&
@@ -237,7 +271,7 @@ class Source : public sc_core::sc_module {
       run_.admit(run_.next_input++, now);
     if (run_.next_input == run_.inputs.size()) return;  // no more triggers: all admitted
     if (limit > 0 && run_.in_flight >= limit) next_trigger(slot_);
-    else next_trigger(cycles(run_.inputs[run_.next_input].arrival_cycles - now));
+    else next_trigger(run_.delay(now, run_.inputs[run_.next_input].arrival_cycles - now));
   }
   Run& run_;
   sc_core::sc_event slot_;
@@ -316,6 +350,7 @@ void Run::finish(size_t k, size_t node, int64_t now) {
   Instance& in = *live_inputs[k];
   const PlanNode& n = in.plan.nodes[node];
   if (in.record) in.timing[node].end = now;
+  in.done[node] = 1;
   release_inputs(k, node, now);
   if (in.readers_left[node] > 0) hold(k, n.core, n.out_bytes, now);
   out.inputs[k].dynamic_energy_pj += n.dynamic_energy_pj;
@@ -335,6 +370,72 @@ void Run::complete(size_t k, int64_t now) {
   live_inputs[k].reset();
   --in_flight;
   source->slot_freed();
+}
+
+// Activations a finite run needs at most: a core wakes once per arrival, per node made ready,
+// per node finished and per cancellation; the source once per input and per freed slot. Four
+// per node and edge, plus slack, bounds that with room to spare (the examples, streams and
+// fused bands included, use at most 0.36 of it).
+int64_t activation_budget(const std::vector<StreamInput>& inputs) {
+  int64_t budget = 1024;
+  std::unordered_map<const Plan*, int64_t> per_plan;
+  for (const StreamInput& in : inputs) {
+    int64_t& n = per_plan[in.plan];
+    if (n == 0) {
+      n = 8;
+      for (const PlanNode& node : in.plan->nodes)
+        n += 4 * (1 + static_cast<int64_t>(node.inputs.size()));
+    }
+    budget = checked_add(budget, n, "watchdog activation budget");
+  }
+  return budget;
+}
+
+std::string default_name(const Plan& plan, size_t node) {
+  const PlanNode& n = plan.nodes[node];
+  return "plan node " + std::to_string(node) + " (layer " + std::to_string(n.layer) + ", CN " +
+         std::to_string(n.cn) + ")";
+}
+
+// Which inputs did not finish and, for the first few, the nodes they are stuck at: nodes that
+// wait for producers that never finished (a dependency that cannot be met), nodes ready but
+// never run, and the node a core was running.
+std::string stuck_report(Run& run) {
+  const auto& name = run.options.describe_node ? run.options.describe_node : default_name;
+  std::string out = "simulation cannot make progress: ";
+  out += run.fault.empty() ? "no event is left, yet " : run.fault + "; ";
+  out += std::to_string(run.inputs.size() - run.finished) + " of " +
+         std::to_string(run.inputs.size()) + " inputs never finished";
+  int shown = 0;
+  for (size_t k = 0; k < run.inputs.size() && shown < 3; ++k) {
+    const Instance* in = run.instance(k);
+    if (!in && k < run.next_input) continue;  // finished
+    ++shown;
+    out += "\n  input " + std::to_string(k) + ":";
+    if (!in) {
+      out += " never admitted (arrival cycle " + std::to_string(run.inputs[k].arrival_cycles) + ")";
+      continue;
+    }
+    // First the nodes the run is stuck at (ready, or waiting only on finished producers);
+    // only if there are none (a dependency cycle), every waiting node.
+    int listed = 0;
+    for (int pass = 0; pass < 2 && listed == 0; ++pass)
+      for (size_t i = 0; i < in->plan.nodes.size() && listed < 8; ++i) {
+        if (in->done[i]) continue;
+        const PlanNode& n = in->plan.nodes[i];
+        std::string missing;
+        for (const PlanEdge& e : n.inputs)
+          if (!in->done[e.from]) missing += (missing.empty() ? "" : ", ") + name(in->plan, e.from);
+        if (pass == 0 && !missing.empty()) continue;
+        out += "\n    " + name(in->plan, i) + " on core '" + run.arch.cores[n.core].name + "' ";
+        out += in->pending[i] == 0 ? "was ready or running but never finished"
+               : missing.empty()   ? "waits for data that never arrived"
+                                   : "waits for " + missing + ", which never finished";
+        ++listed;
+      }
+    if (listed == 0) out += " every node finished but its end layer was never reached";
+  }
+  return out;
 }
 
 }  // namespace
@@ -357,25 +458,21 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
     run.cores.push_back(
         std::make_unique<CoreShell>(("core_" + std::to_string(c)).c_str(), run, c));
   run.source = std::make_unique<Source>("source", run);
+  run.activation_budget =
+      options.max_activations > 0 ? options.max_activations : activation_budget(inputs);
   sc_core::sc_start();
-  for (size_t k = 0; k < inputs.size(); ++k)
-    if (run.live_inputs[k] || k >= run.next_input) {
-      std::string stuck;
-      if (const Instance* in = run.instance(k))
-        for (size_t i = 0; i < in->pending.size() && stuck.size() < 200; ++i)
-          if (in->pending[i] > 0) stuck += " " + std::to_string(i);
-      throw Error("simulation stalled: input " + std::to_string(k) +
-                  " never finished; plan nodes still waiting for inputs:" + stuck);
-    }
+  if (!run.fault.empty() || run.finished < inputs.size()) throw Error(stuck_report(run));
   StreamRun result = std::move(run.out);
   run.cores.clear();  // modules go before their kernel
   run.source.reset();
   return result;
 }
 
-ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch) {
+ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch,
+                     const std::function<std::string(const Plan&, size_t)>& describe_node) {
   EngineOptions options;
   options.record_inputs = 1;
+  options.describe_node = describe_node;
   StreamRun s = run_inputs({{&plan, 0}}, plan.resident_weight_bytes, arch, options);
   InputRun& in = s.inputs.at(0);
   ScenarioRun r;

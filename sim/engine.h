@@ -3,6 +3,7 @@
 // resources, and returns what happened. One input (one scenario's plan, `run_plan`) or a stream
 // of inputs that overlap on the cores (`run_inputs`, DESIGN.md section 5 "Streams").
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -59,7 +60,8 @@ struct ScenarioRun {
 // Deterministic: the same plan and chip give the same run. Creates and destroys its own
 // SystemC kernel (sim/kernel.h). Work still running when the end layer finishes is cancelled
 // (its energy charged pro rata); queued work is dropped.
-ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch);
+ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch,
+                     const std::function<std::string(const Plan&, size_t)>& describe_node = {});
 
 // --- Streams -------------------------------------------------------------------------------
 
@@ -74,6 +76,10 @@ struct EngineOptions {
   // The first this-many inputs keep their node timings and transfers, and memory samples are
   // kept until that many inputs have finished (bounded memory for long streams).
   size_t record_inputs = std::numeric_limits<size_t>::max();
+  // The watchdog's activation budget; 0 computes one no finite run exceeds (tests set it).
+  int64_t max_activations = 0;
+  // Names plan nodes in the watchdog's report (default: "plan node N (layer L, CN C)").
+  std::function<std::string(const Plan&, size_t node)> describe_node;
 };
 
 struct InputRun {
@@ -102,6 +108,9 @@ struct StreamRun {
 // idle. When an input's end layer finishes, its other work is cancelled and its memory freed,
 // so an early exit frees cores for the inputs behind it. `resident_weight_bytes` (per core)
 // stay on chip throughout. Deterministic.
+// A run that cannot make progress (a node whose inputs never arrive, no event left, or the
+// watchdog's activation or 2^53-cycle limit reached) throws Error naming the stuck nodes; it
+// never hangs. Memory never blocks a node: what does not fit spills to DRAM (see `spilled_bytes`).
 StreamRun run_inputs(const std::vector<StreamInput>& inputs,
                      const std::vector<int64_t>& resident_weight_bytes,
                      const hw::Architecture& arch, const EngineOptions& options = {});

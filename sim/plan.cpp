@@ -1,5 +1,6 @@
 #include "sim/plan.h"
 
+#include "common/checked_math.h"
 #include "hw_models/core_model.h"
 #include "hw_models/noc.h"
 #include "workloads/exits.h"
@@ -33,6 +34,13 @@ std::vector<char> runs(const workloads::Workload& w, const Scenario& s, ExitPoli
 
 }  // namespace
 
+std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGraph& g,
+                               const Plan& plan, size_t node) {
+  const mapping::Cn& cn = g.cn(plan.nodes.at(node).cn);
+  return "CN '" + w.layer(cn.layer).name + "' rows " + std::to_string(cn.first_row) + "-" +
+         std::to_string(cn.first_row + cn.rows - 1) + " (band " + std::to_string(cn.band) + ")";
+}
+
 Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
                const mapping::Allocation& alloc, const hw::Architecture& arch,
                hw::CostCache& cache, const Scenario& scenario, ExitPolicy policy) {
@@ -44,8 +52,11 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
   for (LayerId v = 0; v < w.num_layers(); ++v)
     if (resident[v]) {  // resident weights occupy the core whichever exit an input takes
       const auto& core = arch.cores[alloc.core_of_layer[v]];
-      plan.resident_weight_bytes[alloc.core_of_layer[v]] +=
-          w.layer(v).weight_params * hw::core_model(core).word_bytes(core);
+      int64_t& resident = plan.resident_weight_bytes[alloc.core_of_layer[v]];
+      resident = checked_add(
+          resident, checked_mul(w.layer(v).weight_params, hw::core_model(core).word_bytes(core),
+                                "resident weight bytes"),
+          "resident weight bytes");
     }
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const mapping::Cn& cn = g.cn(c);
@@ -53,11 +64,12 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
     const size_t core = alloc.core_of_layer[cn.layer];
     const hw::Cost& cost = cache.get(core, mapping::cn_tile(cn, resident[cn.layer]));
     const int64_t wb = hw::core_model(arch.cores[core]).word_bytes(arch.cores[core]);
-    PlanNode n{c, cn.layer, core, cost.compute_cycles, cost.dram_bytes(), cn.tile.out_elems * wb,
+    PlanNode n{c, cn.layer, core, cost.compute_cycles, cost.dram_bytes(),
+               checked_mul(cn.tile.out_elems, wb, "band bytes"),
                cost.energy.total(), cost.macs, priority_of(g, cn), {}};
     if (reads_graph_input(w, cn.layer)) {  // the input arrives in DRAM
-      const int64_t bytes = cn.tile.in_elems * wb;
-      n.dram_bytes += bytes;
+      const int64_t bytes = checked_mul(cn.tile.in_elems, wb, "graph input bytes");
+      n.dram_bytes = checked_add(n.dram_bytes, bytes, "graph input bytes");
       n.dynamic_energy_pj += hw::dram_energy_pj(arch.drams[hw::nearest_dram(arch, core)], bytes);
     }
     for (auto [e, end] = boost::in_edges(c, g.graph); e != end; ++e) {
@@ -65,7 +77,7 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
       if (from == SIZE_MAX) continue;  // a producer this scenario does not run
       const size_t pcore = plan.nodes[from].core;
       const int64_t pwb = hw::core_model(arch.cores[pcore]).word_bytes(arch.cores[pcore]);
-      n.inputs.push_back({from, g.graph[*e].elems * pwb});
+      n.inputs.push_back({from, checked_mul(g.graph[*e].elems, pwb, "edge bytes")});
     }
     index[c] = plan.nodes.size();
     plan.nodes.push_back(std::move(n));

@@ -3,6 +3,7 @@
 // computation node with its core, cost and priority, and each dependency with the bytes it
 // moves and the route it takes.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "hw_models/architecture.h"
@@ -45,6 +46,10 @@ struct Plan {
   std::vector<int64_t> resident_weight_bytes;  // per core: weights kept there across inferences
   std::vector<size_t> end_nodes;  // the scenario ends when all of these (its end layer) finish
 };
+
+// "CN '/layer2/conv/Conv' rows 4-7 (band 1)": a plan node as a user knows it (watchdog reports).
+std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGraph& g,
+                               const Plan& plan, size_t node);
 
 Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
                const mapping::Allocation& alloc, const hw::Architecture& arch,

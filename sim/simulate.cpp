@@ -1,6 +1,10 @@
 #include "sim/simulate.h"
 
 #include <algorithm>
+#include <string>
+
+#include "common/checked_math.h"
+#include "common/error.h"
 
 #include "sim/plan.h"
 #include "sim/scenarios.h"
@@ -16,7 +20,12 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
   const int64_t per_hop = arch.noc.router_cycles + arch.noc.link_cycles;
   for (const Scenario& s : make_scenarios(w, profile)) {
     Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
-    ScenarioRun run = run_plan(plan, arch);
+    ScenarioRun run;
+    try {
+      run = run_plan(plan, arch, [&](const Plan& p, size_t i) { return describe_plan_node(w, g, p, i); });
+    } catch (const Error& e) {
+      throw Error("scenario '" + s.name + "': " + e.what());
+    }
     const double p = s.probability, l = static_cast<double>(run.latency_cycles), e = run.energy_pj();
     r.expected_latency_cycles += p * l;
     r.expected_energy_pj += p * e;
@@ -40,7 +49,10 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     Report::LayerSummary l{alloc.core_of_layer[v], 0, w.layer(v).macs, resident[v] != 0};
     for (mapping::CnId c : g.layer_cns[v])
-      l.compute_cycles += cache.get(l.core, mapping::cn_tile(g.cn(c), l.weights_resident)).compute_cycles;
+      l.compute_cycles = checked_add(
+          l.compute_cycles,
+          cache.get(l.core, mapping::cn_tile(g.cn(c), l.weights_resident)).compute_cycles,
+          "layer compute cycles");
     r.layers.push_back(l);
   }
   r.roofline = hw::roofline(w, arch);

@@ -3,8 +3,10 @@
 #include "workloads/importer.h"
 
 #include <algorithm>
+#include <cassert>
 #include <functional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "common/checked_math.h"
@@ -30,9 +32,11 @@ class Builder {
     Workload w;
     w.name = model_.source;
     w.inputs = add_graph_inputs();
-    for (const auto& [name, shape] : options_.input_shapes)
+    for (const auto& entry : options_.input_shapes) {  // not a structured binding: clang < 16
+      const std::string& name = entry.first;          // cannot capture one in a lambda
       if (std::none_of(w.inputs.begin(), w.inputs.end(), [&](auto& t) { return t.name == name; }))
         fail("--input names '" + name + "', which is not a graph input");
+    }
     process_graph(model_.graph);
     std::vector<OutputCandidate> outputs;
     for (const ValueDecl& d : model_.graph.outputs) {
@@ -74,6 +78,7 @@ class Builder {
 
   void add_initializers(const OnnxGraph& g) {
     for (const auto& [name, t] : g.initializers) {
+      check_shape(t.dims, model_.source + ": initializer '" + name + "'");
       Value v;
       v.data = t;
       v.origin = t.has_value ? Origin::kConstant : Origin::kWeight;
@@ -99,6 +104,7 @@ class Builder {
       }
       for (int64_t x : dims)
         if (x <= 0) fail("graph input '" + d.name + "' has shape " + to_string(dims) + ": dimensions must be positive");
+      check_shape(dims, model_.source + ": graph input '" + d.name + "'");
       Value v;
       v.data = make_shape_only(d.dtype == DataType::kUndefined ? DataType::kFloat : d.dtype, dims);
       v.origin = Origin::kActivation;
@@ -142,10 +148,17 @@ class Builder {
       inputs.push_back(v);
     }
     const NodeView view(node, inputs, model_.opset, where(node));
-    OpResult r = handler(view);
+    OpResult r = run(handler, view);
     if (r.outputs.size() < node.outputs.size())
       view.fail("has " + std::to_string(node.outputs.size()) + " outputs; eesim models " +
                 std::to_string(r.outputs.size()));
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      if (node.outputs[i].empty()) continue;
+      const TensorData& t = r.outputs[i];
+      check_shape(t.dims, view.where() + ": output '" + node.outputs[i] + "'");
+      // Handler contract: a folded value holds one entry per element (op_registry.h).
+      assert(!t.has_value || t.ints.size() + t.reals.size() == static_cast<size_t>(num_elements(t.dims)));
+    }
     int64_t producer = -1;
     if (on_activation && !std::all_of(r.outputs.begin(), r.outputs.end(), [](auto& t) { return t.has_value; })) {
       for (size_t i = 0; i < node.outputs.size(); ++i)
@@ -165,6 +178,17 @@ class Builder {
       v.origin = v.data.has_value ? Origin::kConstant : on_activation ? Origin::kActivation : Origin::kWeight;
       v.producer = v.origin == Origin::kActivation ? producer : -1;
       define(node.outputs[i], std::move(v), "node '" + node.name + "'");
+    }
+  }
+
+  // Runs a handler so that every error names the node: helpers deep inside one (num_elements on
+  // a padded or broadcast shape that overflows) know only what they computed.
+  OpResult run(OpHandler handler, const NodeView& view) const {
+    try {
+      return handler(view);
+    } catch (const Error& e) {
+      if (std::string_view(e.what()).starts_with(model_.source + ":")) throw;
+      throw Error(view.where() + ": " + e.what());
     }
   }
 
@@ -259,7 +283,10 @@ class Builder {
     const Value cond = lookup(node.inputs[0], "condition");
     std::vector<Value> outs;
     if (cond.data.has_value) {  // decided at import: only the taken branch exists
-      const bool taken = !cond.data.ints.empty() ? cond.data.ints.at(0) != 0 : cond.data.reals.at(0) != 0;
+      if (cond.data.ints.size() + cond.data.reals.size() != 1)
+        throw Error(w + ": condition '" + node.inputs[0] + "' must be a single boolean, got shape " +
+                    to_string(cond.data.dims));
+      const bool taken = !cond.data.ints.empty() ? cond.data.ints[0] != 0 : cond.data.reals[0] != 0;
       outs = process_branch(taken ? *then_g : *else_g, w + (taken ? " then_branch" : " else_branch"));
     } else {
       const LayerId start = boost::num_vertices(graph_);
@@ -278,7 +305,9 @@ class Builder {
         return std::count(anc.begin(), anc.end(), 1);
       };
       const int64_t wt = weight(t[0]), we = weight(e[0]);
-      if (wt < 0 && we < 0) throw Error(w + ": neither branch's output depends on the graph input");
+      if (wt < 0 || we < 0)  // an exit and the backbone both compute on the input
+        throw Error(w + ": " + (wt < 0 && we < 0 ? "neither branch's" : wt < 0 ? "then_branch's" : "else_branch's") +
+                    " first output does not depend on the graph input");
       const bool then_exits = wt <= we && wt >= 0;
       const Value& exit_value = then_exits ? t[0] : e[0];
       const OnnxGraph& exit_graph = then_exits ? *then_g : *else_g;

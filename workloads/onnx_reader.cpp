@@ -4,7 +4,9 @@
 #include "workloads/onnx_reader.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -93,10 +95,10 @@ struct Reader {
       if (d < 0) fail(what + ": negative dimension " + std::to_string(d));
       out.dims.push_back(d);
     }
-    const int64_t n = checked_product(out.dims, what + ": element count");
+    const int64_t n = checked_product(out.dims, source + ": " + what + ": element count");
     if (t.data_location() == eesim_onnx::TensorProto::EXTERNAL) return out;  // dims are all we need
     if (t.has_raw_data()) {
-      const int64_t want = checked_mul(n, element_bytes(out.dtype), what);
+      const int64_t want = checked_mul(n, element_bytes(out.dtype), source + ": " + what + ": bytes");
       if (static_cast<int64_t>(t.raw_data().size()) != want)
         fail(what + ": raw_data holds " + std::to_string(t.raw_data().size()) +
              " bytes, its dims and type need " + std::to_string(want) + " (truncated file?)");
@@ -230,10 +232,17 @@ std::string to_string(DataType t) {
   return i >= 0 && i <= 16 ? names[i] : "type" + std::to_string(i);
 }
 
+namespace {
+
+[[noreturn]] void throw_over_2gb(const std::string& source, uintmax_t bytes) {
+  throw Error(source + ": " + std::to_string(bytes) + " bytes is over protobuf's 2 GB message " +
+              "limit (2147483647 bytes); save the model with its weights as external data");
+}
+
+}  // namespace
+
 OnnxModel read_onnx_bytes(std::string_view bytes, const std::string& source) {
-  if (bytes.size() > static_cast<size_t>(INT32_MAX))
-    throw Error(source + ": " + std::to_string(bytes.size()) +
-                " bytes is over protobuf's 2 GB message limit; store weights as external data");
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) throw_over_2gb(source, bytes.size());
   eesim_onnx::ModelProto proto;
   if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     throw Error(source + ": not a valid ONNX protobuf (truncated or corrupt file, " +
@@ -243,13 +252,19 @@ OnnxModel read_onnx_bytes(std::string_view bytes, const std::string& source) {
 }
 
 OnnxModel read_onnx_file(const std::string& path) {
+  // Refuse what protobuf cannot parse before reading it: a 3 GB file would otherwise be read
+  // into memory only to be rejected (protobuf's messages are limited to 2 GB, INT32_MAX bytes).
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw Error(path + (std::filesystem::exists(path, ec) ? ": not a regular file, expected an ONNX model"
+                                                          : ": cannot open file"));
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) throw Error(path + ": cannot read file size (" + ec.message() + ")");
+  if (size > static_cast<uintmax_t>(INT32_MAX)) throw_over_2gb(path, size);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open file");
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  std::string bytes(static_cast<size_t>(size > 0 ? size : 0), '\0');
-  if (!in.read(bytes.data(), size)) throw Error(path + ": read error");
+  std::string bytes(static_cast<size_t>(size), '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) throw Error(path + ": read error");
   if (bytes.empty()) throw Error(path + ": empty file, expected an ONNX model");
   return read_onnx_bytes(bytes, path);
 }

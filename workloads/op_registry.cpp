@@ -1,8 +1,11 @@
 // NodeView accessors and the registry of op handlers.
 #include "workloads/op_registry.h"
 
+#include <algorithm>
+
 #include "common/checked_math.h"
 #include "common/error.h"
+#include "common/limits.h"
 
 namespace eesim::workloads {
 
@@ -61,7 +64,7 @@ std::vector<int64_t> NodeView::const_ints(size_t i, const std::string& role) con
          (input(i).origin == Origin::kActivation ? "the network input" : "a weight"));
   if (!t.ints.empty() || t.reals.empty()) return t.ints;
   std::vector<int64_t> out;
-  for (double d : t.reals) out.push_back(static_cast<int64_t>(d));
+  for (double d : t.reals) out.push_back(to_int(d, role));
   return out;
 }
 
@@ -97,9 +100,24 @@ int64_t NodeView::weight_bytes() const {
 }
 
 int64_t NodeView::axis(int64_t a, int64_t rank, const std::string& role) const {
-  if (a < -rank || a >= std::max<int64_t>(rank, 1))
+  if (rank == 0) fail(role + " " + std::to_string(a) + " given for a scalar (rank 0), which has no axes");
+  if (a < -rank || a >= rank)
     fail(role + " " + std::to_string(a) + " is out of range for rank " + std::to_string(rank));
   return a < 0 ? a + rank : a;
+}
+
+void NodeView::expect_inputs(size_t count) const {
+  if (inputs_.size() != count)
+    fail("takes " + std::to_string(count) + (count == 1 ? " input" : " inputs") + ", got " +
+         std::to_string(inputs_.size()));
+  for (size_t i = 0; i < count; ++i) input(i);  // throws for an omitted ("") input
+}
+
+int64_t NodeView::to_int(double v, const std::string& role) const {
+  // [-2^63, 2^63) is exactly the doubles that convert to int64 (C++ [conv.fpint]); NaN fails.
+  if (!(v >= -0x1p63 && v < 0x1p63))
+    fail(role + ": value " + std::to_string(v) + " does not fit a 64-bit integer");
+  return static_cast<int64_t>(v);
 }
 
 void NodeView::fail(const std::string& message) const { throw Error(where_ + ": " + message); }
@@ -129,6 +147,19 @@ const OpRegistry& default_ops() {
 }
 
 int64_t num_elements(const Shape& dims) { return checked_product(dims, "element count"); }
+
+void check_shape(const Shape& dims, const std::string& who) {
+  for (int64_t d : dims)
+    if (d < 0 || d > kMaxDim)
+      throw Error(who + " has shape " + to_string(dims) + ": dimensions must be in [0, " +
+                  std::to_string(kMaxDim) + "]");
+  if (std::find(dims.begin(), dims.end(), 0) != dims.end()) return;  // an empty tensor
+  int64_t n = 1;
+  for (int64_t d : dims)  // n <= 2^40 and d <= 2^31 before each product: no overflow
+    if ((n *= d) > kMaxTensorElements)
+      throw Error(who + " has shape " + to_string(dims) + ": more than " +
+                  std::to_string(kMaxTensorElements) + " elements (no edge chip holds that)");
+}
 
 TensorData make_ints(Shape dims, std::vector<int64_t> values, DataType t) {
   TensorData d;

@@ -55,8 +55,15 @@ class NodeView {
   // The same over every input.
   int64_t weight_params() const;
   int64_t weight_bytes() const;
-  // Normalises a possibly negative axis against `rank`, naming the node when out of range.
+  // Normalises a possibly negative axis against `rank`, naming the node when out of range (a
+  // scalar, rank 0, has no axis at all).
   int64_t axis(int64_t a, int64_t rank, const std::string& role = "axis") const;
+  // Fails unless the node has exactly `count` inputs, all present (a binary op, Where): the
+  // handlers' folds index them by position.
+  void expect_inputs(size_t count) const;
+  // A real value folded into an integer tensor (Cast, a float shape): fails, naming `role`,
+  // when it is NaN or outside int64, where the conversion would be undefined.
+  int64_t to_int(double v, const std::string& role) const;
 
   [[noreturn]] void fail(const std::string& message) const;
   const std::string& where() const { return where_; }
@@ -103,6 +110,9 @@ void register_shape_ops(OpRegistry& r);        // ops_shape.cpp
 
 // Helpers shared by the op files.
 int64_t num_elements(const Shape& dims);  // throws on overflow
+// Refuses a shape no edge chip could hold (common/limits.h): a dimension outside [0, kMaxDim]
+// or more than kMaxTensorElements elements. Throws "WHO has shape [..]: ...".
+void check_shape(const Shape& dims, const std::string& who);
 TensorData make_ints(Shape dims, std::vector<int64_t> values, DataType t = DataType::kInt64);
 TensorData make_shape_only(DataType t, Shape dims);
 

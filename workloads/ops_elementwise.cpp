@@ -2,6 +2,7 @@
 // Where, Clip, Cast. On constants they are folded (exporters compute shapes with them); on
 // activations they become one SIMD operation per output element.
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <functional>
 #include <set>
@@ -33,6 +34,10 @@ Shape broadcast_shape(const NodeView& n, const std::vector<Shape>& shapes) {
 
 // Flat index into an input of shape `in` for each element of the broadcast output `out`.
 std::vector<int64_t> source_index(const Shape& in, const Shape& out) {
+  // Contract: `in` broadcasts to `out` (the handler built `out` with broadcast_shape from it).
+  assert(in.size() <= out.size());
+  for (size_t d = 0; d < in.size(); ++d)
+    assert(in[d] == 1 || in[d] == out[out.size() - in.size() + d]);
   const int64_t total = num_elements(out);
   std::vector<int64_t> idx(total);
   const size_t off = out.size() - in.size();
@@ -53,11 +58,24 @@ std::vector<int64_t> source_index(const Shape& in, const Shape& out) {
 }
 
 double real_at(const TensorData& t, int64_t i) { return t.ints.empty() ? t.reals[i] : static_cast<double>(t.ints[i]); }
-int64_t int_at(const TensorData& t, int64_t i) { return t.ints.empty() ? static_cast<int64_t>(t.reals[i]) : t.ints[i]; }
 
-void store(TensorData& out, double real, int64_t integral) {
-  if (is_integral(out.dtype)) out.ints.push_back(integral);
-  else out.reals.push_back(real);
+// A folded value into an integer or a real tensor; a real that no int64 holds (NaN, 1e30) is
+// refused rather than converted (undefined behaviour).
+void store_real(const NodeView& n, TensorData& out, double v) {
+  if (is_integral(out.dtype)) out.ints.push_back(n.to_int(v, "folding constants"));
+  else out.reals.push_back(v);
+}
+void store_int(TensorData& out, int64_t v) {
+  if (is_integral(out.dtype)) out.ints.push_back(v);
+  else out.reals.push_back(static_cast<double>(v));
+}
+
+// a - b on folded integers; a result that wraps is refused (exporters' shape arithmetic never
+// comes near 2^63, so it is bad input).
+int64_t int_sub(const NodeView& n, int64_t a, int64_t b) {
+  int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) n.fail("folding constants: value overflows 64-bit integer");
+  return r;
 }
 
 using RealFn = std::function<double(const std::vector<double>&)>;
@@ -76,19 +94,15 @@ void fold(const NodeView& n, TensorData& out, const RealFn& real_fn, const IntFn
   const int64_t total = num_elements(out.dims);
   std::vector<double> rv(ins.size());
   std::vector<int64_t> iv(ins.size());
+  // Integral dtypes keep their values in TensorData::ints (onnx_model.h).
   const bool all_int = std::all_of(ins.begin(), ins.end(), [](auto* t) { return is_integral(t->dtype); });
   for (int64_t j = 0; j < total; ++j) {
     for (size_t i = 0; i < ins.size(); ++i) {
       rv[i] = real_at(*ins[i], idx[i][j]);
-      iv[i] = int_at(*ins[i], idx[i][j]);
+      if (all_int) iv[i] = ins[i]->ints[idx[i][j]];
     }
-    if (all_int && int_fn) {
-      const int64_t v = int_fn(iv);
-      store(out, static_cast<double>(v), v);
-    } else {
-      const double v = real_fn(rv);
-      store(out, v, static_cast<int64_t>(v));
-    }
+    if (all_int && int_fn) store_int(out, int_fn(iv));
+    else store_real(n, out, real_fn(rv));
   }
   out.has_value = true;
 }
@@ -143,9 +157,9 @@ OpResult unary(const NodeView& n) {
   r.weight_params = n.weight_params({1, 2});
   r.weight_bytes = n.weight_bytes({1, 2});
   if (const RealFn f = unary_real(op); f && n.num_inputs() == 1) {
-    IntFn g = [f](auto& v) { return static_cast<int64_t>(f({static_cast<double>(v[0])})); };
-    if (op == "Neg") g = [](auto& v) { return -v[0]; };
-    if (op == "Abs") g = [](auto& v) { return v[0] < 0 ? -v[0] : v[0]; };
+    IntFn g = [f, &n](auto& v) { return n.to_int(f({static_cast<double>(v[0])}), "folding constants"); };
+    if (op == "Neg") g = [&n](auto& v) { return int_sub(n, 0, v[0]); };
+    if (op == "Abs") g = [&n](auto& v) { return v[0] < 0 ? int_sub(n, 0, v[0]) : v[0]; };
     fold(n, r.outputs[0], f, g);
   }
   return r;
@@ -154,8 +168,16 @@ OpResult unary(const NodeView& n) {
 OpResult clip(const NodeView& n) {
   OpResult r = unary(n);
   double lo = n.attr_float("min", -INFINITY), hi = n.attr_float("max", INFINITY);
-  if (n.has_input(1) && n.in(1).has_value) lo = real_at(n.in(1), 0);
-  if (n.has_input(2) && n.in(2).has_value) hi = real_at(n.in(2), 0);
+  // Opset 11+: the bounds are inputs 1 and 2, each a scalar (ONNX Clip).
+  auto bound = [&n](size_t i, const char* role, double fallback) {
+    if (!n.has_input(i) || !n.in(i).has_value) return fallback;
+    if (n.in(i).ints.size() + n.in(i).reals.size() != 1)
+      n.fail(std::string(role) + " (input " + std::to_string(i) + ") must be a scalar, got " +
+             to_string(n.dims(i)));
+    return real_at(n.in(i), 0);
+  };
+  lo = bound(1, "min", lo);
+  hi = bound(2, "max", hi);
   if (lo > hi) n.fail("min " + std::to_string(lo) + " exceeds max " + std::to_string(hi));
   r.weight_params = r.weight_bytes = 0;  // the bounds are settings, not weights
   return r;
@@ -164,6 +186,7 @@ OpResult clip(const NodeView& n) {
 // Integer division truncates toward zero, as C and ONNX Runtime's integer Div do.
 int64_t int_div(const NodeView& n, int64_t a, int64_t b) {
   if (b == 0) n.fail("integer division by zero while folding constants");
+  if (b == -1) return int_sub(n, 0, a);  // INT64_MIN / -1 overflows
   return a / b;
 }
 
@@ -172,21 +195,25 @@ OpResult binary(const NodeView& n) {
   static const std::set<std::string> compares = {"Equal", "Greater", "Less", "GreaterOrEqual",
                                                  "LessOrEqual", "And", "Or", "Xor"};
   const bool is_compare = compares.count(op) > 0;
+  const bool variadic = op == "Sum" || op == "Max" || op == "Min" || op == "Mean";
+  if (!variadic) n.expect_inputs(2);  // the folds below read v[0] and v[1]
   OpResult r = elementwise_result(n, is_compare ? LayerKind::kCompare : LayerKind::kEltwise,
                                   is_compare ? DataType::kBool : n.in(0).dtype);
   if (op == "Sum" || op == "Max" || op == "Min" || op == "Mean")  // variadic: n-1 ops each
     r.vector_ops = checked_mul(r.vector_ops, std::max<int64_t>(1, n.num_inputs() - 1), n.where());
   RealFn rf;
   IntFn inf;
+  const std::string overflow = n.where() + ": folding constants";
   if (op == "Add" || op == "Sum") { rf = [](auto& v) { double s = 0; for (double x : v) s += x; return s; };
-                                    inf = [](auto& v) { int64_t s = 0; for (int64_t x : v) s += x; return s; }; }
-  else if (op == "Sub") { rf = [](auto& v) { return v[0] - v[1]; }; inf = [](auto& v) { return v[0] - v[1]; }; }
-  else if (op == "Mul") { rf = [](auto& v) { return v[0] * v[1]; }; inf = [](auto& v) { return v[0] * v[1]; }; }
+                                    inf = [&](auto& v) { int64_t s = 0; for (int64_t x : v) s = checked_add(s, x, overflow); return s; }; }
+  else if (op == "Sub") { rf = [](auto& v) { return v[0] - v[1]; }; inf = [&n](auto& v) { return int_sub(n, v[0], v[1]); }; }
+  else if (op == "Mul") { rf = [](auto& v) { return v[0] * v[1]; }; inf = [&](auto& v) { return checked_mul(v[0], v[1], overflow); }; }
   else if (op == "Div") { rf = [](auto& v) { return v[0] / v[1]; }; inf = [&n](auto& v) { return int_div(n, v[0], v[1]); }; }
   else if (op == "Pow") { rf = [](auto& v) { return std::pow(v[0], v[1]); }; }
   else if (op == "Max") { rf = [](auto& v) { return *std::max_element(v.begin(), v.end()); }; inf = [](auto& v) { return *std::max_element(v.begin(), v.end()); }; }
   else if (op == "Min") { rf = [](auto& v) { return *std::min_element(v.begin(), v.end()); }; inf = [](auto& v) { return *std::min_element(v.begin(), v.end()); }; }
-  else if (op == "Mod") { inf = [&n](auto& v) { if (v[1] == 0) n.fail("Mod by zero while folding"); return v[0] % v[1]; };
+  else if (op == "Mod") { inf = [&n](auto& v) { if (v[1] == 0) n.fail("Mod by zero while folding");
+                                                 return v[1] == -1 ? 0 : v[0] % v[1]; };  // INT64_MIN % -1 traps
                           rf = [](auto& v) { return std::fmod(v[0], v[1]); }; }
   else if (op == "Equal") { rf = [](auto& v) { return double(v[0] == v[1]); }; inf = [](auto& v) { return int64_t(v[0] == v[1]); }; }
   else if (op == "Greater") { rf = [](auto& v) { return double(v[0] > v[1]); }; inf = [](auto& v) { return int64_t(v[0] > v[1]); }; }
@@ -200,6 +227,7 @@ OpResult binary(const NodeView& n) {
 }
 
 OpResult where(const NodeView& n) {
+  n.expect_inputs(3);  // condition, then, else: the fold reads all three
   OpResult r = elementwise_result(n, LayerKind::kEltwise, n.in(1).dtype);
   fold(n, r.outputs[0], [](auto& v) { return v[0] != 0 ? v[1] : v[2]; },
        [](auto& v) { return v[0] != 0 ? v[1] : v[2]; });
@@ -207,6 +235,7 @@ OpResult where(const NodeView& n) {
 }
 
 OpResult cast(const NodeView& n) {
+  n.expect_inputs(1);  // the fold below would broadcast any extra input into the output
   const int64_t to = n.attr_int("to", 0);
   if (to <= 0 || to > static_cast<int64_t>(DataType::kBfloat16))
     n.fail("attribute 'to' is not a tensor data type: " + std::to_string(to));

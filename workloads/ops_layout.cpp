@@ -21,6 +21,8 @@ Shape strides_of(const Shape& dims) {
 void fold_by_map(const TensorData& in, TensorData& out,
                  const std::function<int64_t(const Shape& coord)>& source) {
   if (!in.has_value) return;
+  for (int64_t d : out.dims)
+    if (d < 0) return;  // the importer rejects the node's output shape (importer.cpp)
   const int64_t total = num_elements(out.dims);
   if (total > kMaxValueElements) return;
   Shape coord(out.dims.size(), 0);
@@ -180,8 +182,12 @@ OpResult concat(const NodeView& n) {
       const Shape in_st = strides_of(n.dims(i));
       const int64_t outer = j / (st[axis] * y[axis]), inner = j % st[axis];
       const int64_t src = outer * in_st[axis] * n.dims(i)[axis] + (c - offsets[i]) * in_st[axis] + inner;
-      if (n.in(i).ints.empty()) out.reals.push_back(n.in(i).reals[src]);
-      else out.ints.push_back(n.in(i).ints[src]);
+      // Inputs may differ in type (int64 and float shape pieces): store as input 0's type.
+      const TensorData& in = n.in(i);
+      if (!is_integral(out.dtype))
+        out.reals.push_back(in.ints.empty() ? in.reals[src] : static_cast<double>(in.ints[src]));
+      else if (!in.ints.empty()) out.ints.push_back(in.ints[src]);
+      else out.ints.push_back(n.to_int(in.reals[src], "input " + std::to_string(i)));
     }
     out.has_value = true;
   }
@@ -195,6 +201,7 @@ OpResult split(const NodeView& n) {
   const Shape& x = n.dims(0);
   const int64_t axis = n.axis(n.attr_int("axis", 0), static_cast<int64_t>(x.size()));
   const int64_t outputs = static_cast<int64_t>(n.node().outputs.size());
+  if (outputs == 0) n.fail("has no outputs to split into");
   Shape sizes = n.has_input(1) ? n.const_ints(1, "split") : n.attr_ints("split", {});
   if (sizes.empty()) {
     // Equal parts; opset 18's num_outputs lets the last part be smaller (ceil division).
@@ -202,7 +209,10 @@ OpResult split(const NodeView& n) {
     for (int64_t i = 0; i < outputs; ++i) sizes.push_back(std::min(part, x[axis] - i * part));
   }
   int64_t total = 0;
-  for (int64_t s : sizes) total += s;
+  for (int64_t s : sizes) {
+    if (s < 0) n.fail("split " + to_string(sizes) + " has a negative part");
+    total = checked_add(total, s, n.where() + ": split");
+  }
   if (static_cast<int64_t>(sizes.size()) != outputs || total != x[axis])
     n.fail("split " + to_string(sizes) + " does not cut axis " + std::to_string(axis) + " of " +
            to_string(x) + " into " + std::to_string(outputs) + " parts");
@@ -250,10 +260,11 @@ OpResult slice(const NodeView& n) {
       return s > 0 ? std::min(v, dim) : std::min(v, dim - 1);
     };
     const int64_t b = clamp(starts[i]), e = clamp(ends[i]);
-    const int64_t len = s > 0 ? (e - b + s - 1) / s : (b - e + (-s) - 1) / (-s);
+    // ceil((e - b) / s) written so that no step, INT64_MIN included, overflows: |e - b| <= dim + 1.
+    const int64_t len = s > 0 ? (e > b ? (e - b - 1) / s + 1 : 0) : (b > e ? 1 - (b - e - 1) / s : 0);
     begin[a] = b;
     step[a] = s;
-    y[a] = std::max<int64_t>(0, len);
+    y[a] = len;
   }
   TensorData out = make_shape_only(n.in(0).dtype, y);
   const Shape st = strides_of(x);
@@ -306,7 +317,7 @@ OpResult pad(const NodeView& n) {
   Shape y = x;
   for (size_t i = 0; i < axes.size(); ++i) {
     const int64_t a = n.axis(axes[i], rank, "axes entry");
-    y[a] = x[a] + pads[i] + pads[i + axes.size()];
+    y[a] = checked_add(checked_add(x[a], pads[i], n.where()), pads[i + axes.size()], n.where());
     if (y[a] < 0) n.fail("pads " + to_string(pads) + " crop axis " + std::to_string(a) + " below zero");
   }
   return data_movement(make_shape_only(n.in(0).dtype, y), LayerKind::kPad);
@@ -320,9 +331,11 @@ OpResult expand(const NodeView& n) {
   for (size_t i = 0; i < rank; ++i) {
     const int64_t a = i + x.size() >= rank ? x[i + x.size() - rank] : 1;
     const int64_t b = i + target.size() >= rank ? target[i + target.size() - rank] : 1;
-    if (a != b && a != 1 && b != 1) n.fail("cannot expand " + to_string(x) + " to " + to_string(target));
+    if ((a != b && a != 1 && b != 1) || b < 0)
+      n.fail("cannot expand " + to_string(x) + " to " + to_string(target));
     y[i] = a == 1 ? b : a;
   }
+  check_shape(y, n.where() + ": output");  // before the fold multiplies the target's dims
   TensorData out = make_shape_only(n.in(0).dtype, y);
   const Shape st = strides_of(x);
   fold_by_map(n.in(0), out, [&](const Shape& c) {

@@ -14,6 +14,8 @@ OpResult conv(const NodeView& n) {
     n.fail("weight " + to_string(w) + " must have the input's rank " + std::to_string(x.size()));
   const int64_t groups = n.attr_int("group", 1);
   if (groups <= 0) n.fail("group must be positive, got " + std::to_string(groups));
+  if (groups > x[1])  // ONNX Conv: the input's channels divide into the groups
+    n.fail("group " + std::to_string(groups) + " exceeds the input's " + std::to_string(x[1]) + " channels");
   if (x[1] != w[1] * groups)
     n.fail("input has " + std::to_string(x[1]) + " channels but weight " + to_string(w) +
            " with group=" + std::to_string(groups) + " expects " + std::to_string(w[1] * groups));

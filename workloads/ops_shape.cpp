@@ -55,10 +55,15 @@ OpResult constant_of_shape(const NodeView& n) {
   const Shape dims = n.const_ints(0, "shape");
   for (int64_t d : dims)
     if (d < 0) n.fail("shape " + to_string(dims) + " has a negative dimension");
+  check_shape(dims, n.where() + ": output");  // before the fold multiplies them
   TensorData fill = make_ints({1}, {0}, DataType::kFloat);
   fill.ints.clear();
   fill.reals = {0.0};
-  if (const Attribute* a = n.attr("value")) fill = a->tensor;
+  if (const Attribute* a = n.attr("value")) {
+    fill = a->tensor;
+    if (fill.has_value && fill.ints.size() + fill.reals.size() != 1)
+      n.fail("attribute 'value' must hold one element, got " + to_string(fill.dims));
+  }
   TensorData out = make_shape_only(fill.dtype, dims);
   const int64_t total = num_elements(dims);
   if (fill.has_value && total <= kMaxValueElements) {
@@ -80,13 +85,16 @@ OpResult range(const NodeView& n) {
   };
   const double start = scalar(0), limit = scalar(1), delta = scalar(2);
   if (delta == 0) n.fail("delta must not be 0");
-  // ONNX Range: number of elements = max(ceil((limit - start) / delta), 0).
-  const int64_t count = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
-  if (count > kMaxValueElements) n.fail("range of " + std::to_string(count) + " elements is too large to fold");
+  // ONNX Range: number of elements = max(ceil((limit - start) / delta), 0); checked as a double
+  // first (NaN and huge counts included) so that the conversion is defined.
+  const double steps = std::ceil((limit - start) / delta);
+  if (!(steps <= kMaxValueElements))
+    n.fail("range of " + std::to_string(steps) + " elements is too large to fold");
+  const int64_t count = steps > 0 ? static_cast<int64_t>(steps) : 0;
   TensorData out = make_shape_only(s.dtype, {count});
   for (int64_t i = 0; i < count; ++i) {
     const double v = start + static_cast<double>(i) * delta;
-    if (integral) out.ints.push_back(static_cast<int64_t>(v));
+    if (integral) out.ints.push_back(n.to_int(v, "range"));
     else out.reals.push_back(v);
   }
   out.has_value = true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/checked_math.h"
+#include "common/limits.h"
 #include "workloads/op_registry.h"
 
 namespace eesim::workloads {
@@ -25,6 +26,12 @@ Window resolve_window(const NodeView& n, const Shape& in, const Shape& kernel, b
     const int64_t k = kernel[i], s = w.strides[i], d = w.dilations[i];
     if (k <= 0 || s <= 0 || d <= 0)
       n.fail("kernel, stride and dilation must be positive on spatial axis " + std::to_string(i));
+    // Bounded like any dimension (common/limits.h), so the window arithmetic below stays far
+    // from int64 overflow: span < 2^62, padded input < 2^33.
+    if (k > kMaxDim || s > kMaxDim || d > kMaxDim || pads[i] > kMaxDim || pads[i + rank] > kMaxDim)
+      n.fail("kernel " + std::to_string(k) + ", stride " + std::to_string(s) + ", dilation " +
+             std::to_string(d) + " or pads " + to_string(pads) + " exceed " +
+             std::to_string(kMaxDim) + " on spatial axis " + std::to_string(i));
     const int64_t span = (k - 1) * d + 1;  // the dilated kernel's extent
     int64_t pb = pads[i], pe = pads[i + rank];
     if (auto_pad == "VALID") {

@@ -1,6 +1,8 @@
 // Edge TPU, SIMD, DRAM spill, NoC and tile rules, each with a hand-computed case.
 #include <doctest/doctest.h>
 
+#include "common/error.h"
+#include "hw_models/arch_loader.h"
 #include "hw_models/core_model.h"
 #include "hw_models/cost_cache.h"
 #include "hw_models/noc.h"
@@ -26,6 +28,19 @@ CoreSpec v1_core() {
   c.params = s;
   return c;
 }
+
+// Valid but absurd: a 1-lane SIMD core with a 1-byte memory, an Edge TPU of 2^90 lanes, a 1x1
+// systolic array, and a DRAM port of 1e-12 bytes per cycle.
+const char* kAbsurd = R"(
+name: "absurd" clock_mhz: 1000
+noc { width: 3 height: 1 link_bytes_per_cycle: 4 }
+core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 1 memory_bytes: 1 } }
+core { name: "t0" x: 1 y: 0 static_power_mw: 1 edge_tpu { pes_x: 1073741824 pes_y: 1073741824
+  cores_per_pe: 1073741824 lanes_per_core: 1 pe_memory_bytes: 1 core_memory_bytes: 1 } }
+core { name: "sa" x: 2 y: 0 static_power_mw: 1 systolic { rows: 1 cols: 1 dataflow: OS
+  ifmap_sram_bytes: 1 filter_sram_bytes: 1 ofmap_sram_bytes: 1 word_bytes: 4 } }
+dram { name: "slow" x: 0 y: 0 bandwidth_bytes_per_cycle: 1e-12 }
+)";
 
 TileShape gemm(int64_t groups, int64_t npix, int64_t filters, int64_t window) {
   TileShape t;
@@ -176,4 +191,91 @@ TEST_CASE("cost cache: a repeated tile shape is computed once and equals tile_co
   CHECK(cache.size() == 1);
   CHECK(cache.hits() == 1);
   CHECK(cache.misses() == 1);
+}
+
+TEST_CASE("limits: a tile's compute time beyond 2^53 cycles is an error naming the core") {
+  const Architecture arch = load_architecture_text(kAbsurd, "absurd.textproto");
+  TileShape t = gemm(1, int64_t{1} << 40, 1 << 10, 1 << 10);  // 2^60 MACs on one lane
+  t.weights_resident = true;
+  CHECK_THROWS_WITH_AS(tile_cost(arch, 0, t),
+                       "absurd.textproto: core 'v0' (simd): a tile's compute time, "
+                       "1152921504606846976 cycles, is beyond the 2^53 cycles eesim simulates "
+                       "(an absurd layer or chip)",
+                       eesim::Error);
+}
+
+TEST_CASE("limits: a tile's DRAM traffic beyond 2^53 cycles at its port is an error") {
+  // 10000 weight bytes at 1e-12 bytes/cycle: 1e16 cycles > 2^53 (about 9.007e15).
+  const Architecture arch = load_architecture_text(kAbsurd, "absurd.textproto");
+  TileShape t;
+  t.cls = TileClass::kVector;
+  t.vector_ops = 1;
+  t.weight_elems = 10000;
+  CHECK_THROWS_WITH_AS(tile_cost(arch, 0, t),
+                       "absurd.textproto: core 'v0' (simd): a tile's DRAM time, 10000 bytes at "
+                       "dram 'slow' of 1e-12 bytes/cycle, is beyond the 2^53 cycles eesim "
+                       "simulates (an absurd layer or chip)",
+                       eesim::Error);
+}
+
+TEST_CASE("limits: a count that overflows 64 bits is an error naming the core, never a wrap") {
+  const Architecture arch = load_architecture_text(kAbsurd, "absurd.textproto");
+  // 2^40 x 2^20 x 2^10 = 2^70 MACs.
+  CHECK_THROWS_WITH_AS(tile_cost(arch, 0, gemm(1, int64_t{1} << 40, 1 << 20, 1 << 10)),
+                       "absurd.textproto: core 'v0' (simd): tile MACs: value overflows 64-bit "
+                       "integer",
+                       eesim::Error);
+  // 2^30 x 2^30 PEs x 2^30 cores: the Edge TPU's lane count itself does not fit.
+  TileShape v;
+  v.cls = TileClass::kVector;
+  v.vector_ops = 1;
+  CHECK_THROWS_WITH_AS(tile_cost(arch, 1, v),
+                       "absurd.textproto: core 't0' (edge_tpu): edge_tpu counts: value overflows "
+                       "64-bit integer",
+                       eesim::Error);
+  // 2^40 input elements x 4 bytes re-read once per each of 2^30 column folds: 2^72 bytes.
+  TileShape g = gemm(1, 1, 1 << 30, 1);
+  g.in_elems = int64_t{1} << 40;
+  CHECK_THROWS_WITH_AS(tile_cost(arch, 2, g),
+                       "absurd.textproto: core 'sa' (systolic): systolic tile counts: value "
+                       "overflows 64-bit integer",
+                       eesim::Error);
+}
+
+TEST_CASE("limits: a realistic conv tile keeps its exact cycles, bytes and energy") {
+  // 32x32 OS array, 3x3 conv 64 filters on 56x56 (Npix 3136, Win 576): folds 98 x 2 = 196,
+  // 196 * (576 + 32 + 32 - 2) = 125048 cycles. Ifmap (215296 B) and ofmap (200704 B) exceed
+  // their 64 KiB buffers: 2 column folds of ifmap + weights once = 467456 B read, 200704 B
+  // written. SRAM words: 2*576*3136 + 215296 + 98*576*64 + 36864 + (3136*64 + 196*64) =
+  // 7690752, at 2.5 pJ/byte.
+  const Architecture arch = load_architecture_text(R"(
+name: "real" clock_mhz: 800
+noc { width: 1 height: 1 link_bytes_per_cycle: 16 }
+core { name: "sa" x: 0 y: 0 static_power_mw: 1 systolic { rows: 32 cols: 32 dataflow: OS
+  ifmap_sram_bytes: 65536 filter_sram_bytes: 65536 ofmap_sram_bytes: 65536 } }
+dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 16 energy_pj_per_byte: 100 }
+)",
+                                                   "real");
+  TileShape t = gemm(1, 3136, 64, 576);
+  t.in_elems = 64 * 58 * 58, t.weight_elems = 64 * 576, t.out_elems = 64 * 3136;
+  const Cost c = tile_cost(arch, 0, t);
+  CHECK(c.compute_cycles == 125048);
+  CHECK(c.macs == 3136 * 64 * 576);
+  CHECK(c.dram_read_bytes == 467456);
+  CHECK(c.dram_write_bytes == 200704);
+  CHECK(c.energy.sram == 7690752 * 2.5);
+  CHECK(c.energy.dram == 668160 * 100.0);
+  CHECK(dram_cycles(arch.drams[0], c.dram_bytes()) == 41760);
+}
+
+TEST_CASE("tile: a band's share of 2^62 + 1 vector ops is exact (no 64-bit product)") {
+  // ceil((2^62 + 1) / 3) = 1537228672809129302 per 1-row band of a 3-row output.
+  eesim::workloads::Layer l;
+  l.name = "relu", l.op = "Relu", l.kind = eesim::workloads::LayerKind::kActivation;
+  l.inputs = {{"x", {1, 1, 3, 1}}};
+  l.outputs = {{"y", {1, 1, 3, 1}}};
+  l.vector_ops = (int64_t{1} << 62) + 1;
+  CHECK(row_band_tile(l, 1, 1).vector_ops == 1537228672809129302);
+  CHECK(row_band_tile(l, 0, 2).vector_ops == 3074457345618258604);  // ceil(2 * (2^62+1) / 3)
+  CHECK(layer_tile(l).vector_ops == l.vector_ops);
 }

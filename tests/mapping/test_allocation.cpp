@@ -98,3 +98,34 @@ TEST_CASE("resident weights: a core keeps layers in order while they fit its par
   cn.band = 1;
   CHECK(eesim::mapping::cn_tile(cn, false).weights_resident);  // the first band fetched them
 }
+
+TEST_CASE("layer cycles: bands summing beyond 2^53 cycles are an error naming layer and core") {
+  // A 2-row Relu of 1000 elements per row, fused into 1-row bands, on a 1-lane SIMD core whose
+  // 1-byte memory spills each band's 1000 + 1000 bytes to a 3e-13 bytes/cycle port: each band
+  // takes ceil(2000 / 3e-13) = 6666666666666667 cycles (within 2^53), the layer twice that.
+  OnnxBuilder b;
+  b.input("x", {1, 1, 2, 1000});
+  b.node("Relu", {"x"}, {"y"}, "relu");
+  b.output("y");
+  const auto w = b.import();
+  const auto arch = eesim::hw::load_architecture_text(R"(
+    name: "slow" clock_mhz: 1000 noc { width: 1 height: 1 link_bytes_per_cycle: 4 }
+    core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 1 memory_bytes: 1 } }
+    dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 3e-13 })", "slow.textproto");
+  FusionOptions fused;
+  fused.mode = FusionOptions::Mode::kRows;
+  const auto g = eesim::mapping::build_cn_graph(w, fused);
+  REQUIRE(g.layer_cns[*w.find_layer("relu")].size() == 2);
+  eesim::hw::CostCache cache(arch);
+  CHECK_THROWS_WITH_AS(eesim::mapping::layer_cycles(w, g, arch, cache),
+                       "slow.textproto: layer 'relu' on core 'v0' takes 13333333333333334 cycles, "
+                       "beyond the 2^53 cycles eesim simulates (an absurd layer or chip)",
+                       eesim::Error);
+  // Unfused, the whole layer is one tile of 4000 bytes: the cost model refuses it, and a
+  // mapping file naming that core reports the core's error.
+  CHECK_THROWS_WITH_AS(eesim::mapping::parse_allocation("* = v0\n", "map.txt", w, arch),
+                       "slow.textproto: core 'v0' (simd): a tile's DRAM time, 4000 bytes at dram "
+                       "'d' of 3e-13 bytes/cycle, is beyond the 2^53 cycles eesim simulates (an "
+                       "absurd layer or chip)",
+                       eesim::Error);
+}

@@ -19,6 +19,13 @@ def eesim_bin() -> Path:
     return path
 
 
+# Under the sanitizer build python runs with leak checks off (its interpreter keeps objects at
+# exit); the CLI it starts gets them back (tests/meson.build sets EESIM_CLI_ASAN_OPTIONS).
+CLI_ENV = None
+if "EESIM_CLI_ASAN_OPTIONS" in os.environ:
+    CLI_ENV = {**os.environ, "ASAN_OPTIONS": os.environ["EESIM_CLI_ASAN_OPTIONS"]}
+
+
 @pytest.fixture(scope="session")
 def run_eesim(eesim_bin):
     def run(*args, timeout=120):
@@ -29,6 +36,7 @@ def run_eesim(eesim_bin):
             # Error messages may quote bytes from a corrupt input file.
             errors="replace",
             timeout=timeout,
+            env=CLI_ENV,
         )
 
     return run
