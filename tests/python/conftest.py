@@ -20,10 +20,13 @@ def eesim_bin() -> Path:
 
 
 # Under the sanitizer build python runs with leak checks off (its interpreter keeps objects at
-# exit); the CLI it starts gets them back (tests/meson.build sets EESIM_CLI_ASAN_OPTIONS).
+# exit); the CLI it starts gets them back (tests/meson.build sets EESIM_CLI_ASAN_OPTIONS). The
+# CLI links the ASan runtime itself: it needs no preload, nor does the python it may start
+# (`--plot`), which would then report the interpreter's own objects as leaks.
 CLI_ENV = None
 if "EESIM_CLI_ASAN_OPTIONS" in os.environ:
-    CLI_ENV = {**os.environ, "ASAN_OPTIONS": os.environ["EESIM_CLI_ASAN_OPTIONS"]}
+    CLI_ENV = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    CLI_ENV["ASAN_OPTIONS"] = os.environ["EESIM_CLI_ASAN_OPTIONS"]
 
 
 @pytest.fixture(scope="session")
