@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -105,12 +107,31 @@ void require_keys(const Scope& s) {
 // Value of `key` must be > 0 (kPositive) or >= 0 (kNonNegative); doubles must also be finite.
 enum class Bound { kPositive, kNonNegative };
 
+// Ceilings far beyond any edge chip. A value above one is a typo or a unit slip, and would push
+// costs past what eesim computes exactly (2^53 cycles, common/limits.h) or energies to inf.
+constexpr double kMaxCount = 1 << 20;          // PEs, lanes, array rows, mesh side, cycles
+constexpr double kMaxBytes = 1099511627776.0;  // 2^40: a memory, or bytes per cycle
+constexpr double kMaxEnergyPj = 1e9;           // per operation, byte or byte-hop: 1 mJ
+constexpr double kMaxPowerMw = 1e9;            // 1 MW
+
+// The ceiling of a key, by what its name says it counts.
+double ceiling(std::string_view key) {
+  if (key == "word_bytes") return 64;
+  if (key.find("energy") != std::string_view::npos) return kMaxEnergyPj;
+  if (key.find("power") != std::string_view::npos) return kMaxPowerMw;
+  if (key.find("bytes") != std::string_view::npos) return kMaxBytes;
+  return kMaxCount;
+}
+
 template <typename T>
 void check(const Scope& s, const char* key, T v, Bound bound) {
+  const double max = ceiling(key);
   if constexpr (std::is_floating_point_v<T>)
     if (!std::isfinite(v)) s.fail_key(key, "must be a finite number, got " + show(v));
   if (bound == Bound::kPositive && !(v > 0)) s.fail_key(key, "must be > 0, got " + show(v));
   if (bound == Bound::kNonNegative && !(v >= 0)) s.fail_key(key, "must be >= 0, got " + show(v));
+  if (static_cast<double>(v) > max)
+    s.fail_key(key, "must be <= " + show(max) + " (beyond any edge chip), got " + show(v));
 }
 
 void check_noc(const Scope& s, const schema::Noc& n) {
@@ -245,6 +266,8 @@ void validate_architecture(const schema::Architecture& a, const ParseInfoTree& t
   require_keys(root);
   if (a.name().empty()) root.fail_key("name", "must not be empty");
   check(root, "clock_mhz", a.clock_mhz(), Bound::kPositive);
+  if (a.clock_mhz() < 1e-3)  // slower than 1 kHz: a cycle would be over a millisecond
+    root.fail_key("clock_mhz", "must be >= 0.001 (1 kHz), got " + show(a.clock_mhz()));
   check_noc(root.child("noc", 0, a.noc(), "", "noc."), a.noc());
   if (a.core_size() == 0)
     root.fail_block("at least one core is required (add a core { ... } block)");

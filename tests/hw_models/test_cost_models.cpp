@@ -35,8 +35,8 @@ const char* kAbsurd = R"(
 name: "absurd" clock_mhz: 1000
 noc { width: 3 height: 1 link_bytes_per_cycle: 4 }
 core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 1 memory_bytes: 1 } }
-core { name: "t0" x: 1 y: 0 static_power_mw: 1 edge_tpu { pes_x: 1073741824 pes_y: 1073741824
-  cores_per_pe: 1073741824 lanes_per_core: 1 pe_memory_bytes: 1 core_memory_bytes: 1 } }
+core { name: "t0" x: 1 y: 0 static_power_mw: 1 edge_tpu { pes_x: 1048576 pes_y: 1048576
+  cores_per_pe: 1048576 lanes_per_core: 1048576 pe_memory_bytes: 1 core_memory_bytes: 1 } }
 core { name: "sa" x: 2 y: 0 static_power_mw: 1 systolic { rows: 1 cols: 1 dataflow: OS
   ifmap_sram_bytes: 1 filter_sram_bytes: 1 ofmap_sram_bytes: 1 word_bytes: 4 } }
 dram { name: "slow" x: 0 y: 0 bandwidth_bytes_per_cycle: 1e-12 }
@@ -225,7 +225,8 @@ TEST_CASE("limits: a count that overflows 64 bits is an error naming the core, n
                        "absurd.textproto: core 'v0' (simd): tile MACs: value overflows 64-bit "
                        "integer",
                        eesim::Error);
-  // 2^30 x 2^30 PEs x 2^30 cores: the Edge TPU's lane count itself does not fit.
+  // 2^20 x 2^20 PEs x 2^20 cores x 2^20 lanes, each at its ceiling (arch_validate): the Edge
+  // TPU's lane count, 2^80, itself does not fit.
   TileShape v;
   v.cls = TileClass::kVector;
   v.vector_ops = 1;
@@ -239,6 +240,30 @@ TEST_CASE("limits: a count that overflows 64 bits is an error naming the core, n
   CHECK_THROWS_WITH_AS(tile_cost(arch, 2, g),
                        "absurd.textproto: core 'sa' (systolic): systolic tile counts: value "
                        "overflows 64-bit integer",
+                       eesim::Error);
+}
+
+TEST_CASE("limits: architecture figures beyond any edge chip are refused when the file loads") {
+  std::string text = kAbsurd;
+  text.replace(text.find("pes_x: 1048576"), 14, "pes_x: 1048577");
+  CHECK_THROWS_WITH_AS(load_architecture_text(text, "absurd.textproto"),
+                       "absurd.textproto:5: core[1] (name 't0') edge_tpu.pes_x: must be <= "
+                       "1048576 (beyond any edge chip), got 1048577",
+                       eesim::Error);
+  CHECK_THROWS_WITH_AS(load_architecture_text(R"(name: "slow" clock_mhz: 0.0001
+noc { width: 1 height: 1 link_bytes_per_cycle: 4 }
+core { name: "v0" x: 0 y: 0 simd { lanes: 1 memory_bytes: 1 op_energy_pj: 2e9 } }
+dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1 })",
+                                              "slow.textproto"),
+                       "slow.textproto:1: clock_mhz: must be >= 0.001 (1 kHz), got 1e-04",
+                       eesim::Error);
+  CHECK_THROWS_WITH_AS(load_architecture_text(R"(name: "hot" clock_mhz: 1
+noc { width: 1 height: 1 link_bytes_per_cycle: 4 }
+core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 1 memory_bytes: 1 op_energy_pj: 2e9 } }
+dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1 })",
+                                              "hot.textproto"),
+                       "hot.textproto:3: core[0] (name 'v0') simd.op_energy_pj: must be <= 1e+09 "
+                       "(beyond any edge chip), got 2e+09",
                        eesim::Error);
 }
 
