@@ -2,8 +2,8 @@
 // (parse_exit_text), the same lines as --exit NAME=P arguments (parse_exit_args), the rates
 // checked against a two-exit workload (make_exit_profile), and each line as a sweep --head
 // (parse_head, the other user string about exits). A clean eesim::Error is the right answer to
-// bad text; a crash, sanitizer report, leak, timeout or any other exception escaping is a
-// finding (tests/fuzz/README.md).
+// bad text; a crash, sanitizer report, leak, timeout, other exception or an Error not naming
+// its source is a finding (tests/fuzz/README.md).
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
@@ -60,7 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   });
   const std::vector<std::string> lines = lines_of(text);
   for (wl::RateKind kind : {wl::RateKind::kUnconditional, wl::RateKind::kConditional})
-    expect_clean("--exit", [&] { (void)wl::make_exit_profile(two_exits(), {wl::parse_exit_args(lines, kind)}); });
+    expect_clean("--exit", [&] {
+      (void)wl::make_exit_profile(two_exits(), {wl::parse_exit_args(lines, kind)});
+    });
   for (const std::string& line : lines) expect_clean("head '", [&] { (void)wl::parse_head(line); });
   return 0;
 }

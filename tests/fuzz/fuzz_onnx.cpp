@@ -1,7 +1,7 @@
 // libFuzzer harness for the ONNX front end: bytes -> read_onnx_bytes -> import_onnx, then what
 // the CLI does next with the workload. A clean eesim::Error is the right answer to bad bytes;
-// a crash, sanitizer report, leak, timeout or any other exception escaping is a finding
-// (tests/fuzz/README.md).
+// a crash, sanitizer report, leak, timeout, other exception or an Error not naming its source
+// is a finding (tests/fuzz/README.md).
 #include <cstddef>
 #include <cstdint>
 #include <cstring>

@@ -58,19 +58,23 @@ class Mutator {
     pools_.clear();
     pools_[Pool::kOp] = workloads::default_ops().names();
     pools_[Pool::kOp].push_back("If");
-    pools_[Pool::kAttribute] = {"kernel_shape", "strides", "pads", "dilations", "group",
-                                "auto_pad", "ceil_mode", "axis", "axes", "keepdims", "perm",
-                                "split", "starts", "ends", "steps", "transA", "transB", "allowzero",
-                                "then_branch", "else_branch", "value", "value_int", "value_ints",
-                                "value_float", "to", "min", "max", "start", "end", "num_outputs"};
-    pools_[Pool::kOther] = {"", "SAME_UPPER", "SAME_LOWER", "VALID", "NOTSET", "ai.onnx",
-                            "eesim.exit_rates", "conditional", "unconditional", "0.5", "2"};
+    pools_[Pool::kAttribute] = {
+        "kernel_shape", "strides",     "pads",  "dilations", "group",      "auto_pad",
+        "ceil_mode",    "axis",        "axes",  "keepdims",  "perm",       "split",
+        "starts",       "ends",        "steps", "transA",    "transB",     "allowzero",
+        "then_branch",  "else_branch", "value", "value_int", "value_ints", "value_float",
+        "to",           "min",         "max",   "start",     "end",        "num_outputs"};
+    pools_[Pool::kOther] = {"",        "SAME_UPPER",       "SAME_LOWER",  "VALID",         "NOTSET",
+                            "ai.onnx", "eesim.exit_rates", "conditional", "unconditional", "0.5",
+                            "2"};
     root_ = &root;
     collect(root);
     if (sites_.empty()) return;
     const Site& s = sites_[pick(sites_.size())];
-    if (s.field->is_repeated()) mutate_repeated(s);
-    else mutate_singular(s);
+    if (s.field->is_repeated())
+      mutate_repeated(s);
+    else
+      mutate_singular(s);
   }
 
   // Resizes every raw_data to what its tensor's dims and type need (when that is small), so a
@@ -99,7 +103,8 @@ class Mutator {
     r->ListFields(msg, &fields);
     for (const pb::FieldDescriptor* f : fields) {
       if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) continue;
-      if (!f->is_repeated()) fix_raw_data(*r->MutableMessage(&msg, f));
+      if (!f->is_repeated())
+        fix_raw_data(*r->MutableMessage(&msg, f));
       else
         for (int i = 0; i < r->FieldSize(msg, f); ++i)
           fix_raw_data(*r->MutableRepeatedMessage(&msg, f, i));
@@ -128,7 +133,8 @@ class Mutator {
       if (!f->is_repeated()) {
         if (is_msg && !r->HasField(msg, f)) continue;
         sites_.push_back({&msg, f, -1});
-        if (is_msg) collect_message(*r->MutableMessage(&msg, f));
+        if (is_msg)
+          collect_message(*r->MutableMessage(&msg, f));
         else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING && r->HasField(msg, f))
           pools_[pool_of(f)].push_back(r->GetString(msg, f));
         continue;
@@ -156,29 +162,54 @@ class Mutator {
   int64_t new_int(int64_t v) {
     constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
     constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-    const int64_t edge[] = {0, 1, -1, 2, 3, 4, 7, 8, 16, 255, 256, int64_t{1} << 16,
-                            (int64_t{1} << 31) - 1, int64_t{1} << 31, int64_t{1} << 32,
-                            int64_t{1} << 40, int64_t{1} << 62, kMax, kMin, kMin + 1};
+    const int64_t edge[] = {0,
+                            1,
+                            -1,
+                            2,
+                            3,
+                            4,
+                            7,
+                            8,
+                            16,
+                            255,
+                            256,
+                            int64_t{1} << 16,
+                            (int64_t{1} << 31) - 1,
+                            int64_t{1} << 31,
+                            int64_t{1} << 32,
+                            int64_t{1} << 40,
+                            int64_t{1} << 62,
+                            kMax,
+                            kMin,
+                            kMin + 1};
     switch (pick(6)) {
-      case 0: return v == kMax ? v : v + 1;
-      case 1: return v == kMin ? v : v - 1;
-      case 2: return v == kMin ? v : -v;
-      case 3: return static_cast<int64_t>(rng_()) - static_cast<int64_t>(rng_());
-      default: return edge[pick(std::size(edge))];
+      case 0:
+        return v == kMax ? v : v + 1;
+      case 1:
+        return v == kMin ? v : v - 1;
+      case 2:
+        return v == kMin ? v : -v;
+      case 3:
+        return static_cast<int64_t>(rng_()) - static_cast<int64_t>(rng_());
+      default:
+        return edge[pick(std::size(edge))];
     }
   }
   double new_real(double v) {
-    const double edge[] = {0.0, -0.0, 1.0, -1.0, 0.5, 2.0, NAN, INFINITY, -INFINITY, 1e30, -1e30,
-                           1e-30, 9.3e18, 1e300, 2 * v, -v};
+    const double edge[] = {0.0,       -0.0, 1.0,   -1.0,  0.5,    2.0,   NAN,   INFINITY,
+                           -INFINITY, 1e30, -1e30, 1e-30, 9.3e18, 1e300, 2 * v, -v};
     return edge[pick(std::size(edge))];
   }
   std::string new_string(const pb::FieldDescriptor* f, const std::string& old) {
     switch (pick(8)) {
-      case 0: return "";
+      case 0:
+        return "";
       case 1: {  // a few bytes changed, shortened or lengthened: raw_data, truncated names
         std::string s = old;
-        if (one_in(2) && !s.empty()) s.resize(pick(s.size() + 1));
-        else s.append(pick(9), static_cast<char>(rng_()));
+        if (one_in(2) && !s.empty())
+          s.resize(pick(s.size() + 1));
+        else
+          s.append(pick(9), static_cast<char>(rng_()));
         if (!s.empty()) s[pick(s.size())] = static_cast<char>(rng_());
         return s;
       }
@@ -200,7 +231,8 @@ class Mutator {
         const int32_t old = rep ? r->GetRepeatedInt32(m, f, i) : r->GetInt32(m, f);
         // A tensor's or a value's element type: mostly a valid one (onnx.proto: 1..16).
         const bool type = f->name() == "data_type" || f->name() == "elem_type";
-        const auto v = type && !one_in(8) ? static_cast<int32_t>(pick(17)) : static_cast<int32_t>(new_int(old));
+        const auto v = type && !one_in(8) ? static_cast<int32_t>(pick(17))
+                                          : static_cast<int32_t>(new_int(old));
         rep ? r->SetRepeatedInt32(&m, f, i, v) : r->SetInt32(&m, f, v);
         break;
       }
@@ -210,17 +242,20 @@ class Mutator {
         break;
       }
       case pb::FieldDescriptor::CPPTYPE_UINT32: {
-        const auto v = static_cast<uint32_t>(new_int(rep ? r->GetRepeatedUInt32(m, f, i) : r->GetUInt32(m, f)));
+        const auto v = static_cast<uint32_t>(
+            new_int(rep ? r->GetRepeatedUInt32(m, f, i) : r->GetUInt32(m, f)));
         rep ? r->SetRepeatedUInt32(&m, f, i, v) : r->SetUInt32(&m, f, v);
         break;
       }
       case pb::FieldDescriptor::CPPTYPE_UINT64: {
-        const auto v = static_cast<uint64_t>(new_int(static_cast<int64_t>(rep ? r->GetRepeatedUInt64(m, f, i) : r->GetUInt64(m, f))));
+        const auto v = static_cast<uint64_t>(new_int(
+            static_cast<int64_t>(rep ? r->GetRepeatedUInt64(m, f, i) : r->GetUInt64(m, f))));
         rep ? r->SetRepeatedUInt64(&m, f, i, v) : r->SetUInt64(&m, f, v);
         break;
       }
       case pb::FieldDescriptor::CPPTYPE_FLOAT: {
-        const auto v = static_cast<float>(new_real(rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f)));
+        const auto v =
+            static_cast<float>(new_real(rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f)));
         rep ? r->SetRepeatedFloat(&m, f, i, v) : r->SetFloat(&m, f, v);
         break;
       }
@@ -230,15 +265,18 @@ class Mutator {
         break;
       }
       case pb::FieldDescriptor::CPPTYPE_BOOL:
-        rep ? r->SetRepeatedBool(&m, f, i, !r->GetRepeatedBool(m, f, i)) : r->SetBool(&m, f, !r->GetBool(m, f));
+        rep ? r->SetRepeatedBool(&m, f, i, !r->GetRepeatedBool(m, f, i))
+            : r->SetBool(&m, f, !r->GetBool(m, f));
         break;
       case pb::FieldDescriptor::CPPTYPE_ENUM: {
-        const pb::EnumValueDescriptor* v = f->enum_type()->value(static_cast<int>(pick(f->enum_type()->value_count())));
+        const pb::EnumValueDescriptor* v =
+            f->enum_type()->value(static_cast<int>(pick(f->enum_type()->value_count())));
         rep ? r->SetRepeatedEnum(&m, f, i, v) : r->SetEnum(&m, f, v);
         break;
       }
       case pb::FieldDescriptor::CPPTYPE_STRING: {
-        const std::string v = new_string(f, rep ? r->GetRepeatedString(m, f, i) : r->GetString(m, f));
+        const std::string v =
+            new_string(f, rep ? r->GetRepeatedString(m, f, i) : r->GetString(m, f));
         rep ? r->SetRepeatedString(&m, f, i, v) : r->SetString(&m, f, v);
         break;
       }
@@ -255,16 +293,35 @@ class Mutator {
     const pb::FieldDescriptor* f = s.field;
     if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) {
       switch (f->cpp_type()) {
-        case pb::FieldDescriptor::CPPTYPE_INT32: r->AddInt32(&m, f, 0); break;
-        case pb::FieldDescriptor::CPPTYPE_INT64: r->AddInt64(&m, f, 0); break;
-        case pb::FieldDescriptor::CPPTYPE_UINT32: r->AddUInt32(&m, f, 0); break;
-        case pb::FieldDescriptor::CPPTYPE_UINT64: r->AddUInt64(&m, f, 0); break;
-        case pb::FieldDescriptor::CPPTYPE_FLOAT: r->AddFloat(&m, f, 0); break;
-        case pb::FieldDescriptor::CPPTYPE_DOUBLE: r->AddDouble(&m, f, 0); break;
-        case pb::FieldDescriptor::CPPTYPE_BOOL: r->AddBool(&m, f, false); break;
-        case pb::FieldDescriptor::CPPTYPE_ENUM: r->AddEnum(&m, f, f->enum_type()->value(0)); break;
-        case pb::FieldDescriptor::CPPTYPE_STRING: r->AddString(&m, f, ""); break;
-        default: return;
+        case pb::FieldDescriptor::CPPTYPE_INT32:
+          r->AddInt32(&m, f, 0);
+          break;
+        case pb::FieldDescriptor::CPPTYPE_INT64:
+          r->AddInt64(&m, f, 0);
+          break;
+        case pb::FieldDescriptor::CPPTYPE_UINT32:
+          r->AddUInt32(&m, f, 0);
+          break;
+        case pb::FieldDescriptor::CPPTYPE_UINT64:
+          r->AddUInt64(&m, f, 0);
+          break;
+        case pb::FieldDescriptor::CPPTYPE_FLOAT:
+          r->AddFloat(&m, f, 0);
+          break;
+        case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+          r->AddDouble(&m, f, 0);
+          break;
+        case pb::FieldDescriptor::CPPTYPE_BOOL:
+          r->AddBool(&m, f, false);
+          break;
+        case pb::FieldDescriptor::CPPTYPE_ENUM:
+          r->AddEnum(&m, f, f->enum_type()->value(0));
+          break;
+        case pb::FieldDescriptor::CPPTYPE_STRING:
+          r->AddString(&m, f, "");
+          break;
+        default:
+          return;
       }
       set_scalar({&m, f, r->FieldSize(m, f) - 1});
       return;
@@ -313,18 +370,23 @@ class Mutator {
         r->SwapElements(&m, s.field, s.index, static_cast<int>(pick(n)));
         break;
       default:
-        if (s.field->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) add_element({&m, s.field, n});
-        else set_scalar(s);
+        if (s.field->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE)
+          add_element({&m, s.field, n});
+        else
+          set_scalar(s);
     }
   }
 
   void mutate_singular(const Site& s) {
     if (s.field->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (s.msg != root_ && one_in(4)) s.msg->GetReflection()->ClearField(s.msg, s.field);  // a type, a shape
+      if (s.msg != root_ && one_in(4))
+        s.msg->GetReflection()->ClearField(s.msg, s.field);  // a type, a shape
       return;
     }
-    if (one_in(8)) s.msg->GetReflection()->ClearField(s.msg, s.field);
-    else set_scalar(s);
+    if (one_in(8))
+      s.msg->GetReflection()->ClearField(s.msg, s.field);
+    else
+      set_scalar(s);
   }
 
   std::minstd_rand rng_;
