@@ -212,9 +212,21 @@ OpResult binary(const NodeView& n) {
   else if (op == "Pow") { rf = [](auto& v) { return std::pow(v[0], v[1]); }; }
   else if (op == "Max") { rf = [](auto& v) { return *std::max_element(v.begin(), v.end()); }; inf = [](auto& v) { return *std::max_element(v.begin(), v.end()); }; }
   else if (op == "Min") { rf = [](auto& v) { return *std::min_element(v.begin(), v.end()); }; inf = [](auto& v) { return *std::min_element(v.begin(), v.end()); }; }
-  else if (op == "Mod") { inf = [&n](auto& v) { if (v[1] == 0) n.fail("Mod by zero while folding");
-                                                 return v[1] == -1 ? 0 : v[0] % v[1]; };  // INT64_MIN % -1 traps
-                          rf = [](auto& v) { return std::fmod(v[0], v[1]); }; }
+  else if (op == "Mod") {
+    // ONNX Mod: fmod=0 (integers) takes the divisor's sign, like Python's %; fmod=1 takes the
+    // dividend's, like C's fmod (onnx.ai/onnx/operators/onnx__Mod.html). r + b cannot overflow:
+    // |r| < |b| and they differ in sign.
+    const bool c_fmod = n.attr_int("fmod", 0) != 0;
+    inf = [&n, c_fmod](auto& v) {
+      if (v[1] == 0) n.fail("Mod by zero while folding");
+      const int64_t r = v[1] == -1 ? 0 : v[0] % v[1];  // INT64_MIN % -1 traps
+      return !c_fmod && r != 0 && (r < 0) != (v[1] < 0) ? r + v[1] : r;
+    };
+    rf = [c_fmod](auto& v) {
+      const double r = std::fmod(v[0], v[1]);
+      return !c_fmod && r != 0 && (r < 0) != (v[1] < 0) ? r + v[1] : r;
+    };
+  }
   else if (op == "Equal") { rf = [](auto& v) { return double(v[0] == v[1]); }; inf = [](auto& v) { return int64_t(v[0] == v[1]); }; }
   else if (op == "Greater") { rf = [](auto& v) { return double(v[0] > v[1]); }; inf = [](auto& v) { return int64_t(v[0] > v[1]); }; }
   else if (op == "Less") { rf = [](auto& v) { return double(v[0] < v[1]); }; inf = [](auto& v) { return int64_t(v[0] < v[1]); }; }
@@ -243,7 +255,11 @@ OpResult cast(const NodeView& n) {
   r.outputs.push_back(make_shape_only(static_cast<DataType>(to), n.dims(0)));
   r.kind = LayerKind::kEltwise;
   r.vector_ops = num_elements(n.dims(0));
-  fold(n, r.outputs[0], [](auto& v) { return v[0]; }, [](auto& v) { return v[0]; });
+  if (to == static_cast<int64_t>(DataType::kBool))  // any nonzero is true (ONNX Cast)
+    fold(n, r.outputs[0], [](auto& v) { return double(v[0] != 0); },
+         [](auto& v) { return int64_t(v[0] != 0); });
+  else
+    fold(n, r.outputs[0], [](auto& v) { return v[0]; }, [](auto& v) { return v[0]; });
   return r;
 }
 

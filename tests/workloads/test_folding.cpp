@@ -86,6 +86,28 @@ TEST_CASE("Constant, ConstantOfShape, Range and Cast fold; Unsqueeze/Squeeze rea
   CHECK(layer(w, "relu").outputs[0].shape == Shape{1, 2, 3, 4});
 }
 
+TEST_CASE("folded Mod takes the divisor's sign (fmod=0) or the dividend's (fmod=1); Cast to bool is nonzero") {
+  // Reshape x[1,12] to [1, a, b, -1] with a = -7 mod 3 = 2 (fmod=0; C's % gives -1, which
+  // Reshape would refuse as a second -1), b = Cast(Cast(0.5 -> bool) -> int64) = 1 (truncation
+  // gives 0, which Reshape reads as "copy dim 2"), and -7 fmod 3 = -1 appended as the -1.
+  OnnxBuilder b(13);
+  b.input("x", {1, 12}).output("y");
+  b.ints("a", {-7}).ints("b", {3}).ints("one", {1});
+  b.node("Mod", {"a", "b"}, {"m"}, "mod");
+  set_int(b.node("Mod", {"a", "b"}, {"cm"}, "cmod"), "fmod", 1);
+  b.scalar("half", 0.5f);
+  set_int(b.node("Cast", {"half"}, {"t"}, "to_bool"), "to", 9);
+  set_int(b.node("Cast", {"t"}, {"ti"}, "to_int"), "to", 7);
+  b.node("Unsqueeze", {"ti", "zero"}, {"ti1"}, "unsq");
+  b.ints("zero", {0});
+  auto& cat = b.node("Concat", {"one", "m", "ti1", "cm"}, {"shape"}, "cat");
+  set_int(cat, "axis", 0);
+  b.node("Reshape", {"x", "shape"}, {"r"}, "reshape");
+  b.node("Relu", {"r"}, {"y"}, "relu");
+  const auto w = b.import();
+  CHECK(layer(w, "relu").outputs[0].shape == Shape{1, 2, 1, 6});
+}
+
 TEST_CASE("Identity on an initializer (PyTorch's shared biases) keeps the weight a weight") {
   OnnxBuilder b;
   b.input("x", {1, 3, 4, 4}).weight("w", {4, 3, 1, 1}).weight("bias", {4}).output("y");
