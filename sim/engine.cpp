@@ -24,6 +24,7 @@
 #include "hw_models/noc.h"
 #include "sim/kernel.h"
 #include "sim/link_calendar.h"
+#include "sim/stuck_report.h"
 
 namespace eesim::sim {
 namespace {
@@ -391,49 +392,15 @@ int64_t activation_budget(const std::vector<StreamInput>& inputs) {
   return budget;
 }
 
-std::string default_name(const Plan& plan, size_t node) {
-  const PlanNode& n = plan.nodes[node];
-  return "plan node " + std::to_string(node) + " (layer " + std::to_string(n.layer) + ", CN " +
-         std::to_string(n.cn) + ")";
-}
-
-// Which inputs did not finish and, for the first few, the nodes they are stuck at: nodes that
-// wait for producers that never finished (a dependency that cannot be met), nodes ready but
-// never run, and the node a core was running.
-std::string stuck_report(Run& run) {
-  const auto& name = run.options.describe_node ? run.options.describe_node : default_name;
-  std::string out = "simulation cannot make progress: ";
-  out += run.fault.empty() ? "no event is left, yet " : run.fault + "; ";
-  out += std::to_string(run.inputs.size() - run.finished) + " of " +
-         std::to_string(run.inputs.size()) + " inputs never finished";
-  int shown = 0;
-  for (size_t k = 0; k < run.inputs.size() && shown < 3; ++k) {
+// The unfinished inputs as the watchdog's report reads them (sim/stuck_report.h).
+std::vector<StuckInput> stuck_inputs(Run& run) {
+  std::vector<StuckInput> out;
+  for (size_t k = 0; k < run.inputs.size() && out.size() < 3; ++k) {
     const Instance* in = run.instance(k);
     if (!in && k < run.next_input) continue;  // finished
-    ++shown;
-    out += "\n  input " + std::to_string(k) + ":";
-    if (!in) {
-      out += " never admitted (arrival cycle " + std::to_string(run.inputs[k].arrival_cycles) + ")";
-      continue;
-    }
-    // First the nodes the run is stuck at (ready, or waiting only on finished producers);
-    // only if there are none (a dependency cycle), every waiting node.
-    int listed = 0;
-    for (int pass = 0; pass < 2 && listed == 0; ++pass)
-      for (size_t i = 0; i < in->plan.nodes.size() && listed < 8; ++i) {
-        if (in->done[i]) continue;
-        const PlanNode& n = in->plan.nodes[i];
-        std::string missing;
-        for (const PlanEdge& e : n.inputs)
-          if (!in->done[e.from]) missing += (missing.empty() ? "" : ", ") + name(in->plan, e.from);
-        if (pass == 0 && !missing.empty()) continue;
-        out += "\n    " + name(in->plan, i) + " on core '" + run.arch.cores[n.core].name + "' ";
-        out += in->pending[i] == 0 ? "was ready or running but never finished"
-               : missing.empty()   ? "waits for data that never arrived"
-                                   : "waits for " + missing + ", which never finished";
-        ++listed;
-      }
-    if (listed == 0) out += " every node finished but its end layer was never reached";
+    StuckInput s{k, run.inputs[k].arrival_cycles};
+    if (in) s.plan = &in->plan, s.done = &in->done, s.pending = &in->pending;
+    out.push_back(s);
   }
   return out;
 }
@@ -461,7 +428,9 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
   run.activation_budget =
       options.max_activations > 0 ? options.max_activations : activation_budget(inputs);
   sc_core::sc_start();
-  if (!run.fault.empty() || run.finished < inputs.size()) throw Error(stuck_report(run));
+  if (!run.fault.empty() || run.finished < inputs.size())
+    throw Error(stuck_report(run.fault, inputs.size(), run.finished, stuck_inputs(run), arch,
+                             options.describe_node));
   StreamRun result = std::move(run.out);
   run.cores.clear();  // modules go before their kernel
   run.source.reset();
@@ -469,7 +438,7 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
 }
 
 ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch,
-                     const std::function<std::string(const Plan&, size_t)>& describe_node) {
+                     const NodeNamer& describe_node) {
   EngineOptions options;
   options.record_inputs = 1;
   options.describe_node = describe_node;

@@ -11,6 +11,7 @@
 #include "hw_models/architecture.h"
 #include "hw_models/noc.h"
 #include "sim/plan.h"
+#include "sim/stuck_report.h"
 
 namespace eesim::sim {
 
@@ -61,7 +62,7 @@ struct ScenarioRun {
 // SystemC kernel (sim/kernel.h). Work still running when the end layer finishes is cancelled
 // (its energy charged pro rata); queued work is dropped.
 ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch,
-                     const std::function<std::string(const Plan&, size_t)>& describe_node = {});
+                     const NodeNamer& describe_node = {});
 
 // --- Streams -------------------------------------------------------------------------------
 
@@ -79,7 +80,7 @@ struct EngineOptions {
   // The watchdog's activation budget; 0 computes one no finite run exceeds (tests set it).
   int64_t max_activations = 0;
   // Names plan nodes in the watchdog's report (default: "plan node N (layer L, CN C)").
-  std::function<std::string(const Plan&, size_t node)> describe_node;
+  NodeNamer describe_node;
 };
 
 struct InputRun {
