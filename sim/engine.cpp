@@ -29,12 +29,6 @@
 namespace eesim::sim {
 namespace {
 
-// One cycle is one nanosecond of SystemC time, converted in integers (SystemC's ticks are
-// picoseconds by default: 2^53 cycles is 9e18 ticks, inside its 64-bit time).
-sc_dt::uint64 ticks_per_cycle() { return sc_core::sc_time(1, sc_core::SC_NS).value(); }
-int64_t now_cycles() {
-  return static_cast<int64_t>(sc_core::sc_time_stamp().value() / ticks_per_cycle());
-}
 
 constexpr size_t kNoInput = SIZE_MAX;
 
@@ -107,13 +101,17 @@ struct Run {
   std::unique_ptr<Source> source;
   StreamRun out;
 
-  // The watchdog: every process activation is counted against a budget
-  // no finite run can exceed, and every delay against kMaxCycles; past either, the run stops
-  // and reports which nodes were stuck instead of hanging or wrapping time.
+  // One cycle is one nanosecond of SystemC time, converted in integers (SystemC's ticks are
+  // picoseconds by default: 2^53 cycles is 9e18 ticks, inside its 64-bit time).
+  const sc_dt::uint64 ticks = sc_core::sc_time(1, sc_core::SC_NS).value();
+  int64_t now() const { return static_cast<int64_t>(sc_core::sc_time_stamp().value() / ticks); }
+
+  // The watchdog: every process activation is counted against a budget no finite run can
+  // exceed, and every delay against kMaxCycles; past either, the run stops and reports which
+  // nodes were stuck instead of hanging or wrapping time.
   int64_t activations = 0;
   int64_t activation_budget = 0;
   std::string fault;  // why the watchdog stopped the run, empty if it did not
-  sc_dt::uint64 ticks = ticks_per_cycle();
 
   bool recording() const { return finished < options.record_inputs; }
   // False once the run is stopped: the process then returns without a new trigger, so every
@@ -131,8 +129,9 @@ struct Run {
   // A delay of `n` cycles from `now`, refused past kMaxCycles of simulated time.
   sc_core::sc_time delay(int64_t now, int64_t n) {
     if (n < 0 || n > kMaxCycles - now) {
-      stop("simulated time would pass 2^53 cycles at cycle " + std::to_string(now) + " (+" +
-           std::to_string(n) + ")");
+      stop(n < 0 ? "a negative delay (" + std::to_string(n) + ") at cycle " + std::to_string(now)
+                 : "simulated time would pass 2^53 cycles at cycle " + std::to_string(now) +
+                       " (+" + std::to_string(n) + ")");
       return sc_core::SC_ZERO_TIME;
     }
     return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(n) * ticks);
@@ -171,7 +170,7 @@ class CoreShell : public sc_core::sc_module {
   // Node `node` of input `k` gets one of its inputs at cycle `at` (>= now).
   void deliver(size_t k, size_t node, int64_t at) {
     arrivals_.push({at, k, node});
-    const int64_t now = now_cycles();
+    const int64_t now = run_.now();
     wake_.notify(run_.delay(now, at - now));
   }
   void make_ready(size_t k, size_t node) {
@@ -195,7 +194,7 @@ class CoreShell : public sc_core::sc_module {
  private:
   void step() {
     if (!run_.activate()) return;
-    const int64_t now = now_cycles();
+    const int64_t now = run_.now();
     for (bool changed = true; changed;) {
       changed = false;
       while (!arrivals_.empty() && arrivals_.top().at <= now) {
@@ -264,7 +263,7 @@ class Source : public sc_core::sc_module {
  private:
   void step() {
     if (!run_.activate()) return;
-    const int64_t now = now_cycles();
+    const int64_t now = run_.now();
     const int64_t limit = run_.options.max_in_flight;
     while (run_.next_input < run_.inputs.size() &&
            run_.inputs[run_.next_input].arrival_cycles <= now &&
