@@ -29,6 +29,12 @@ inline int64_t checked_add(int64_t a, int64_t b, std::string_view what) {
   return r;
 }
 
+inline int64_t checked_sub(int64_t a, int64_t b, std::string_view what) {
+  int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) throw_overflow(what);
+  return r;
+}
+
 // ceil(a / b) for a >= 0, b > 0: folds, passes and cycles of partly used hardware. Written so
 // that it cannot overflow near INT64_MAX (a + b - 1 would).
 constexpr int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0 ? 1 : 0); }

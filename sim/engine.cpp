@@ -8,7 +8,6 @@
 #include <systemc>
 
 #include <algorithm>
-#include <cmath>
 #include <memory>
 #include <queue>
 #include <set>
@@ -394,7 +393,7 @@ int64_t activation_budget(const std::vector<StreamInput>& inputs) {
 // The unfinished inputs as the watchdog's report reads them (sim/stuck_report.h).
 std::vector<StuckInput> stuck_inputs(Run& run) {
   std::vector<StuckInput> out;
-  for (size_t k = 0; k < run.inputs.size() && out.size() < 3; ++k) {
+  for (size_t k = 0; k < run.inputs.size() && out.size() < kStuckInputsShown; ++k) {
     const Instance* in = run.instance(k);
     if (!in && k < run.next_input) continue;  // finished
     StuckInput s{k, run.inputs[k].arrival_cycles};

@@ -16,7 +16,7 @@ std::string stuck_report(const std::string& fault, size_t inputs, size_t finishe
   out += fault.empty() ? "no event is left, yet " : fault + "; ";
   out += std::to_string(inputs - finished) + " of " + std::to_string(inputs) +
          " inputs never finished";
-  for (size_t s = 0; s < stuck.size() && s < 3; ++s) {
+  for (size_t s = 0; s < stuck.size() && s < kStuckInputsShown; ++s) {
     const StuckInput& in = stuck[s];
     out += "\n  input " + std::to_string(in.input) + ":";
     if (!in.plan) {

@@ -23,11 +23,14 @@ struct StuckInput {
   const std::vector<int>* pending = nullptr;  // per plan node: inputs not yet arrived
 };
 
+// Inputs the report details; the engine collects no more than these.
+inline constexpr size_t kStuckInputsShown = 3;
+
 // "plan node N (layer L, CN C)", when the caller has no names.
 std::string default_node_name(const Plan& plan, size_t node);
 
 // `fault` is why the watchdog stopped the run, empty when it ran out of events. Lists at most
-// three inputs and eight nodes each: first the nodes the run is stuck at (ready, or waiting
+// kStuckInputsShown inputs and eight nodes each: first the nodes the run is stuck at (ready, or waiting
 // only on finished producers); only when there are none (a dependency cycle), every waiting
 // node with the producers it waits for.
 std::string stuck_report(const std::string& fault, size_t inputs, size_t finished,

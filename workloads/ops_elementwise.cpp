@@ -73,9 +73,7 @@ void store_int(TensorData& out, int64_t v) {
 // a - b on folded integers; a result that wraps is refused (exporters' shape arithmetic never
 // comes near 2^63, so it is bad input).
 int64_t int_sub(const NodeView& n, int64_t a, int64_t b) {
-  int64_t r = 0;
-  if (__builtin_sub_overflow(a, b, &r)) n.fail("folding constants: value overflows 64-bit integer");
-  return r;
+  return checked_sub(a, b, n.where() + ": folding constants");
 }
 
 using RealFn = std::function<double(const std::vector<double>&)>;
@@ -206,7 +204,7 @@ OpResult binary(const NodeView& n) {
   const std::string overflow = n.where() + ": folding constants";
   if (op == "Add" || op == "Sum") { rf = [](auto& v) { double s = 0; for (double x : v) s += x; return s; };
                                     inf = [&](auto& v) { int64_t s = 0; for (int64_t x : v) s = checked_add(s, x, overflow); return s; }; }
-  else if (op == "Sub") { rf = [](auto& v) { return v[0] - v[1]; }; inf = [&n](auto& v) { return int_sub(n, v[0], v[1]); }; }
+  else if (op == "Sub") { rf = [](auto& v) { return v[0] - v[1]; }; inf = [&](auto& v) { return checked_sub(v[0], v[1], overflow); }; }
   else if (op == "Mul") { rf = [](auto& v) { return v[0] * v[1]; }; inf = [&](auto& v) { return checked_mul(v[0], v[1], overflow); }; }
   else if (op == "Div") { rf = [](auto& v) { return v[0] / v[1]; }; inf = [&n](auto& v) { return int_div(n, v[0], v[1]); }; }
   else if (op == "Pow") { rf = [](auto& v) { return std::pow(v[0], v[1]); }; }
