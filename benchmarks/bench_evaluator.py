@@ -5,10 +5,13 @@
 
 Evaluates the CIFAR early-exit MobileNetV2 on the quad-core preset N times (default 10,000)
 with varying exit probabilities; prints evaluations per second on one core and resident memory
-after the first 100 and at the end.
+after the first 100 and at the end. Then the same evaluations from 1, 2 and 4 threads sharing
+the evaluator: what threads buy (simulations run one at a time; see README "Threads and
+processes").
 """
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import eesim
@@ -42,6 +45,13 @@ def main() -> int:
     print(f"{n} evaluations of {Path(str(model_path)).name} on {ev.arch.name} (4-row bands): "
           f"{n / wall:.0f} evaluations/s on one core ({1000 * wall / n:.2f} ms each)")
     print(f"resident memory: {rss_after_100} kB after 100, {rss_end} kB after {n} ({growth:+.1f}%)")
+    jobs = [{"exit1": (i % 97) / 200.0} for i in range(min(n, 2000))]
+    for threads in (1, 2, 4):
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(lambda e: ev.evaluate(model, e), jobs))
+        wall = time.perf_counter() - start
+        print(f"{threads} thread(s) sharing the evaluator: {len(jobs) / wall:.0f} evaluations/s")
     return 0
 
 

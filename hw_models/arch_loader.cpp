@@ -9,14 +9,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "hw_models/arch_validate.h"
 
 namespace eesim::hw {
@@ -220,15 +219,7 @@ Architecture load_architecture_text(const std::string& text, const std::string& 
 }
 
 Architecture load_architecture_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw Error(path + ": is a directory, expected an architecture .textproto file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open architecture file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(path + ": read error");
-  return load_architecture_text(text.str(), path);
+  return load_architecture_text(read_text_file(path, "an architecture .textproto file"), path);
 }
 
 }  // namespace eesim::hw

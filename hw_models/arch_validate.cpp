@@ -6,7 +6,6 @@
 
 #include <cassert>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <string>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/number_text.h"
 
 namespace eesim::hw {
 namespace {
@@ -26,9 +26,7 @@ using ParseInfoTree = pb::TextFormat::ParseInfoTree;
 // Shortest round-trip text of a value for messages ("0.5", "nan", "-inf", "12").
 template <typename T>
 std::string show(T v) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, res.ptr);
+  return shortest_text(v);
 }
 
 // One message block in the file: how messages name it, and where its keys are. Keys the file

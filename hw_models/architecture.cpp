@@ -3,18 +3,12 @@
 // equal exactly when the values do).
 #include "hw_models/architecture.h"
 
-#include <charconv>
-#include <type_traits>
+#include "common/number_text.h"
 
 namespace eesim::hw {
 namespace {
 
-// Shortest text that reads back as the same double; independent of stream precision flags.
-std::string num(double v) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, res.ptr);
-}
+std::string num(double v) { return shortest_text(v); }
 
 void print(std::ostream& os, const SystolicSpec& s) {
   os << " rows=" << s.rows << " cols=" << s.cols << " dataflow=" << to_string(s.dataflow)

@@ -1,7 +1,7 @@
 #pragma once
 // Tile costs on a whole chip, memoised by (core, tile shape): a fused network has hundreds of
 // tiles but only tens of distinct shapes (DESIGN.md section 4). Owned by its caller (no global
-// state); not thread-safe: one cache per thread.
+// state); not thread-safe: its owner serialises access (the Python Evaluator locks per call).
 #include <cstddef>
 #include <cstdint>
 #include <unordered_map>

@@ -58,6 +58,17 @@ hw::TileShape cn_tile(const Cn& cn, bool resident) {
   return t;
 }
 
+const hw::Cost& cn_cost(const Workload& w, const Cn& cn, size_t core, hw::CostCache& cache,
+                        bool resident) {
+  try {
+    return cache.get(core, cn_tile(cn, resident));
+  } catch (const Error& e) {
+    const workloads::Layer& l = w.layer(cn.layer);
+    throw Error((w.name.empty() ? "" : w.name + ": ") + "layer '" + l.name + "' (" + l.op +
+                "): " + e.what());
+  }
+}
+
 std::vector<char> resident_weights(const Workload& w, const Allocation& alloc,
                                    const hw::Architecture& arch) {
   std::vector<int64_t> free_bytes;
@@ -80,7 +91,7 @@ std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph&
     const auto& dram = arch.drams[hw::nearest_dram(arch, c)];
     for (LayerId v = 0; v < w.num_layers(); ++v)
       for (CnId n : g.layer_cns[v]) {
-        const hw::Cost& cost = cache.get(c, cn_tile(g.cn(n)));
+        const hw::Cost& cost = cn_cost(w, g.cn(n), c, cache);
         if (!cost.supported) {
           out[v][c] = kUnsupported;
           break;

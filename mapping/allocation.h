@@ -22,6 +22,13 @@ struct Allocation {
 // them on the core.
 hw::TileShape cn_tile(const Cn& cn, bool resident = false);
 
+// The cost of node `cn` on core `core`: cache.get(core, cn_tile(cn, resident)). The cost models
+// see a tile, not a layer, so their errors (a count past 64 bits, a time past 2^53 cycles) name
+// only the chip and the core; this puts the model and the layer in front:
+// "model.onnx: layer 'conv1' (Conv): chip.textproto: core 'sa0' (systolic): a tile's ...".
+const hw::Cost& cn_cost(const workloads::Workload& w, const Cn& cn, size_t core,
+                        hw::CostCache& cache, bool resident = false);
+
 // Per layer: its weights stay on its core across inferences. Each core keeps the layers
 // allocated to it, in topological order, while they fit its parameter memory; the rest stream
 // from DRAM every inference (the Edge TPU compiler's parameter caching,

@@ -1,9 +1,9 @@
 // The manual mapping file: `LAYER = CORE` lines, `* = CORE` for the rest, `#` comments.
-#include <fstream>
 #include <optional>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "hw_models/cost_cache.h"
 #include "mapping/allocation.h"
 
@@ -63,21 +63,23 @@ Allocation parse_allocation(const std::string& text, const std::string& source,
       out.core_of_layer[v] = fallback->core;
     }
     const auto& core = arch.cores[out.core_of_layer[v]];
-    const auto cost = hw::tile_cost(arch, out.core_of_layer[v], hw::layer_tile(w.layer(v)));
-    if (!cost.supported)
-      throw Error(source + ":" + std::to_string(line_of[v]) + ": layer '" + w.layer(v).name +
-                  "' cannot run on core '" + core.name + "': " + cost.reason);
+    const std::string at =
+        source + ":" + std::to_string(line_of[v]) + ": layer '" + w.layer(v).name + "' ";
+    hw::Cost cost;
+    try {
+      cost = hw::tile_cost(arch, out.core_of_layer[v], hw::layer_tile(w.layer(v)));
+    } catch (const Error& e) {  // a cost beyond the limits: the line and layer that asked
+      throw Error(at + "on core '" + core.name + "': " + e.what());
+    }
+    if (!cost.supported) throw Error(at + "cannot run on core '" + core.name + "': " + cost.reason);
   }
   return out;
 }
 
 Allocation load_allocation_file(const std::string& path, const workloads::Workload& w,
                                 const hw::Architecture& arch) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open mapping file");
-  std::ostringstream text;
-  text << f.rdbuf();
-  return parse_allocation(text.str(), path, w, arch);
+  return parse_allocation(read_text_file(path, "a mapping file of 'LAYER = CORE' lines"), path, w,
+                          arch);
 }
 
 }  // namespace eesim::mapping

@@ -1,6 +1,9 @@
 #include "mapping/search.h"
 
 #include <random>
+#include <string>
+
+#include "common/error.h"
 
 namespace eesim::mapping {
 
@@ -17,6 +20,11 @@ SearchResult search_allocation(const Allocation& start,
   std::mt19937_64 rng(options.seed);
   constexpr size_t kRuns[] = {1, 2, 4, 8};
   for (int64_t i = 0; i < options.iterations; ++i) {
+    if (!options.progress.step("search moves", i, options.iterations))
+      throw Interrupted("search stopped after " + std::to_string(i) + " of " +
+                        std::to_string(options.iterations) + " moves (" +
+                        std::to_string(r.evaluations) + " simulations, " +
+                        std::to_string(r.improvements) + " improvements)");
     const size_t first = std::uniform_int_distribution<size_t>(0, layers - 1)(rng);
     const size_t run = kRuns[std::uniform_int_distribution<size_t>(0, 3)(rng)];
     const size_t core = std::uniform_int_distribution<size_t>(0, cores - 1)(rng);

@@ -111,6 +111,7 @@ struct Run {
   int64_t activations = 0;
   int64_t activation_budget = 0;
   std::string fault;  // why the watchdog stopped the run, empty if it did not
+  bool interrupted = false;  // the progress callback asked to stop
 
   bool recording() const { return finished < options.record_inputs; }
   // False once the run is stopped: the process then returns without a new trigger, so every
@@ -362,6 +363,11 @@ void Run::complete(size_t k, int64_t now) {
   out.inputs[k].done_cycles = now;
   out.end_cycles = std::max(out.end_cycles, now);
   ++finished;
+  if (!options.progress.step("inputs", static_cast<int64_t>(finished),
+                             static_cast<int64_t>(inputs.size()))) {
+    interrupted = true;
+    stop("interrupted");
+  }
   for (auto& core : cores) core->cancel(k, now);
   for (size_t c = 0; c < in.held.size(); ++c)
     if (in.held[c] != 0) hold(kNoInput, c, -in.held[c], now);
@@ -426,6 +432,9 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
   run.activation_budget =
       options.max_activations > 0 ? options.max_activations : activation_budget(inputs);
   sc_core::sc_start();
+  if (run.interrupted)
+    throw Interrupted("stream stopped after " + std::to_string(run.finished) + " of " +
+                      std::to_string(inputs.size()) + " inputs");
   if (!run.fault.empty() || run.finished < inputs.size())
     throw Error(stuck_report(run.fault, inputs.size(), run.finished, stuck_inputs(run), arch,
                              options.describe_node));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/progress.h"
 #include "hw_models/architecture.h"
 #include "hw_models/noc.h"
 #include "sim/plan.h"
@@ -81,6 +82,9 @@ struct EngineOptions {
   int64_t max_activations = 0;
   // Names plan nodes in the watchdog's report (default: "plan node N (layer L, CN C)").
   NodeNamer describe_node;
+  // Told of every finished input ("inputs", finished, total); returning false stops the run,
+  // which then throws eesim::Interrupted.
+  Progress progress;
 };
 
 struct InputRun {
@@ -111,7 +115,8 @@ struct StreamRun {
 // stay on chip throughout. Deterministic.
 // A run that cannot make progress (a node whose inputs never arrive, no event left, or the
 // watchdog's activation or 2^53-cycle limit reached) throws Error naming the stuck nodes; it
-// never hangs. Memory never blocks a node: what does not fit spills to DRAM (see `spilled_bytes`).
+// never hangs. A run its progress callback stops throws eesim::Interrupted naming the inputs
+// finished. Memory never blocks a node: what does not fit spills to DRAM (see `spilled_bytes`).
 StreamRun run_inputs(const std::vector<StreamInput>& inputs,
                      const std::vector<int64_t>& resident_weight_bytes,
                      const hw::Architecture& arch, const EngineOptions& options = {});

@@ -48,9 +48,11 @@ Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& 
       const auto fitness = [&](const mapping::Allocation& a) {
         return objective_value(o.objective, simulate(w, profile, e.graph, a, arch, cache, o.policy));
       };
+      mapping::SearchOptions search = o.search;
+      search.progress = o.progress;
       e.search = mapping::search_allocation(mapping::allocate_heft(w, e.graph, arch, cache),
                                             mapping::layer_cycles(w, e.graph, arch, cache),
-                                            fitness, o.search);
+                                            fitness, search);
       e.allocation = e.search->best;
       break;
     }

@@ -20,7 +20,9 @@ struct EvaluateOptions {
   Alloc alloc = Alloc::kHeft;
   mapping::Allocation given;                // kGiven
   std::string objective = "expected_edp";  // kSearch: latency, energy, edp, expected_edp
-  mapping::SearchOptions search;            // kSearch
+  mapping::SearchOptions search;            // kSearch (its progress is `progress` below)
+  // Told how far long loops got (search moves; sweep points); may stop them (common/progress.h).
+  Progress progress;
 };
 
 struct Evaluation {
@@ -30,7 +32,8 @@ struct Evaluation {
   std::optional<mapping::SearchResult> search;  // when the search chose the allocation
 };
 
-// Throws eesim::Error for an unknown objective or a stack that cannot be fused.
+// Throws eesim::Error for an unknown objective or a stack that cannot be fused;
+// eesim::Interrupted when `options.progress` stops the search.
 Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& profile,
                     const hw::Architecture& arch, hw::CostCache& cache,
                     const EvaluateOptions& options);

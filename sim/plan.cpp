@@ -62,7 +62,7 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
     const mapping::Cn& cn = g.cn(c);
     if (!active[cn.layer]) continue;
     const size_t core = alloc.core_of_layer[cn.layer];
-    const hw::Cost& cost = cache.get(core, mapping::cn_tile(cn, resident[cn.layer]));
+    const hw::Cost& cost = mapping::cn_cost(w, cn, core, cache, resident[cn.layer]);
     const int64_t wb = hw::core_model(arch.cores[core]).word_bytes(arch.cores[core]);
     PlanNode n{c, cn.layer, core, cost.compute_cycles, cost.dram_bytes(),
                checked_mul(cn.tile.out_elems, wb, "band bytes"),

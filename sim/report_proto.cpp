@@ -2,9 +2,9 @@
 
 #include <google/protobuf/text_format.h>
 
-#include <fstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "report.pb.h"
 
 namespace eesim::sim {
@@ -74,8 +74,7 @@ void write_report_proto(const Report& r, const ReportContext& c, const workloads
   const bool text = ends_with(path, ".txtpb") || ends_with(path, ".textproto");
   if (text ? !google::protobuf::TextFormat::PrintToString(p, &bytes) : !p.SerializeToString(&bytes))
     throw Error(path + ": could not encode the report");
-  std::ofstream f(path, std::ios::binary);
-  if (!(f << bytes)) throw Error(path + ": cannot write the report");
+  write_file(path, bytes);
 }
 
 }  // namespace eesim::sim

@@ -26,8 +26,9 @@ std::vector<Scenario> make_scenarios(const workloads::Workload& w,
 
 // Under the `wait` policy, backbone work past an exit's branch point waits for that exit's
 // decision. `gated` are the first such layers (everything later depends on them): layers that
-// are not behind the exit's output but read a layer its branch point depends on, excluding
-// the heads of shallower exits.
+// read a layer its branch point depends on, excluding the heads of shallower exits and every
+// layer the decision itself waits for (its data and control ancestors and, through the gates
+// of shallower exits, theirs), so that gates never wait in a circle.
 struct Gate {
   size_t exit = 0;                      // index into Workload::exits
   workloads::LayerId decision = 0;      // the exit's output layer

@@ -23,8 +23,11 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     ScenarioRun run;
     try {
       run = run_plan(plan, arch, [&](const Plan& p, size_t i) { return describe_plan_node(w, g, p, i); });
-    } catch (const Error& e) {
-      throw Error("scenario '" + s.name + "': " + e.what());
+    } catch (const Interrupted&) {
+      throw;
+    } catch (const Error& e) {  // the watchdog: time past 2^53 cycles, or a stuck plan
+      const std::string model = w.name.empty() ? "" : w.name + ": ";
+      throw Error(model + "scenario '" + s.name + "': " + e.what());
     }
     const double p = s.probability, l = static_cast<double>(run.latency_cycles), e = run.energy_pj();
     r.expected_latency_cycles += p * l;
@@ -48,11 +51,10 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
   const std::vector<char> resident = mapping::resident_weights(w, alloc, arch);
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     Report::LayerSummary l{alloc.core_of_layer[v], 0, w.layer(v).macs, resident[v] != 0};
-    for (mapping::CnId c : g.layer_cns[v])
-      l.compute_cycles = checked_add(
-          l.compute_cycles,
-          cache.get(l.core, mapping::cn_tile(g.cn(c), l.weights_resident)).compute_cycles,
-          "layer compute cycles");
+    for (mapping::CnId c : g.layer_cns[v]) {
+      const hw::Cost& cost = mapping::cn_cost(w, g.cn(c), l.core, cache, l.weights_resident);
+      l.compute_cycles = checked_add(l.compute_cycles, cost.compute_cycles, "layer compute cycles");
+    }
     r.layers.push_back(l);
   }
   r.roofline = hw::roofline(w, arch);

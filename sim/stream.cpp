@@ -5,6 +5,8 @@
 #include <random>
 
 #include "common/error.h"
+#include "common/limits.h"
+#include "common/number_text.h"
 
 namespace eesim::sim {
 namespace {
@@ -27,15 +29,21 @@ size_t draw_scenario(std::mt19937_64& rng, const std::vector<ScenarioResult>& sc
 }
 
 void check(const StreamOptions& o) {
-  if (o.inputs < 1)
-    throw Error("stream: inputs " + std::to_string(o.inputs) + ": expected at least 1");
+  if (o.inputs < 1 || o.inputs > kMaxStreamInputs)
+    throw Error("stream: inputs " + std::to_string(o.inputs) + ": expected 1 to " +
+                std::to_string(kMaxStreamInputs) +
+                " (every input's record is kept, about 150 bytes each; run longer streams as "
+                "several seeds)");
   if (o.arrival.kind != ArrivalProcess::Kind::kBackToBack &&
       !(std::isfinite(o.arrival.rate_per_s) && o.arrival.rate_per_s > 0))
-    throw Error("stream: arrival rate " + std::to_string(o.arrival.rate_per_s) +
+    throw Error("stream: arrival rate " + shortest_text(o.arrival.rate_per_s) +
                 " inputs/s: expected a finite rate > 0");
   if (o.max_in_flight < -1)
     throw Error("stream: in-flight limit " + std::to_string(o.max_in_flight) +
                 ": expected >= 1, 0 (no limit) or -1 (default)");
+  if (o.record_inputs < 0)
+    throw Error("stream: traced inputs " + std::to_string(o.record_inputs) +
+                ": expected 0 or more");
 }
 
 // Arrival cycles: input 0 at cycle 0, then gaps of 1/rate (fixed) or exponential ones (Poisson,
@@ -49,6 +57,13 @@ std::vector<int64_t> arrivals(const StreamOptions& o, const hw::Architecture& ar
   double t = 0;
   for (size_t k = 1; k < at.size(); ++k) {
     t += o.arrival.kind == ArrivalProcess::Kind::kFixed ? gap : -std::log1p(-uniform(rng)) * gap;
+    // Checked before the conversion: llround of a time past int64 is undefined (it gave
+    // negative latencies), and the engine simulates at most kMaxCycles anyway.
+    if (!(t <= static_cast<double>(kMaxCycles)))
+      throw Error("stream: at " + shortest_text(o.arrival.rate_per_s) + " inputs/s, input " +
+                  std::to_string(k + 1) + " of " + std::to_string(o.inputs) +
+                  " would arrive after 2^53 cycles, beyond what eesim simulates; raise the rate "
+                  "or stream fewer inputs");
     at[k] = std::llround(t);
   }
   return at;
@@ -110,11 +125,13 @@ LatencyStats latency_stats(std::vector<int64_t> v) {
   return s;
 }
 
-StreamReport simulate_stream(Report analytical, const hw::Architecture& arch,
+StreamReport simulate_stream(const workloads::Workload& w, const mapping::CnGraph& g,
+                             Report analytical, const hw::Architecture& arch,
                              const StreamOptions& options) {
   check(options);
   StreamReport r;
   r.options = options;
+  r.options.progress = {};  // the caller's callback is not part of the result
   r.analytical = std::move(analytical);
   const bool back_to_back = options.arrival.kind == ArrivalProcess::Kind::kBackToBack;
   r.max_in_flight = options.max_in_flight >= 0 ? options.max_in_flight
@@ -131,9 +148,18 @@ StreamReport simulate_stream(Report analytical, const hw::Architecture& arch,
   }
   EngineOptions eo;
   eo.max_in_flight = r.max_in_flight;
-  eo.record_inputs = static_cast<size_t>(std::max<int64_t>(options.record_inputs, 0));
+  eo.record_inputs = static_cast<size_t>(options.record_inputs);
+  eo.progress = options.progress;
+  eo.describe_node = [&](const Plan& p, size_t i) { return describe_plan_node(w, g, p, i); };
   // Every scenario's plan holds the same resident weights (sim/plan.h).
-  r.run = run_inputs(inputs, r.analytical.scenarios.front().plan.resident_weight_bytes, arch, eo);
+  try {
+    r.run = run_inputs(inputs, r.analytical.scenarios.front().plan.resident_weight_bytes, arch, eo);
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const Error& e) {  // the watchdog: e.g. inputs that together pass 2^53 cycles
+    throw Error((w.name.empty() ? "" : w.name + ": ") + "stream of " +
+                std::to_string(options.inputs) + " inputs: " + e.what());
+  }
   summarize(r, arch);
   return r;
 }

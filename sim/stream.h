@@ -22,6 +22,10 @@ struct ArrivalProcess {
   double rate_per_s = 0;  // kFixed, kPoisson
 };
 
+// Inputs in one stream, at most: each keeps a record of about 150 bytes (arrival, exit, done,
+// energy), so 2^24 inputs hold 2.4 GB; more would exhaust a workstation before it failed.
+inline constexpr int64_t kMaxStreamInputs = int64_t{1} << 24;
+
 struct StreamOptions {
   int64_t inputs = 1000;
   ArrivalProcess arrival;
@@ -30,6 +34,7 @@ struct StreamOptions {
   // for timed arrivals (their queueing then shows in the latency).
   int64_t max_in_flight = -1;
   int64_t record_inputs = 0;  // the first inputs whose timelines are kept (for traces)
+  Progress progress;          // told of every finished input; may stop the stream
 };
 
 struct LatencyStats {
@@ -67,10 +72,13 @@ struct StreamReport {
   double mean_input_energy_pj = 0;
 };
 
-// Streams the scenario plans of `analytical` (what sim::simulate returned for the mapped
-// network; kept in the result). Throws eesim::Error for inputs < 1, a rate <= 0 (or not
-// finite) on timed arrivals, or max_in_flight < -1.
-StreamReport simulate_stream(Report analytical, const hw::Architecture& arch,
+// Streams the scenario plans of `analytical` (what sim::simulate returned for `w` mapped as
+// `g`; kept in the result). Errors of the engine (the watchdog) name the model and the layers. Throws eesim::Error for inputs outside [1, kMaxStreamInputs],
+// a rate <= 0 (or not finite) on timed arrivals, arrivals later than 2^53 cycles (a rate too
+// low for the stream's length), max_in_flight < -1 or record_inputs < 0; eesim::Interrupted
+// when `progress` stops it.
+StreamReport simulate_stream(const workloads::Workload& w, const mapping::CnGraph& g,
+                             Report analytical, const hw::Architecture& arch,
                              const StreamOptions& options);
 
 }  // namespace eesim::sim

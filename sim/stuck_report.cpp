@@ -34,9 +34,11 @@ std::string stuck_report(const std::string& fault, size_t inputs, size_t finishe
           if (!(*in.done)[e.from]) missing += (missing.empty() ? "" : ", ") + name(plan, e.from);
         if (pass == 0 && !missing.empty()) continue;
         out += "\n    " + name(plan, i) + " on core '" + arch.cores[n.core].name + "' ";
+        // With a fault the watchdog stopped the run: data may have been on its way.
         out += (*in.pending)[i] == 0 ? "was ready or running but never finished"
-               : missing.empty()     ? "waits for data that never arrived"
-                                     : "waits for " + missing + ", which never finished";
+               : !missing.empty()    ? "waits for " + missing + ", which never finished"
+               : fault.empty()       ? "waits for data that never arrived"
+                                     : "was waiting for data on its way when the run stopped";
         ++listed;
       }
     if (listed == 0) out += " every node finished but its end layer was never reached";

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/error.h"
+#include "common/number_text.h"
 #include "workloads/exit_profile.h"
 #include "workloads/exits.h"
 
@@ -32,11 +33,7 @@ SweepOutcome combine_outcome(double p, const ScenarioCost& exit_scenario,
 
 namespace {
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string number(double v) { return shortest_text(v); }
 
 // A name for the mounted exit that nothing in `w` uses.
 std::string fresh_exit_name(const Workload& w) {
@@ -132,12 +129,38 @@ SweepResult sweep_exit_mounts(const Workload& backbone, const workloads::HeadTem
   SweepResult r;
   r.head = head.text;
   r.exit_probabilities = exit_probabilities;
-  r.baseline = evaluate_scenarios(stripped, "", 0, arch, cache, options).second;
-  r.baseline_edp_pj_cycles = r.baseline.energy_pj * static_cast<double>(r.baseline.latency_cycles);
   const std::vector<LayerId> ids =
       points.empty() ? workloads::mount_points(stripped) : to_stripped_ids(backbone, points);
-  for (LayerId v : ids)
-    r.points.push_back(sweep_point(stripped, v, head, exit_probabilities, arch, cache, options));
+  // Progress counts points; a search inside one reports the same count, so a stop request
+  // is seen between its moves too, and an interrupted point says how far the sweep got.
+  const auto total = static_cast<int64_t>(ids.size());
+  const auto at_point = [&options, total](size_t k) {
+    EvaluateOptions o = options;
+    o.progress.on_step = [&options, done = static_cast<int64_t>(k), total](const char*, int64_t,
+                                                                          int64_t) {
+      return options.progress.step("points", done, total);
+    };
+    return o;
+  };
+  const auto stopped = [&](size_t k) {
+    return Interrupted("sweep stopped after " + std::to_string(k) + " of " +
+                       std::to_string(ids.size()) + " points");
+  };
+  try {
+    r.baseline = evaluate_scenarios(stripped, "", 0, arch, cache, at_point(0)).second;
+  } catch (const Interrupted&) {
+    throw stopped(0);
+  }
+  r.baseline_edp_pj_cycles = r.baseline.energy_pj * static_cast<double>(r.baseline.latency_cycles);
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const EvaluateOptions o = at_point(k);
+    if (!o.progress.step("points", 0, 0)) throw stopped(k);
+    try {
+      r.points.push_back(sweep_point(stripped, ids[k], head, exit_probabilities, arch, cache, o));
+    } catch (const Interrupted&) {
+      throw stopped(k);
+    }
+  }
   return r;
 }
 

@@ -1,6 +1,9 @@
 #include "tools/cli_args.h"
 
-#include <cstdlib>
+#include <sys/stat.h>
+
+#include <charconv>
+#include <filesystem>
 
 #include "common/error.h"
 
@@ -42,20 +45,70 @@ CliArgs parse_cli(const std::vector<std::string>& args, const std::set<std::stri
   return out;
 }
 
-int64_t parse_integer(const CliArgs& a, const std::string& key, int64_t fallback, int64_t min) {
-  const std::string text = a.last(key);
-  if (text.empty()) return fallback;
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (*end != '\0' || v < min)
-    throw UsageError("--" + key + " " + text + ": expected an integer >= " + std::to_string(min));
+std::optional<int64_t> integer_in(const std::string& text, int64_t min, int64_t max) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
+    return std::nullopt;
   return v;
 }
 
-std::ofstream open_out(const std::string& path) {
-  std::ofstream f(path);
-  if (!f) throw Error(path + ": cannot open for writing");
-  return f;
+int64_t parse_integer(const CliArgs& a, const std::string& key, int64_t fallback, int64_t min,
+                      int64_t max) {
+  if (a.all(key).empty()) return fallback;
+  const std::string text = a.last(key);
+  if (const auto v = integer_in(text, min, max)) return *v;
+  throw UsageError("--" + key + " " + text + ": expected an integer " +
+                   (max == INT64_MAX ? ">= " + std::to_string(min)
+                                     : "in [" + std::to_string(min) + ", " + std::to_string(max) +
+                                           "]"));
+}
+
+uint64_t parse_seed(const CliArgs& a, const std::string& key, uint64_t fallback) {
+  if (a.all(key).empty()) return fallback;
+  const std::string text = a.last(key);
+  uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw UsageError("--" + key + " " + text + ": expected an integer in [0, 2^64 - 1]");
+  return v;
+}
+
+namespace {
+
+// The file a path names, for comparing two paths: symbolic links, "." and ".." resolved.
+std::string file_identity(const std::string& path) {
+  std::error_code ec;
+  const auto p = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path : p.string();
+}
+
+bool is_device_or_pipe(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+}  // namespace
+
+void check_output_paths(const CliArgs& a, const std::vector<std::string>& output_keys,
+                        const std::vector<std::pair<std::string, std::string>>& inputs) {
+  struct Use {
+    std::string what;  // "--json r.json", "the model m.onnx"
+    bool input = false;
+  };
+  std::map<std::string, Use> seen;  // file -> who names it first
+  for (const auto& [label, path] : inputs)
+    if (!path.empty()) seen.emplace(file_identity(path), Use{label + " " + path, true});
+  for (const std::string& key : output_keys) {
+    const std::string path = a.last(key);
+    if (path.empty() || is_device_or_pipe(path)) continue;
+    const std::string what = "--" + key + " " + path;
+    const auto [it, fresh] = seen.emplace(file_identity(path), Use{what, false});
+    if (fresh) continue;
+    throw UsageError(what + ": the same file as " + it->second.what +
+                     (it->second.input ? "; refusing to overwrite an input"
+                                       : "; each output needs its own file"));
+  }
 }
 
 }  // namespace eesim::tools

@@ -41,12 +41,18 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   try {
-    if (command == "inspect") return eesim::tools::inspect_command(args, std::cout);
-    if (command == "run") return eesim::tools::run_command(args, std::cout);
-    if (command == "sweep") return eesim::tools::sweep_command(args, std::cout);
-    if (command == "stream") return eesim::tools::stream_command(args, std::cout);
-    std::cerr << "eesim: unknown command '" << command << "'\n" << kUsage;
-    return 2;
+    int status = 2;
+    if (command == "inspect") status = eesim::tools::inspect_command(args, std::cout);
+    else if (command == "run") status = eesim::tools::run_command(args, std::cout);
+    else if (command == "sweep") status = eesim::tools::sweep_command(args, std::cout);
+    else if (command == "stream") status = eesim::tools::stream_command(args, std::cout);
+    else std::cerr << "eesim: unknown command '" << command << "'\n" << kUsage;
+    // The report on stdout is an output like --json: a full disk or a closed pipe is an error.
+    if (!std::cout.flush()) throw eesim::Error("stdout: write failed");
+    return status;
+  } catch (const eesim::Interrupted& e) {
+    std::cerr << "eesim: interrupted: " << e.what() << "; no output written\n";
+    return 130;  // the shell's code for a run stopped by SIGINT
   } catch (const eesim::tools::UsageError& e) {
     std::cerr << "eesim " << command << ": " << e.what() << "\n"
               << (command == "inspect" ? eesim::tools::inspect_usage()

@@ -1,10 +1,11 @@
 #include "tools/eval_setup.h"
 
-#include <cstdlib>
-#include <fstream>
+#include <filesystem>
+#include <iostream>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "mapping/allocation.h"
 
 namespace eesim::tools {
@@ -14,8 +15,7 @@ namespace {
 // comments. Unknown layer names are errors naming the file and line.
 std::vector<std::vector<std::string>> read_stacks(const std::string& path,
                                                   const workloads::Workload& w) {
-  std::ifstream f(path);
-  if (!f) throw Error(path + ": cannot open stacks file");
+  std::istringstream f(read_text_file(path, "a stacks file (one stack of layer names per line)"));
   std::vector<std::vector<std::string>> stacks;
   std::string line;
   for (int n = 1; std::getline(f, line); ++n) {
@@ -63,15 +63,13 @@ mapping::FusionOptions parse_fusion(const std::string& text, const hw::Architect
   if (text == "off") return f;
   if (text == "auto") return sim::auto_fusion(arch);
   if (text.rfind("rows=", 0) == 0) {
-    char* end = nullptr;
-    const long long rows = std::strtoll(text.c_str() + 5, &end, 10);
-    if (*end == '\0' && rows >= 1) {
+    if (const auto rows = integer_in(text.substr(5), 1, INT64_MAX)) {
       f.mode = mapping::FusionOptions::Mode::kRows;
-      f.rows_per_cn = rows;
+      f.rows_per_cn = *rows;
       return f;
     }
   }
-  throw UsageError("--fusion " + text + ": expected off, auto or rows=N (N >= 1)");
+  throw UsageError("--fusion " + text + ": expected off, auto or rows=N (1 <= N <= 2^63 - 1)");
 }
 
 EvaluationSetup parse_evaluation(const CliArgs& a, const workloads::Workload& w,
@@ -89,24 +87,44 @@ EvaluationSetup parse_evaluation(const CliArgs& a, const workloads::Workload& w,
                     "-row bands)";
   }
   const std::string alloc = a.last("alloc", "heft");
+  o.objective = a.last("objective", "expected_edp");
+  try {
+    sim::objective_value(o.objective, {});
+  } catch (const Error&) {  // a bad name is a usage error, before any work
+    throw UsageError("--objective " + o.objective +
+                     ": expected latency, energy, edp or expected_edp");
+  }
+  o.search.seed = search_seed;
+  o.search.iterations = parse_integer(a, "iterations", 200, 0);
   if (alloc == "search") {
     o.alloc = sim::EvaluateOptions::Alloc::kSearch;
-    o.objective = a.last("objective", "expected_edp");
-    o.search.seed = search_seed;
-    o.search.iterations = parse_integer(a, "iterations", 200, 0);
-    try {
-      sim::objective_value(o.objective, {});
-    } catch (const Error&) {  // a bad name is a usage error, before any work
-      throw UsageError("--objective " + o.objective +
-                       ": expected latency, energy, edp or expected_edp");
+  } else {
+    // Said, not refused: a script sweeping --alloc may pass the search's options every time.
+    for (const char* key : {"objective", "iterations"})
+      if (!a.all(key).empty())
+        std::cerr << "eesim: note: --" << key << " has no effect without --alloc search\n";
+    if (alloc == "pipeline") {
+      o.alloc = sim::EvaluateOptions::Alloc::kPipeline;
+    } else if (alloc != "heft") {
+      std::error_code ec;
+      if (!std::filesystem::exists(alloc, ec))
+        throw UsageError("--alloc " + alloc +
+                         ": expected heft, pipeline, search or a mapping file (no such file)");
+      o.alloc = sim::EvaluateOptions::Alloc::kGiven;
+      o.given = mapping::load_allocation_file(alloc, w, arch);
     }
-  } else if (alloc == "pipeline") {
-    o.alloc = sim::EvaluateOptions::Alloc::kPipeline;
-  } else if (alloc != "heft") {
-    o.alloc = sim::EvaluateOptions::Alloc::kGiven;
-    o.given = mapping::load_allocation_file(alloc, w, arch);
   }
   return s;
+}
+
+std::vector<std::pair<std::string, std::string>> input_paths(const CliArgs& a) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!a.positional.empty()) out.emplace_back("the model", a.positional[0]);
+  for (const char* key : {"arch", "exits", "alloc", "stacks"})
+    for (const std::string& path : a.all(key))
+      if (path != "heft" && path != "pipeline" && path != "search")  // --alloc's names
+        out.emplace_back(std::string("--") + key, path);
+  return out;
 }
 
 sim::Evaluation evaluate_setup(const workloads::Workload& w,

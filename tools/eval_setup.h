@@ -3,6 +3,8 @@
 // --objective and --iterations, turned into sim::EvaluateOptions, and the evaluation itself.
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hw_models/architecture.h"
 #include "hw_models/cost_cache.h"
@@ -31,6 +33,10 @@ struct EvaluationSetup {
 // stacks or mapping file that does not fit the model.
 EvaluationSetup parse_evaluation(const CliArgs& a, const workloads::Workload& w,
                                  const hw::Architecture& arch, uint64_t search_seed);
+
+// The input files the options name (the model, --arch, --exits, --alloc, --stacks) as
+// (label, path), for check_output_paths.
+std::vector<std::pair<std::string, std::string>> input_paths(const CliArgs& a);
 
 // sim::evaluate; a stack the --stacks file named that cannot be fused is reported against
 // that file.

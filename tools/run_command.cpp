@@ -6,10 +6,10 @@
 #include <sys/wait.h>
 
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "hw_models/arch_loader.h"
 #include "mapping/allocation.h"
 #include "sim/evaluate.h"
@@ -19,6 +19,7 @@
 #include "tools/cli_args.h"
 #include "tools/eval_setup.h"
 #include "tools/model_args.h"
+#include "tools/progress_line.h"
 
 extern char** environ;
 
@@ -64,10 +65,7 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
 // (matplotlib) from the trace CSV. Runs /usr/bin/python3 without a shell.
 void plot(const std::string& csv_text, const std::string& out_path) {
   const std::string csv_path = out_path + ".trace.csv";
-  {
-    std::ofstream f(csv_path);
-    if (!(f << csv_text)) throw Error(csv_path + ": cannot write the trace for --plot");
-  }
+  write_file(csv_path, csv_text);
   const char* argv[] = {"/usr/bin/python3", EESIM_PLOTS_PY, "--csv", csv_path.c_str(), "--out",
                         out_path.c_str(), nullptr};
   pid_t pid = 0;
@@ -111,12 +109,19 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   if (a.positional.size() != 1) throw UsageError("run takes one MODEL.onnx");
   if (a.last("arch").empty()) throw UsageError("run needs --arch CHIP.textproto");
+  check_output_paths(a, {"json", "trace", "csv", "plot", "report"}, input_paths(a));
+  const uint64_t seed = parse_seed(a, "seed", 1);
   const LoadedModel m = load_model(a);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  const int64_t seed = parse_integer(a, "seed", 1, 0);
-  const EvaluationSetup s = parse_evaluation(a, m.workload, arch, static_cast<uint64_t>(seed));
+  EvaluationSetup s = parse_evaluation(a, m.workload, arch, seed);
   hw::CostCache cache(arch);
-  const sim::Evaluation e = evaluate_setup(m.workload, m.profile, arch, cache, s);
+  sim::Evaluation e;
+  {
+    StopOnCtrlC ctrl_c;
+    s.options.progress = ctrl_c.progress();
+    e = evaluate_setup(m.workload, m.profile, arch, cache, s);
+    ctrl_c.check("the evaluation");
+  }
   const mapping::CnGraph& g = e.graph;
   const mapping::Allocation& alloc = e.allocation;
   const sim::Report& r = e.report;
@@ -131,9 +136,11 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   print_summary(m, arch, g, alloc, r, s, out);
   const sim::ReportContext context{m.workload.name, s.policy_text, s.fusion_text, alloc.method,
                                    static_cast<int64_t>(g.num_cns())};
-  if (!a.last("json").empty()) open_out(a.last("json")) << sim::report_json(r, context, m.workload, arch);
-  if (!a.last("trace").empty()) open_out(a.last("trace")) << sim::chrome_trace_json(m.workload, g, arch, r);
-  if (!a.last("csv").empty()) open_out(a.last("csv")) << sim::trace_csv(m.workload, g, arch, r);
+  if (!a.last("json").empty())
+    write_file(a.last("json"), sim::report_json(r, context, m.workload, arch));
+  if (!a.last("trace").empty())
+    write_file(a.last("trace"), sim::chrome_trace_json(m.workload, g, arch, r));
+  if (!a.last("csv").empty()) write_file(a.last("csv"), sim::trace_csv(m.workload, g, arch, r));
   if (!a.last("plot").empty()) plot(sim::trace_csv(m.workload, g, arch, r), a.last("plot"));
   if (!a.last("report").empty())
     sim::write_report_proto(r, context, m.workload, arch, a.last("report"));

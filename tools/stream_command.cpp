@@ -5,15 +5,17 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <iostream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "hw_models/arch_loader.h"
 #include "sim/stream.h"
 #include "sim/stream_report.h"
 #include "tools/cli_args.h"
 #include "tools/eval_setup.h"
 #include "tools/model_args.h"
+#include "tools/progress_line.h"
 
 namespace eesim::tools {
 namespace {
@@ -131,30 +133,42 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
   if (a.positional.size() != 1) throw UsageError("stream takes one MODEL.onnx");
   if (a.last("arch").empty()) throw UsageError("stream needs --arch CHIP.textproto");
   sim::StreamOptions so;
-  so.inputs = parse_integer(a, "inputs", 1000, 1);
+  so.inputs = parse_integer(a, "inputs", 1000, 1, sim::kMaxStreamInputs);
   so.arrival = parse_arrival(a.last("arrival", "back-to-back"));
   so.max_in_flight = parse_integer(a, "in-flight", -1, 0);
-  so.seed = static_cast<uint64_t>(parse_integer(a, "seed", 1, 0));
+  so.seed = parse_seed(a, "seed", 1);
   const bool tracing = !a.last("trace").empty() || !a.last("trace-csv").empty();
-  so.record_inputs = tracing ? parse_integer(a, "trace-inputs", 20, 1) : 0;
+  const int64_t trace_inputs = parse_integer(a, "trace-inputs", 20, 1);
+  if (!tracing && !a.all("trace-inputs").empty())
+    std::cerr << "eesim: note: --trace-inputs has no effect without --trace or --trace-csv\n";
+  so.record_inputs = tracing ? trace_inputs : 0;
+  check_output_paths(a, {"json", "csv", "trace", "trace-csv"}, input_paths(a));
   const LoadedModel m = load_model(a);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  const EvaluationSetup setup = parse_evaluation(a, m.workload, arch, so.seed);
+  EvaluationSetup setup = parse_evaluation(a, m.workload, arch, so.seed);
   hw::CostCache cache(arch);
-  sim::Evaluation e = evaluate_setup(m.workload, m.profile, arch, cache, setup);
-  const sim::StreamReport r = sim::simulate_stream(std::move(e.report), arch, so);
+  sim::Evaluation e;
+  sim::StreamReport r;
+  {
+    StopOnCtrlC ctrl_c;
+    setup.options.progress = so.progress = ctrl_c.progress();
+    e = evaluate_setup(m.workload, m.profile, arch, cache, setup);
+    ctrl_c.check("the evaluation");
+    r = sim::simulate_stream(m.workload, e.graph, std::move(e.report), arch, so);
+    ctrl_c.check("the stream");
+  }
   out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
       << setup.policy_text << ", fusion " << setup.fusion_text << " (" << e.graph.num_cns()
       << " nodes), allocation " << e.allocation.method << "\n";
   print_summary(r, arch, out);
   const sim::ReportContext context{m.workload.name, setup.policy_text, setup.fusion_text,
                                    e.allocation.method, static_cast<int64_t>(e.graph.num_cns())};
-  if (!a.last("json").empty()) open_out(a.last("json")) << sim::stream_json(r, context, arch);
-  if (!a.last("csv").empty()) open_out(a.last("csv")) << sim::stream_inputs_csv(r);
+  if (!a.last("json").empty()) write_file(a.last("json"), sim::stream_json(r, context, arch));
+  if (!a.last("csv").empty()) write_file(a.last("csv"), sim::stream_inputs_csv(r));
   if (!a.last("trace").empty())
-    open_out(a.last("trace")) << sim::stream_chrome_trace_json(m.workload, e.graph, arch, r);
+    write_file(a.last("trace"), sim::stream_chrome_trace_json(m.workload, e.graph, arch, r));
   if (!a.last("trace-csv").empty())
-    open_out(a.last("trace-csv")) << sim::stream_trace_csv(m.workload, e.graph, arch, r);
+    write_file(a.last("trace-csv"), sim::stream_trace_csv(m.workload, e.graph, arch, r));
   return 0;
 }
 

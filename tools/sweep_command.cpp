@@ -5,16 +5,17 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "hw_models/arch_loader.h"
 #include "sim/sweep.h"
 #include "sim/sweep_report.h"
 #include "tools/cli_args.h"
 #include "tools/eval_setup.h"
 #include "tools/model_args.h"
+#include "tools/progress_line.h"
 #include "workloads/exit_mount.h"
 
 namespace eesim::tools {
@@ -154,25 +155,24 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
   const std::vector<double> ps = parse_probabilities(a.last("p", kDefaultProbabilities));
   const workloads::HeadTemplate head =
       workloads::parse_head(a.last("head", workloads::kDefaultHead));
+  check_output_paths(a, {"csv", "json"}, input_paths(a));
+  const uint64_t seed = parse_seed(a, "seed", 1);
   const workloads::Workload w = workloads::load_workload(a.positional[0], import_options(a));
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  const int64_t seed = parse_integer(a, "seed", 1, 0);
-  const EvaluationSetup setup =
-      parse_evaluation(a, w, arch, static_cast<uint64_t>(seed));
-  const sim::EvaluateOptions& o = setup.options;
+  EvaluationSetup setup = parse_evaluation(a, w, arch, seed);
   const sim::SweepContext c{w.name, setup.policy_text, setup.fusion_text};
   const auto points = parse_points(a.last("points", "all"), w, w.name);
   hw::CostCache cache(arch);
-  const sim::SweepResult r = sim::sweep_exit_mounts(w, head, ps, points, arch, cache, o);
+  sim::SweepResult r;
+  {
+    StopOnCtrlC ctrl_c;
+    setup.options.progress = ctrl_c.progress();
+    r = sim::sweep_exit_mounts(w, head, ps, points, arch, cache, setup.options);
+    ctrl_c.check("the sweep");
+  }
   print_table(r, c, arch, out);
-  if (!a.last("json").empty()) {
-    std::ofstream f(a.last("json"));
-    if (!(f << sim::sweep_json(r, c, arch))) throw Error(a.last("json") + ": cannot write the sweep JSON");
-  }
-  if (!a.last("csv").empty()) {
-    std::ofstream f(a.last("csv"));
-    if (!(f << sim::sweep_csv(r))) throw Error(a.last("csv") + ": cannot write the sweep CSV");
-  }
+  if (!a.last("json").empty()) write_file(a.last("json"), sim::sweep_json(r, c, arch));
+  if (!a.last("csv").empty()) write_file(a.last("csv"), sim::sweep_csv(r));
   return 0;
 }
 

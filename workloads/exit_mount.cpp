@@ -7,7 +7,9 @@
 
 #include "common/checked_math.h"
 #include "common/error.h"
+#include "common/limits.h"
 #include "workloads/exits.h"
+#include "workloads/op_registry.h"
 
 namespace eesim::workloads {
 
@@ -25,11 +27,12 @@ namespace {
   throw Error("head '" + text + "': op '" + token + "': " + what + "; expected " + kHeadGrammar);
 }
 
-// A positive decimal count, or 0 when `s` is not one (empty, signs, junk, overflow).
+// A decimal count in [1, kMaxDim] (the importer's bound on any dimension), or 0 when `s` is
+// not one (empty, signs, junk, too large).
 int64_t positive(std::string_view s) {
   int64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size() && v > 0 ? v : 0;
+  return ec == std::errc() && end == s.data() + s.size() && v > 0 && v <= kMaxDim ? v : 0;
 }
 
 // "KHxKW[:C][/sS]" after "conv" or "dw"; `with_channels` says whether ":C" must be there.
@@ -39,12 +42,13 @@ HeadOp parse_window_op(HeadOp op, std::string_view rest, bool with_channels,
   if (const size_t slash = rest.find('/'); slash != std::string_view::npos) {
     const std::string_view s = rest.substr(slash + 1);
     if (s.empty() || s[0] != 's' || !(op.stride = positive(s.substr(1))))
-      fail("stride must be written /sS with S >= 1");
+      fail("stride must be written /sS with 1 <= S <= 2^31");
     rest = rest.substr(0, slash);
   }
   if (const size_t colon = rest.find(':'); colon != std::string_view::npos) {
     if (!with_channels) fail("a depthwise conv keeps its input's channels (no ':C')");
-    if (!(op.outputs = positive(rest.substr(colon + 1)))) fail("channels must be a count >= 1");
+    if (!(op.outputs = positive(rest.substr(colon + 1))))
+      fail("channels must be a count in [1, 2^31]");
     rest = rest.substr(0, colon);
   } else if (with_channels) {
     fail("missing ':C', the conv's output channels");
@@ -52,7 +56,7 @@ HeadOp parse_window_op(HeadOp op, std::string_view rest, bool with_channels,
   const size_t x = rest.find('x');
   if (x == std::string_view::npos || !(op.kernel_h = positive(rest.substr(0, x))) ||
       !(op.kernel_w = positive(rest.substr(x + 1))))
-    fail("kernel must be written KxK with K >= 1");
+    fail("kernel must be written KxK with 1 <= K <= 2^31");
   return op;
 }
 
@@ -67,7 +71,7 @@ HeadOp parse_op(const std::string& token, const std::string& text) {
   } else if (t.starts_with("fc:")) {
     op.kind = HeadOp::Kind::kFc;
     if (!(op.outputs = positive(t.substr(3))))
-      bad_token(text, token, "outputs must be a count >= 1");
+      bad_token(text, token, "outputs must be a count in [1, 2^31]");
   } else if (t.starts_with("conv")) {
     op.kind = HeadOp::Kind::kConv;
     op = parse_window_op(op, t.substr(4), true, text);
@@ -176,6 +180,15 @@ Tensor append(Workload& w, Layer l, const Tensor& in, const std::string& out_nam
 // BatchNormalization, as exporters emit conv+BN), stored at the branch's element size like
 // every head weight (a float model keeps float weights). Output size from the ONNX Conv formula
 // with pads K/2 each side: floor((H + 2*(K/2) - K) / S) + 1, which is >= 1 for any H >= 1.
+// Heads are held to the importer's limits (common/limits.h) like any imported layer: weights
+// and output tensors at most kMaxTensorElements, every dimension at most kMaxDim. Checked before
+// the MACs multiply them; the caller prefixes the head and op.
+void check_weights(const Layer& l) {
+  if (l.weight_params > kMaxTensorElements)
+    throw Error(std::to_string(l.weight_params) + " weights is over " +
+                std::to_string(kMaxTensorElements) + " elements (no edge chip holds that)");
+}
+
 Layer conv_layer(const HeadOp& op, const Shape& x, Layer l, Shape& y) {
   const bool dw = op.kind == HeadOp::Kind::kDepthwise;
   const int64_t cin = x[1], cout = dw ? cin : op.outputs, groups = dw ? cin : 1;
@@ -192,14 +205,16 @@ Layer conv_layer(const HeadOp& op, const Shape& x, Layer l, Shape& y) {
   for (size_t i = 0; i < 2; ++i)
     y.push_back((x[2 + i] + 2 * (kernel[i] / 2) - kernel[i]) / op.stride + 1);
   const int64_t per_output = checked_product(Shape{cin / groups, op.kernel_h, op.kernel_w}, l.name);
-  l.macs = checked_mul(checked_product(y, l.name), per_output, l.name);
   l.weight_params = checked_add(checked_mul(cout, per_output, l.name), cout, l.name);
+  check_weights(l);
+  check_shape(y, "output");
+  l.macs = checked_mul(checked_product(y, l.name), per_output, l.name);
   return l;
 }
 
 // Appends one op's layer on `in`; `where` prefixes errors.
-Tensor append_op(Workload& w, const HeadOp& op, const Tensor& in, Layer l,
-                 const std::string& out_name, const std::string& where) {
+Tensor append_op_layer(Workload& w, const HeadOp& op, const Tensor& in, Layer l,
+                       const std::string& out_name, const std::string& where) {
   const bool four_d = in.shape.size() == 4;
   if (!four_d && op.kind != HeadOp::Kind::kRelu && op.kind != HeadOp::Kind::kFc)
     throw Error(where + ": op '" + op.token + "' needs a 4-D [N,C,H,W] tensor but gets " +
@@ -234,14 +249,27 @@ Tensor append_op(Workload& w, const HeadOp& op, const Tensor& in, Layer l,
       const int64_t m = flat.shape[0], k = flat.shape.back();
       l.op = "Gemm";
       l.kind = LayerKind::kMatMul;
-      l.macs = checked_mul(checked_mul(m, op.outputs, l.name), k, l.name);
       l.weight_params = checked_add(checked_mul(k, op.outputs, l.name), op.outputs, l.name);
+      check_weights(l);
+      l.macs = checked_mul(checked_mul(m, op.outputs, l.name), k, l.name);
       l.weight_bytes = checked_mul(l.weight_params, l.elem_bytes, l.name);
       return append(w, std::move(l), flat, out_name, {m, op.outputs});
     }
   }
   l.weight_bytes = checked_mul(l.weight_params, l.elem_bytes, l.name);
   return append(w, std::move(l), in, out_name, std::move(y));
+}
+
+// The same, with a size or overflow error in the op's arithmetic naming the head and the op.
+Tensor append_op(Workload& w, const HeadOp& op, const Tensor& in, Layer l,
+                 const std::string& out_name, const std::string& where) {
+  try {
+    return append_op_layer(w, op, in, std::move(l), out_name, where);
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(where, 0) == 0) throw;  // already names them
+    throw Error(where + ": op '" + op.token + "': " + what);
+  }
 }
 
 const char* op_label(HeadOp::Kind k) {

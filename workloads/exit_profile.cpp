@@ -2,11 +2,15 @@
 #include "workloads/exit_profile.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/error.h"
+#include "common/file_io.h"
+#include "common/number_text.h"
 
 namespace eesim::workloads {
 namespace {
@@ -28,6 +32,14 @@ double parse_probability(const std::string& text, const std::string& where) {
   return v;
 }
 
+// A sum of probabilities as the user would add them: 0.7 + 0.6 is "1.3" (its double,
+// 1.2999999999999998, is rounding noise).
+std::string sum_text(double sum) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", sum);
+  return buf;
+}
+
 RateKind parse_kind(const std::string& text, const std::string& where) {
   const std::string t = trim(text);
   if (t == "unconditional") return RateKind::kUnconditional;
@@ -35,14 +47,22 @@ RateKind parse_kind(const std::string& text, const std::string& where) {
   throw Error(where + ": rates '" + t + "' must be 'conditional' or 'unconditional'");
 }
 
-void add_assignment(ExitRates& r, const std::string& text, const std::string& where) {
+// Names already given, so a repeat is found in constant time (a file or dict can hold
+// hundreds of thousands of names).
+using Seen = std::unordered_set<std::string>;
+
+void add_rate(ExitRates& r, Seen& seen, const std::string& name, double value,
+              const std::string& where) {
+  if (!seen.insert(name).second) throw Error(where + ": exit '" + name + "' is given twice");
+  r.rates.emplace_back(name, value);
+  r.where.push_back(where);
+}
+
+void add_assignment(ExitRates& r, Seen& seen, const std::string& text, const std::string& where) {
   const size_t eq = text.find('=');
   const std::string name = eq == std::string::npos ? "" : trim(text.substr(0, eq));
   if (name.empty()) throw Error(where + ": expected NAME=PROBABILITY, got '" + trim(text) + "'");
-  for (const auto& [existing, v] : r.rates)
-    if (existing == name) throw Error(where + ": exit '" + name + "' is given twice");
-  r.rates.emplace_back(name, parse_probability(text.substr(eq + 1), where));
-  r.where.push_back(where);
+  add_rate(r, seen, name, parse_probability(text.substr(eq + 1), where), where);
 }
 
 }  // namespace
@@ -51,13 +71,32 @@ ExitRates parse_exit_args(const std::vector<std::string>& args, RateKind kind) {
   ExitRates r;
   r.source = "--exit";
   r.kind = kind;
-  for (const std::string& a : args) add_assignment(r, a, "--exit " + a);
+  Seen seen;
+  for (const std::string& a : args) add_assignment(r, seen, a, "--exit " + a);
+  return r;
+}
+
+ExitRates exit_rates_from_values(const std::vector<std::pair<std::string, double>>& values,
+                                 RateKind kind, const std::string& source) {
+  ExitRates r;
+  r.source = source;
+  r.kind = kind;
+  Seen seen;
+  for (const auto& [name, p] : values) {
+    const std::string where = source + "['" + name + "']";
+    if (std::isnan(p))
+      throw Error(where + ": nan is not a number; expected a probability in [0,1]");
+    if (p < 0.0 || p > 1.0)
+      throw Error(where + ": probability " + shortest_text(p) + " is outside [0,1]");
+    add_rate(r, seen, name, p, where);
+  }
   return r;
 }
 
 ExitRates parse_exit_text(const std::string& text, const std::string& source) {
   ExitRates r;
   r.source = source;
+  Seen seen;
   std::istringstream in(text);
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -69,17 +108,13 @@ ExitRates parse_exit_text(const std::string& text, const std::string& source) {
       r.kind = parse_kind(body.substr(eq + 1), where);
       continue;
     }
-    add_assignment(r, body, where);
+    add_assignment(r, seen, body, where);
   }
   return r;
 }
 
 ExitRates parse_exit_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(path + ": cannot open exit profile");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse_exit_text(buf.str(), path);
+  return parse_exit_text(read_text_file(path, "an exit profile file"), path);
 }
 
 ExitRates exit_rates_from_metadata(const std::map<std::string, std::string>& metadata,
@@ -87,10 +122,12 @@ ExitRates exit_rates_from_metadata(const std::map<std::string, std::string>& met
   ExitRates r;
   r.source = source + " metadata_props";
   const std::string prefix = "eesim.exit.";
+  Seen seen;
   for (const auto& [key, value] : metadata) {
     const std::string where = source + ": metadata_props '" + key + "'";
     if (key == "eesim.exit_rates") r.kind = parse_kind(value, where);
-    else if (key.rfind(prefix, 0) == 0) add_assignment(r, key.substr(prefix.size()) + "=" + value, where);
+    else if (key.rfind(prefix, 0) == 0)
+      add_assignment(r, seen, key.substr(prefix.size()) + "=" + value, where);
   }
   return r;
 }
@@ -110,21 +147,22 @@ ExitProfile make_exit_profile(const Workload& w, const std::vector<ExitRates>& s
     if (!s.rates.empty()) chosen = &s;
   if (!chosen) return out;
   out.source = chosen->source;
-  std::string known;
-  for (const std::string& name : out.exits) known += (known.empty() ? "" : ", ") + name;
+  std::unordered_map<std::string_view, size_t> index;  // exit name -> position
+  for (size_t i = 0; i < out.exits.size(); ++i) index.emplace(out.exits[i], i);
   std::vector<double> given(out.exits.size(), 0.0);
   for (size_t k = 0; k < chosen->rates.size(); ++k) {
     const auto& [name, value] = chosen->rates[k];
-    size_t i = 0;
-    while (i < out.exits.size() && out.exits[i] != name) ++i;
-    if (i == out.exits.size()) {
+    const auto it = index.find(name);
+    if (it == index.end()) {
       if (name == w.final_output)
         throw Error(chosen->where[k] + ": '" + name + "' is the final output; it takes the "
                     "probability the exits leave (1 - their sum)");
+      std::string known;
+      for (const std::string& e : out.exits) known += (known.empty() ? "" : ", ") + e;
       throw Error(chosen->where[k] + ": unknown exit '" + name + "' (exits of " + w.name + ": " +
                   (known.empty() ? "none" : known) + ")");
     }
-    given[i] = value;
+    given[it->second] = value;
   }
   if (chosen->kind == RateKind::kConditional) {
     double reach = 1.0;  // P(reach exit i) = prod_{j<i} (1 - q_j)
@@ -138,7 +176,7 @@ ExitProfile make_exit_profile(const Workload& w, const std::vector<ExitRates>& s
   double sum = 0;
   for (double v : out.p) sum += v;
   if (sum > 1.0 + 1e-9)
-    throw Error(chosen->source + ": exit probabilities sum to " + std::to_string(sum) +
+    throw Error(chosen->source + ": exit probabilities sum to " + sum_text(sum) +
                 ", above 1 (they are unconditional: use conditional rates if you meant "
                 "P(leave | reached))");
   out.p_final = std::max(0.0, 1.0 - sum);

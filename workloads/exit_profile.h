@@ -25,7 +25,12 @@ struct ExitRates {
 
 // "NAME=P" strings, as given to --exit.
 ExitRates parse_exit_args(const std::vector<std::string>& args, RateKind kind);
-// A small text file: "# comment", "rates = conditional|unconditional", "NAME = P" per line.
+// Values already parsed (the Python API's dict), in the caller's order; `source` names the
+// argument in errors: "exits['exit1']: probability -0.3 is outside [0,1]".
+ExitRates exit_rates_from_values(const std::vector<std::pair<std::string, double>>& values,
+                                 RateKind kind, const std::string& source);
+// A small text file: "# comment", "rates = conditional|unconditional", "NAME = P" per line. A
+// UTF-8 byte-order mark at its start is skipped. Names are checked for repeats in linear time.
 ExitRates parse_exit_file(const std::string& path);
 ExitRates parse_exit_text(const std::string& text, const std::string& source);
 // metadata_props keys "eesim.exit.NAME" = P and "eesim.exit_rates" = conditional|unconditional.

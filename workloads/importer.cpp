@@ -35,11 +35,16 @@ class Builder {
     for (const auto& entry : options_.input_shapes) {  // not a structured binding: clang < 16
       const std::string& name = entry.first;          // cannot capture one in a lambda
       if (std::none_of(w.inputs.begin(), w.inputs.end(), [&](auto& t) { return t.name == name; }))
-        fail("--input names '" + name + "', which is not a graph input");
+        fail("a shape is given for input '" + name + "', which is not a graph input");
     }
     process_graph(model_.graph);
     std::vector<OutputCandidate> outputs;
+    std::set<std::string_view> listed;
     for (const ValueDecl& d : model_.graph.outputs) {
+      // Each graph output is an exit or the final output: a repeat would be a phantom exit.
+      if (!listed.insert(d.name).second)
+        fail("graph output '" + d.name + "' is listed twice (each output is one exit or the "
+             "final output)");
       const Value& v = lookup(d.name, "graph output");
       if (v.origin != Origin::kActivation || v.producer < 0)
         fail("graph output '" + d.name + "' does not depend on the graph input");
@@ -248,7 +253,8 @@ class Builder {
     return static_cast<int64_t>(id);
   }
 
-  // Processes a branch graph in the enclosing scope and returns its outputs' values.
+  // Processes a branch graph in the enclosing scope and returns its outputs' values. `who`
+  // names the branch without the file ("node 'if' (If) then_branch"): fail() adds the file.
   std::vector<Value> process_branch(const OnnxGraph& g, const std::string& who) {
     add_initializers(g);
     if (!g.inputs.empty()) fail(who + " declares inputs; If branches take none");
@@ -273,6 +279,7 @@ class Builder {
 
   void process_if(const OnnxNode& node) {
     const std::string w = where(node);
+    const std::string branch_of = "node '" + node.name + "' (If) ";  // where(node) minus the file
     if (node.inputs.empty() || node.inputs[0].empty()) throw Error(w + ": missing condition input");
     auto branch = [&](const char* key) {
       auto it = node.attributes.find(key);
@@ -287,12 +294,13 @@ class Builder {
         throw Error(w + ": condition '" + node.inputs[0] + "' must be a single boolean, got shape " +
                     to_string(cond.data.dims));
       const bool taken = !cond.data.ints.empty() ? cond.data.ints[0] != 0 : cond.data.reals[0] != 0;
-      outs = process_branch(taken ? *then_g : *else_g, w + (taken ? " then_branch" : " else_branch"));
+      outs = process_branch(taken ? *then_g : *else_g,
+                            branch_of + (taken ? "then_branch" : "else_branch"));
     } else {
       const LayerId start = boost::num_vertices(graph_);
-      std::vector<Value> t = process_branch(*then_g, w + " then_branch");
+      std::vector<Value> t = process_branch(*then_g, branch_of + "then_branch");
       const LayerId mid = boost::num_vertices(graph_);
-      std::vector<Value> e = process_branch(*else_g, w + " else_branch");
+      std::vector<Value> e = process_branch(*else_g, branch_of + "else_branch");
       const LayerId end = boost::num_vertices(graph_);
       gate_branch(start, mid, cond.producer);
       gate_branch(mid, end, cond.producer);

@@ -6,16 +6,19 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <set>
 
 #include "common/checked_math.h"
 #include "common/error.h"
+#include "common/file_io.h"
 #include "eesim_onnx.pb.h"  // onnx.proto renamed to package eesim_onnx (workloads/meson.build)
 
 namespace eesim::workloads {
 namespace {
+
+const char* const kOver2Gb =
+    "protobuf's 2 GB message limit (2147483647 bytes); save the model with its weights as "
+    "external data";
 
 struct Reader {
   std::string source;
@@ -232,17 +235,9 @@ std::string to_string(DataType t) {
   return i >= 0 && i <= 16 ? names[i] : "type" + std::to_string(i);
 }
 
-namespace {
-
-[[noreturn]] void throw_over_2gb(const std::string& source, uintmax_t bytes) {
-  throw Error(source + ": " + std::to_string(bytes) + " bytes is over protobuf's 2 GB message " +
-              "limit (2147483647 bytes); save the model with its weights as external data");
-}
-
-}  // namespace
-
 OnnxModel read_onnx_bytes(std::string_view bytes, const std::string& source) {
-  if (bytes.size() > static_cast<size_t>(INT32_MAX)) throw_over_2gb(source, bytes.size());
+  if (bytes.size() > static_cast<size_t>(INT32_MAX))
+    throw Error(source + ": " + std::to_string(bytes.size()) + " bytes is over " + kOver2Gb);
   eesim_onnx::ModelProto proto;
   if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     throw Error(source + ": not a valid ONNX protobuf (truncated or corrupt file, " +
@@ -252,19 +247,9 @@ OnnxModel read_onnx_bytes(std::string_view bytes, const std::string& source) {
 }
 
 OnnxModel read_onnx_file(const std::string& path) {
-  // Refuse what protobuf cannot parse before reading it: a 3 GB file would otherwise be read
-  // into memory only to be rejected (protobuf's messages are limited to 2 GB, INT32_MAX bytes).
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw Error(path + (std::filesystem::exists(path, ec) ? ": not a regular file, expected an ONNX model"
-                                                          : ": cannot open file"));
-  const uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) throw Error(path + ": cannot read file size (" + ec.message() + ")");
-  if (size > static_cast<uintmax_t>(INT32_MAX)) throw_over_2gb(path, size);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open file");
-  std::string bytes(static_cast<size_t>(size), '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) throw Error(path + ": read error");
+  // Refused by size before it is read: protobuf's messages are limited to 2 GB (INT32_MAX
+  // bytes), and a 3 GB file would otherwise be read into memory only to be rejected.
+  const std::string bytes = read_file(path, "an ONNX model", INT32_MAX, kOver2Gb);
   if (bytes.empty()) throw Error(path + ": empty file, expected an ONNX model");
   return read_onnx_bytes(bytes, path);
 }

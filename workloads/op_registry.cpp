@@ -154,11 +154,15 @@ void check_shape(const Shape& dims, const std::string& who) {
       throw Error(who + " has shape " + to_string(dims) + ": dimensions must be in [0, " +
                   std::to_string(kMaxDim) + "]");
   if (std::find(dims.begin(), dims.end(), 0) != dims.end()) return;  // an empty tensor
+  // Compared before multiplying: n <= 2^40 and d <= 2^31 still make up to 2^71, past 64 bits.
+  // With n, d >= 1, n * d > limit exactly when d > limit / n (integer division).
   int64_t n = 1;
-  for (int64_t d : dims)  // n <= 2^40 and d <= 2^31 before each product: no overflow
-    if ((n *= d) > kMaxTensorElements)
+  for (int64_t d : dims) {
+    if (d > kMaxTensorElements / n)
       throw Error(who + " has shape " + to_string(dims) + ": more than " +
                   std::to_string(kMaxTensorElements) + " elements (no edge chip holds that)");
+    n *= d;
+  }
 }
 
 TensorData make_ints(Shape dims, std::vector<int64_t> values, DataType t) {

@@ -13,6 +13,7 @@ the same message the command line prints.
 from __future__ import annotations
 
 import json
+import numbers
 import os
 from types import SimpleNamespace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -173,7 +174,7 @@ class Evaluator:
         trace=True adds the timeline (Report.trace) for plots."""
         if not isinstance(model, Model):
             model = load_model(model)
-        text, columns, tracks = self._core.evaluate(model, dict(exits or {}), conditional, trace)
+        text, columns, tracks = self._core.evaluate(model, _exit_dict(exits), conditional, trace)
         return Report(json.loads(text), columns, tracks)
 
     def stream(self, model: Union[Model, str, os.PathLike, bytes, Any],
@@ -186,11 +187,19 @@ class Evaluator:
         when a slot is free), "fixed" or "poisson" at `rate` inputs per second. in_flight: at
         most this many inputs on the chip (default: the core count back to back, unlimited for
         timed arrivals; 0: unlimited). trace_inputs: keep the first N inputs' timeline."""
+        inputs = _check_int("inputs", inputs, 1, 2**24)
+        seed = _check_int("seed", seed, 0, 2**64 - 1)
+        trace_inputs = _check_int("trace_inputs", trace_inputs, 0)
+        if in_flight is not None:
+            in_flight = _check_int("in_flight", in_flight, 0)
+        if arrival in ("fixed", "poisson") and not (
+                isinstance(rate, (int, float)) and 0 < rate < float("inf")):
+            raise Error(f"rate={rate!r}: expected inputs per second > 0 with arrival={arrival!r}")
         if not isinstance(model, Model):
             model = load_model(model)
         limit = -1 if in_flight is None else in_flight
         text, columns, trace, tracks = self._core.stream(
-            model, dict(exits or {}), conditional, inputs, arrival, rate, seed, limit,
+            model, _exit_dict(exits), conditional, inputs, arrival, rate, seed, limit,
             trace_inputs)
         return StreamReport(json.loads(text), columns, trace, tracks)
 
@@ -220,6 +229,26 @@ class Evaluator:
         import functools
         with ProcessPoolExecutor(max_workers=processes) as pool:
             return [Report(d) for d in pool.map(functools.partial(_evaluate_job, self._spec), jobs)]
+
+
+def _exit_dict(exits: Optional[Mapping[str, float]]) -> Optional[Dict[str, float]]:
+    """The exits argument as the core takes it: None, or a dict in the caller's order."""
+    if exits is None or isinstance(exits, dict):
+        return exits
+    if isinstance(exits, Mapping):
+        return dict(exits)
+    raise Error(f"exits: expected a dict of exit name -> probability, got {type(exits).__name__}")
+
+
+def _check_int(name: str, value: Any, low: int, high: Optional[int] = None) -> int:
+    """`value` as an int (numpy integers included), or eesim.Error naming the argument unless
+    it is an integer with low <= value (<= high)."""
+    if not isinstance(value, bool) and isinstance(value, numbers.Integral):
+        value = int(value)
+        if value >= low and (high is None or value <= high):
+            return value
+    bound = f">= {low}" if high is None else f"in [{low}, {high}]"
+    raise Error(f"{name}={value!r}: expected an integer {bound}")
 
 
 def _picklable(model: Any) -> bytes:

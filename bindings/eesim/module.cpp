@@ -4,10 +4,16 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
+#include "common/progress.h"
 #include "hw_models/arch_loader.h"
 #include "sim/evaluate.h"
 #include "sim/report_json.h"
@@ -41,21 +47,63 @@ Model make_model(workloads::OnnxModel onnx, const std::map<std::string, std::vec
   return m;
 }
 
-// Exit probabilities: the model's metadata, overridden by `exits` when given.
-workloads::ExitProfile profile(const Model& m, const std::map<std::string, double>& exits,
-                               bool conditional) {
+// `exits` (a dict, or None) as (name, probability) pairs in the dict's order. Errors name the
+// Python argument: "exits[1]: ...", "exits['exit1']: ...".
+using ExitValues = std::vector<std::pair<std::string, double>>;
+ExitValues exit_values(const py::handle& exits) {
+  ExitValues out;
+  if (exits.is_none()) return out;
+  if (!py::isinstance<py::dict>(exits))
+    throw Error("exits: expected a dict of exit name -> probability, got " +
+                std::string(py::str(py::type::of(exits).attr("__name__"))));
+  for (const auto& [key, value] : py::reinterpret_borrow<py::dict>(exits)) {
+    if (!py::isinstance<py::str>(key))
+      throw Error("exits[" + std::string(py::repr(key)) + "]: exit names are str");
+    const std::string name = key.cast<std::string>();
+    if (!py::isinstance<py::float_>(value) && !py::isinstance<py::int_>(value))
+      throw Error("exits['" + name + "']: " + std::string(py::repr(value)) +
+                  " is not a number; expected a probability in [0,1]");
+    out.emplace_back(name, value.cast<double>());
+  }
+  return out;
+}
+
+// Exit probabilities: the model's metadata, overridden by `exits` when it names any exit.
+workloads::ExitProfile profile(const Model& m, const ExitValues& exits, bool conditional) {
   std::vector<workloads::ExitRates> sources = {
       workloads::exit_rates_from_metadata(m.onnx.metadata, m.onnx.source)};
-  std::vector<std::string> args;
-  for (const auto& [name, p] : exits) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", p);
-    args.push_back(name + "=" + buf);
-  }
-  sources.push_back(workloads::parse_exit_args(
-      args, conditional ? workloads::RateKind::kConditional : workloads::RateKind::kUnconditional));
+  sources.push_back(workloads::exit_rates_from_values(
+      exits, conditional ? workloads::RateKind::kConditional : workloads::RateKind::kUnconditional,
+      "exits"));
   return workloads::make_exit_profile(m.workload, sources);
 }
+
+// Ctrl-C during a long call: Python runs signal handlers only between bytecodes, so while the
+// GIL is released a KeyboardInterrupt would wait for the whole stream or search. At most every
+// 100 ms this takes the GIL and runs the pending handlers (they run on the main thread only);
+// an exception they raise stops the run, and rethrow() raises it in Python afterwards.
+class PythonSignals {
+ public:
+  Progress progress() {
+    return {[this](const char*, int64_t, int64_t) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now < next_check_) return true;
+      next_check_ = now + std::chrono::milliseconds(100);
+      py::gil_scoped_acquire gil;
+      if (PyErr_CheckSignals() == 0) return true;
+      error_.emplace();  // takes the pending exception (KeyboardInterrupt)
+      return false;
+    }};
+  }
+  // With the GIL held, after the run threw eesim::Interrupted.
+  void rethrow() {
+    if (error_) throw std::move(*error_);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point next_check_ = std::chrono::steady_clock::now();
+  std::optional<py::error_already_set> error_;
+};
 
 // The timeline as columns (lists), ready for numpy arrays or a DataFrame. Streams add the
 // input column.
@@ -114,7 +162,11 @@ sim::ArrivalProcess arrival_process(const std::string& kind, double rate_per_s) 
   return a;
 }
 
-// Holds a chip and its cost cache across evaluations (a NAS loop's hot state).
+// Holds a chip and its cost cache across evaluations (a NAS loop's hot state). Any number of
+// Python threads may share one: each call takes the evaluator's lock (the cost cache is not
+// thread-safe) after releasing the GIL, and simulations take SystemC's process-wide lock
+// (sim/kernel.h), so results are those of serial calls. Locks are only ever taken with the GIL
+// released, and the GIL is taken while holding them (PythonSignals), never the other way.
 class Evaluator {
  public:
   Evaluator(hw::Architecture arch, const std::string& policy, const std::string& fusion, int64_t rows,
@@ -124,6 +176,7 @@ class Evaluator {
     else if (alloc != "heft") throw Error("alloc '" + alloc + "': expected heft or pipeline");
     if (policy != "wait" && policy != "speculate")
       throw Error("policy '" + policy + "': expected wait or speculate");
+    if (rows < 1) throw Error("rows=" + std::to_string(rows) + ": expected 1 or more");
     options_.policy = policy == "wait" ? sim::ExitPolicy::kWait : sim::ExitPolicy::kSpeculate;
     if (fusion == "auto") options_.fusion = sim::auto_fusion(arch_);
     else if (fusion == "rows") options_.fusion.mode = mapping::FusionOptions::Mode::kRows;
@@ -132,39 +185,49 @@ class Evaluator {
     if (fusion == "rows") fusion_ = "rows=" + std::to_string(rows);
   }
   // (the report as `eesim run --json` writes it, the trace columns or None, the track names)
-  py::tuple evaluate(const Model& m, const std::map<std::string, double>& exits, bool conditional,
-                     bool trace) {
-    const workloads::ExitProfile p = profile(m, exits, conditional);
+  py::tuple evaluate(const Model& m, const py::object& exits, bool conditional, bool trace) {
+    const workloads::ExitProfile p = profile(m, exit_values(exits), conditional);
     std::string json;
     sim::Trace t;
     sim::Report r;
-    {
+    PythonSignals signals;
+    try {
       py::gil_scoped_release release;
-      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options_);
+      std::lock_guard<std::mutex> lock(mutex_);
+      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options(signals));
       json = sim::report_json(e.report, {m.workload.name, policy_, fusion_, e.allocation.method,
                                          static_cast<int64_t>(e.graph.num_cns())},
                               m.workload, arch_);
       if (trace) t = sim::trace_rows(m.workload, e.graph, arch_, e.report);
       r = std::move(e.report);
+    } catch (const Interrupted&) {
+      signals.rethrow();
+      throw;
     }
     if (!trace) return py::make_tuple(json, py::none(), py::none());
     return py::make_tuple(json, trace_columns(t, r), t.tracks);
   }
   // (the summary as `eesim stream --json` writes it, per-input columns, the recorded inputs'
   // trace columns or None, the track names or None)
-  py::tuple stream(const Model& m, const std::map<std::string, double>& exits, bool conditional,
-                   const sim::StreamOptions& o) {
-    const workloads::ExitProfile p = profile(m, exits, conditional);
+  py::tuple stream(const Model& m, const py::object& exits, bool conditional,
+                   sim::StreamOptions o) {
+    const workloads::ExitProfile p = profile(m, exit_values(exits), conditional);
     std::string json;
     sim::Trace t;
     sim::StreamReport r;
-    {
+    PythonSignals signals;
+    try {
       py::gil_scoped_release release;
-      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options_);
-      r = sim::simulate_stream(std::move(e.report), arch_, o);
+      std::lock_guard<std::mutex> lock(mutex_);
+      o.progress = signals.progress();
+      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options(signals));
+      r = sim::simulate_stream(m.workload, e.graph, std::move(e.report), arch_, o);
       json = sim::stream_json(r, {m.workload.name, policy_, fusion_, e.allocation.method,
                                   static_cast<int64_t>(e.graph.num_cns())}, arch_);
       if (o.record_inputs > 0) t = sim::stream_trace_rows(m.workload, e.graph, arch_, r);
+    } catch (const Interrupted&) {
+      signals.rethrow();
+      throw;
     }
     py::object trace = py::none(), tracks = py::none();
     if (o.record_inputs > 0) trace = trace_columns(t, r.analytical, true), tracks = py::cast(t.tracks);
@@ -182,16 +245,34 @@ class Evaluator {
       if (!id) throw Error(m.workload.name + ": no layer named '" + name + "' to mount an exit on");
       ids.push_back(*id);
     }
-    py::gil_scoped_release release;
-    const sim::SweepResult r =
-        sim::sweep_exit_mounts(m.workload, h, probabilities, ids, arch_, cache_, options_);
-    return sim::sweep_json(r, {m.workload.name, policy_, fusion_}, arch_);
+    PythonSignals signals;
+    try {
+      py::gil_scoped_release release;
+      std::lock_guard<std::mutex> lock(mutex_);
+      const sim::SweepResult r = sim::sweep_exit_mounts(m.workload, h, probabilities, ids, arch_,
+                                                        cache_, options(signals));
+      return sim::sweep_json(r, {m.workload.name, policy_, fusion_}, arch_);
+    } catch (const Interrupted&) {
+      signals.rethrow();
+      throw;
+    }
   }
   const hw::Architecture& arch() const { return arch_; }
-  size_t cached_costs() const { return cache_.size(); }
+  size_t cached_costs() {
+    py::gil_scoped_release release;  // never wait for the lock holding the GIL
+    std::lock_guard<std::mutex> lock(mutex_);
+    return cache_.size();
+  }
 
  private:
-  hw::Architecture arch_;
+  sim::EvaluateOptions options(PythonSignals& signals) const {
+    sim::EvaluateOptions o = options_;
+    o.progress = signals.progress();
+    return o;
+  }
+
+  const hw::Architecture arch_;
+  std::mutex mutex_;  // guards cache_
   hw::CostCache cache_;
   std::string policy_, fusion_;
   sim::EvaluateOptions options_;
@@ -243,10 +324,9 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init<hw::Architecture, std::string, std::string, int64_t, std::string>(),
            py::arg("arch"), py::arg("policy") = "wait", py::arg("fusion") = "off",
            py::arg("rows") = 1, py::arg("alloc") = "heft")
-      .def("evaluate", &Evaluator::evaluate, py::arg("model"),
-           py::arg("exits") = std::map<std::string, double>{}, py::arg("conditional") = false,
-           py::arg("trace") = false)
-      .def("stream", [](Evaluator& ev, const Model& m, const std::map<std::string, double>& exits,
+      .def("evaluate", &Evaluator::evaluate, py::arg("model"), py::arg("exits") = py::none(),
+           py::arg("conditional") = false, py::arg("trace") = false)
+      .def("stream", [](Evaluator& ev, const Model& m, const py::object& exits,
                         bool conditional, int64_t inputs, const std::string& arrival,
                         double rate_per_s, uint64_t seed, int64_t in_flight,
                         int64_t trace_inputs) {
@@ -257,7 +337,7 @@ PYBIND11_MODULE(_core, m) {
              o.max_in_flight = in_flight;
              o.record_inputs = trace_inputs;
              return ev.stream(m, exits, conditional, o);
-           }, py::arg("model"), py::arg("exits") = std::map<std::string, double>{},
+           }, py::arg("model"), py::arg("exits") = py::none(),
            py::arg("conditional") = false, py::arg("inputs") = 1000,
            py::arg("arrival") = "back-to-back", py::arg("rate") = 0.0, py::arg("seed") = 1,
            py::arg("in_flight") = -1, py::arg("trace_inputs") = 0)

@@ -4,7 +4,6 @@
 // is a finding (tests/fuzz/README.md).
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -45,24 +44,10 @@ void mount_sweep(const wl::Workload& w) {
 
 }  // namespace
 
-extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
-
-// Mostly structure-aware mutations (onnx_mutator.h); one time in eight libFuzzer's byte-level
-// ones, which reach the protobuf reader's own checks (truncation, bad lengths, wrong wire
-// types). libFuzzer chains up to five mutations per run, and a byte flip mostly leaves no
-// parseable model for the next one to edit: a byte-level result that no longer parses is kept
-// one time in four, else undone.
+// Mostly structure-aware mutations (onnx_mutator.h).
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
                                           unsigned int seed) {
-  namespace fz = eesim::fuzz;
-  if (seed % 8 != 0)
-    for (unsigned int attempt = 0; attempt < 3; ++attempt)  // a result too big: try again
-      if (const size_t n = fz::mutate_onnx(data, size, max_size, seed / 8 + attempt)) return n;
-  const std::string before(reinterpret_cast<const char*>(data), size);
-  const size_t n = LLVMFuzzerMutate(data, size, max_size);
-  if (seed % 32 < 8 || fz::parses_as_onnx(data, n) || !fz::parses_as_onnx(before)) return n;
-  std::memcpy(data, before.data(), before.size());
-  return before.size();
+  return eesim::fuzz::mutate_for_libfuzzer(data, size, max_size, seed);
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

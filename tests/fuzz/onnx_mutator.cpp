@@ -16,6 +16,9 @@
 #include "onnx_fuzz.pb.h"  // onnx.proto with reflection, package onnx_fuzz (meson.build)
 #include "workloads/op_registry.h"
 
+// libFuzzer's byte-level mutator, linked into every harness.
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
+
 namespace eesim::fuzz {
 namespace {
 
@@ -414,6 +417,17 @@ size_t mutate_onnx(uint8_t* data, size_t size, size_t max_size, unsigned int see
 bool parses_as_onnx(const uint8_t* data, size_t size) {
   onnx_fuzz::ModelProto model;
   return model.ParseFromArray(data, static_cast<int>(size));
+}
+
+size_t mutate_for_libfuzzer(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
+  if (seed % 8 != 0)
+    for (unsigned int attempt = 0; attempt < 3; ++attempt)  // a result too big: try again
+      if (const size_t n = mutate_onnx(data, size, max_size, seed / 8 + attempt)) return n;
+  const std::string before(reinterpret_cast<const char*>(data), size);
+  const size_t n = LLVMFuzzerMutate(data, size, max_size);
+  if (seed % 32 < 8 || parses_as_onnx(data, n) || !parses_as_onnx(before)) return n;
+  std::memcpy(data, before.data(), before.size());
+  return before.size();
 }
 
 }  // namespace eesim::fuzz

@@ -17,6 +17,14 @@ namespace eesim::fuzz {
 // caller falls back to libFuzzer's byte-level mutations.
 size_t mutate_onnx(uint8_t* data, size_t size, size_t max_size, unsigned int seed);
 
+// The custom mutator fuzz_onnx and fuzz_evaluate give libFuzzer: mostly structure-aware
+// mutations (mutate_onnx); one time in eight libFuzzer's byte-level ones (LLVMFuzzerMutate),
+// which reach the protobuf reader's own checks (truncation, bad lengths, wrong wire types).
+// libFuzzer chains up to five mutations per run, and a byte flip mostly leaves no parseable
+// model for the next one to edit: a byte-level result that no longer parses is kept one time
+// in four, else undone.
+size_t mutate_for_libfuzzer(uint8_t* data, size_t size, size_t max_size, unsigned int seed);
+
 // Whether the bytes parse as a ModelProto at all.
 bool parses_as_onnx(const uint8_t* data, size_t size);
 inline bool parses_as_onnx(const std::string& bytes) {

@@ -122,9 +122,10 @@ TEST_CASE("layer cycles: bands summing beyond 2^53 cycles are an error naming la
                        "beyond the 2^53 cycles eesim simulates (an absurd layer or chip)",
                        eesim::Error);
   // Unfused, the whole layer is one tile of 4000 bytes: the cost model refuses it, and a
-  // mapping file naming that core reports the core's error.
+  // mapping file naming that core reports the line and layer, then the core's error.
   CHECK_THROWS_WITH_AS(eesim::mapping::parse_allocation("* = v0\n", "map.txt", w, arch),
-                       "slow.textproto: core 'v0' (simd): a tile's DRAM time, 4000 bytes at dram "
+                       "map.txt:1: layer 'relu' on core 'v0': slow.textproto: core 'v0' (simd): "
+                       "a tile's DRAM time, 4000 bytes at dram "
                        "'d' of 3e-13 bytes/cycle, is beyond the 2^53 cycles eesim simulates (an "
                        "absurd layer or chip)",
                        eesim::Error);

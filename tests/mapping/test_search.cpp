@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <string>
 
+#include "common/error.h"
 #include "mapping/search.h"
 
 using eesim::mapping::Allocation;
@@ -51,4 +53,33 @@ TEST_CASE("search: hill climbing reaches the target, never uses an unsupported c
   CHECK(again.evaluations == r.evaluations);
   o.iterations = 0;
   CHECK(eesim::mapping::search_allocation(start, cycles(), distance, o).best.core_of_layer == start.core_of_layer);
+}
+
+TEST_CASE("search: progress counts moves; a stop request ends it with what was done") {
+  const Allocation start{std::vector<size_t>(10, 0), "heft"};
+  eesim::mapping::SearchOptions o;
+  o.seed = 7;
+  o.iterations = 1'000'000'000;  // far more than the test waits for
+  int64_t calls = 0;
+  const auto fitness = [&](const Allocation& a) {
+    ++calls;
+    return distance(a);
+  };
+  o.progress.on_step = [](const char* unit, int64_t done, int64_t total) {
+    CHECK(std::string(unit) == "search moves");
+    CHECK(total == 1'000'000'000);
+    return done < 100;
+  };
+  std::string message;
+  try {
+    eesim::mapping::search_allocation(start, cycles(), fitness, o);
+  } catch (const eesim::Interrupted& e) {
+    message = e.what();
+  }
+  // 100 moves tried; the simulations are the start's and those of the real moves among them.
+  CHECK(calls > 1);
+  CHECK(calls <= 101);
+  CHECK(message.rfind("search stopped after 100 of 1000000000 moves (" + std::to_string(calls) +
+                          " simulations, ",
+                      0) == 0);
 }

@@ -106,4 +106,5 @@ def test_bad_input_names_the_culprit(run_eesim, ee_model_path):
     r = run_eesim("sweep", ee_model_path)
     assert r.returncode == 2 and "--arch" in r.stderr
     r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--alloc", "mapping.txt")
-    assert r.returncode == 1 and "mapping.txt" in r.stderr
+    assert r.returncode == 2 and "--alloc mapping.txt: expected heft, pipeline, search or a " \
+        "mapping file (no such file)" in r.stderr

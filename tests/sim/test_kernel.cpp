@@ -3,6 +3,10 @@
 
 #include <systemc>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "sim/kernel.h"
 
 namespace {
@@ -31,4 +35,25 @@ TEST_CASE("sim kernel: 200 simulations in one process each run from time 0 to th
     CHECK(t.count_ == limit);
     CHECK(sc_core::sc_time_stamp() == sc_core::sc_time(limit - 1, sc_core::SC_NS));
   }
+}
+
+TEST_CASE("sim kernel: 6 threads simulating at once each get a whole run, as if alone") {
+  // SystemC's current context and kernel state are process-wide: without the kernel's lock,
+  // two threads elaborating at once abort (E512 sc_module_name) or corrupt each other's time.
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t)
+    threads.emplace_back([t, &wrong] {
+      for (int run = 0; run < 100; ++run) {
+        const int limit = 10 + (t + run) % 7;
+        eesim::sim::FreshKernel kernel;
+        Ticker ticker("ticker", limit);
+        sc_core::sc_start();
+        if (ticker.count_ != limit ||
+            sc_core::sc_time_stamp() != sc_core::sc_time(limit - 1, sc_core::SC_NS))
+          ++wrong;
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  CHECK(wrong == 0);
 }

@@ -159,7 +159,7 @@ struct Net {
     const auto alloc = pipeline ? eesim::mapping::allocate_pipeline(w, g, arch, cache)
                                 : eesim::mapping::allocate_heft(w, g, arch, cache);
     return eesim::sim::simulate_stream(
-        eesim::sim::simulate(w, profile, g, alloc, arch, cache, policy), arch, o);
+        w, g, eesim::sim::simulate(w, profile, g, alloc, arch, cache, policy), arch, o);
   }
 };
 
@@ -225,8 +225,52 @@ TEST_CASE("stream: bad options are errors naming the option") {
   Net net;
   eesim::sim::StreamOptions o;
   o.inputs = 0;
-  CHECK_THROWS_WITH_AS(net.stream(o), doctest::Contains("inputs 0"), eesim::Error);
+  CHECK_THROWS_WITH_AS(net.stream(o), doctest::Contains("inputs 0: expected 1 to 16777216"),
+                       eesim::Error);
+  o.inputs = eesim::sim::kMaxStreamInputs + 1;  // refused before anything is allocated
+  CHECK_THROWS_WITH_AS(net.stream(o), doctest::Contains("inputs 16777217: expected 1 to "),
+                       eesim::Error);
   o.inputs = 10;
   o.arrival = {ArrivalProcess::Kind::kPoisson, 0};
   CHECK_THROWS_WITH_AS(net.stream(o), doctest::Contains("arrival rate"), eesim::Error);
+}
+
+TEST_CASE("stream: a rate so low that arrivals pass 2^53 cycles is an error, not a wrapped time") {
+  // At 1 GHz, 1e-12 inputs/s puts input 2 at 1e21 cycles: llround past int64 used to give
+  // negative arrival times and latencies.
+  Net net;
+  eesim::sim::StreamOptions o;
+  o.inputs = 3;
+  for (auto kind : {ArrivalProcess::Kind::kFixed, ArrivalProcess::Kind::kPoisson}) {
+    o.arrival = {kind, 1e-12};
+    CHECK_THROWS_WITH_AS(net.stream(o),
+                         "stream: at 1e-12 inputs/s, input 2 of 3 would arrive after 2^53 "
+                         "cycles, beyond what eesim simulates; raise the rate or stream fewer "
+                         "inputs",
+                         eesim::Error);
+  }
+  o.arrival = {ArrivalProcess::Kind::kFixed, 0.5};  // 2e9 cycles apart: fine
+  const auto r = net.stream(o);
+  CHECK(r.run.inputs.back().arrival_cycles == 4'000'000'000);
+  for (int64_t l : r.latency_cycles) CHECK(l > 0);
+  o.record_inputs = -5;
+  CHECK_THROWS_WITH_AS(net.stream(o), "stream: traced inputs -5: expected 0 or more",
+                       eesim::Error);
+}
+
+TEST_CASE("stream: progress sees every finished input, and stopping it says how far it got") {
+  Net net;
+  eesim::sim::StreamOptions o;
+  o.inputs = 10;
+  std::vector<int64_t> seen;
+  o.progress.on_step = [&](const char* unit, int64_t done, int64_t total) {
+    CHECK(std::string(unit) == "inputs");
+    CHECK(total == 10);
+    seen.push_back(done);
+    return true;
+  };
+  net.stream(o);
+  CHECK(seen == std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+  o.progress.on_step = [](const char*, int64_t done, int64_t) { return done < 3; };
+  CHECK_THROWS_WITH_AS(net.stream(o), "stream stopped after 3 of 10 inputs", eesim::Interrupted);
 }

@@ -128,6 +128,16 @@ TEST_CASE("a graph output that does not depend on the input is rejected") {
   CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("graph output 'w2' does not depend on the graph input"), eesim::Error);
 }
 
+TEST_CASE("a graph output listed twice is an error, not a phantom exit of the same name") {
+  OnnxBuilder b;
+  b.input("x", {1, 4}).output("y").output("y");
+  b.node("Relu", {"x"}, {"y"}, "relu");
+  CHECK_THROWS_WITH_AS(b.import(),
+                       "test.onnx: graph output 'y' is listed twice (each output is one exit or "
+                       "the final output)",
+                       eesim::Error);
+}
+
 // Found by tests/fuzz (fuzz_onnx): op handlers that folded constants read inputs a node does not
 // have, or converted, added and indexed values without checking them. Each is now an error
 // naming the node.
@@ -340,6 +350,32 @@ TEST_CASE("an If on an empty constant, or with a branch that ignores the input, 
   set_graph(if_c, "then_branch", branch("then", "Relu", "x"));
   set_graph(if_c, "else_branch", branch("else", "Identity", "w"));
   CHECK_THROWS_WITH_AS(c.import(), doctest::Contains("node 'if' (If): else_branch's first output does not depend on the graph input"),
+                       eesim::Error);
+}
+
+TEST_CASE("an If branch that declares inputs names the file once") {
+  // Found by fuzz_evaluate: "fuzz.onnx: fuzz.onnx: node 'inner' (If) then_branch ...".
+  const auto model = [] {
+    OnnxBuilder b;
+    b.input("x", {1, 4}).output("y");
+    b.node("ReduceMax", {"x"}, {"m"}, "max");
+    b.scalar("thr", 0.5f);
+    b.node("Greater", {"m", "thr"}, {"cond"}, "greater");
+    auto then_g = OnnxBuilder::subgraph("then");
+    then_g.add_input()->set_name("z");
+    OnnxBuilder::add_node(then_g, "Relu", {"x"}, {"t"}, "then/relu");
+    then_g.add_output()->set_name("t");
+    auto else_g = OnnxBuilder::subgraph("else");
+    OnnxBuilder::add_node(else_g, "Sigmoid", {"x"}, {"e"}, "else/sig");
+    else_g.add_output()->set_name("e");
+    auto& node = b.node("If", {"cond"}, {"y"}, "if");
+    set_graph(node, "then_branch", then_g);
+    set_graph(node, "else_branch", else_g);
+    return b;
+  };
+  CHECK_THROWS_WITH_AS(model().import(),
+                       "test.onnx: node 'if' (If) then_branch declares inputs; If branches take "
+                       "none",
                        eesim::Error);
 }
 

@@ -278,3 +278,24 @@ TEST_CASE("mount_exit: errors name the op, the layer or the clashing name") {
                                                     eesim::workloads::parse_head("fc:10"), "ex"),
                        doctest::Contains("layer 'a/gap' is not on the backbone"), eesim::Error);
 }
+
+TEST_CASE("mount_exit: a head is held to the importer's size limits (sweep --head)") {
+  // A count past 2^31 is refused when parsed; a head whose weights pass 2^40 elements when
+  // mounted. Before, `conv3x3:99999999999` ran with 1e17-element tensors.
+  CHECK_THROWS_WITH_AS(eesim::workloads::parse_head("conv3x3:99999999999"),
+                       doctest::Contains("op 'conv3x3:99999999999': channels must be a count in "
+                                         "[1, 2^31]"),
+                       eesim::Error);
+  CHECK_THROWS_WITH_AS(eesim::workloads::parse_head("fc:2147483649"),
+                       doctest::Contains("outputs must be a count in [1, 2^31]"), eesim::Error);
+  CHECK_NOTHROW(eesim::workloads::parse_head("fc:2147483648"));  // 2^31 itself is a dimension
+  const Workload w = chain_net();
+  const auto relu1 = *w.find_layer("relu1");  // [1,4,8,8]
+  const auto head = eesim::workloads::parse_head("conv1x1:2147483648,conv1x1:2147483648");
+  // The second conv: 2^31 x 2^31 weights + 2^31 biases.
+  CHECK_THROWS_WITH_AS(
+      eesim::workloads::mount_exit(w, relu1, head, "ex"),
+      doctest::Contains("op 'conv1x1:2147483648': 4611686020574871552 weights is over "
+                        "1099511627776 elements (no edge chip holds that)"),
+      eesim::Error);
+}

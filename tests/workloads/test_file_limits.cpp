@@ -25,11 +25,16 @@ TEST_CASE("onnx file: a file over protobuf's 2 GB limit is refused by size, not 
 TEST_CASE("onnx file: a directory, a missing file and an empty file are named and refused") {
   const fs::path dir = fs::temp_directory_path();
   CHECK_THROWS_WITH_AS(eesim::workloads::read_onnx_file(dir.string()),
-                       (dir.string() + ": not a regular file, expected an ONNX model").c_str(),
+                       (dir.string() + ": a directory, not a regular file; expected an ONNX "
+                                       "model")
+                           .c_str(),
                        eesim::Error);
   const fs::path missing = dir / "eesim_test_no_such_model.onnx";
   CHECK_THROWS_WITH_AS(eesim::workloads::read_onnx_file(missing.string()),
-                       (missing.string() + ": cannot open file").c_str(), eesim::Error);
+                       (missing.string() + ": cannot open (No such file or directory), "
+                                           "expected an ONNX model")
+                           .c_str(),
+                       eesim::Error);
   const fs::path empty = dir / "eesim_test_empty.onnx";
   { std::ofstream out(empty, std::ios::binary); }
   CHECK_THROWS_WITH_AS(eesim::workloads::read_onnx_file(empty.string()),

@@ -1,0 +1,166 @@
+#include "common/file_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "common/error.h"
+
+namespace eesim {
+namespace {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+// What a non-regular file is, for the error that refuses it.
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+// Closes on scope exit; close() errors on a read-only descriptor carry no information.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+void write_all(int fd, std::string_view content, const std::string& path) {
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error(path + ": cannot write (" + errno_text(n < 0 ? errno : EIO) + ")");
+    done += static_cast<size_t>(n);
+  }
+}
+
+// A name beside `target` that no other writer (thread or process) picks.
+std::string temporary_name(const std::filesystem::path& target) {
+  static std::atomic<uint64_t> counter{0};
+  return (target.parent_path() /
+          ("." + target.filename().string() + ".eesim-" + std::to_string(::getpid()) + "-" +
+           std::to_string(counter.fetch_add(1)) + ".tmp"))
+      .string();
+}
+
+// Where a write to `path` lands: the file a symbolic link points to (the link stays a link).
+std::filesystem::path write_target(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p(path);
+  if (std::filesystem::is_symlink(p, ec)) {
+    const auto resolved = std::filesystem::weakly_canonical(p, ec);
+    if (!ec) p = resolved;
+  }
+  if (p.parent_path().empty()) p = std::filesystem::path(".") / p;
+  return p;
+}
+
+}  // namespace
+
+void check_path(const std::string& path) {
+  const size_t nul = path.find('\0');
+  if (nul == std::string::npos) return;
+  throw Error(path.substr(0, nul) + "\\0" + path.substr(nul + 1) +
+              ": a path cannot contain a NUL byte (the system would see only '" +
+              path.substr(0, nul) + "')");
+}
+
+std::string read_file(const std::string& path, const std::string& what, int64_t max_bytes,
+                      const std::string& too_big_hint) {
+  check_path(path);
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; the
+  // descriptor is refused below before anything is read from it.
+  Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
+  if (f.fd < 0) throw Error(path + ": cannot open (" + errno_text(errno) + "), expected " + what);
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) throw Error(path + ": cannot stat (" + errno_text(errno) + ")");
+  if (!S_ISREG(st.st_mode))
+    throw Error(path + ": " + file_kind(st.st_mode) + ", not a regular file; expected " + what);
+  const auto too_big = [&](int64_t bytes) {
+    return Error(path + ": " + std::to_string(bytes) + " bytes is over " +
+                 (too_big_hint.empty()
+                      ? "the " + std::to_string(max_bytes) + "-byte limit for " + what
+                      : too_big_hint));
+  };
+  if (st.st_size > max_bytes) throw too_big(st.st_size);
+  // The size stat gives is a hint (a file can grow while read; /proc files say 0): read that
+  // much, then on to the end in small pieces, never past max_bytes.
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  size_t have = 0;
+  const auto read_some = [&](char* into, size_t room) {
+    while (true) {
+      const ssize_t n = ::read(f.fd, into, room);
+      if (n >= 0) return static_cast<size_t>(n);
+      if (errno != EINTR) throw Error(path + ": read error (" + errno_text(errno) + ")");
+    }
+  };
+  while (have < bytes.size()) {
+    const size_t n = read_some(bytes.data() + have, bytes.size() - have);
+    if (n == 0) break;
+    have += n;
+  }
+  if (have == bytes.size()) {
+    char piece[1 << 16];
+    for (size_t n; (n = read_some(piece, sizeof piece)) > 0;) {
+      if (static_cast<int64_t>(have + n) > max_bytes) throw too_big(static_cast<int64_t>(have + n));
+      bytes.append(piece, n);
+      have += n;
+    }
+  }
+  bytes.resize(have);
+  return bytes;
+}
+
+std::string read_text_file(const std::string& path, const std::string& what) {
+  std::string text = read_file(path, what, kMaxTextFileBytes);
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  return text;
+}
+
+void write_file(const std::string& path, std::string_view content) {
+  check_path(path);
+  if (path.empty()) throw Error("an output path is empty");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) throw Error(path + ": is a directory, expected a file to write");
+    Fd f{::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY)};
+    if (f.fd < 0) throw Error(path + ": cannot open for writing (" + errno_text(errno) + ")");
+    write_all(f.fd, content, path);
+    const int fd = f.fd;
+    f.fd = -1;
+    if (::close(fd) != 0) throw Error(path + ": cannot write (" + errno_text(errno) + ")");
+    return;
+  }
+  const std::filesystem::path target = write_target(path);
+  const std::string tmp = temporary_name(target);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+  if (fd < 0) throw Error(path + ": cannot create (" + errno_text(errno) + ")");
+  try {
+    try {
+      write_all(fd, content, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    // close() reports what delayed allocation found only then (a full disk, a quota).
+    if (::close(fd) != 0) throw Error(path + ": cannot write (" + errno_text(errno) + ")");
+    if (::rename(tmp.c_str(), target.c_str()) != 0)
+      throw Error(path + ": cannot replace (" + errno_text(errno) + ")");
+  } catch (...) {
+    ::unlink(tmp.c_str());
+    throw;
+  }
+}
+
+}  // namespace eesim
