@@ -64,7 +64,7 @@ const hw::Cost& cn_cost(const Workload& w, const Cn& cn, size_t core, hw::CostCa
     return cache.get(core, cn_tile(cn, resident));
   } catch (const Error& e) {
     const workloads::Layer& l = w.layer(cn.layer);
-    throw Error((w.name.empty() ? "" : w.name + ": ") + "layer '" + l.name + "' (" + l.op +
+    throw Error(w.error_prefix() + "layer '" + l.name + "' (" + l.op +
                 "): " + e.what());
   }
 }

@@ -26,8 +26,7 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     } catch (const Interrupted&) {
       throw;
     } catch (const Error& e) {  // the watchdog: time past 2^53 cycles, or a stuck plan
-      const std::string model = w.name.empty() ? "" : w.name + ": ";
-      throw Error(model + "scenario '" + s.name + "': " + e.what());
+      throw Error(w.error_prefix() + "scenario '" + s.name + "': " + e.what());
     }
     const double p = s.probability, l = static_cast<double>(run.latency_cycles), e = run.energy_pj();
     r.expected_latency_cycles += p * l;

@@ -157,8 +157,8 @@ StreamReport simulate_stream(const workloads::Workload& w, const mapping::CnGrap
   } catch (const Interrupted&) {
     throw;
   } catch (const Error& e) {  // the watchdog: e.g. inputs that together pass 2^53 cycles
-    throw Error((w.name.empty() ? "" : w.name + ": ") + "stream of " +
-                std::to_string(options.inputs) + " inputs: " + e.what());
+    throw Error(w.error_prefix() + "stream of " + std::to_string(options.inputs) +
+                " inputs: " + e.what());
   }
   summarize(r, arch);
   return r;

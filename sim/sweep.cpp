@@ -1,7 +1,6 @@
 // The exit mounting-point sweep (sim/sweep.h): strip, mount, evaluate, combine.
 #include "sim/sweep.h"
 
-#include <cstdio>
 
 #include "common/error.h"
 #include "common/number_text.h"
@@ -33,8 +32,6 @@ SweepOutcome combine_outcome(double p, const ScenarioCost& exit_scenario,
 
 namespace {
 
-std::string number(double v) { return shortest_text(v); }
-
 // A name for the mounted exit that nothing in `w` uses.
 std::string fresh_exit_name(const Workload& w) {
   std::string name = "mounted_exit";
@@ -57,7 +54,7 @@ std::pair<ScenarioCost, ScenarioCost> evaluate_scenarios(const Workload& w,
     workloads::ExitRates rates;
     rates.source = "exit mounting sweep";
     rates.rates = {{exit_name, p}};
-    rates.where = {"exit mounting sweep: p = " + number(p)};
+    rates.where = {"exit mounting sweep: p = " + shortest_text(p)};
     sources.push_back(std::move(rates));
   }
   const workloads::ExitProfile profile = workloads::make_exit_profile(w, sources);
@@ -120,7 +117,8 @@ SweepResult sweep_exit_mounts(const Workload& backbone, const workloads::HeadTem
   if (exit_probabilities.empty()) throw Error("exit mounting sweep: no exit probabilities given");
   for (double p : exit_probabilities)
     if (!(p >= 0 && p <= 1))
-      throw Error("exit mounting sweep: exit probability " + number(p) + " is outside [0, 1]");
+      throw Error("exit mounting sweep: exit probability " + shortest_text(p) +
+                  " is outside [0, 1]");
   if (options.alloc == EvaluateOptions::Alloc::kGiven)
     throw Error(
         "exit mounting sweep: a given allocation cannot place the mounted heads' layers; "
@@ -153,8 +151,8 @@ SweepResult sweep_exit_mounts(const Workload& backbone, const workloads::HeadTem
   }
   r.baseline_edp_pj_cycles = r.baseline.energy_pj * static_cast<double>(r.baseline.latency_cycles);
   for (size_t k = 0; k < ids.size(); ++k) {
+    if (!options.progress.step("points", static_cast<int64_t>(k), total)) throw stopped(k);
     const EvaluateOptions o = at_point(k);
-    if (!o.progress.step("points", 0, 0)) throw stopped(k);
     try {
       r.points.push_back(sweep_point(stripped, ids[k], head, exit_probabilities, arch, cache, o));
     } catch (const Interrupted&) {

@@ -212,13 +212,10 @@ Layer conv_layer(const HeadOp& op, const Shape& x, Layer l, Shape& y) {
   return l;
 }
 
-// Appends one op's layer on `in`; `where` prefixes errors.
+// Appends one op's layer on `in` (4-D unless the op is relu or fc; append_op checks).
 Tensor append_op_layer(Workload& w, const HeadOp& op, const Tensor& in, Layer l,
-                       const std::string& out_name, const std::string& where) {
+                       const std::string& out_name) {
   const bool four_d = in.shape.size() == 4;
-  if (!four_d && op.kind != HeadOp::Kind::kRelu && op.kind != HeadOp::Kind::kFc)
-    throw Error(where + ": op '" + op.token + "' needs a 4-D [N,C,H,W] tensor but gets " +
-                to_string(in.shape));
   Shape y = in.shape;
   switch (op.kind) {
     case HeadOp::Kind::kConv:
@@ -260,15 +257,17 @@ Tensor append_op_layer(Workload& w, const HeadOp& op, const Tensor& in, Layer l,
   return append(w, std::move(l), in, out_name, std::move(y));
 }
 
-// The same, with a size or overflow error in the op's arithmetic naming the head and the op.
+// The same, after checking the input's rank; `where` (the head and the branch) and the op
+// prefix every error, a size or overflow in the op's arithmetic included.
 Tensor append_op(Workload& w, const HeadOp& op, const Tensor& in, Layer l,
                  const std::string& out_name, const std::string& where) {
+  if (in.shape.size() != 4 && op.kind != HeadOp::Kind::kRelu && op.kind != HeadOp::Kind::kFc)
+    throw Error(where + ": op '" + op.token + "' needs a 4-D [N,C,H,W] tensor but gets " +
+                to_string(in.shape));
   try {
-    return append_op_layer(w, op, in, std::move(l), out_name, where);
+    return append_op_layer(w, op, in, std::move(l), out_name);
   } catch (const Error& e) {
-    const std::string what = e.what();
-    if (what.rfind(where, 0) == 0) throw;  // already names them
-    throw Error(where + ": op '" + op.token + "': " + what);
+    throw Error(where + ": op '" + op.token + "': " + e.what());
   }
 }
 

@@ -21,14 +21,18 @@ std::string trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
+// `shown`: the value as the user wrote it.
+void check_in_unit_interval(double v, const std::string& shown, const std::string& where) {
+  if (v < 0.0 || v > 1.0) throw Error(where + ": probability " + shown + " is outside [0,1]");
+}
+
 double parse_probability(const std::string& text, const std::string& where) {
   const std::string t = trim(text);
   char* end = nullptr;
   const double v = t.empty() ? NAN : std::strtod(t.c_str(), &end);
   if (t.empty() || end != t.c_str() + t.size() || std::isnan(v))
     throw Error(where + ": '" + t + "' is not a number; expected a probability in [0,1]");
-  if (v < 0.0 || v > 1.0)
-    throw Error(where + ": probability " + t + " is outside [0,1]");
+  check_in_unit_interval(v, t, where);
   return v;
 }
 
@@ -86,8 +90,7 @@ ExitRates exit_rates_from_values(const std::vector<std::pair<std::string, double
     const std::string where = source + "['" + name + "']";
     if (std::isnan(p))
       throw Error(where + ": nan is not a number; expected a probability in [0,1]");
-    if (p < 0.0 || p > 1.0)
-      throw Error(where + ": probability " + shortest_text(p) + " is outside [0,1]");
+    check_in_unit_interval(p, shortest_text(p), where);
     add_rate(r, seen, name, p, where);
   }
   return r;

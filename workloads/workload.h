@@ -106,6 +106,8 @@ struct Workload {
   int64_t total_weight_bytes() const;
   // Index of the layer with this name, or nullopt.
   std::optional<LayerId> find_layer(const std::string& name) const;
+  // "model.onnx: ", how errors about this workload begin ("" for an unnamed one).
+  std::string error_prefix() const { return name.empty() ? "" : name + ": "; }
 };
 
 bool operator==(const Workload& a, const Workload& b);

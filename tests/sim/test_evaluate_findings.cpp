@@ -104,14 +104,29 @@ eesim::hw::Architecture slow_chip(const std::string& bandwidth) {
                                            "slow.textproto");
 }
 
-// x [1,1,1,1000] -> relu1 -> relu2 (the final output "y").
-wl::Workload two_relus() {
+// x [1,1,1,1000] -> relu1 -> relu2 (the final output "y"), or x -> relu -> y alone.
+wl::Workload relus(bool two) {
   OnnxBuilder b;
   b.input("x", {1, 1, 1, 1000});
-  b.node("Relu", {"x"}, {"a"}, "relu1");
-  b.node("Relu", {"a"}, {"y"}, "relu2");
+  if (two) {
+    b.node("Relu", {"x"}, {"a"}, "relu1");
+    b.node("Relu", {"a"}, {"y"}, "relu2");
+  } else {
+    b.node("Relu", {"x"}, {"y"}, "relu");
+  }
   b.output("y");
   return b.import();
+}
+
+// The message of the eesim::Error `run` throws ("" when it throws none).
+template <typename Run>
+std::string error_of(Run run) {
+  try {
+    run();
+  } catch (const eesim::Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace
@@ -121,7 +136,7 @@ TEST_CASE("limits: a tile beyond 2^53 cycles names the model and the layer, then
   // model sees only the tile; its error used to name the chip and core alone, so a user of
   // `eesim run` could not tell which layer of which model was absurd. HEFT asks first (through
   // layer_cycles), a given mapping first asks in the plan: both name the layer now.
-  const auto w = two_relus();
+  const auto w = relus(true);
   const auto arch = slow_chip("2e-13");
   const std::string expected =
       "test.onnx: layer 'relu1' (Relu): slow.textproto: core 'v0' (simd): a tile's DRAM time, "
@@ -142,15 +157,11 @@ TEST_CASE("limits: a scenario whose layers add up past 2^53 cycles names the mod
   // Each Relu alone is within the limit (its 1000 + 1000 bytes at 4e-13 bytes/cycle take 5e15
   // cycles), both in a row are not: the engine's watchdog stops the run, and the error
   // now starts with the model, as every error about it does.
-  const auto w = two_relus();
+  const auto w = relus(true);
   const auto arch = slow_chip("4e-13");
   eesim::hw::CostCache cache(arch);
-  std::string message;
-  try {
-    (void)eesim::sim::evaluate(w, wl::make_exit_profile(w, {}), arch, cache, {});
-  } catch (const eesim::Error& e) {
-    message = e.what();
-  }
+  const std::string message = error_of(
+      [&] { (void)eesim::sim::evaluate(w, wl::make_exit_profile(w, {}), arch, cache, {}); });
   INFO(message);
   CHECK(
       message.starts_with("test.onnx: scenario 'y': simulation cannot make progress: simulated "
@@ -158,25 +169,17 @@ TEST_CASE("limits: a scenario whose layers add up past 2^53 cycles names the mod
 }
 
 TEST_CASE("limits: a stream whose inputs together pass 2^53 cycles names the model and layer") {
-  // Found by fuzz_evaluate (tests/fuzz/findings): one input of a Relu fits (5e15 cycles), two
-  // back to back do not. The stream used to pass the watchdog's report on as it was: no model,
-  // nodes as "plan node 0 (layer 0, CN 0)", waiting "for data that never arrived".
-  OnnxBuilder b;
-  b.input("x", {1, 1, 1, 1000});
-  b.node("Relu", {"x"}, {"y"}, "relu");
-  b.output("y");
-  const auto w = b.import();
+  // Found by fuzz_evaluate: one input of a Relu fits (5e15 cycles), two back to back do not. The
+  // stream used to pass the watchdog's report on as it was: no model, nodes as "plan node 0 (layer
+  // 0, CN 0)", waiting "for data that never arrived".
+  const auto w = relus(false);
   const auto arch = slow_chip("4e-13");
   eesim::hw::CostCache cache(arch);
   const auto e = eesim::sim::evaluate(w, wl::make_exit_profile(w, {}), arch, cache, {});
   eesim::sim::StreamOptions o;
   o.inputs = 2;
-  std::string message;
-  try {
-    (void)eesim::sim::simulate_stream(w, e.graph, e.report, arch, o);
-  } catch (const eesim::Error& err) {
-    message = err.what();
-  }
+  const std::string message =
+      error_of([&] { (void)eesim::sim::simulate_stream(w, e.graph, e.report, arch, o); });
   INFO(message);
   CHECK(
       message.starts_with("test.onnx: stream of 2 inputs: simulation cannot make progress: "
