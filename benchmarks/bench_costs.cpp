@@ -26,7 +26,8 @@ std::vector<eesim::hw::TileShape> all_tiles(const eesim::workloads::Workload& w)
     const auto& l = w.layer(v);
     tiles.push_back(eesim::hw::layer_tile(l));
     const int64_t rows = eesim::hw::output_rows(l);
-    for (int64_t r = 0; rows > 1 && r < rows; ++r) tiles.push_back(eesim::hw::row_band_tile(l, r, 1));
+    for (int64_t r = 0; rows > 1 && r < rows; ++r)
+      tiles.push_back(eesim::hw::row_band_tile(l, r, 1));
   }
   return tiles;
 }
@@ -71,7 +72,8 @@ int main(int argc, char** argv) {
                 argv[1], arch.name.c_str(), w.num_layers(), tiles.size(), arch.cores.size(),
                 lookups, distinct);
     std::printf("no cache:   median %.3f ms (%.3f us per cost evaluation)\n",
-                uncached_ms[uncached_ms.size() / 2], 1000 * uncached_ms[uncached_ms.size() / 2] / lookups);
+                uncached_ms[uncached_ms.size() / 2],
+                1000 * uncached_ms[uncached_ms.size() / 2] / lookups);
     std::printf("fresh cache: median %.3f ms (%.3f us per lookup)\n", cold_ms[cold_ms.size() / 2],
                 1000 * cold_ms[cold_ms.size() / 2] / lookups);
     std::printf("layer-by-layer estimate on every core + roofline: median %.3f ms\n",

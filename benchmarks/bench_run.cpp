@@ -51,16 +51,20 @@ int main(int argc, char** argv) {
       const auto g = eesim::mapping::build_cn_graph(w, fusion);
       eesim::hw::CostCache cache(arch);
       const auto alloc = eesim::mapping::allocate_heft(w, g, arch, cache);
-      const auto r = eesim::sim::simulate(w, profile, g, alloc, arch, cache, eesim::sim::ExitPolicy::kWait);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      const auto r =
+          eesim::sim::simulate(w, profile, g, alloc, arch, cache, eesim::sim::ExitPolicy::kWait);
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       nodes = g.num_cns();
       latency = r.expected_latency_cycles;
     }
     std::sort(ms.begin(), ms.end());
     std::printf("%s on %s: %zu nodes (%d-row bands), %zu scenarios, E[L] %.0f cycles\n", argv[1],
                 arch.name.c_str(), nodes, rows, w.exits.size() + 1, latency);
-    std::printf("full evaluation (CN graph + HEFT + all scenarios): median %.2f ms, min %.2f ms over %d runs\n",
-                ms[ms.size() / 2], ms.front(), repeats);
+    std::printf(
+        "full evaluation (CN graph + HEFT + all scenarios): median %.2f ms, min %.2f ms over %d "
+        "runs\n",
+        ms[ms.size() / 2], ms.front(), repeats);
     std::printf("resident memory: %ld kB before, %ld kB after %d runs\n", rss0, rss_kb(), repeats);
   } catch (const eesim::Error& e) {
     std::fprintf(stderr, "bench_run: %s\n", e.what());

@@ -18,12 +18,12 @@ Cost unsupported(const std::string& reason) {
 std::ostream& operator<<(std::ostream& os, const Cost& c) {
   if (!c.supported) return os << "Cost{unsupported: " << c.reason << "}";
   return os << "Cost{cycles=" << c.compute_cycles << " macs=" << c.macs << " ops=" << c.ops
-            << " util=" << c.utilization() << " ifmap=" << c.ifmap.reads << "r/"
-            << c.ifmap.writes << "w filter=" << c.filter.reads << "r/" << c.filter.writes
+            << " util=" << c.utilization() << " ifmap=" << c.ifmap.reads << "r/" << c.ifmap.writes
+            << "w filter=" << c.filter.reads << "r/" << c.filter.writes
             << "w ofmap=" << c.ofmap.reads << "r/" << c.ofmap.writes
             << "w dram=" << c.dram_read_bytes << "r/" << c.dram_write_bytes
-            << "w energy_pj=" << c.energy.compute << "+" << c.energy.sram << "+"
-            << c.energy.dram << "}";
+            << "w energy_pj=" << c.energy.compute << "+" << c.energy.sram << "+" << c.energy.dram
+            << "}";
 }
 
 }  // namespace eesim::hw

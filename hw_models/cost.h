@@ -30,16 +30,16 @@ struct EnergyPj {
 struct Cost {
   bool supported = true;
   std::string reason;  // why not, when !supported (an infeasible mapping is a result, not a crash)
-  int64_t compute_cycles = 0;   // cycles the core is busy, memory stalls excluded
-  int64_t macs = 0;             // useful MACs
-  int64_t ops = 0;              // useful vector operations
+  int64_t compute_cycles = 0;      // cycles the core is busy, memory stalls excluded
+  int64_t macs = 0;                // useful MACs
+  int64_t ops = 0;                 // useful vector operations
   int64_t peak_ops_per_cycle = 0;  // the core's peak (MACs or vector ops) for this tile class
-  SramAccess ifmap;             // input activations
-  SramAccess filter;            // weights
-  SramAccess ofmap;             // output activations (and partial sums)
-  int64_t dram_read_bytes = 0;  // operands that do not fit on chip, fetched for this tile
+  SramAccess ifmap;                // input activations
+  SramAccess filter;               // weights
+  SramAccess ofmap;                // output activations (and partial sums)
+  int64_t dram_read_bytes = 0;     // operands that do not fit on chip, fetched for this tile
   int64_t dram_write_bytes = 0;
-  EnergyPj energy;              // dynamic energy of the above
+  EnergyPj energy;  // dynamic energy of the above
 
   int64_t dram_bytes() const {
     return checked_add(dram_read_bytes, dram_write_bytes, "tile DRAM bytes");

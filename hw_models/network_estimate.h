@@ -15,11 +15,11 @@
 namespace eesim::hw {
 
 struct LayerEstimate {
-  TileShape tile;              // the whole layer, with its weight residency
-  Cost cost;                   // dynamic energy included (compute, SRAM, DRAM)
-  int64_t dram_cycles = 0;     // its DRAM traffic at the nearest port's bandwidth
-  int64_t latency_cycles = 0;  // max(compute, DRAM): double-buffered, they overlap
-  double static_energy_pj = 0; // the core's static power over latency_cycles
+  TileShape tile;               // the whole layer, with its weight residency
+  Cost cost;                    // dynamic energy included (compute, SRAM, DRAM)
+  int64_t dram_cycles = 0;      // its DRAM traffic at the nearest port's bandwidth
+  int64_t latency_cycles = 0;   // max(compute, DRAM): double-buffered, they overlap
+  double static_energy_pj = 0;  // the core's static power over latency_cycles
   double energy_pj() const { return cost.energy.total() + static_energy_pj; }
 };
 
@@ -31,11 +31,11 @@ struct CoreEstimate {
   // compiler's parameter caching, coral.ai/docs/edgetpu/compiler, "Parameter data caching").
   int64_t resident_weight_bytes = 0;
   int64_t streamed_weight_bytes = 0;
-  int64_t io_bytes = 0;          // graph inputs read from and graph outputs written to DRAM
+  int64_t io_bytes = 0;  // graph inputs read from and graph outputs written to DRAM
   int64_t io_cycles = 0;
-  int64_t latency_cycles = 0;    // io + sum of layer latencies
-  double energy_pj = 0;          // every layer's energy plus the io's DRAM energy
-  EnergyPj dynamic_pj;           // its dynamic part by component
+  int64_t latency_cycles = 0;  // io + sum of layer latencies
+  double energy_pj = 0;        // every layer's energy plus the io's DRAM energy
+  EnergyPj dynamic_pj;         // its dynamic part by component
   double static_pj = 0;
   std::vector<std::string> unsupported;  // "layer: reason" for layers this core cannot run
 };

@@ -26,9 +26,15 @@ SystolicCounts systolic_gemm(int64_t rows, int64_t cols, Dataflow dataflow, int6
   // Operand matrices per dataflow (SCALE-Sim topology_utils.calc_spatio_temporal_params):
   // OS (Sr,Sc,T) = (Npix,K,Win); WS = (Win,K,Npix); IS = (Win,Npix,K).
   switch (dataflow) {
-    case Dataflow::kOs: c.sr = npix, c.sc = filters, c.t = window; break;
-    case Dataflow::kWs: c.sr = window, c.sc = filters, c.t = npix; break;
-    case Dataflow::kIs: c.sr = window, c.sc = npix, c.t = filters; break;
+    case Dataflow::kOs:
+      c.sr = npix, c.sc = filters, c.t = window;
+      break;
+    case Dataflow::kWs:
+      c.sr = window, c.sc = filters, c.t = npix;
+      break;
+    case Dataflow::kIs:
+      c.sr = window, c.sc = npix, c.t = filters;
+      break;
   }
   c.row_folds = ceil_div(c.sr, rows);
   c.col_folds = ceil_div(c.sc, cols);
@@ -51,7 +57,7 @@ SystolicCounts systolic_gemm(int64_t rows, int64_t cols, Dataflow dataflow, int6
       c.cycles = mul(folds, add(2 * rows + cols - 2, c.t));
       if (dataflow == Dataflow::kWs) {
         c.ifmap_reads = mul(mul(c.col_folds, c.t), c.sr);  // ifmap streams once per column fold
-        c.filter_reads = mul(c.sr, c.sc);                   // each weight loaded once
+        c.filter_reads = mul(c.sr, c.sc);                  // each weight loaded once
       } else {
         c.ifmap_reads = mul(c.sr, c.sc);                    // each input loaded once
         c.filter_reads = mul(mul(c.col_folds, c.t), c.sr);  // filters stream once per column fold

@@ -9,7 +9,7 @@
 namespace eesim::hw {
 
 struct SystolicCounts {
-  int64_t sr = 0, sc = 0, t = 0;      // spatial rows, spatial cols, temporal extent
+  int64_t sr = 0, sc = 0, t = 0;  // spatial rows, spatial cols, temporal extent
   int64_t row_folds = 0, col_folds = 0;
   // Cycles from the first operand entering to the last output leaving. SCALE-Sim v2 reports
   // the index of that last cycle, i.e. cycles - 1, as "Total Cycles" minus stalls.

@@ -31,9 +31,12 @@ struct Passes {
 
 Passes passes(Dataflow df, const SystolicCounts& c) {
   switch (df) {
-    case Dataflow::kOs: return {c.col_folds, c.row_folds, 1};
-    case Dataflow::kWs: return {c.col_folds, 1, c.row_folds};
-    case Dataflow::kIs: return {1, c.col_folds, c.row_folds};
+    case Dataflow::kOs:
+      return {c.col_folds, c.row_folds, 1};
+    case Dataflow::kWs:
+      return {c.col_folds, 1, c.row_folds};
+    case Dataflow::kIs:
+      return {1, c.col_folds, c.row_folds};
   }
   return {};
 }

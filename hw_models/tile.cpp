@@ -87,9 +87,12 @@ void set_gemm_view(const Layer& l, TileShape& t, int64_t rows) {
 
 std::string to_string(TileClass c) {
   switch (c) {
-    case TileClass::kGemm: return "gemm";
-    case TileClass::kVector: return "vector";
-    case TileClass::kMove: return "move";
+    case TileClass::kGemm:
+      return "gemm";
+    case TileClass::kVector:
+      return "vector";
+    case TileClass::kMove:
+      return "move";
   }
   return "?";
 }
@@ -111,9 +114,7 @@ RowRange input_rows(const Layer& l, int64_t in_h, int64_t first_row, int64_t row
           std::min<int64_t>(in_h - 1, (first_row + rows - 1) * s - pad + (k - 1) * d)};
 }
 
-int64_t output_rows(const Layer& layer) {
-  return spatial_2d(layer) ? out_shape(layer)[2] : 1;
-}
+int64_t output_rows(const Layer& layer) { return spatial_2d(layer) ? out_shape(layer)[2] : 1; }
 
 TileShape row_band_tile(const Layer& l, int64_t first_row, int64_t rows) {
   const int64_t out_h = output_rows(l);
@@ -136,8 +137,8 @@ TileShape row_band_tile(const Layer& l, int64_t first_row, int64_t rows) {
     // Element operations are uniform over output rows for every vector op eesim imports.
     // ceil(vector_ops * rows / out_h), without forming a product that may not fit in 64 bits.
     const int64_t q = l.vector_ops / out_h, r = l.vector_ops % out_h;
-    t.vector_ops = rows == out_h ? l.vector_ops
-                                 : q * rows + ceil_div(checked_mul(r, rows, l.name), out_h);
+    t.vector_ops =
+        rows == out_h ? l.vector_ops : q * rows + ceil_div(checked_mul(r, rows, l.name), out_h);
   } else {
     t.vector_ops = t.out_elems;  // a move copies each output element once
   }

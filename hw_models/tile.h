@@ -27,10 +27,10 @@ struct TileShape {
   int64_t window = 0;      // Win = R*S*C per group (the reduction length)
   bool depthwise = false;  // groups > 1 with one input and one output channel per group
   // Element counts of the whole tile (all groups): what crosses the core's memories.
-  int64_t vector_ops = 0;     // kVector: element operations
-  int64_t in_elems = 0;       // activation elements read (with the halo a window needs)
-  int64_t weight_elems = 0;   // parameters
-  int64_t out_elems = 0;      // activation elements written
+  int64_t vector_ops = 0;    // kVector: element operations
+  int64_t in_elems = 0;      // activation elements read (with the halo a window needs)
+  int64_t weight_elems = 0;  // parameters
+  int64_t out_elems = 0;     // activation elements written
   // Weights already in the core's parameter memory (loaded by an earlier tile or kept resident
   // across inferences) rather than fetched from DRAM for this tile.
   bool weights_resident = false;

@@ -64,8 +64,7 @@ const hw::Cost& cn_cost(const Workload& w, const Cn& cn, size_t core, hw::CostCa
     return cache.get(core, cn_tile(cn, resident));
   } catch (const Error& e) {
     const workloads::Layer& l = w.layer(cn.layer);
-    throw Error(w.error_prefix() + "layer '" + l.name + "' (" + l.op +
-                "): " + e.what());
+    throw Error(w.error_prefix() + "layer '" + l.name + "' (" + l.op + "): " + e.what());
   }
 }
 
@@ -113,7 +112,8 @@ Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architec
   const auto rank = upward_ranks(w, arch, cycles);
   std::vector<LayerId> order(w.num_layers());
   for (LayerId v = 0; v < order.size(); ++v) order[v] = v;
-  std::stable_sort(order.begin(), order.end(), [&](LayerId a, LayerId b) { return rank[a] > rank[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](LayerId a, LayerId b) { return rank[a] > rank[b]; });
   Allocation out{std::vector<size_t>(w.num_layers(), 0), "heft"};
   std::vector<int64_t> finish(w.num_layers(), 0), core_free(arch.cores.size(), 0);
   for (LayerId v : order) {
@@ -123,7 +123,8 @@ Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architec
       int64_t start = core_free[c];
       for (auto [e, end] = boost::in_edges(v, w.graph); e != end; ++e) {
         const LayerId p = boost::source(*e, w.graph);
-        const int64_t wb = hw::core_model(arch.cores[out.core_of_layer[p]]).word_bytes(arch.cores[out.core_of_layer[p]]);
+        const int64_t wb = hw::core_model(arch.cores[out.core_of_layer[p]])
+                               .word_bytes(arch.cores[out.core_of_layer[p]]);
         const int64_t arrive = checked_add(
             finish[p], transfer(arch, out.core_of_layer[p], c, edge_bytes(w, w.graph[*e], p, wb)),
             "HEFT finish time");

@@ -59,7 +59,9 @@ Allocation parse_allocation(const std::string& text, const std::string& source,
   }
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     if (out.core_of_layer[v] == SIZE_MAX) {
-      if (!fallback) throw Error(source + ": layer '" + w.layer(v).name + "' has no core (add it or '* = CORE')");
+      if (!fallback)
+        throw Error(source + ": layer '" + w.layer(v).name +
+                    "' has no core (add it or '* = CORE')");
       out.core_of_layer[v] = fallback->core;
     }
     const auto& core = arch.cores[out.core_of_layer[v]];

@@ -44,8 +44,7 @@ hw::RowRange rows_read(const Layer& consumer, const Cn& c, const Shape& produced
   return hw::input_rows(consumer, hp, c.first_row, c.rows);
 }
 
-void add_layer_nodes(const Workload& w, LayerId v, int64_t stack, int64_t rows_per_cn,
-                     CnGraph& g) {
+void add_layer_nodes(const Workload& w, LayerId v, int64_t stack, int64_t rows_per_cn, CnGraph& g) {
   const Layer& l = w.layer(v);
   const int64_t h = hw::output_rows(l);
   const int64_t band = stack >= 0 ? rows_per_cn : h;
@@ -63,7 +62,8 @@ void connect(const Workload& w, LayerId v, CnGraph& g) {
     const workloads::Dependency& dep = w.graph[*e];
     for (CnId c : g.layer_cns[v]) {
       if (dep.kind == workloads::EdgeKind::kControl) {
-        for (CnId pc : g.layer_cns[p]) boost::add_edge(pc, c, CnDependency{dep.kind, "", 0}, g.graph);
+        for (CnId pc : g.layer_cns[p])
+          boost::add_edge(pc, c, CnDependency{dep.kind, "", 0}, g.graph);
         continue;
       }
       const Shape& produced = produced_shape(w.layer(p), dep.tensor);
@@ -74,7 +74,8 @@ void connect(const Workload& w, LayerId v, CnGraph& g) {
         const int64_t lo = std::max(need.first, pn.first_row);
         const int64_t hi = std::min(need.last, pn.first_row + pn.rows - 1);
         if (hi < lo) continue;
-        boost::add_edge(pc, c, CnDependency{dep.kind, dep.tensor, (hi - lo + 1) * per_row}, g.graph);
+        boost::add_edge(pc, c, CnDependency{dep.kind, dep.tensor, (hi - lo + 1) * per_row},
+                        g.graph);
       }
     }
   }
@@ -108,19 +109,22 @@ CnGraph build_cn_graph(const Workload& w, const FusionOptions& options) {
 
 int64_t CnGraph::total_macs() const {
   int64_t total = 0;
-  for (CnId c = 0; c < num_cns(); ++c) total = checked_add(total, graph[c].tile.macs(), "CN graph MACs");
+  for (CnId c = 0; c < num_cns(); ++c)
+    total = checked_add(total, graph[c].tile.macs(), "CN graph MACs");
   return total;
 }
 
 bool operator==(const CnGraph& a, const CnGraph& b) {
-  if (a.num_cns() != b.num_cns() || a.layer_cns != b.layer_cns || a.stacks != b.stacks) return false;
+  if (a.num_cns() != b.num_cns() || a.layer_cns != b.layer_cns || a.stacks != b.stacks)
+    return false;
   if (boost::num_edges(a.graph) != boost::num_edges(b.graph)) return false;
   for (CnId c = 0; c < a.num_cns(); ++c) {
     if (!(a.graph[c] == b.graph[c])) return false;
     auto [ea, enda] = boost::in_edges(c, a.graph);
     auto [eb, endb] = boost::in_edges(c, b.graph);
     for (; ea != enda && eb != endb; ++ea, ++eb)
-      if (boost::source(*ea, a.graph) != boost::source(*eb, b.graph) || !(a.graph[*ea] == b.graph[*eb]))
+      if (boost::source(*ea, a.graph) != boost::source(*eb, b.graph) ||
+          !(a.graph[*ea] == b.graph[*eb]))
         return false;
     if ((ea == enda) != (eb == endb)) return false;
   }

@@ -18,9 +18,9 @@ struct Cn {
   workloads::LayerId layer = 0;
   int64_t first_row = 0;  // output rows [first_row, first_row + rows) of the layer
   int64_t rows = 1;
-  int64_t band = 0;       // index among its layer's nodes, top to bottom
-  int64_t stack = -1;     // index into CnGraph::stacks; -1 when the layer is not fused
-  hw::TileShape tile;     // what the cost models see (weights_resident left false)
+  int64_t band = 0;    // index among its layer's nodes, top to bottom
+  int64_t stack = -1;  // index into CnGraph::stacks; -1 when the layer is not fused
+  hw::TileShape tile;  // what the cost models see (weights_resident left false)
   bool operator==(const Cn&) const = default;
 };
 
@@ -31,13 +31,13 @@ struct CnDependency {
   bool operator==(const CnDependency&) const = default;
 };
 
-using CnGraphT = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Cn,
-                                       CnDependency>;
+using CnGraphT =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Cn, CnDependency>;
 using CnId = CnGraphT::vertex_descriptor;
 
 struct CnGraph {
-  CnGraphT graph;                                    // vertex ids in topological order
-  std::vector<std::vector<CnId>> layer_cns;          // per LayerId, its nodes top to bottom
+  CnGraphT graph;                                       // vertex ids in topological order
+  std::vector<std::vector<CnId>> layer_cns;             // per LayerId, its nodes top to bottom
   std::vector<std::vector<workloads::LayerId>> stacks;  // fused stacks, topological
 
   size_t num_cns() const { return boost::num_vertices(graph); }

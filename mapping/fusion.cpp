@@ -56,8 +56,8 @@ int64_t resident_bytes(const Workload& w, LayerId v, const FusionOptions& o) {
   const auto& l = w.layer(v);
   const auto band = hw::row_band_tile(l, 0, std::min(o.rows_per_cn, hw::output_rows(l)));
   constexpr std::string_view kWhat = "fused layer bytes";
-  const int64_t elems = checked_add(checked_add(l.weight_params, band.in_elems, kWhat),
-                                    band.out_elems, kWhat);
+  const int64_t elems =
+      checked_add(checked_add(l.weight_params, band.in_elems, kWhat), band.out_elems, kWhat);
   return checked_mul(elems, o.word_bytes, kWhat);
 }
 
@@ -87,11 +87,14 @@ std::vector<std::vector<LayerId>> budgeted(const Workload& w, const FusionOption
 }  // namespace
 
 std::vector<std::vector<LayerId>> choose_stacks(const Workload& w, const FusionOptions& o) {
-  if (o.rows_per_cn < 1) throw Error("fusion: rows per node must be >= 1, got " + std::to_string(o.rows_per_cn));
+  if (o.rows_per_cn < 1)
+    throw Error("fusion: rows per node must be >= 1, got " + std::to_string(o.rows_per_cn));
   if (!o.stacks.empty()) return user_stacks(w, o);
   switch (o.mode) {
-    case FusionOptions::Mode::kOff: return {};
-    case FusionOptions::Mode::kRows: return runs(w);
+    case FusionOptions::Mode::kOff:
+      return {};
+    case FusionOptions::Mode::kRows:
+      return runs(w);
     case FusionOptions::Mode::kAuto:
       if (o.memory_budget_bytes <= 0) throw Error("fusion auto: memory budget must be > 0 bytes");
       return budgeted(w, o);

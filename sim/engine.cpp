@@ -5,20 +5,18 @@
 // happened (STYLE.md rule 3).
 #include "sim/engine.h"
 
-#include <systemc>
-
 #include <algorithm>
 #include <memory>
 #include <queue>
 #include <set>
 #include <string>
+#include <systemc>
 #include <tuple>
 #include <unordered_map>
 
 #include "common/checked_math.h"
 #include "common/error.h"
 #include "common/limits.h"
-
 #include "hw_models/core_model.h"
 #include "hw_models/noc.h"
 #include "sim/kernel.h"
@@ -27,7 +25,6 @@
 
 namespace eesim::sim {
 namespace {
-
 
 constexpr size_t kNoInput = SIZE_MAX;
 
@@ -60,19 +57,25 @@ struct PlanIndex {
 // An admitted input that has not finished.
 struct Instance {
   Instance(const Plan& p, const PlanIndex& x, size_t cores, bool rec)
-      : plan(p), index(x), pending(x.pending), readers_left(x.readers),
-        remote_in_bytes(p.nodes.size(), 0), held(cores, 0), done(p.nodes.size(), 0),
-        ends_left(static_cast<int>(p.end_nodes.size())), record(rec) {
+      : plan(p),
+        index(x),
+        pending(x.pending),
+        readers_left(x.readers),
+        remote_in_bytes(p.nodes.size(), 0),
+        held(cores, 0),
+        done(p.nodes.size(), 0),
+        ends_left(static_cast<int>(p.end_nodes.size())),
+        record(rec) {
     if (record) timing.assign(p.nodes.size(), {});
   }
   const Plan& plan;
   const PlanIndex& index;
-  std::vector<int> pending;               // inputs not yet arrived
-  std::vector<int> readers_left;          // consumers of a node's band yet to finish
-  std::vector<int64_t> remote_in_bytes;   // bytes a node received from other cores
-  std::vector<int64_t> held;              // per core, bytes this input holds there
-  std::vector<char> done;                 // per node: finished
-  std::vector<NodeTiming> timing;         // when recorded
+  std::vector<int> pending;              // inputs not yet arrived
+  std::vector<int> readers_left;         // consumers of a node's band yet to finish
+  std::vector<int64_t> remote_in_bytes;  // bytes a node received from other cores
+  std::vector<int64_t> held;             // per core, bytes this input holds there
+  std::vector<char> done;                // per node: finished
+  std::vector<NodeTiming> timing;        // when recorded
   int ends_left = 0;
   bool record = false;
 };
@@ -89,9 +92,9 @@ struct Run {
   const EngineOptions& options;
   std::unordered_map<const Plan*, std::unique_ptr<PlanIndex>> indices;
   std::vector<std::unique_ptr<Instance>> live_inputs;  // per input, while in flight
-  std::vector<int64_t> live;      // per core, bytes held on chip now
-  std::vector<int64_t> capacity;  // per core, on-chip bytes
-  std::vector<int64_t> spilled;   // per core, bytes now in DRAM instead
+  std::vector<int64_t> live;                           // per core, bytes held on chip now
+  std::vector<int64_t> capacity;                       // per core, on-chip bytes
+  std::vector<int64_t> spilled;                        // per core, bytes now in DRAM instead
   size_t next_input = 0;
   int64_t in_flight = 0;
   size_t finished = 0;
@@ -110,7 +113,7 @@ struct Run {
   // nodes were stuck instead of hanging or wrapping time.
   int64_t activations = 0;
   int64_t activation_budget = 0;
-  std::string fault;  // why the watchdog stopped the run, empty if it did not
+  std::string fault;         // why the watchdog stopped the run, empty if it did not
   bool interrupted = false;  // the progress callback asked to stop
 
   bool recording() const { return finished < options.record_inputs; }
@@ -130,8 +133,8 @@ struct Run {
   sc_core::sc_time delay(int64_t now, int64_t n) {
     if (n < 0 || n > kMaxCycles - now) {
       stop(n < 0 ? "a negative delay (" + std::to_string(n) + ") at cycle " + std::to_string(now)
-                 : "simulated time would pass 2^53 cycles at cycle " + std::to_string(now) +
-                       " (+" + std::to_string(n) + ")");
+                 : "simulated time would pass 2^53 cycles at cycle " + std::to_string(now) + " (+" +
+                       std::to_string(n) + ")");
       return sc_core::SC_ZERO_TIME;
     }
     return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(n) * ticks);
@@ -210,8 +213,10 @@ class CoreShell : public sc_core::sc_module {
       }
       if (!busy_ && !ready_.empty()) start(now), changed = true;
     }
-    if (busy_) next_trigger(run_.delay(now, run_end_ - now), wake_.default_event());
-    else next_trigger(wake_.default_event());
+    if (busy_)
+      next_trigger(run_.delay(now, run_end_ - now), wake_.default_event());
+    else
+      next_trigger(wake_.default_event());
   }
 
   void start(int64_t now) {
@@ -255,9 +260,7 @@ class CoreShell : public sc_core::sc_module {
 class Source : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Source);
-  Source(sc_core::sc_module_name name, Run& run) : sc_module(name), run_(run) {
-    SC_METHOD(step);
-  }
+  Source(sc_core::sc_module_name name, Run& run) : sc_module(name), run_(run) { SC_METHOD(step); }
   void slot_freed() { slot_.notify(sc_core::SC_ZERO_TIME); }
 
  private:
@@ -270,8 +273,10 @@ class Source : public sc_core::sc_module {
            (limit <= 0 || run_.in_flight < limit))
       run_.admit(run_.next_input++, now);
     if (run_.next_input == run_.inputs.size()) return;  // no more triggers: all admitted
-    if (limit > 0 && run_.in_flight >= limit) next_trigger(slot_);
-    else next_trigger(run_.delay(now, run_.inputs[run_.next_input].arrival_cycles - now));
+    if (limit > 0 && run_.in_flight >= limit)
+      next_trigger(slot_);
+    else
+      next_trigger(run_.delay(now, run_.inputs[run_.next_input].arrival_cycles - now));
   }
   Run& run_;
   sc_core::sc_event slot_;
@@ -281,8 +286,8 @@ void Run::admit(size_t k, int64_t now) {
   const Plan& plan = *inputs[k].plan;
   auto& index = indices[&plan];
   if (!index) index = std::make_unique<PlanIndex>(plan);
-  live_inputs[k] = std::make_unique<Instance>(plan, *index, arch.cores.size(),
-                                              k < options.record_inputs);
+  live_inputs[k] =
+      std::make_unique<Instance>(plan, *index, arch.cores.size(), k < options.record_inputs);
   ++in_flight;
   out.inputs[k].arrival_cycles = inputs[k].arrival_cycles;
   out.inputs[k].admitted_cycles = now;
@@ -302,7 +307,8 @@ void Run::hold(size_t k, size_t core, int64_t delta, int64_t now) {
                      hw::dram_cycles(arch.drams[port], 2 * spill));
     out.spilled_bytes += spill;
     out.dram_bytes += 2 * spill;
-    if (k != kNoInput) out.inputs[k].dynamic_energy_pj += hw::dram_energy_pj(arch.drams[port], 2 * spill);
+    if (k != kNoInput)
+      out.inputs[k].dynamic_energy_pj += hw::dram_energy_pj(arch.drams[port], 2 * spill);
     spilled[core] += spill;
     delta -= spill;
   } else if (delta < 0 && spilled[core] > 0) {  // freed bytes let spilled ones back in
@@ -333,7 +339,8 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now) {
     const int64_t h = hw::hops({from.x, from.y}, {to.x, to.y});
     const int64_t per_hop = h * (arch.noc.router_cycles + arch.noc.link_cycles);
     const int64_t ser = std::max<int64_t>(hw::transfer_cycles(arch.noc, h, e.bytes) - per_hop, 0);
-    const int64_t start = calendar.reserve(route_resources({from.x, from.y}, {to.x, to.y}), now, ser);
+    const int64_t start =
+        calendar.reserve(route_resources({from.x, from.y}, {to.x, to.y}), now, ser);
     at = start + per_hop + ser;
     out.noc_bytes += e.bytes;
     in.remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
@@ -426,8 +433,7 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
   run.out.core_peak_memory_bytes.assign(cores, 0);
   for (size_t c = 0; c < cores; ++c) run.hold(kNoInput, c, resident_weight_bytes.at(c), 0);
   for (size_t c = 0; c < cores; ++c)
-    run.cores.push_back(
-        std::make_unique<CoreShell>(("core_" + std::to_string(c)).c_str(), run, c));
+    run.cores.push_back(std::make_unique<CoreShell>(("core_" + std::to_string(c)).c_str(), run, c));
   run.source = std::make_unique<Source>("source", run);
   run.activation_budget =
       options.max_activations > 0 ? options.max_activations : activation_budget(inputs);

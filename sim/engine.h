@@ -41,10 +41,10 @@ struct MemorySample {
 };
 
 struct ScenarioRun {
-  int64_t latency_cycles = 0;     // input available -> the end layer's output written
-  double dynamic_energy_pj = 0;   // finished nodes, plus cancelled ones pro rata
+  int64_t latency_cycles = 0;    // input available -> the end layer's output written
+  double dynamic_energy_pj = 0;  // finished nodes, plus cancelled ones pro rata
   double noc_energy_pj = 0;
-  double static_energy_pj = 0;    // every core's static power over the latency
+  double static_energy_pj = 0;  // every core's static power over the latency
   double energy_pj() const { return dynamic_energy_pj + noc_energy_pj + static_energy_pj; }
   std::vector<int64_t> core_busy_cycles;  // cancelled nodes count until they were cancelled
   int64_t noc_bytes = 0;
@@ -89,11 +89,11 @@ struct EngineOptions {
 
 struct InputRun {
   int64_t arrival_cycles = 0;
-  int64_t admitted_cycles = 0;  // >= arrival: when a slot (max_in_flight) let it in
-  int64_t done_cycles = 0;      // its end layer's output written
-  double dynamic_energy_pj = 0;  // its nodes (cancelled ones pro rata) and its spills
-  double noc_energy_pj = 0;      // its transfers
-  std::vector<NodeTiming> nodes;   // per plan node, when recorded
+  int64_t admitted_cycles = 0;      // >= arrival: when a slot (max_in_flight) let it in
+  int64_t done_cycles = 0;          // its end layer's output written
+  double dynamic_energy_pj = 0;     // its nodes (cancelled ones pro rata) and its spills
+  double noc_energy_pj = 0;         // its transfers
+  std::vector<NodeTiming> nodes;    // per plan node, when recorded
   std::vector<Transfer> transfers;  // when recorded
   bool operator==(const InputRun&) const = default;
 };

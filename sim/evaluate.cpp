@@ -29,8 +29,7 @@ mapping::FusionOptions auto_fusion(const hw::Architecture& arch) {
 }
 
 Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& profile,
-                    const hw::Architecture& arch, hw::CostCache& cache,
-                    const EvaluateOptions& o) {
+                    const hw::Architecture& arch, hw::CostCache& cache, const EvaluateOptions& o) {
   Evaluation e;
   e.graph = mapping::build_cn_graph(w, o.fusion);
   switch (o.alloc) {
@@ -46,13 +45,14 @@ Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& 
     case EvaluateOptions::Alloc::kSearch: {
       objective_value(o.objective, Report{});  // reject an unknown name before searching
       const auto fitness = [&](const mapping::Allocation& a) {
-        return objective_value(o.objective, simulate(w, profile, e.graph, a, arch, cache, o.policy));
+        return objective_value(o.objective,
+                               simulate(w, profile, e.graph, a, arch, cache, o.policy));
       };
       mapping::SearchOptions search = o.search;
       search.progress = o.progress;
       e.search = mapping::search_allocation(mapping::allocate_heft(w, e.graph, arch, cache),
-                                            mapping::layer_cycles(w, e.graph, arch, cache),
-                                            fitness, search);
+                                            mapping::layer_cycles(w, e.graph, arch, cache), fitness,
+                                            search);
       e.allocation = e.search->best;
       break;
     }

@@ -1,6 +1,7 @@
 #pragma once
 // One evaluation, the job `eesim run` and the Python Evaluator both do: fuse, allocate (HEFT,
-// pipeline stages, the simulator-driven search, or a given mapping) and simulate every exit scenario.
+// pipeline stages, the simulator-driven search, or a given mapping) and simulate every exit
+// scenario.
 #include <optional>
 #include <string>
 
@@ -18,9 +19,9 @@ struct EvaluateOptions {
   mapping::FusionOptions fusion;
   enum class Alloc { kHeft, kPipeline, kSearch, kGiven };
   Alloc alloc = Alloc::kHeft;
-  mapping::Allocation given;                // kGiven
+  mapping::Allocation given;               // kGiven
   std::string objective = "expected_edp";  // kSearch: latency, energy, edp, expected_edp
-  mapping::SearchOptions search;            // kSearch (its progress is `progress` below)
+  mapping::SearchOptions search;           // kSearch (its progress is `progress` below)
   // Told how far long loops got (search moves; sweep points); may stop them (common/progress.h).
   Progress progress;
 };

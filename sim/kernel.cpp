@@ -1,9 +1,8 @@
 #include "sim/kernel.h"
 
-#include <systemc>
-
 #include <cassert>
 #include <cstdlib>
+#include <systemc>
 
 // SystemC's library references sc_main; eesim is a library and a CLI with its own main, so it
 // never calls it.

@@ -42,8 +42,8 @@ std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGr
 }
 
 Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
-               const mapping::Allocation& alloc, const hw::Architecture& arch,
-               hw::CostCache& cache, const Scenario& scenario, ExitPolicy policy) {
+               const mapping::Allocation& alloc, const hw::Architecture& arch, hw::CostCache& cache,
+               const Scenario& scenario, ExitPolicy policy) {
   const std::vector<char> active = runs(w, scenario, policy);
   const std::vector<char> resident = mapping::resident_weights(w, alloc, arch);
   std::vector<size_t> index(g.num_cns(), SIZE_MAX);
@@ -53,10 +53,11 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
     if (resident[v]) {  // resident weights occupy the core whichever exit an input takes
       const auto& core = arch.cores[alloc.core_of_layer[v]];
       int64_t& resident = plan.resident_weight_bytes[alloc.core_of_layer[v]];
-      resident = checked_add(
-          resident, checked_mul(w.layer(v).weight_params, hw::core_model(core).word_bytes(core),
-                                "resident weight bytes"),
-          "resident weight bytes");
+      resident =
+          checked_add(resident,
+                      checked_mul(w.layer(v).weight_params, hw::core_model(core).word_bytes(core),
+                                  "resident weight bytes"),
+                      "resident weight bytes");
     }
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const mapping::Cn& cn = g.cn(c);
@@ -64,9 +65,16 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
     const size_t core = alloc.core_of_layer[cn.layer];
     const hw::Cost& cost = mapping::cn_cost(w, cn, core, cache, resident[cn.layer]);
     const int64_t wb = hw::core_model(arch.cores[core]).word_bytes(arch.cores[core]);
-    PlanNode n{c, cn.layer, core, cost.compute_cycles, cost.dram_bytes(),
+    PlanNode n{c,
+               cn.layer,
+               core,
+               cost.compute_cycles,
+               cost.dram_bytes(),
                checked_mul(cn.tile.out_elems, wb, "band bytes"),
-               cost.energy.total(), cost.macs, priority_of(g, cn), {}};
+               cost.energy.total(),
+               cost.macs,
+               priority_of(g, cn),
+               {}};
     if (reads_graph_input(w, cn.layer)) {  // the input arrives in DRAM
       const int64_t bytes = checked_mul(cn.tile.in_elems, wb, "graph input bytes");
       n.dram_bytes = checked_add(n.dram_bytes, bytes, "graph input bytes");

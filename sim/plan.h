@@ -20,8 +20,8 @@ enum class ExitPolicy {
 };
 
 struct PlanEdge {
-  size_t from = 0;        // index into Plan::nodes
-  int64_t bytes = 0;      // data moved (0 for control and gate edges)
+  size_t from = 0;    // index into Plan::nodes
+  int64_t bytes = 0;  // data moved (0 for control and gate edges)
   bool operator==(const PlanEdge&) const = default;
 };
 
@@ -42,7 +42,7 @@ struct PlanNode {
 };
 
 struct Plan {
-  std::vector<PlanNode> nodes;  // topological
+  std::vector<PlanNode> nodes;                 // topological
   std::vector<int64_t> resident_weight_bytes;  // per core: weights kept there across inferences
   std::vector<size_t> end_nodes;  // the scenario ends when all of these (its end layer) finish
 };
@@ -52,7 +52,7 @@ std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGr
                                const Plan& plan, size_t node);
 
 Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
-               const mapping::Allocation& alloc, const hw::Architecture& arch,
-               hw::CostCache& cache, const Scenario& scenario, ExitPolicy policy);
+               const mapping::Allocation& alloc, const hw::Architecture& arch, hw::CostCache& cache,
+               const Scenario& scenario, ExitPolicy policy);
 
 }  // namespace eesim::sim

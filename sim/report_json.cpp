@@ -25,14 +25,20 @@ void write_cores_and_links(JsonWriter& j, const Report& r, const hw::Architectur
   for (size_t c = 0; c < arch.cores.size(); ++c) {
     const double busy = r.expected_core_busy_cycles[c];
     j.begin_object().key("name").value(arch.cores[c].name).key("busy_cycles").value(busy);
-    j.key("utilization").value(r.expected_latency_cycles > 0 ? busy / r.expected_latency_cycles : 0.0);
+    j.key("utilization")
+        .value(r.expected_latency_cycles > 0 ? busy / r.expected_latency_cycles : 0.0);
     j.key("peak_memory_bytes").value(r.core_peak_memory_bytes[c]).end_object();
   }
   j.end_array().key("links").begin_array();
   for (const auto& l : r.links)
-    j.begin_object().key("from").array(std::vector<int64_t>{l.link.from.x, l.link.from.y})
-        .key("to").array(std::vector<int64_t>{l.link.to.x, l.link.to.y})
-        .key("busy_cycles").value(l.expected_busy_cycles).end_object();
+    j.begin_object()
+        .key("from")
+        .array(std::vector<int64_t>{l.link.from.x, l.link.from.y})
+        .key("to")
+        .array(std::vector<int64_t>{l.link.to.x, l.link.to.y})
+        .key("busy_cycles")
+        .value(l.expected_busy_cycles)
+        .end_object();
   j.end_array();
 }
 
@@ -43,7 +49,12 @@ std::string report_json(const Report& r, const ReportContext& c, const workloads
   JsonWriter j;
   j.begin_object().key("model").value(c.model).key("arch").value(arch.name);
   j.key("arch_file").value(arch.source).key("clock_mhz").value(arch.clock_mhz);
-  j.key("policy").value(c.policy).key("fusion").value(c.fusion).key("allocation").value(c.allocation);
+  j.key("policy")
+      .value(c.policy)
+      .key("fusion")
+      .value(c.fusion)
+      .key("allocation")
+      .value(c.allocation);
   j.key("nodes").value(c.nodes);
   j.key("expected").begin_object().key("latency_cycles").value(r.expected_latency_cycles);
   j.key("latency_ms").value(arch.ns(r.expected_latency_cycles) / 1e6);

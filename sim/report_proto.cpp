@@ -2,7 +2,6 @@
 
 #include <google/protobuf/text_format.h>
 
-
 #include "common/error.h"
 #include "common/file_io.h"
 #include "report.pb.h"
@@ -38,7 +37,9 @@ eesim::report::Report to_proto(const Report& r, const ReportContext& c,
     auto* q = p.add_cores();
     q->set_name(arch.cores[i].name);
     q->set_busy_cycles(r.expected_core_busy_cycles[i]);
-    q->set_utilization(r.expected_latency_cycles > 0 ? r.expected_core_busy_cycles[i] / r.expected_latency_cycles : 0);
+    q->set_utilization(r.expected_latency_cycles > 0
+                           ? r.expected_core_busy_cycles[i] / r.expected_latency_cycles
+                           : 0);
     q->set_peak_memory_bytes(r.core_peak_memory_bytes[i]);
   }
   for (const auto& l : r.links) {

@@ -40,8 +40,8 @@ std::vector<Scenario> make_scenarios(const Workload& w, const workloads::ExitPro
                    workloads::data_ancestors(w.graph, ends)});
   }
   ends.push_back(w.final_layer);
-  out.push_back({w.final_output, profile.p_final, w.final_layer,
-                 workloads::data_ancestors(w.graph, ends)});
+  out.push_back(
+      {w.final_output, profile.p_final, w.final_layer, workloads::data_ancestors(w.graph, ends)});
   return out;
 }
 

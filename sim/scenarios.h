@@ -11,8 +11,8 @@
 namespace eesim::sim {
 
 struct Scenario {
-  std::string name;             // the exit's name, or the final output's
-  double probability = 0;       // of an input ending here
+  std::string name;                  // the exit's name, or the final output's
+  double probability = 0;            // of an input ending here
   workloads::LayerId end_layer = 0;  // the scenario ends when this layer's output is written
   // Per LayerId: work this scenario must do: everything its end depends on, and every exit
   // head before it (an input only leaves at exit i after failing exits 1..i-1).
@@ -30,8 +30,8 @@ std::vector<Scenario> make_scenarios(const workloads::Workload& w,
 // layer the decision itself waits for (its data and control ancestors and, through the gates
 // of shallower exits, theirs), so that gates never wait in a circle.
 struct Gate {
-  size_t exit = 0;                      // index into Workload::exits
-  workloads::LayerId decision = 0;      // the exit's output layer
+  size_t exit = 0;                  // index into Workload::exits
+  workloads::LayerId decision = 0;  // the exit's output layer
   std::vector<workloads::LayerId> gated;
   bool operator==(const Gate&) const = default;
 };

@@ -5,7 +5,6 @@
 
 #include "common/checked_math.h"
 #include "common/error.h"
-
 #include "sim/plan.h"
 #include "sim/scenarios.h"
 
@@ -22,24 +21,29 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
     ScenarioRun run;
     try {
-      run = run_plan(plan, arch, [&](const Plan& p, size_t i) { return describe_plan_node(w, g, p, i); });
+      run = run_plan(plan, arch,
+                     [&](const Plan& p, size_t i) { return describe_plan_node(w, g, p, i); });
     } catch (const Interrupted&) {
       throw;
     } catch (const Error& e) {  // the watchdog: time past 2^53 cycles, or a stuck plan
       throw Error(w.error_prefix() + "scenario '" + s.name + "': " + e.what());
     }
-    const double p = s.probability, l = static_cast<double>(run.latency_cycles), e = run.energy_pj();
+    const double p = s.probability, l = static_cast<double>(run.latency_cycles),
+                 e = run.energy_pj();
     r.expected_latency_cycles += p * l;
     r.expected_energy_pj += p * e;
     r.expected_edp_pj_cycles += p * e * l;
     for (size_t c = 0; c < arch.cores.size(); ++c) {
       r.expected_core_busy_cycles[c] += p * static_cast<double>(run.core_busy_cycles[c]);
-      r.core_peak_memory_bytes[c] = std::max(r.core_peak_memory_bytes[c], run.core_peak_memory_bytes[c]);
+      r.core_peak_memory_bytes[c] =
+          std::max(r.core_peak_memory_bytes[c], run.core_peak_memory_bytes[c]);
     }
     for (const Transfer& t : run.transfers) {
-      const auto hold = static_cast<double>(t.arrive - t.start - per_hop * static_cast<int64_t>(t.route.size()));
+      const auto hold =
+          static_cast<double>(t.arrive - t.start - per_hop * static_cast<int64_t>(t.route.size()));
       for (const hw::Link& l : t.route) {
-        auto it = std::find_if(r.links.begin(), r.links.end(), [&](const auto& b) { return b.link == l; });
+        auto it = std::find_if(r.links.begin(), r.links.end(),
+                               [&](const auto& b) { return b.link == l; });
         if (it == r.links.end()) it = r.links.insert(r.links.end(), {l, 0.0});
         it->expected_busy_cycles += p * hold;
       }

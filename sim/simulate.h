@@ -16,10 +16,10 @@
 namespace eesim::sim {
 
 struct ScenarioResult {
-  std::string exit;          // exit name, or the final output's
+  std::string exit;  // exit name, or the final output's
   double probability = 0;
-  Plan plan;                 // what was simulated
-  ScenarioRun run;           // what happened
+  Plan plan;        // what was simulated
+  ScenarioRun run;  // what happened
 };
 
 struct Report {
@@ -34,17 +34,17 @@ struct Report {
   std::vector<int64_t> core_peak_memory_bytes;    // per core, the most any scenario held
   struct LinkBusy {
     hw::Link link;
-    double expected_busy_cycles = 0;              // E[cycles the link carried data]
+    double expected_busy_cycles = 0;  // E[cycles the link carried data]
   };
-  std::vector<LinkBusy> links;                    // links any scenario used, in first-use order
+  std::vector<LinkBusy> links;  // links any scenario used, in first-use order
   struct LayerSummary {
     size_t core = 0;
     int64_t compute_cycles = 0;  // all its nodes on its core
     int64_t macs = 0;
     bool weights_resident = false;
   };
-  std::vector<LayerSummary> layers;               // per LayerId
-  hw::Roofline roofline;                          // of the whole network on the chip
+  std::vector<LayerSummary> layers;  // per LayerId
+  hw::Roofline roofline;             // of the whole network on the chip
 };
 
 Report simulate(const workloads::Workload& w, const workloads::ExitProfile& profile,

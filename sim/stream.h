@@ -51,7 +51,7 @@ struct StreamReport {
   double mean_interval_cycles = 0;  // between arrivals (0 back to back)
   Report analytical;                // the scenario plans and E[L], E[E] they give
   std::vector<size_t> scenario_of;  // per input: the index into analytical.scenarios
-  StreamRun run;  // back to back, an input's arrival is its admission
+  StreamRun run;                    // back to back, an input's arrival is its admission
   // Per input: done - arrival.
   std::vector<int64_t> latency_cycles;
   int64_t makespan_cycles = 0;  // first arrival -> last input done
@@ -62,21 +62,21 @@ struct StreamReport {
     int64_t inputs = 0;
     double mean_latency_cycles = 0;
   };
-  std::vector<ExitRow> exits;               // per scenario
-  std::vector<double> core_utilization;     // busy / makespan
-  double dynamic_energy_pj = 0;             // all inputs' nodes, transfers and spills
-  double static_energy_pj = 0;              // every core's static power over the makespan
-  double energy_per_input_pj = 0;           // (dynamic + static) / inputs: what the chip spent
+  std::vector<ExitRow> exits;            // per scenario
+  std::vector<double> core_utilization;  // busy / makespan
+  double dynamic_energy_pj = 0;          // all inputs' nodes, transfers and spills
+  double static_energy_pj = 0;           // every core's static power over the makespan
+  double energy_per_input_pj = 0;        // (dynamic + static) / inputs: what the chip spent
   // Mean over inputs of dynamic + static power x its own latency: an input's energy as the
   // analytical report defines E_i, so it converges to E[E] when inputs do not overlap.
   double mean_input_energy_pj = 0;
 };
 
 // Streams the scenario plans of `analytical` (what sim::simulate returned for `w` mapped as
-// `g`; kept in the result). Errors of the engine (the watchdog) name the model and the layers. Throws eesim::Error for inputs outside [1, kMaxStreamInputs],
-// a rate <= 0 (or not finite) on timed arrivals, arrivals later than 2^53 cycles (a rate too
-// low for the stream's length), max_in_flight < -1 or record_inputs < 0; eesim::Interrupted
-// when `progress` stops it.
+// `g`; kept in the result). Errors of the engine (the watchdog) name the model and the layers.
+// Throws eesim::Error for inputs outside [1, kMaxStreamInputs], a rate <= 0 (or not finite) on
+// timed arrivals, arrivals later than 2^53 cycles (a rate too low for the stream's length),
+// max_in_flight < -1 or record_inputs < 0; eesim::Interrupted when `progress` stops it.
 StreamReport simulate_stream(const workloads::Workload& w, const mapping::CnGraph& g,
                              Report analytical, const hw::Architecture& arch,
                              const StreamOptions& options);

@@ -10,9 +10,12 @@ namespace {
 
 const char* arrival_name(ArrivalProcess::Kind k) {
   switch (k) {
-    case ArrivalProcess::Kind::kBackToBack: return "back_to_back";
-    case ArrivalProcess::Kind::kFixed: return "fixed";
-    case ArrivalProcess::Kind::kPoisson: return "poisson";
+    case ArrivalProcess::Kind::kBackToBack:
+      return "back_to_back";
+    case ArrivalProcess::Kind::kFixed:
+      return "fixed";
+    case ArrivalProcess::Kind::kPoisson:
+      return "poisson";
   }
   return "?";
 }
@@ -40,16 +43,25 @@ void write_exits_and_cores(JsonWriter& j, const StreamReport& r, const hw::Archi
   for (size_t s = 0; s < r.exits.size(); ++s) {
     const auto& sc = r.analytical.scenarios[s];
     j.begin_object().key("exit").value(sc.exit).key("probability").value(sc.probability);
-    j.key("inputs").value(r.exits[s].inputs).key("fraction").value(static_cast<double>(r.exits[s].inputs) / n);
+    j.key("inputs")
+        .value(r.exits[s].inputs)
+        .key("fraction")
+        .value(static_cast<double>(r.exits[s].inputs) / n);
     j.key("mean_latency_cycles").value(r.exits[s].mean_latency_cycles);
     j.key("scenario_latency_cycles").value(sc.run.latency_cycles).end_object();
   }
   j.end_array().key("cores").begin_array();
   for (size_t c = 0; c < arch.cores.size(); ++c)
-    j.begin_object().key("name").value(arch.cores[c].name)
-        .key("busy_cycles").value(r.run.core_busy_cycles[c])
-        .key("utilization").value(r.core_utilization[c])
-        .key("peak_memory_bytes").value(r.run.core_peak_memory_bytes[c]).end_object();
+    j.begin_object()
+        .key("name")
+        .value(arch.cores[c].name)
+        .key("busy_cycles")
+        .value(r.run.core_busy_cycles[c])
+        .key("utilization")
+        .value(r.core_utilization[c])
+        .key("peak_memory_bytes")
+        .value(r.run.core_peak_memory_bytes[c])
+        .end_object();
   j.end_array();
 }
 
@@ -62,14 +74,25 @@ std::string stream_json(const StreamReport& r, const ReportContext& c,
   JsonWriter j;
   j.begin_object().key("model").value(c.model).key("arch").value(arch.name);
   j.key("arch_file").value(arch.source).key("clock_mhz").value(arch.clock_mhz);
-  j.key("policy").value(c.policy).key("fusion").value(c.fusion).key("allocation").value(c.allocation);
+  j.key("policy")
+      .value(c.policy)
+      .key("fusion")
+      .value(c.fusion)
+      .key("allocation")
+      .value(c.allocation);
   j.key("nodes").value(c.nodes);
   j.key("stream").begin_object().key("inputs").value(o.inputs);
-  j.key("arrival").value(arrival_name(o.arrival.kind)).key("rate_per_s").value(o.arrival.rate_per_s);
+  j.key("arrival")
+      .value(arrival_name(o.arrival.kind))
+      .key("rate_per_s")
+      .value(o.arrival.rate_per_s);
   j.key("mean_interval_cycles").value(r.mean_interval_cycles);
   j.key("seed").value(static_cast<uint64_t>(o.seed)).key("max_in_flight").value(r.max_in_flight);
   j.end_object();
-  j.key("makespan_cycles").value(r.makespan_cycles).key("makespan_ms").value(ms(arch, static_cast<double>(r.makespan_cycles)));
+  j.key("makespan_cycles")
+      .value(r.makespan_cycles)
+      .key("makespan_ms")
+      .value(ms(arch, static_cast<double>(r.makespan_cycles)));
   j.key("throughput_per_s").value(r.throughput_per_s);
   write_latency(j, r, arch);
   j.key("analytical").begin_object().key("expected_latency_cycles").value(el);
@@ -120,21 +143,58 @@ std::string stream_chrome_trace_json(const workloads::Workload& w, const mapping
   j.begin_object().key("name").value("process_name").key("ph").value("M").key("pid").value(0);
   j.key("args").begin_object().key("name").value("stream").end_object().end_object();
   for (size_t k = 0; k < t.tracks.size(); ++k)
-    j.begin_object().key("name").value("thread_name").key("ph").value("M").key("pid").value(0)
-        .key("tid").value(static_cast<int64_t>(k)).key("args").begin_object()
-        .key("name").value(t.tracks[k]).end_object().end_object();
+    j.begin_object()
+        .key("name")
+        .value("thread_name")
+        .key("ph")
+        .value("M")
+        .key("pid")
+        .value(0)
+        .key("tid")
+        .value(static_cast<int64_t>(k))
+        .key("args")
+        .begin_object()
+        .key("name")
+        .value(t.tracks[k])
+        .end_object()
+        .end_object();
   for (const MemorySample& m : r.run.memory)
-    j.begin_object().key("name").value("memory " + arch.cores[m.core].name).key("ph").value("C")
-        .key("ts").value(us(arch, m.cycle)).key("pid").value(0).key("args").begin_object()
-        .key("bytes").value(m.bytes).end_object().end_object();
+    j.begin_object()
+        .key("name")
+        .value("memory " + arch.cores[m.core].name)
+        .key("ph")
+        .value("C")
+        .key("ts")
+        .value(us(arch, m.cycle))
+        .key("pid")
+        .value(0)
+        .key("args")
+        .begin_object()
+        .key("bytes")
+        .value(m.bytes)
+        .end_object()
+        .end_object();
   for (size_t k = 0; k < r.run.inputs.size(); ++k) {
     const InputRun& in = r.run.inputs[k];
     if (in.nodes.empty()) continue;
     const std::string exit = r.analytical.scenarios[r.scenario_of[k]].exit;
-    for (const auto& [name, at] : {std::pair{"arrive " + std::to_string(k), in.arrival_cycles},
-                                   std::pair{"input " + std::to_string(k) + " exits at " + exit, in.done_cycles}})
-      j.begin_object().key("name").value(name).key("ph").value("i").key("s").value("p")
-          .key("ts").value(us(arch, at)).key("pid").value(0).key("tid").value(0).end_object();
+    for (const auto& [name, at] :
+         {std::pair{"arrive " + std::to_string(k), in.arrival_cycles},
+          std::pair{"input " + std::to_string(k) + " exits at " + exit, in.done_cycles}})
+      j.begin_object()
+          .key("name")
+          .value(name)
+          .key("ph")
+          .value("i")
+          .key("s")
+          .value("p")
+          .key("ts")
+          .value(us(arch, at))
+          .key("pid")
+          .value(0)
+          .key("tid")
+          .value(0)
+          .end_object();
   }
   for (const TraceRow& row : t.rows) {
     j.begin_object().key("name").value(row.name).key("cat").value(row.kind).key("ph").value("X");
@@ -143,8 +203,10 @@ std::string stream_chrome_trace_json(const workloads::Workload& w, const mapping
     j.key("args").begin_object().key("input").value(row.input);
     j.key("exit").value(r.analytical.scenarios[row.scenario].exit).key("layer").value(row.layer);
     j.key("start_cycles").value(row.start).key("end_cycles").value(row.end);
-    if (row.kind == "cn") j.key("macs").value(row.macs).key("cancelled").value(row.cancelled);
-    else j.key("bytes").value(row.bytes);
+    if (row.kind == "cn")
+      j.key("macs").value(row.macs).key("cancelled").value(row.cancelled);
+    else
+      j.key("bytes").value(row.bytes);
     j.end_object().end_object();
   }
   j.end_array().end_object();
@@ -160,9 +222,9 @@ std::string stream_trace_csv(const workloads::Workload& w, const mapping::CnGrap
   for (const TraceRow& row : t.rows)
     out << row.input << "," << csv_quote(r.analytical.scenarios[row.scenario].exit) << ","
         << csv_quote(t.tracks[row.track]) << "," << row.kind << "," << csv_quote(row.name) << ","
-        << row.start << "," << row.end << "," << csv_quote(row.layer) << "," << row.first_row
-        << "," << row.rows << "," << row.macs << "," << row.bytes << ","
-        << (row.cancelled ? 1 : 0) << "\n";
+        << row.start << "," << row.end << "," << csv_quote(row.layer) << "," << row.first_row << ","
+        << row.rows << "," << row.macs << "," << row.bytes << "," << (row.cancelled ? 1 : 0)
+        << "\n";
   return out.str();
 }
 

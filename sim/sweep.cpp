@@ -1,7 +1,6 @@
 // The exit mounting-point sweep (sim/sweep.h): strip, mount, evaluate, combine.
 #include "sim/sweep.h"
 
-
 #include "common/error.h"
 #include "common/number_text.h"
 #include "workloads/exit_profile.h"
@@ -135,7 +134,7 @@ SweepResult sweep_exit_mounts(const Workload& backbone, const workloads::HeadTem
   const auto at_point = [&options, total](size_t k) {
     EvaluateOptions o = options;
     o.progress.on_step = [&options, done = static_cast<int64_t>(k), total](const char*, int64_t,
-                                                                          int64_t) {
+                                                                           int64_t) {
       return options.progress.step("points", done, total);
     };
     return o;

@@ -20,8 +20,8 @@ std::string sweep_csv(const SweepResult& r) {
   for (size_t i = 0; i < r.points.size(); ++i) {
     const auto& pt = r.points[i];
     for (const auto& o : pt.outcomes) {
-      s += std::to_string(i) + "," + csv_quote(pt.branch_layer) + "," + std::to_string(pt.depth) + "," +
-           std::to_string(pt.shape[1]) + "," + std::to_string(pt.shape[2]) + "," +
+      s += std::to_string(i) + "," + csv_quote(pt.branch_layer) + "," + std::to_string(pt.depth) +
+           "," + std::to_string(pt.shape[1]) + "," + std::to_string(pt.shape[2]) + "," +
            std::to_string(pt.shape[3]) + "," + std::to_string(pt.head_macs) + "," +
            g(o.exit_probability) + "," + std::to_string(o.exit_scenario.latency_cycles) + "," +
            std::to_string(o.final_scenario.latency_cycles) + "," + g(o.exit_scenario.energy_pj) +

@@ -15,9 +15,9 @@ namespace eesim::sim {
 // One event of the timeline: a node on a core's track, or a transfer on a link's track.
 struct TraceRow {
   size_t scenario = 0;
-  size_t track = 0;   // index into Trace::tracks: cores first, then links in first-use order
-  std::string kind;   // "cn" or "transfer"
-  std::string name;   // the layer, or "producer -> consumer"
+  size_t track = 0;  // index into Trace::tracks: cores first, then links in first-use order
+  std::string kind;  // "cn" or "transfer"
+  std::string name;  // the layer, or "producer -> consumer"
   int64_t start = 0, end = 0;  // cycles
   std::string layer;
   int64_t first_row = 0, rows = 0, macs = 0, bytes = 0;
@@ -26,8 +26,8 @@ struct TraceRow {
 };
 
 struct Trace {
-  std::vector<std::string> tracks;  // "core NAME", "link (x,y)->(x,y)"
-  std::vector<TraceRow> rows;       // by scenario; nodes then transfers
+  std::vector<std::string> tracks;      // "core NAME", "link (x,y)->(x,y)"
+  std::vector<TraceRow> rows;           // by scenario; nodes then transfers
   std::vector<hw::Link> link_of_track;  // tracks after the cores: their link
 };
 
@@ -36,16 +36,16 @@ struct Trace {
 // running at `end_cycles` were cancelled and end there.
 void append_trace_rows(Trace& t, const workloads::Workload& w, const mapping::CnGraph& g,
                        const hw::Architecture& arch, const Plan& plan,
-                       const std::vector<NodeTiming>& nodes,
-                       const std::vector<Transfer>& transfers, int64_t end_cycles,
-                       size_t scenario, int64_t input);
+                       const std::vector<NodeTiming>& nodes, const std::vector<Transfer>& transfers,
+                       int64_t end_cycles, size_t scenario, int64_t input);
 
 Trace trace_rows(const workloads::Workload& w, const mapping::CnGraph& g,
                  const hw::Architecture& arch, const Report& r);
 
 std::string chrome_trace_json(const workloads::Workload& w, const mapping::CnGraph& g,
                               const hw::Architecture& arch, const Report& r);
-// Columns: scenario,track,kind,name,start_cycles,end_cycles,layer,first_row,rows,macs,bytes,cancelled
+// Columns:
+// scenario,track,kind,name,start_cycles,end_cycles,layer,first_row,rows,macs,bytes,cancelled
 std::string trace_csv(const workloads::Workload& w, const mapping::CnGraph& g,
                       const hw::Architecture& arch, const Report& r);
 

@@ -35,9 +35,12 @@ CliArgs parse_cli(const std::vector<std::string>& args, const std::set<std::stri
       if (eq != std::string::npos) throw UsageError("option --" + name + " takes no value");
       out.flags.insert(name);
     } else if (value_names.count(name)) {
-      if (eq != std::string::npos) out.values[name].push_back(a.substr(eq + 1));
-      else if (i + 1 < args.size()) out.values[name].push_back(args[++i]);
-      else throw UsageError("option --" + name + " needs a value");
+      if (eq != std::string::npos)
+        out.values[name].push_back(a.substr(eq + 1));
+      else if (i + 1 < args.size())
+        out.values[name].push_back(args[++i]);
+      else
+        throw UsageError("option --" + name + " needs a value");
     } else {
       throw UsageError("unknown option " + a);
     }
@@ -71,9 +74,9 @@ int64_t parse_integer(const CliArgs& a, const std::string& key, int64_t fallback
   const std::string text = a.last(key);
   if (const auto v = integer_in(text, min, max)) return *v;
   throw UsageError("--" + key + " " + text + ": expected an integer " +
-                   (max == INT64_MAX ? ">= " + std::to_string(min)
-                                     : "in [" + std::to_string(min) + ", " + std::to_string(max) +
-                                           "]"));
+                   (max == INT64_MAX
+                        ? ">= " + std::to_string(min)
+                        : "in [" + std::to_string(min) + ", " + std::to_string(max) + "]"));
 }
 
 uint64_t parse_seed(const CliArgs& a, const std::string& key, uint64_t fallback) {

@@ -42,11 +42,16 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     int status = 2;
-    if (command == "inspect") status = eesim::tools::inspect_command(args, std::cout);
-    else if (command == "run") status = eesim::tools::run_command(args, std::cout);
-    else if (command == "sweep") status = eesim::tools::sweep_command(args, std::cout);
-    else if (command == "stream") status = eesim::tools::stream_command(args, std::cout);
-    else std::cerr << "eesim: unknown command '" << command << "'\n" << kUsage;
+    if (command == "inspect")
+      status = eesim::tools::inspect_command(args, std::cout);
+    else if (command == "run")
+      status = eesim::tools::run_command(args, std::cout);
+    else if (command == "sweep")
+      status = eesim::tools::sweep_command(args, std::cout);
+    else if (command == "stream")
+      status = eesim::tools::stream_command(args, std::cout);
+    else
+      std::cerr << "eesim: unknown command '" << command << "'\n" << kUsage;
     // The report on stdout is an output like --json: a full disk or a closed pipe is an error.
     if (!std::cout.flush()) throw eesim::Error("stdout: write failed");
     return status;
@@ -55,11 +60,11 @@ int main(int argc, char** argv) {
     return 130;  // the shell's code for a run stopped by SIGINT
   } catch (const eesim::tools::UsageError& e) {
     std::cerr << "eesim " << command << ": " << e.what() << "\n"
-              << (command == "inspect" ? eesim::tools::inspect_usage()
-                  : command == "run"   ? eesim::tools::run_usage()
-                  : command == "sweep" ? eesim::tools::sweep_usage()
+              << (command == "inspect"  ? eesim::tools::inspect_usage()
+                  : command == "run"    ? eesim::tools::run_usage()
+                  : command == "sweep"  ? eesim::tools::sweep_usage()
                   : command == "stream" ? eesim::tools::stream_usage()
-                                       : std::string(kUsage));
+                                        : std::string(kUsage));
     return 2;
   } catch (const eesim::Error& e) {
     std::cerr << "eesim: error: " << e.what() << "\n";

@@ -83,8 +83,8 @@ EvaluationSetup parse_evaluation(const CliArgs& a, const workloads::Workload& w,
   s.stacks_path = a.last("stacks");
   if (!s.stacks_path.empty()) {
     o.fusion.stacks = read_stacks(s.stacks_path, w);
-    s.fusion_text = "stacks " + s.stacks_path + " (" + std::to_string(o.fusion.rows_per_cn) +
-                    "-row bands)";
+    s.fusion_text =
+        "stacks " + s.stacks_path + " (" + std::to_string(o.fusion.rows_per_cn) + "-row bands)";
   }
   const std::string alloc = a.last("alloc", "heft");
   o.objective = a.last("objective", "expected_edp");
@@ -127,8 +127,7 @@ std::vector<std::pair<std::string, std::string>> input_paths(const CliArgs& a) {
   return out;
 }
 
-sim::Evaluation evaluate_setup(const workloads::Workload& w,
-                               const workloads::ExitProfile& profile,
+sim::Evaluation evaluate_setup(const workloads::Workload& w, const workloads::ExitProfile& profile,
                                const hw::Architecture& arch, hw::CostCache& cache,
                                const EvaluationSetup& setup) {
   try {

@@ -40,8 +40,7 @@ std::vector<std::pair<std::string, std::string>> input_paths(const CliArgs& a);
 
 // sim::evaluate; a stack the --stacks file named that cannot be fused is reported against
 // that file.
-sim::Evaluation evaluate_setup(const workloads::Workload& w,
-                               const workloads::ExitProfile& profile,
+sim::Evaluation evaluate_setup(const workloads::Workload& w, const workloads::ExitProfile& profile,
                                const hw::Architecture& arch, hw::CostCache& cache,
                                const EvaluationSetup& setup);
 

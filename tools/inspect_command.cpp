@@ -61,12 +61,14 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
   j.begin_object();
   j.key("model").value(w.name).key("producer").value(m.producer).key("opset").value(m.opset);
   j.key("inputs").begin_array();
-  for (const auto& t : w.inputs) j.begin_object().key("name").value(t.name).key("shape").array(t.shape).end_object();
+  for (const auto& t : w.inputs)
+    j.begin_object().key("name").value(t.name).key("shape").array(t.shape).end_object();
   j.end_array();
   j.key("layers").begin_array();
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     const auto& l = w.layer(v);
-    j.begin_object().key("name").value(l.name).key("op").value(l.op).key("kind").value(to_string(l.kind));
+    j.begin_object().key("name").value(l.name).key("op").value(l.op).key("kind").value(
+        to_string(l.kind));
     j.key("macs").value(l.macs).key("vector_ops").value(l.vector_ops);
     j.key("weight_params").value(l.weight_params).key("weight_bytes").value(l.weight_bytes);
     j.key("output_shape").array(l.outputs.at(0).shape);
@@ -87,10 +89,17 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
     const auto& e = w.exits[i];
     std::vector<std::string> head;
     for (auto v : e.head) head.push_back(w.layer(v).name);
-    j.begin_object().key("name").value(e.name).key("branch_point").value(w.layer(e.branch_point).name);
+    j.begin_object()
+        .key("name")
+        .value(e.name)
+        .key("branch_point")
+        .value(w.layer(e.branch_point).name);
     j.key("depth").value(e.depth).key("conditional").value(e.conditional);
     j.key("head_layers").array(head).key("head_macs").value(head_macs(w, e));
-    j.key("probability").value(profile.p[i]).key("conditional_probability").value(profile.conditional(i));
+    j.key("probability")
+        .value(profile.p[i])
+        .key("conditional_probability")
+        .value(profile.conditional(i));
     j.end_object();
   }
   j.end_array();
@@ -104,45 +113,54 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
 
 void print_table(const Workload& w, const workloads::ExitProfile& profile, std::ostream& out) {
   size_t name_w = 5;
-  for (workloads::LayerId v = 0; v < w.num_layers(); ++v) name_w = std::max(name_w, w.layer(v).name.size());
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v)
+    name_w = std::max(name_w, w.layer(v).name.size());
   name_w = std::min<size_t>(name_w, 60);
   out << w.name << ": " << w.num_layers() << " layers\n";
-  for (const auto& t : w.inputs) out << "input " << t.name << " " << workloads::to_string(t.shape) << "\n";
-  out << std::left << std::setw(5) << "#" << std::setw(name_w + 2) << "layer" << std::setw(20) << "op"
-      << std::setw(20) << "output" << std::right << std::setw(16) << "MACs" << std::setw(14) << "weight B" << "\n";
+  for (const auto& t : w.inputs)
+    out << "input " << t.name << " " << workloads::to_string(t.shape) << "\n";
+  out << std::left << std::setw(5) << "#" << std::setw(name_w + 2) << "layer" << std::setw(20)
+      << "op" << std::setw(20) << "output" << std::right << std::setw(16) << "MACs" << std::setw(14)
+      << "weight B"
+      << "\n";
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     const auto& l = w.layer(v);
     std::string op = l.op;
     for (const auto& f : l.folded) op += "+BN", (void)f;
-    std::string name = l.name.size() > name_w ? "..." + l.name.substr(l.name.size() - name_w + 3) : l.name;
+    std::string name =
+        l.name.size() > name_w ? "..." + l.name.substr(l.name.size() - name_w + 3) : l.name;
     out << std::left << std::setw(5) << v << std::setw(name_w + 2) << name << std::setw(20) << op
-        << std::setw(20) << workloads::to_string(l.outputs.at(0).shape) << std::right << std::setw(16)
-        << with_commas(l.macs) << std::setw(14) << with_commas(l.weight_bytes) << "\n";
+        << std::setw(20) << workloads::to_string(l.outputs.at(0).shape) << std::right
+        << std::setw(16) << with_commas(l.macs) << std::setw(14) << with_commas(l.weight_bytes)
+        << "\n";
   }
-  out << "total: " << with_commas(w.total_macs()) << " MACs, " << with_commas(w.total_weight_bytes())
-      << " weight bytes\n";
+  out << "total: " << with_commas(w.total_macs()) << " MACs, "
+      << with_commas(w.total_weight_bytes()) << " weight bytes\n";
   if (!w.pruned.empty()) {
     out << "note: " << w.pruned.size() << " node(s) feed no output and were dropped:";
     for (const auto& name : w.pruned) out << " " << name;
     out << "\n";
   }
   out << "\n";
-  out << "exits (by depth; probabilities from " << (profile.source.empty() ? "none given" : profile.source) << "):\n";
-  out << std::left << std::setw(12) << "exit" << std::setw(name_w + 2) << "branch point" << std::right
-      << std::setw(7) << "depth" << std::setw(7) << "head" << std::setw(16) << "head MACs" << std::setw(9)
-      << "P(exit)" << std::setw(11) << "P(|reach)" << "\n";
+  out << "exits (by depth; probabilities from "
+      << (profile.source.empty() ? "none given" : profile.source) << "):\n";
+  out << std::left << std::setw(12) << "exit" << std::setw(name_w + 2) << "branch point"
+      << std::right << std::setw(7) << "depth" << std::setw(7) << "head" << std::setw(16)
+      << "head MACs" << std::setw(9) << "P(exit)" << std::setw(11) << "P(|reach)"
+      << "\n";
   char buf[64];
   for (size_t i = 0; i < w.exits.size(); ++i) {
     const auto& e = w.exits[i];
-    out << std::left << std::setw(12) << e.name << std::setw(name_w + 2) << w.layer(e.branch_point).name
-        << std::right << std::setw(7) << e.depth << std::setw(7) << e.head.size() << std::setw(16)
-        << with_commas(head_macs(w, e));
+    out << std::left << std::setw(12) << e.name << std::setw(name_w + 2)
+        << w.layer(e.branch_point).name << std::right << std::setw(7) << e.depth << std::setw(7)
+        << e.head.size() << std::setw(16) << with_commas(head_macs(w, e));
     std::snprintf(buf, sizeof buf, "%9.4f%11.4f", profile.p[i], profile.conditional(i));
     out << buf << (e.conditional ? "  (If)" : "") << "\n";
   }
   std::snprintf(buf, sizeof buf, "%9.4f", profile.p_final);
-  out << std::left << std::setw(12) << w.final_output << std::setw(name_w + 2) << "(final output)" << std::right
-      << std::setw(7) << "" << std::setw(7) << "" << std::setw(16) << "" << buf << "\n";
+  out << std::left << std::setw(12) << w.final_output << std::setw(name_w + 2) << "(final output)"
+      << std::right << std::setw(7) << "" << std::setw(7) << "" << std::setw(16) << "" << buf
+      << "\n";
 }
 
 }  // namespace

@@ -13,7 +13,9 @@ namespace {
 using hw::CoreEstimate;
 using hw::LayerEstimate;
 
-double ms(const hw::Architecture& a, int64_t cycles) { return a.ns(static_cast<double>(cycles)) / 1e6; }
+double ms(const hw::Architecture& a, int64_t cycles) {
+  return a.ns(static_cast<double>(cycles)) / 1e6;
+}
 
 void write_sram(JsonWriter& j, const char* name, const hw::SramAccess& s) {
   j.key(name).begin_object().key("reads").value(s.reads).key("writes").value(s.writes).end_object();
@@ -34,14 +36,20 @@ void write_layer_estimate(JsonWriter& j, const hw::Architecture& arch, const Cor
     j.key("reason").value(e.cost.reason).end_object();
     return;
   }
-  j.key("compute_cycles").value(e.cost.compute_cycles).key("utilization").value(e.cost.utilization());
+  j.key("compute_cycles")
+      .value(e.cost.compute_cycles)
+      .key("utilization")
+      .value(e.cost.utilization());
   j.key("sram").begin_object();
   write_sram(j, "ifmap", e.cost.ifmap);
   write_sram(j, "filter", e.cost.filter);
   write_sram(j, "ofmap", e.cost.ofmap);
   j.end_object();
   j.key("weights_resident").value(e.tile.weights_resident);
-  j.key("dram_bytes").value(e.cost.dram_bytes()).key("dram_read_bytes").value(e.cost.dram_read_bytes);
+  j.key("dram_bytes")
+      .value(e.cost.dram_bytes())
+      .key("dram_read_bytes")
+      .value(e.cost.dram_read_bytes);
   j.key("dram_write_bytes").value(e.cost.dram_write_bytes).key("dram_cycles").value(e.dram_cycles);
   j.key("latency_cycles").value(e.latency_cycles).key("energy_pj").value(e.energy_pj());
   write_energy(j, e.cost.energy, e.static_energy_pj);
@@ -82,14 +90,28 @@ void write_arch_json(JsonWriter& j, const ArchCosts& costs) {
   }
   j.end_array().key("drams").begin_array();
   for (const auto& d : a.drams)
-    j.begin_object().key("name").value(d.name).key("x").value(d.x).key("y").value(d.y)
-        .key("bandwidth_bytes_per_cycle").value(d.bandwidth_bytes_per_cycle).end_object();
+    j.begin_object()
+        .key("name")
+        .value(d.name)
+        .key("x")
+        .value(d.x)
+        .key("y")
+        .value(d.y)
+        .key("bandwidth_bytes_per_cycle")
+        .value(d.bandwidth_bytes_per_cycle)
+        .end_object();
   j.end_array().end_object();
   j.key("estimates").begin_object();
   for (const auto& k : costs.kinds) {
-    j.key(a.cores[k.core_index].kind()).begin_object().key("core").value(a.cores[k.core_index].name);
+    j.key(a.cores[k.core_index].kind())
+        .begin_object()
+        .key("core")
+        .value(a.cores[k.core_index].name);
     j.key("complete").value(k.unsupported.empty()).key("unsupported_layers").array(k.unsupported);
-    j.key("latency_cycles").value(k.latency_cycles).key("latency_ms").value(ms(a, k.latency_cycles));
+    j.key("latency_cycles")
+        .value(k.latency_cycles)
+        .key("latency_ms")
+        .value(ms(a, k.latency_cycles));
     j.key("energy_pj").value(k.energy_pj);
     write_energy(j, k.dynamic_pj, k.static_pj);
     j.key("resident_weight_bytes").value(k.resident_weight_bytes);
@@ -99,7 +121,10 @@ void write_arch_json(JsonWriter& j, const ArchCosts& costs) {
   j.end_object();
   const hw::Roofline& r = costs.roofline;
   j.key("roofline").begin_object().key("total_macs").value(r.total_macs);
-  j.key("peak_macs_per_cycle").value(r.peak_macs_per_cycle).key("compute_cycles").value(r.compute_cycles);
+  j.key("peak_macs_per_cycle")
+      .value(r.peak_macs_per_cycle)
+      .key("compute_cycles")
+      .value(r.compute_cycles);
   j.key("dram_bytes").value(r.dram_bytes).key("dram_bytes_per_cycle").value(r.dram_bytes_per_cycle);
   j.key("dram_cycles").value(r.dram_cycles).key("lower_bound_cycles").value(r.lower_bound_cycles());
   j.key("lower_bound_ms").value(ms(a, r.lower_bound_cycles())).key("bound").value(r.bound());
@@ -112,7 +137,8 @@ void print_costs_table(const workloads::Workload& w, const ArchCosts& costs, std
       << " MHz; per layer: compute cycles / utilisation / DRAM bytes / energy uJ\n";
   out << std::left << std::setw(5) << "#" << std::setw(34) << "layer";
   for (const auto& k : costs.kinds)
-    out << std::setw(42) << (a.cores[k.core_index].kind() + " (" + a.cores[k.core_index].name + ")");
+    out << std::setw(42)
+        << (a.cores[k.core_index].kind() + " (" + a.cores[k.core_index].name + ")");
   out << "\n";
   char buf[96];
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
@@ -121,7 +147,8 @@ void print_costs_table(const workloads::Workload& w, const ArchCosts& costs, std
     out << std::left << std::setw(5) << v << std::setw(34) << name;
     for (const auto& k : costs.kinds) {
       const LayerEstimate& e = k.layers[v];
-      if (!e.cost.supported) std::snprintf(buf, sizeof buf, "%-42s", "unsupported");
+      if (!e.cost.supported)
+        std::snprintf(buf, sizeof buf, "%-42s", "unsupported");
       else
         std::snprintf(buf, sizeof buf, "%12lld %6.1f%% %11lld %9.3f  ",
                       static_cast<long long>(e.cost.compute_cycles), 100 * e.cost.utilization(),
@@ -141,9 +168,9 @@ void print_costs_table(const workloads::Workload& w, const ArchCosts& costs, std
   }
   const hw::Roofline& r = costs.roofline;
   std::snprintf(buf, sizeof buf, "%.4f ms", ms(a, r.lower_bound_cycles()));
-  out << "roofline lower bound on the whole chip: " << r.lower_bound_cycles() << " cycles ("
-      << buf << ", " << r.bound() << "-bound: " << r.compute_cycles << " compute, "
-      << r.dram_cycles << " DRAM)\n";
+  out << "roofline lower bound on the whole chip: " << r.lower_bound_cycles() << " cycles (" << buf
+      << ", " << r.bound() << "-bound: " << r.compute_cycles << " compute, " << r.dram_cycles
+      << " DRAM)\n";
 }
 
 }  // namespace eesim::tools

@@ -26,21 +26,21 @@ extern char** environ;
 namespace eesim::tools {
 namespace {
 
-
 void print_summary(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
                    const mapping::Allocation& alloc, const sim::Report& r, const EvaluationSetup& s,
                    std::ostream& out) {
   char buf[160];
   out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
-      << s.policy_text << ", fusion "
-      << s.fusion_text << " (" << g.num_cns() << " nodes), allocation " << alloc.method << "\n";
+      << s.policy_text << ", fusion " << s.fusion_text << " (" << g.num_cns()
+      << " nodes), allocation " << alloc.method << "\n";
   std::snprintf(buf, sizeof buf, "%-16s %9s %16s %12s %12s\n", "scenario", "P", "latency cycles",
                 "latency ms", "energy uJ");
   out << buf;
   for (const auto& sc : r.scenarios) {
     std::snprintf(buf, sizeof buf, "%-16s %9.4f %16lld %12.4f %12.3f\n", sc.exit.c_str(),
                   sc.probability, static_cast<long long>(sc.run.latency_cycles),
-                  arch.ns(static_cast<double>(sc.run.latency_cycles)) / 1e6, sc.run.energy_pj() / 1e6);
+                  arch.ns(static_cast<double>(sc.run.latency_cycles)) / 1e6,
+                  sc.run.energy_pj() / 1e6);
     out << buf;
   }
   std::snprintf(buf, sizeof buf, "expected: latency %.0f cycles (%.4f ms), energy %.3f uJ\n",
@@ -51,9 +51,12 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
                 r.expected_edp_pj_cycles, r.edp_of_means_pj_cycles);
   out << buf;
   for (size_t c = 0; c < arch.cores.size(); ++c) {
-    std::snprintf(buf, sizeof buf, "core %-10s busy %12.0f cycles expected (%5.1f%%), peak memory %lld B\n",
+    std::snprintf(buf, sizeof buf,
+                  "core %-10s busy %12.0f cycles expected (%5.1f%%), peak memory %lld B\n",
                   arch.cores[c].name.c_str(), r.expected_core_busy_cycles[c],
-                  r.expected_latency_cycles > 0 ? 100 * r.expected_core_busy_cycles[c] / r.expected_latency_cycles : 0.0,
+                  r.expected_latency_cycles > 0
+                      ? 100 * r.expected_core_busy_cycles[c] / r.expected_latency_cycles
+                      : 0.0,
                   static_cast<long long>(r.core_peak_memory_bytes[c]));
     out << buf;
   }
@@ -67,14 +70,16 @@ void plot(const std::string& csv_text, const std::string& out_path) {
   const std::string csv_path = out_path + ".trace.csv";
   write_file(csv_path, csv_text);
   const char* argv[] = {"/usr/bin/python3", EESIM_PLOTS_PY, "--csv", csv_path.c_str(), "--out",
-                        out_path.c_str(), nullptr};
+                        out_path.c_str(),   nullptr};
   pid_t pid = 0;
   int status = 0;
-  const bool ok = posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) == 0 &&
-                  waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  const bool ok =
+      posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) == 0 &&
+      waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
   std::remove(csv_path.c_str());
   if (!ok)
-    throw Error(out_path + ": plotting failed (needs /usr/bin/python3 with python3-matplotlib, and " +
+    throw Error(out_path +
+                ": plotting failed (needs /usr/bin/python3 with python3-matplotlib, and " +
                 EESIM_PLOTS_PY + ")");
 }
 
@@ -127,7 +132,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   const sim::Report& r = e.report;
   if (e.search) {
     char buf[200];
-    std::snprintf(buf, sizeof buf, "search: %lld simulations, %s %.6g (heft) -> %.6g, %lld improvements\n",
+    std::snprintf(buf, sizeof buf,
+                  "search: %lld simulations, %s %.6g (heft) -> %.6g, %lld improvements\n",
                   static_cast<long long>(e.search->evaluations), s.options.objective.c_str(),
                   e.search->start_fitness, e.search->best_fitness,
                   static_cast<long long>(e.search->improvements));

@@ -28,7 +28,8 @@ sim::ArrivalProcess parse_arrival(const std::string& text) {
   if (eq != std::string::npos && (kind == "fixed" || kind == "poisson")) {
     char* end = nullptr;
     p.rate_per_s = std::strtod(text.c_str() + eq + 1, &end);
-    p.kind = kind == "fixed" ? sim::ArrivalProcess::Kind::kFixed : sim::ArrivalProcess::Kind::kPoisson;
+    p.kind =
+        kind == "fixed" ? sim::ArrivalProcess::Kind::kFixed : sim::ArrivalProcess::Kind::kPoisson;
     if (*end == '\0' && end != text.c_str() + eq + 1 && std::isfinite(p.rate_per_s) &&
         p.rate_per_s > 0)
       return p;
@@ -42,7 +43,8 @@ void print_summary(const sim::StreamReport& r, const hw::Architecture& arch, std
   const auto ms = [&](double cycles) { return arch.ns(cycles) / 1e6; };
   const sim::StreamOptions& o = r.options;
   out << "stream: " << o.inputs << " inputs, ";
-  if (o.arrival.kind == sim::ArrivalProcess::Kind::kBackToBack) out << "back to back";
+  if (o.arrival.kind == sim::ArrivalProcess::Kind::kBackToBack)
+    out << "back to back";
   else {
     std::snprintf(buf, sizeof buf, "%s at %.6g/s (mean interval %.0f cycles)",
                   o.arrival.kind == sim::ArrivalProcess::Kind::kFixed ? "fixed" : "poisson",
@@ -71,11 +73,14 @@ void print_summary(const sim::StreamReport& r, const hw::Architecture& arch, std
                 static_cast<long long>(l.p95_cycles), static_cast<long long>(l.p99_cycles),
                 static_cast<long long>(l.max_cycles));
   out << buf;
-  std::snprintf(buf, sizeof buf, "analytical E[L] %.0f cycles: stream mean / E[L] = %.4f; mean queueing %.0f cycles\n",
-                el, el > 0 ? l.mean_cycles / el : 0.0, r.mean_queue_cycles);
+  std::snprintf(
+      buf, sizeof buf,
+      "analytical E[L] %.0f cycles: stream mean / E[L] = %.4f; mean queueing %.0f cycles\n", el,
+      el > 0 ? l.mean_cycles / el : 0.0, r.mean_queue_cycles);
   out << buf;
   const double one_at_a_time = el > 0 ? 1e3 / ms(el) : 0.0;
-  std::snprintf(buf, sizeof buf, "throughput %.2f inputs/s over %.3f ms (one at a time, 1/E[L]: %.2f/s; x%.3f)\n",
+  std::snprintf(buf, sizeof buf,
+                "throughput %.2f inputs/s over %.3f ms (one at a time, 1/E[L]: %.2f/s; x%.3f)\n",
                 r.throughput_per_s, ms(static_cast<double>(r.makespan_cycles)), one_at_a_time,
                 one_at_a_time > 0 ? r.throughput_per_s / one_at_a_time : 0.0);
   out << buf;
@@ -88,7 +93,8 @@ void print_summary(const sim::StreamReport& r, const hw::Architecture& arch, std
   std::snprintf(buf, sizeof buf,
                 "energy per input %.3f uJ (dynamic %.3f + static %.3f over the makespan); "
                 "analytical E[E] %.3f uJ; dynamic + static over each input's own latency %.3f uJ\n",
-                r.energy_per_input_pj / 1e6, r.dynamic_energy_pj / 1e6 / static_cast<double>(o.inputs),
+                r.energy_per_input_pj / 1e6,
+                r.dynamic_energy_pj / 1e6 / static_cast<double>(o.inputs),
                 r.static_energy_pj / 1e6 / static_cast<double>(o.inputs),
                 r.analytical.expected_energy_pj / 1e6, r.mean_input_energy_pj / 1e6);
   out << buf;

@@ -67,8 +67,8 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-void print_table(const sim::SweepResult& r, const sim::SweepContext& c, const hw::Architecture& arch,
-                 std::ostream& out) {
+void print_table(const sim::SweepResult& r, const sim::SweepContext& c,
+                 const hw::Architecture& arch, std::ostream& out) {
   out << c.model << " on " << arch.name << " (" << arch.source << "): exit head '" << r.head
       << "', policy " << c.policy << ", fusion " << c.fusion << ", " << r.points.size()
       << (r.points.size() == 1 ? " mount point\n" : " mount points\n");

@@ -1,5 +1,6 @@
 """Prints one closing line, 'tests: N passed, N failed, N skipped', summed over the doctest and
-pytest runs recorded in meson's testlog.json (meson's own summary counts suites, not tests)."""
+pytest runs (and one per other check, e.g. format) recorded in meson's testlog.json (meson's
+own summary counts suites, not tests)."""
 import json
 import re
 import sys
@@ -7,7 +8,8 @@ import sys
 passed = failed = skipped = 0
 with open(sys.argv[1]) as log:
     for line in log:
-        out = json.loads(line).get("stdout", "")
+        entry = json.loads(line)
+        out = entry.get("stdout", "")
         m = re.search(r"test cases:\s*(\d+) \|\s*(\d+) passed \|\s*(\d+) failed \|\s*(\d+) skipped", out)
         if m:
             passed, failed, skipped = passed + int(m[2]), failed + int(m[3]), skipped + int(m[4])
@@ -20,4 +22,11 @@ with open(sys.argv[1]) as log:
                     skipped += int(count)
                 else:
                     failed += int(count)
+        if not m and not tail:  # a check that is one test (format-check)
+            if entry.get("result") == "OK":
+                passed += 1
+            elif entry.get("result") == "SKIP":
+                skipped += 1
+            else:
+                failed += 1
 print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")

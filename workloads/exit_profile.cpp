@@ -128,7 +128,8 @@ ExitRates exit_rates_from_metadata(const std::map<std::string, std::string>& met
   Seen seen;
   for (const auto& [key, value] : metadata) {
     const std::string where = source + ": metadata_props '" + key + "'";
-    if (key == "eesim.exit_rates") r.kind = parse_kind(value, where);
+    if (key == "eesim.exit_rates")
+      r.kind = parse_kind(value, where);
     else if (key.rfind(prefix, 0) == 0)
       add_assignment(r, seen, key.substr(prefix.size()) + "=" + value, where);
   }
@@ -158,7 +159,8 @@ ExitProfile make_exit_profile(const Workload& w, const std::vector<ExitRates>& s
     const auto it = index.find(name);
     if (it == index.end()) {
       if (name == w.final_output)
-        throw Error(chosen->where[k] + ": '" + name + "' is the final output; it takes the "
+        throw Error(chosen->where[k] + ": '" + name +
+                    "' is the final output; it takes the "
                     "probability the exits leave (1 - their sum)");
       std::string known;
       for (const std::string& e : out.exits) known += (known.empty() ? "" : ", ") + e;

@@ -44,7 +44,8 @@ size_t choose_final(const LayerGraph& g, const std::vector<OutputCandidate>& out
       if (outputs[i].name == override_name) return i;
       names += (i ? ", " : "") + outputs[i].name;
     }
-    throw Error(source + ": final output '" + override_name + "' is not a graph output (outputs: " + names + ")");
+    throw Error(source + ": final output '" + override_name +
+                "' is not a graph output (outputs: " + names + ")");
   }
   // The backbone is the output with the most layers behind it; ties go to the first listed.
   size_t best = 0;

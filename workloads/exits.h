@@ -11,8 +11,8 @@ namespace eesim::workloads {
 
 struct OutputCandidate {
   std::string name;
-  LayerId layer = 0;                 // the layer writing this output
-  std::optional<LayerId> decision;   // If-based exits: the layer computing the condition
+  LayerId layer = 0;                // the layer writing this output
+  std::optional<LayerId> decision;  // If-based exits: the layer computing the condition
 };
 
 struct ExitAnalysis {

@@ -33,7 +33,7 @@ class Builder {
     w.name = model_.source;
     w.inputs = add_graph_inputs();
     for (const auto& entry : options_.input_shapes) {  // not a structured binding: clang < 16
-      const std::string& name = entry.first;          // cannot capture one in a lambda
+      const std::string& name = entry.first;           // cannot capture one in a lambda
       if (std::none_of(w.inputs.begin(), w.inputs.end(), [&](auto& t) { return t.name == name; }))
         fail("a shape is given for input '" + name + "', which is not a graph input");
     }
@@ -43,7 +43,8 @@ class Builder {
     for (const ValueDecl& d : model_.graph.outputs) {
       // Each graph output is an exit or the final output: a repeat would be a phantom exit.
       if (!listed.insert(d.name).second)
-        fail("graph output '" + d.name + "' is listed twice (each output is one exit or the "
+        fail("graph output '" + d.name +
+             "' is listed twice (each output is one exit or the "
              "final output)");
       const Value& v = lookup(d.name, "graph output");
       if (v.origin != Origin::kActivation || v.producer < 0)
@@ -52,7 +53,8 @@ class Builder {
     }
     if (boost::num_vertices(graph_) == 0) fail("the graph has no layers computing on its input");
     w.pruned = prune_dead_layers(outputs);
-    ExitAnalysis ea = analyze_exits(graph_, outputs, if_exits_, options_.final_output, model_.source);
+    ExitAnalysis ea =
+        analyze_exits(graph_, outputs, if_exits_, options_.final_output, model_.source);
     w.graph = std::move(graph_);
     w.exits = std::move(ea.exits);
     w.final_output = ea.final_output;
@@ -99,16 +101,23 @@ class Builder {
       if (auto it = options_.input_shapes.find(d.name); it != options_.input_shapes.end()) {
         dims = it->second;
       } else {
-        if (!d.has_shape) fail("graph input '" + d.name + "' has no shape; give one with --input " + d.name + "=1x3x224x224");
+        if (!d.has_shape)
+          fail("graph input '" + d.name + "' has no shape; give one with --input " + d.name +
+               "=1x3x224x224");
         for (size_t i = 0; i < dims.size(); ++i) {
           if (d.dim_known[i]) continue;
-          if (i == 0) { dims[i] = 1; continue; }  // symbolic batch: one input at a time
+          if (i == 0) {
+            dims[i] = 1;
+            continue;
+          }  // symbolic batch: one input at a time
           fail("graph input '" + d.name + "' dimension " + std::to_string(i) + " is symbolic ('" +
                d.dim_params[i] + "'); give the shape with --input " + d.name + "=...");
         }
       }
       for (int64_t x : dims)
-        if (x <= 0) fail("graph input '" + d.name + "' has shape " + to_string(dims) + ": dimensions must be positive");
+        if (x <= 0)
+          fail("graph input '" + d.name + "' has shape " + to_string(dims) +
+               ": dimensions must be positive");
       check_shape(dims, model_.source + ": graph input '" + d.name + "'");
       Value v;
       v.data = make_shape_only(d.dtype == DataType::kUndefined ? DataType::kFloat : d.dtype, dims);
@@ -129,10 +138,14 @@ class Builder {
   void process_graph(const OnnxGraph& g) {
     NameSet local;
     for (const auto& [name, t] : g.initializers) local.insert(name);
-    const auto outside = [&](const std::string& name) { return values_.count(name) || local.count(name); };
+    const auto outside = [&](const std::string& name) {
+      return values_.count(name) || local.count(name);
+    };
     for (const OnnxNode* n : topological_order(g, outside, model_.source)) {
-      if (n->op_type == "If" && (n->domain.empty() || n->domain == "ai.onnx")) process_if(*n);
-      else process_node(*n);
+      if (n->op_type == "If" && (n->domain.empty() || n->domain == "ai.onnx"))
+        process_if(*n);
+      else
+        process_node(*n);
     }
   }
 
@@ -143,7 +156,8 @@ class Builder {
     if (!handler) {
       std::string known;
       for (const std::string& name : ops_.names()) known += (known.empty() ? "" : " ") + name;
-      throw Error(where(node) + ": unsupported op '" + node.op_type + "' (supported: " + known + " If)");
+      throw Error(where(node) + ": unsupported op '" + node.op_type + "' (supported: " + known +
+                  " If)");
     }
     std::vector<const Value*> inputs;
     bool on_activation = false;
@@ -162,13 +176,17 @@ class Builder {
       const TensorData& t = r.outputs[i];
       check_shape(t.dims, view.where() + ": output '" + node.outputs[i] + "'");
       // Handler contract: a folded value holds one entry per element (op_registry.h).
-      assert(!t.has_value || t.ints.size() + t.reals.size() == static_cast<size_t>(num_elements(t.dims)));
+      assert(!t.has_value ||
+             t.ints.size() + t.reals.size() == static_cast<size_t>(num_elements(t.dims)));
     }
     int64_t producer = -1;
-    if (on_activation && !std::all_of(r.outputs.begin(), r.outputs.end(), [](auto& t) { return t.has_value; })) {
+    if (on_activation &&
+        !std::all_of(r.outputs.begin(), r.outputs.end(), [](auto& t) { return t.has_value; })) {
       for (size_t i = 0; i < node.outputs.size(); ++i)
         for (int64_t d : r.outputs[i].dims)
-          if (d <= 0) view.fail("output '" + node.outputs[i] + "' would have shape " + to_string(r.outputs[i].dims) + ": dimensions must be positive");
+          if (d <= 0)
+            view.fail("output '" + node.outputs[i] + "' would have shape " +
+                      to_string(r.outputs[i].dims) + ": dimensions must be positive");
       if (r.is_view && view.is_activation(0)) {
         producer = inputs[0]->producer;
       } else {
@@ -180,7 +198,9 @@ class Builder {
       if (node.outputs[i].empty()) continue;
       Value v;
       v.data = std::move(r.outputs[i]);
-      v.origin = v.data.has_value ? Origin::kConstant : on_activation ? Origin::kActivation : Origin::kWeight;
+      v.origin = v.data.has_value ? Origin::kConstant
+                 : on_activation  ? Origin::kActivation
+                                  : Origin::kWeight;
       v.producer = v.origin == Origin::kActivation ? producer : -1;
       define(node.outputs[i], std::move(v), "node '" + node.name + "'");
     }
@@ -202,7 +222,8 @@ class Builder {
   // the bias, so the layer's MACs are unchanged and it gains a bias if it had none. Returns the
   // producer's id, or -1 when it cannot fold.
   int64_t fold_batch_norm(const OnnxNode& node, const NodeView& view) {
-    if (node.op_type != "BatchNormalization" || node.outputs.size() != 1 || !view.is_activation(0)) return -1;
+    if (node.op_type != "BatchNormalization" || node.outputs.size() != 1 || !view.is_activation(0))
+      return -1;
     const int64_t p = view.input(0).producer;
     if (p < 0) return -1;
     Layer& l = graph_[p];
@@ -246,8 +267,9 @@ class Builder {
       if (!view.is_activation(i)) continue;
       const Value& v = view.input(i);
       if (v.producer < 0 || !seen.emplace(v.producer, node.inputs[i]).second) continue;
-      const int64_t bytes = checked_mul(num_elements(v.data.dims),
-                                        std::max<int64_t>(1, element_bytes(v.data.dtype)), view.where());
+      const int64_t bytes =
+          checked_mul(num_elements(v.data.dims), std::max<int64_t>(1, element_bytes(v.data.dtype)),
+                      view.where());
       boost::add_edge(v.producer, id, Dependency{EdgeKind::kData, node.inputs[i], bytes}, graph_);
     }
     return static_cast<int64_t>(id);
@@ -273,7 +295,8 @@ class Builder {
       for (auto [e, eend] = boost::in_edges(v, graph_); e != eend; ++e)
         has_branch_pred |= boost::source(*e, graph_) >= begin;
       if (!has_branch_pred)
-        boost::add_edge(static_cast<LayerId>(decision), v, Dependency{EdgeKind::kControl, "", 0}, graph_);
+        boost::add_edge(static_cast<LayerId>(decision), v, Dependency{EdgeKind::kControl, "", 0},
+                        graph_);
     }
   }
 
@@ -283,7 +306,8 @@ class Builder {
     if (node.inputs.empty() || node.inputs[0].empty()) throw Error(w + ": missing condition input");
     auto branch = [&](const char* key) {
       auto it = node.attributes.find(key);
-      if (it == node.attributes.end() || !it->second.graph) throw Error(w + ": missing attribute '" + std::string(key) + "'");
+      if (it == node.attributes.end() || !it->second.graph)
+        throw Error(w + ": missing attribute '" + std::string(key) + "'");
       return it->second.graph;
     };
     const auto then_g = branch("then_branch"), else_g = branch("else_branch");
@@ -291,8 +315,8 @@ class Builder {
     std::vector<Value> outs;
     if (cond.data.has_value) {  // decided at import: only the taken branch exists
       if (cond.data.ints.size() + cond.data.reals.size() != 1)
-        throw Error(w + ": condition '" + node.inputs[0] + "' must be a single boolean, got shape " +
-                    to_string(cond.data.dims));
+        throw Error(w + ": condition '" + node.inputs[0] +
+                    "' must be a single boolean, got shape " + to_string(cond.data.dims));
       const bool taken = !cond.data.ints.empty() ? cond.data.ints[0] != 0 : cond.data.reals[0] != 0;
       outs = process_branch(taken ? *then_g : *else_g,
                             branch_of + (taken ? "then_branch" : "else_branch"));
@@ -304,7 +328,8 @@ class Builder {
       const LayerId end = boost::num_vertices(graph_);
       gate_branch(start, mid, cond.producer);
       gate_branch(mid, end, cond.producer);
-      if (t.empty() || t.size() != e.size()) throw Error(w + ": branches return different numbers of outputs");
+      if (t.empty() || t.size() != e.size())
+        throw Error(w + ": branches return different numbers of outputs");
       // The exit is the branch with less work behind its output; the other continues the
       // backbone and stands for the If's outputs.
       auto weight = [&](const Value& v) -> int64_t {
@@ -314,17 +339,22 @@ class Builder {
       };
       const int64_t wt = weight(t[0]), we = weight(e[0]);
       if (wt < 0 || we < 0)  // an exit and the backbone both compute on the input
-        throw Error(w + ": " + (wt < 0 && we < 0 ? "neither branch's" : wt < 0 ? "then_branch's" : "else_branch's") +
+        throw Error(w + ": " +
+                    (wt < 0 && we < 0 ? "neither branch's"
+                     : wt < 0         ? "then_branch's"
+                                      : "else_branch's") +
                     " first output does not depend on the graph input");
       const bool then_exits = wt <= we && wt >= 0;
       const Value& exit_value = then_exits ? t[0] : e[0];
       const OnnxGraph& exit_graph = then_exits ? *then_g : *else_g;
-      OutputCandidate c{exit_graph.outputs[0].name, static_cast<LayerId>(exit_value.producer), std::nullopt};
+      OutputCandidate c{exit_graph.outputs[0].name, static_cast<LayerId>(exit_value.producer),
+                        std::nullopt};
       if (cond.origin == Origin::kActivation && cond.producer >= 0) c.decision = cond.producer;
       if_exits_.push_back(c);
       outs = then_exits ? std::move(e) : std::move(t);
     }
-    if (outs.size() < node.outputs.size()) throw Error(w + ": branch returns fewer outputs than the If has");
+    if (outs.size() < node.outputs.size())
+      throw Error(w + ": branch returns fewer outputs than the If has");
     for (size_t i = 0; i < node.outputs.size(); ++i)
       if (!node.outputs[i].empty()) define(node.outputs[i], outs[i], "node '" + node.name + "'");
   }
@@ -345,8 +375,10 @@ class Builder {
     std::vector<LayerId> new_id(n, 0);
     LayerGraph g;
     for (LayerId v = 0; v < n; ++v) {
-      if (live[v]) new_id[v] = boost::add_vertex(graph_[v], g);
-      else dropped.push_back(graph_[v].name);
+      if (live[v])
+        new_id[v] = boost::add_vertex(graph_[v], g);
+      else
+        dropped.push_back(graph_[v].name);
     }
     if (dropped.empty()) return dropped;
     for (auto [e, end] = boost::edges(graph_); e != end; ++e) {

@@ -53,10 +53,15 @@ std::vector<const OnnxNode*> topological_order(
     NameSet needs(n.inputs.begin(), n.inputs.end());
     needs.erase("");
     for (const auto& [key, a] : n.attributes)
-      if (a.graph) { NameSet f = free_names(*a.graph); needs.insert(f.begin(), f.end()); }
+      if (a.graph) {
+        NameSet f = free_names(*a.graph);
+        needs.insert(f.begin(), f.end());
+      }
     for (const std::string& name : needs) {
       if (auto it = producer.find(name); it != producer.end()) {
-        if (it->second == i) fail("node '" + n.name + "' (" + n.op_type + ") reads its own output '" + name + "': a cycle");
+        if (it->second == i)
+          fail("node '" + n.name + "' (" + n.op_type + ") reads its own output '" + name +
+               "': a cycle");
         consumers[it->second].push_back(i);
         ++pending[i];
       } else if (!defined_outside(name)) {

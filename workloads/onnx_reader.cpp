@@ -46,18 +46,40 @@ struct Reader {
   void load_raw(const eesim_onnx::TensorProto& t, TensorData& out, int64_t n) const {
     const std::string& raw = t.raw_data();
     switch (out.dtype) {
-      case DataType::kFloat: for (int64_t i = 0; i < n; ++i) out.reals.push_back(load_le<float>(raw, i)); break;
-      case DataType::kDouble: for (int64_t i = 0; i < n; ++i) out.reals.push_back(load_le<double>(raw, i)); break;
-      case DataType::kFloat16: for (int64_t i = 0; i < n; ++i) out.reals.push_back(half_to_double(load_le<uint16_t>(raw, i))); break;
-      case DataType::kInt64: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int64_t>(raw, i)); break;
-      case DataType::kInt32: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int32_t>(raw, i)); break;
-      case DataType::kInt16: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int16_t>(raw, i)); break;
-      case DataType::kInt8: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int8_t>(raw, i)); break;
+      case DataType::kFloat:
+        for (int64_t i = 0; i < n; ++i) out.reals.push_back(load_le<float>(raw, i));
+        break;
+      case DataType::kDouble:
+        for (int64_t i = 0; i < n; ++i) out.reals.push_back(load_le<double>(raw, i));
+        break;
+      case DataType::kFloat16:
+        for (int64_t i = 0; i < n; ++i)
+          out.reals.push_back(half_to_double(load_le<uint16_t>(raw, i)));
+        break;
+      case DataType::kInt64:
+        for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int64_t>(raw, i));
+        break;
+      case DataType::kInt32:
+        for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int32_t>(raw, i));
+        break;
+      case DataType::kInt16:
+        for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int16_t>(raw, i));
+        break;
+      case DataType::kInt8:
+        for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<int8_t>(raw, i));
+        break;
       case DataType::kUint8:
-      case DataType::kBool: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<uint8_t>(raw, i)); break;
-      case DataType::kUint16: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<uint16_t>(raw, i)); break;
-      case DataType::kUint32: for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<uint32_t>(raw, i)); break;
-      default: return;  // other types never take part in shape arithmetic
+      case DataType::kBool:
+        for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<uint8_t>(raw, i));
+        break;
+      case DataType::kUint16:
+        for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<uint16_t>(raw, i));
+        break;
+      case DataType::kUint32:
+        for (int64_t i = 0; i < n; ++i) out.ints.push_back(load_le<uint32_t>(raw, i));
+        break;
+      default:
+        return;  // other types never take part in shape arithmetic
     }
     out.has_value = true;
   }
@@ -70,21 +92,39 @@ struct Reader {
              std::to_string(n));
     };
     switch (out.dtype) {
-      case DataType::kFloat: check(t.float_data_size()); out.reals.assign(t.float_data().begin(), t.float_data().end()); break;
-      case DataType::kDouble: check(t.double_data_size()); out.reals.assign(t.double_data().begin(), t.double_data().end()); break;
+      case DataType::kFloat:
+        check(t.float_data_size());
+        out.reals.assign(t.float_data().begin(), t.float_data().end());
+        break;
+      case DataType::kDouble:
+        check(t.double_data_size());
+        out.reals.assign(t.double_data().begin(), t.double_data().end());
+        break;
       case DataType::kFloat16:
         check(t.int32_data_size());
-        for (int32_t b : t.int32_data()) out.reals.push_back(half_to_double(static_cast<uint32_t>(b)));
+        for (int32_t b : t.int32_data())
+          out.reals.push_back(half_to_double(static_cast<uint32_t>(b)));
         break;
-      case DataType::kInt64: check(t.int64_data_size()); out.ints.assign(t.int64_data().begin(), t.int64_data().end()); break;
-      case DataType::kInt32: case DataType::kInt16: case DataType::kInt8: case DataType::kUint16:
-      case DataType::kUint8: case DataType::kBool:
-        check(t.int32_data_size()); out.ints.assign(t.int32_data().begin(), t.int32_data().end()); break;
-      case DataType::kUint32: case DataType::kUint64:
+      case DataType::kInt64:
+        check(t.int64_data_size());
+        out.ints.assign(t.int64_data().begin(), t.int64_data().end());
+        break;
+      case DataType::kInt32:
+      case DataType::kInt16:
+      case DataType::kInt8:
+      case DataType::kUint16:
+      case DataType::kUint8:
+      case DataType::kBool:
+        check(t.int32_data_size());
+        out.ints.assign(t.int32_data().begin(), t.int32_data().end());
+        break;
+      case DataType::kUint32:
+      case DataType::kUint64:
         check(t.uint64_data_size());
         for (uint64_t v : t.uint64_data()) out.ints.push_back(static_cast<int64_t>(v));
         break;
-      default: return;
+      default:
+        return;
     }
     out.has_value = true;
   }
@@ -101,7 +141,8 @@ struct Reader {
     const int64_t n = checked_product(out.dims, source + ": " + what + ": element count");
     if (t.data_location() == eesim_onnx::TensorProto::EXTERNAL) return out;  // dims are all we need
     if (t.has_raw_data()) {
-      const int64_t want = checked_mul(n, element_bytes(out.dtype), source + ": " + what + ": bytes");
+      const int64_t want =
+          checked_mul(n, element_bytes(out.dtype), source + ": " + what + ": bytes");
       if (static_cast<int64_t>(t.raw_data().size()) != want)
         fail(what + ": raw_data holds " + std::to_string(t.raw_data().size()) +
              " bytes, its dims and type need " + std::to_string(want) + " (truncated file?)");
@@ -134,27 +175,59 @@ struct Reader {
     using A = eesim_onnx::AttributeProto;
     auto type = a.type();
     if (type == A::UNDEFINED) {  // IR < 2 files left `type` unset: infer it from the field set
-      type = a.has_i() ? A::INT : a.has_f() ? A::FLOAT : a.has_s() ? A::STRING
-           : a.has_t() ? A::TENSOR : a.has_g() ? A::GRAPH : a.ints_size() ? A::INTS
-           : a.floats_size() ? A::FLOATS : a.strings_size() ? A::STRINGS : A::UNDEFINED;
+      type = a.has_i()          ? A::INT
+             : a.has_f()        ? A::FLOAT
+             : a.has_s()        ? A::STRING
+             : a.has_t()        ? A::TENSOR
+             : a.has_g()        ? A::GRAPH
+             : a.ints_size()    ? A::INTS
+             : a.floats_size()  ? A::FLOATS
+             : a.strings_size() ? A::STRINGS
+                                : A::UNDEFINED;
     }
     switch (type) {
-      case A::INT: out.kind = K::kInt; out.i = a.i(); break;
-      case A::FLOAT: out.kind = K::kFloat; out.f = a.f(); break;
-      case A::STRING: out.kind = K::kString; out.s = a.s(); break;
-      case A::INTS: out.kind = K::kInts; out.ints.assign(a.ints().begin(), a.ints().end()); break;
-      case A::FLOATS: out.kind = K::kFloats; out.floats.assign(a.floats().begin(), a.floats().end()); break;
-      case A::STRINGS: out.kind = K::kStrings; out.strings.assign(a.strings().begin(), a.strings().end()); break;
-      case A::TENSOR: out.kind = K::kTensor; out.tensor = tensor(a.t(), what); break;
-      case A::GRAPH: out.kind = K::kGraph; out.graph = std::make_shared<OnnxGraph>(graph(a.g())); break;
-      default: out.kind = K::kOther; break;
+      case A::INT:
+        out.kind = K::kInt;
+        out.i = a.i();
+        break;
+      case A::FLOAT:
+        out.kind = K::kFloat;
+        out.f = a.f();
+        break;
+      case A::STRING:
+        out.kind = K::kString;
+        out.s = a.s();
+        break;
+      case A::INTS:
+        out.kind = K::kInts;
+        out.ints.assign(a.ints().begin(), a.ints().end());
+        break;
+      case A::FLOATS:
+        out.kind = K::kFloats;
+        out.floats.assign(a.floats().begin(), a.floats().end());
+        break;
+      case A::STRINGS:
+        out.kind = K::kStrings;
+        out.strings.assign(a.strings().begin(), a.strings().end());
+        break;
+      case A::TENSOR:
+        out.kind = K::kTensor;
+        out.tensor = tensor(a.t(), what);
+        break;
+      case A::GRAPH:
+        out.kind = K::kGraph;
+        out.graph = std::make_shared<OnnxGraph>(graph(a.g()));
+        break;
+      default:
+        out.kind = K::kOther;
+        break;
     }
     return out;
   }
 
   std::string unique_name(const eesim_onnx::NodeProto& n) {
-    std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(unnamed_count++)
-                                        : n.name();
+    std::string name =
+        n.name().empty() ? n.op_type() + "_" + std::to_string(unnamed_count++) : n.name();
     if (node_names.count(name)) {
       int k = 2;
       while (node_names.count(name + "#" + std::to_string(k))) ++k;
@@ -209,28 +282,53 @@ struct Reader {
 
 int64_t element_bytes(DataType t) {
   switch (t) {
-    case DataType::kBool: case DataType::kInt8: case DataType::kUint8: return 1;
-    case DataType::kInt16: case DataType::kUint16: case DataType::kFloat16: case DataType::kBfloat16: return 2;
-    case DataType::kFloat: case DataType::kInt32: case DataType::kUint32: return 4;
-    case DataType::kDouble: case DataType::kInt64: case DataType::kUint64: case DataType::kComplex64: return 8;
-    case DataType::kComplex128: return 16;
-    default: return 0;
+    case DataType::kBool:
+    case DataType::kInt8:
+    case DataType::kUint8:
+      return 1;
+    case DataType::kInt16:
+    case DataType::kUint16:
+    case DataType::kFloat16:
+    case DataType::kBfloat16:
+      return 2;
+    case DataType::kFloat:
+    case DataType::kInt32:
+    case DataType::kUint32:
+      return 4;
+    case DataType::kDouble:
+    case DataType::kInt64:
+    case DataType::kUint64:
+    case DataType::kComplex64:
+      return 8;
+    case DataType::kComplex128:
+      return 16;
+    default:
+      return 0;
   }
 }
 
 bool is_integral(DataType t) {
   switch (t) {
-    case DataType::kBool: case DataType::kInt8: case DataType::kUint8: case DataType::kInt16:
-    case DataType::kUint16: case DataType::kInt32: case DataType::kUint32: case DataType::kInt64:
-    case DataType::kUint64: return true;
-    default: return false;
+    case DataType::kBool:
+    case DataType::kInt8:
+    case DataType::kUint8:
+    case DataType::kInt16:
+    case DataType::kUint16:
+    case DataType::kInt32:
+    case DataType::kUint32:
+    case DataType::kInt64:
+    case DataType::kUint64:
+      return true;
+    default:
+      return false;
   }
 }
 
 std::string to_string(DataType t) {
-  static const char* names[] = {"undefined", "float32", "uint8", "int8", "uint16", "int16",
-                                "int32", "int64", "string", "bool", "float16", "float64",
-                                "uint32", "uint64", "complex64", "complex128", "bfloat16"};
+  static const char* names[] = {"undefined",  "float32", "uint8",  "int8",   "uint16",
+                                "int16",      "int32",   "int64",  "string", "bool",
+                                "float16",    "float64", "uint32", "uint64", "complex64",
+                                "complex128", "bfloat16"};
   const int i = static_cast<int>(t);
   return i >= 0 && i <= 16 ? names[i] : "type" + std::to_string(i);
 }

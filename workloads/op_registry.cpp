@@ -100,7 +100,8 @@ int64_t NodeView::weight_bytes() const {
 }
 
 int64_t NodeView::axis(int64_t a, int64_t rank, const std::string& role) const {
-  if (rank == 0) fail(role + " " + std::to_string(a) + " given for a scalar (rank 0), which has no axes");
+  if (rank == 0)
+    fail(role + " " + std::to_string(a) + " given for a scalar (rank 0), which has no axes");
   if (a < -rank || a >= rank)
     fail(role + " " + std::to_string(a) + " is out of range for rank " + std::to_string(rank));
   return a < 0 ? a + rank : a;

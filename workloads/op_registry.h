@@ -24,19 +24,20 @@ struct Value {
 // What a handler sees of one node: its inputs (resolved) and attributes.
 class NodeView {
  public:
-  NodeView(const OnnxNode& node, std::vector<const Value*> inputs, int64_t opset,
-           std::string where)
+  NodeView(const OnnxNode& node, std::vector<const Value*> inputs, int64_t opset, std::string where)
       : node_(node), inputs_(std::move(inputs)), opset_(opset), where_(std::move(where)) {}
 
   const OnnxNode& node() const { return node_; }
   int64_t opset() const { return opset_; }
   size_t num_inputs() const { return inputs_.size(); }
   bool has_input(size_t i) const { return i < inputs_.size() && inputs_[i] != nullptr; }
-  const Value& input(size_t i) const;       // throws naming the node if absent
+  const Value& input(size_t i) const;  // throws naming the node if absent
   const TensorData& in(size_t i) const { return input(i).data; }
   const Shape& dims(size_t i) const { return input(i).data.dims; }
-  bool is_activation(size_t i) const { return has_input(i) && inputs_[i]->origin == Origin::kActivation; }
-  bool all_values_known() const;             // every present input carries a value: fold
+  bool is_activation(size_t i) const {
+    return has_input(i) && inputs_[i]->origin == Origin::kActivation;
+  }
+  bool all_values_known() const;  // every present input carries a value: fold
 
   bool has_attr(const std::string& name) const { return node_.attributes.count(name) > 0; }
   int64_t attr_int(const std::string& name, int64_t fallback) const;

@@ -57,17 +57,23 @@ std::vector<int64_t> source_index(const Shape& in, const Shape& out) {
   return idx;
 }
 
-double real_at(const TensorData& t, int64_t i) { return t.ints.empty() ? t.reals[i] : static_cast<double>(t.ints[i]); }
+double real_at(const TensorData& t, int64_t i) {
+  return t.ints.empty() ? t.reals[i] : static_cast<double>(t.ints[i]);
+}
 
 // A folded value into an integer or a real tensor; a real that no int64 holds (NaN, 1e30) is
 // refused rather than converted (undefined behaviour).
 void store_real(const NodeView& n, TensorData& out, double v) {
-  if (is_integral(out.dtype)) out.ints.push_back(n.to_int(v, "folding constants"));
-  else out.reals.push_back(v);
+  if (is_integral(out.dtype))
+    out.ints.push_back(n.to_int(v, "folding constants"));
+  else
+    out.reals.push_back(v);
 }
 void store_int(TensorData& out, int64_t v) {
-  if (is_integral(out.dtype)) out.ints.push_back(v);
-  else out.reals.push_back(static_cast<double>(v));
+  if (is_integral(out.dtype))
+    out.ints.push_back(v);
+  else
+    out.reals.push_back(static_cast<double>(v));
 }
 
 // a - b on folded integers; a result that wraps is refused (exporters' shape arithmetic never
@@ -93,14 +99,17 @@ void fold(const NodeView& n, TensorData& out, const RealFn& real_fn, const IntFn
   std::vector<double> rv(ins.size());
   std::vector<int64_t> iv(ins.size());
   // Integral dtypes keep their values in TensorData::ints (onnx_model.h).
-  const bool all_int = std::all_of(ins.begin(), ins.end(), [](auto* t) { return is_integral(t->dtype); });
+  const bool all_int =
+      std::all_of(ins.begin(), ins.end(), [](auto* t) { return is_integral(t->dtype); });
   for (int64_t j = 0; j < total; ++j) {
     for (size_t i = 0; i < ins.size(); ++i) {
       rv[i] = real_at(*ins[i], idx[i][j]);
       if (all_int) iv[i] = ins[i]->ints[idx[i][j]];
     }
-    if (all_int && int_fn) store_int(out, int_fn(iv));
-    else store_real(n, out, real_fn(rv));
+    if (all_int && int_fn)
+      store_int(out, int_fn(iv));
+    else
+      store_real(n, out, real_fn(rv));
   }
   out.has_value = true;
 }
@@ -119,8 +128,9 @@ OpResult elementwise_result(const NodeView& n, LayerKind kind, DataType out_type
 }
 
 const std::set<std::string> kActivations = {
-    "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Celu", "Sigmoid", "HardSigmoid", "HardSwish",
-    "Tanh", "Softplus", "Softsign", "Gelu", "Mish", "ThresholdedRelu", "Clip"};
+    "Relu",    "LeakyRelu",   "PRelu",           "Elu",  "Selu",     "Celu",
+    "Sigmoid", "HardSigmoid", "HardSwish",       "Tanh", "Softplus", "Softsign",
+    "Gelu",    "Mish",        "ThresholdedRelu", "Clip"};
 
 RealFn unary_real(const std::string& op) {
   if (op == "Neg") return [](auto& v) { return -v[0]; };
@@ -155,7 +165,9 @@ OpResult unary(const NodeView& n) {
   r.weight_params = n.weight_params({1, 2});
   r.weight_bytes = n.weight_bytes({1, 2});
   if (const RealFn f = unary_real(op); f && n.num_inputs() == 1) {
-    IntFn g = [f, &n](auto& v) { return n.to_int(f({static_cast<double>(v[0])}), "folding constants"); };
+    IntFn g = [f, &n](auto& v) {
+      return n.to_int(f({static_cast<double>(v[0])}), "folding constants");
+    };
     if (op == "Neg") g = [&n](auto& v) { return int_sub(n, 0, v[0]); };
     if (op == "Abs") g = [&n](auto& v) { return v[0] < 0 ? int_sub(n, 0, v[0]) : v[0]; };
     fold(n, r.outputs[0], f, g);
@@ -190,8 +202,8 @@ int64_t int_div(const NodeView& n, int64_t a, int64_t b) {
 
 OpResult binary(const NodeView& n) {
   const std::string& op = n.node().op_type;
-  static const std::set<std::string> compares = {"Equal", "Greater", "Less", "GreaterOrEqual",
-                                                 "LessOrEqual", "And", "Or", "Xor"};
+  static const std::set<std::string> compares = {"Equal",       "Greater", "Less", "GreaterOrEqual",
+                                                 "LessOrEqual", "And",     "Or",   "Xor"};
   const bool is_compare = compares.count(op) > 0;
   const bool variadic = op == "Sum" || op == "Max" || op == "Min" || op == "Mean";
   if (!variadic) n.expect_inputs(2);  // the folds below read v[0] and v[1]
@@ -202,15 +214,35 @@ OpResult binary(const NodeView& n) {
   RealFn rf;
   IntFn inf;
   const std::string overflow = n.where() + ": folding constants";
-  if (op == "Add" || op == "Sum") { rf = [](auto& v) { double s = 0; for (double x : v) s += x; return s; };
-                                    inf = [&](auto& v) { int64_t s = 0; for (int64_t x : v) s = checked_add(s, x, overflow); return s; }; }
-  else if (op == "Sub") { rf = [](auto& v) { return v[0] - v[1]; }; inf = [&](auto& v) { return checked_sub(v[0], v[1], overflow); }; }
-  else if (op == "Mul") { rf = [](auto& v) { return v[0] * v[1]; }; inf = [&](auto& v) { return checked_mul(v[0], v[1], overflow); }; }
-  else if (op == "Div") { rf = [](auto& v) { return v[0] / v[1]; }; inf = [&n](auto& v) { return int_div(n, v[0], v[1]); }; }
-  else if (op == "Pow") { rf = [](auto& v) { return std::pow(v[0], v[1]); }; }
-  else if (op == "Max") { rf = [](auto& v) { return *std::max_element(v.begin(), v.end()); }; inf = [](auto& v) { return *std::max_element(v.begin(), v.end()); }; }
-  else if (op == "Min") { rf = [](auto& v) { return *std::min_element(v.begin(), v.end()); }; inf = [](auto& v) { return *std::min_element(v.begin(), v.end()); }; }
-  else if (op == "Mod") {
+  if (op == "Add" || op == "Sum") {
+    rf = [](auto& v) {
+      double s = 0;
+      for (double x : v) s += x;
+      return s;
+    };
+    inf = [&](auto& v) {
+      int64_t s = 0;
+      for (int64_t x : v) s = checked_add(s, x, overflow);
+      return s;
+    };
+  } else if (op == "Sub") {
+    rf = [](auto& v) { return v[0] - v[1]; };
+    inf = [&](auto& v) { return checked_sub(v[0], v[1], overflow); };
+  } else if (op == "Mul") {
+    rf = [](auto& v) { return v[0] * v[1]; };
+    inf = [&](auto& v) { return checked_mul(v[0], v[1], overflow); };
+  } else if (op == "Div") {
+    rf = [](auto& v) { return v[0] / v[1]; };
+    inf = [&n](auto& v) { return int_div(n, v[0], v[1]); };
+  } else if (op == "Pow") {
+    rf = [](auto& v) { return std::pow(v[0], v[1]); };
+  } else if (op == "Max") {
+    rf = [](auto& v) { return *std::max_element(v.begin(), v.end()); };
+    inf = [](auto& v) { return *std::max_element(v.begin(), v.end()); };
+  } else if (op == "Min") {
+    rf = [](auto& v) { return *std::min_element(v.begin(), v.end()); };
+    inf = [](auto& v) { return *std::min_element(v.begin(), v.end()); };
+  } else if (op == "Mod") {
     // ONNX Mod: fmod=0 (integers) takes the divisor's sign, like Python's %; fmod=1 takes the
     // dividend's, like C's fmod (onnx.ai/onnx/operators/onnx__Mod.html). r + b cannot overflow:
     // |r| < |b| and they differ in sign.
@@ -224,14 +256,28 @@ OpResult binary(const NodeView& n) {
       const double r = std::fmod(v[0], v[1]);
       return !c_fmod && r != 0 && (r < 0) != (v[1] < 0) ? r + v[1] : r;
     };
+  } else if (op == "Equal") {
+    rf = [](auto& v) { return double(v[0] == v[1]); };
+    inf = [](auto& v) { return int64_t(v[0] == v[1]); };
+  } else if (op == "Greater") {
+    rf = [](auto& v) { return double(v[0] > v[1]); };
+    inf = [](auto& v) { return int64_t(v[0] > v[1]); };
+  } else if (op == "Less") {
+    rf = [](auto& v) { return double(v[0] < v[1]); };
+    inf = [](auto& v) { return int64_t(v[0] < v[1]); };
+  } else if (op == "GreaterOrEqual") {
+    rf = [](auto& v) { return double(v[0] >= v[1]); };
+    inf = [](auto& v) { return int64_t(v[0] >= v[1]); };
+  } else if (op == "LessOrEqual") {
+    rf = [](auto& v) { return double(v[0] <= v[1]); };
+    inf = [](auto& v) { return int64_t(v[0] <= v[1]); };
+  } else if (op == "And") {
+    rf = [](auto& v) { return double(v[0] && v[1]); };
+    inf = [](auto& v) { return int64_t(v[0] && v[1]); };
+  } else if (op == "Or") {
+    rf = [](auto& v) { return double(v[0] || v[1]); };
+    inf = [](auto& v) { return int64_t(v[0] || v[1]); };
   }
-  else if (op == "Equal") { rf = [](auto& v) { return double(v[0] == v[1]); }; inf = [](auto& v) { return int64_t(v[0] == v[1]); }; }
-  else if (op == "Greater") { rf = [](auto& v) { return double(v[0] > v[1]); }; inf = [](auto& v) { return int64_t(v[0] > v[1]); }; }
-  else if (op == "Less") { rf = [](auto& v) { return double(v[0] < v[1]); }; inf = [](auto& v) { return int64_t(v[0] < v[1]); }; }
-  else if (op == "GreaterOrEqual") { rf = [](auto& v) { return double(v[0] >= v[1]); }; inf = [](auto& v) { return int64_t(v[0] >= v[1]); }; }
-  else if (op == "LessOrEqual") { rf = [](auto& v) { return double(v[0] <= v[1]); }; inf = [](auto& v) { return int64_t(v[0] <= v[1]); }; }
-  else if (op == "And") { rf = [](auto& v) { return double(v[0] && v[1]); }; inf = [](auto& v) { return int64_t(v[0] && v[1]); }; }
-  else if (op == "Or") { rf = [](auto& v) { return double(v[0] || v[1]); }; inf = [](auto& v) { return int64_t(v[0] || v[1]); }; }
   if (rf) fold(n, r.outputs[0], rf, inf);
   return r;
 }
@@ -239,8 +285,9 @@ OpResult binary(const NodeView& n) {
 OpResult where(const NodeView& n) {
   n.expect_inputs(3);  // condition, then, else: the fold reads all three
   OpResult r = elementwise_result(n, LayerKind::kEltwise, n.in(1).dtype);
-  fold(n, r.outputs[0], [](auto& v) { return v[0] != 0 ? v[1] : v[2]; },
-       [](auto& v) { return v[0] != 0 ? v[1] : v[2]; });
+  fold(
+      n, r.outputs[0], [](auto& v) { return v[0] != 0 ? v[1] : v[2]; },
+      [](auto& v) { return v[0] != 0 ? v[1] : v[2]; });
   return r;
 }
 
@@ -254,10 +301,12 @@ OpResult cast(const NodeView& n) {
   r.kind = LayerKind::kEltwise;
   r.vector_ops = num_elements(n.dims(0));
   if (to == static_cast<int64_t>(DataType::kBool))  // any nonzero is true (ONNX Cast)
-    fold(n, r.outputs[0], [](auto& v) { return double(v[0] != 0); },
-         [](auto& v) { return int64_t(v[0] != 0); });
+    fold(
+        n, r.outputs[0], [](auto& v) { return double(v[0] != 0); },
+        [](auto& v) { return int64_t(v[0] != 0); });
   else
-    fold(n, r.outputs[0], [](auto& v) { return v[0]; }, [](auto& v) { return v[0]; });
+    fold(
+        n, r.outputs[0], [](auto& v) { return v[0]; }, [](auto& v) { return v[0]; });
   return r;
 }
 
@@ -269,9 +318,9 @@ void register_elementwise_ops(OpRegistry& r) {
                          "Reciprocal", "Sign", "Not", "Sin", "Cos"})
     r.add(op, unary);
   r.add("Clip", clip);
-  for (const char* op : {"Add", "Sub", "Mul", "Div", "Pow", "Mod", "Sum", "Max", "Min", "Mean",
-                         "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "And",
-                         "Or", "Xor"})
+  for (const char* op :
+       {"Add", "Sub", "Mul", "Div", "Pow", "Mod", "Sum", "Max", "Min", "Mean", "Equal", "Greater",
+        "Less", "GreaterOrEqual", "LessOrEqual", "And", "Or", "Xor"})
     r.add(op, binary);
   r.add("Where", where);
   r.add("Cast", cast);

@@ -33,8 +33,10 @@ void fold_by_map(const TensorData& in, TensorData& out,
       rem /= out.dims[d];
     }
     const int64_t src = source(coord);
-    if (in.ints.empty()) out.reals.push_back(in.reals[src]);
-    else out.ints.push_back(in.ints[src]);
+    if (in.ints.empty())
+      out.reals.push_back(in.reals[src]);
+    else
+      out.ints.push_back(in.ints[src]);
   }
   out.has_value = true;
 }
@@ -60,7 +62,9 @@ OpResult reshape(const NodeView& n) {
   int64_t infer = -1, known = 1;
   for (size_t i = 0; i < target.size(); ++i) {
     if (target[i] == 0 && !allow_zero) {
-      if (i >= x.size()) n.fail("shape " + to_string(target) + " copies axis " + std::to_string(i) + " the input lacks");
+      if (i >= x.size())
+        n.fail("shape " + to_string(target) + " copies axis " + std::to_string(i) +
+               " the input lacks");
       target[i] = x[i];
     }
     if (target[i] == -1) {
@@ -86,7 +90,8 @@ OpResult flatten(const NodeView& n) {
   const int64_t rank = static_cast<int64_t>(x.size());
   const int64_t a = n.attr_int("axis", 1);
   const int64_t axis = a < 0 ? a + rank : a;
-  if (axis < 0 || axis > rank) n.fail("axis " + std::to_string(a) + " out of range for rank " + std::to_string(rank));
+  if (axis < 0 || axis > rank)
+    n.fail("axis " + std::to_string(a) + " out of range for rank " + std::to_string(rank));
   return view(n, {num_elements(Shape(x.begin(), x.begin() + axis)),
                   num_elements(Shape(x.begin() + axis, x.end()))});
 }
@@ -101,7 +106,8 @@ OpResult squeeze(const NodeView& n) {
   std::vector<bool> drop(x.size(), false);
   for (int64_t a : axes) {
     const int64_t i = n.axis(a, static_cast<int64_t>(x.size()), "axes entry");
-    if (x[i] != 1) n.fail("cannot squeeze axis " + std::to_string(a) + " of " + to_string(x) + ": it is not 1");
+    if (x[i] != 1)
+      n.fail("cannot squeeze axis " + std::to_string(a) + " of " + to_string(x) + ": it is not 1");
     drop[i] = true;
   }
   Shape y;
@@ -145,7 +151,8 @@ OpResult transpose(const NodeView& n) {
   std::sort(sorted.begin(), sorted.end());
   for (size_t i = 0; i < sorted.size(); ++i)
     if (sorted.size() != x.size() || sorted[i] != static_cast<int64_t>(i))
-      n.fail("perm " + to_string(perm) + " is not a permutation of " + std::to_string(x.size()) + " axes");
+      n.fail("perm " + to_string(perm) + " is not a permutation of " + std::to_string(x.size()) +
+             " axes");
   TensorData out = make_shape_only(n.in(0).dtype, {});
   for (int64_t p : perm) out.dims.push_back(x[p]);
   const Shape st = strides_of(x);
@@ -181,13 +188,16 @@ OpResult concat(const NodeView& n) {
       while (offsets[i] > c) --i;
       const Shape in_st = strides_of(n.dims(i));
       const int64_t outer = j / (st[axis] * y[axis]), inner = j % st[axis];
-      const int64_t src = outer * in_st[axis] * n.dims(i)[axis] + (c - offsets[i]) * in_st[axis] + inner;
+      const int64_t src =
+          outer * in_st[axis] * n.dims(i)[axis] + (c - offsets[i]) * in_st[axis] + inner;
       // Inputs may differ in type (int64 and float shape pieces): store as input 0's type.
       const TensorData& in = n.in(i);
       if (!is_integral(out.dtype))
         out.reals.push_back(in.ints.empty() ? in.reals[src] : static_cast<double>(in.ints[src]));
-      else if (!in.ints.empty()) out.ints.push_back(in.ints[src]);
-      else out.ints.push_back(n.to_int(in.reals[src], "input " + std::to_string(i)));
+      else if (!in.ints.empty())
+        out.ints.push_back(in.ints[src]);
+      else
+        out.ints.push_back(n.to_int(in.reals[src], "input " + std::to_string(i)));
     }
     out.has_value = true;
   }
@@ -226,7 +236,8 @@ OpResult split(const NodeView& n) {
     out.dims[axis] = s;
     fold_by_map(n.in(0), out, [&](const Shape& c) {
       int64_t src = 0;
-      for (size_t d = 0; d < c.size(); ++d) src += (c[d] + (static_cast<int64_t>(d) == axis ? offset : 0)) * st[d];
+      for (size_t d = 0; d < c.size(); ++d)
+        src += (c[d] + (static_cast<int64_t>(d) == axis ? offset : 0)) * st[d];
       return src;
     });
     r.outputs.push_back(std::move(out));
@@ -241,7 +252,8 @@ OpResult slice(const NodeView& n) {
   const bool from_inputs = n.opset() >= 10;
   const Shape starts = from_inputs ? n.const_ints(1, "starts") : n.attr_ints("starts", {});
   const Shape ends = from_inputs ? n.const_ints(2, "ends") : n.attr_ints("ends", {});
-  Shape axes = from_inputs ? (n.has_input(3) ? n.const_ints(3, "axes") : Shape{}) : n.attr_ints("axes", {});
+  Shape axes =
+      from_inputs ? (n.has_input(3) ? n.const_ints(3, "axes") : Shape{}) : n.attr_ints("axes", {});
   const Shape steps_in = from_inputs && n.has_input(4) ? n.const_ints(4, "steps") : Shape{};
   if (axes.empty())
     for (size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
@@ -261,7 +273,8 @@ OpResult slice(const NodeView& n) {
     };
     const int64_t b = clamp(starts[i]), e = clamp(ends[i]);
     // ceil((e - b) / s) written so that no step, INT64_MIN included, overflows: |e - b| <= dim + 1.
-    const int64_t len = s > 0 ? (e > b ? (e - b - 1) / s + 1 : 0) : (b > e ? 1 - (b - e - 1) / s : 0);
+    const int64_t len =
+        s > 0 ? (e > b ? (e - b - 1) / s + 1 : 0) : (b > e ? 1 - (b - e - 1) / s : 0);
     begin[a] = b;
     step[a] = s;
     y[a] = len;
@@ -289,7 +302,8 @@ OpResult gather(const NodeView& n) {
     const std::vector<int64_t> indices = n.const_ints(1, "indices");
     for (int64_t i : indices)
       if (i < -x[axis] || i >= x[axis])
-        n.fail("index " + std::to_string(i) + " is out of range for axis " + std::to_string(axis) + " of " + to_string(x));
+        n.fail("index " + std::to_string(i) + " is out of range for axis " + std::to_string(axis) +
+               " of " + to_string(x));
     const Shape st = strides_of(x);
     const Shape idx_st = strides_of(idx);
     fold_by_map(n.in(0), out, [&](const Shape& c) {
@@ -313,12 +327,14 @@ OpResult pad(const NodeView& n) {
   if (axes.empty())
     for (int64_t i = 0; i < rank; ++i) axes.push_back(i);
   if (pads.size() != 2 * axes.size())
-    n.fail("pads " + to_string(pads) + " must hold 2 x " + std::to_string(axes.size()) + " entries");
+    n.fail("pads " + to_string(pads) + " must hold 2 x " + std::to_string(axes.size()) +
+           " entries");
   Shape y = x;
   for (size_t i = 0; i < axes.size(); ++i) {
     const int64_t a = n.axis(axes[i], rank, "axes entry");
     y[a] = checked_add(checked_add(x[a], pads[i], n.where()), pads[i + axes.size()], n.where());
-    if (y[a] < 0) n.fail("pads " + to_string(pads) + " crop axis " + std::to_string(a) + " below zero");
+    if (y[a] < 0)
+      n.fail("pads " + to_string(pads) + " crop axis " + std::to_string(a) + " below zero");
   }
   return data_movement(make_shape_only(n.in(0).dtype, y), LayerKind::kPad);
 }
@@ -349,7 +365,8 @@ OpResult expand(const NodeView& n) {
 OpResult tile(const NodeView& n) {
   const Shape& x = n.dims(0);
   const Shape reps = n.const_ints(1, "repeats");
-  if (reps.size() != x.size()) n.fail("repeats " + to_string(reps) + " must match rank of " + to_string(x));
+  if (reps.size() != x.size())
+    n.fail("repeats " + to_string(reps) + " must match rank of " + to_string(x));
   Shape y = x;
   for (size_t i = 0; i < x.size(); ++i) {
     if (reps[i] < 0) n.fail("repeats must not be negative");

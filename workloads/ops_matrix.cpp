@@ -15,12 +15,14 @@ OpResult conv(const NodeView& n) {
   const int64_t groups = n.attr_int("group", 1);
   if (groups <= 0) n.fail("group must be positive, got " + std::to_string(groups));
   if (groups > x[1])  // ONNX Conv: the input's channels divide into the groups
-    n.fail("group " + std::to_string(groups) + " exceeds the input's " + std::to_string(x[1]) + " channels");
+    n.fail("group " + std::to_string(groups) + " exceeds the input's " + std::to_string(x[1]) +
+           " channels");
   if (x[1] != w[1] * groups)
     n.fail("input has " + std::to_string(x[1]) + " channels but weight " + to_string(w) +
            " with group=" + std::to_string(groups) + " expects " + std::to_string(w[1] * groups));
   if (w[0] % groups != 0)
-    n.fail(std::to_string(w[0]) + " filters do not divide into " + std::to_string(groups) + " groups");
+    n.fail(std::to_string(w[0]) + " filters do not divide into " + std::to_string(groups) +
+           " groups");
   if (n.has_input(2) && n.dims(2) != Shape{w[0]})
     n.fail("bias " + to_string(n.dims(2)) + " must be [" + std::to_string(w[0]) + "]");
   const Shape kernel = n.attr_ints("kernel_shape", Shape(w.begin() + 2, w.end()));
@@ -72,14 +74,16 @@ OpResult matmul(const NodeView& n) {
   if (a_vec) a.insert(a.begin(), 1);
   if (b_vec) b.push_back(1);
   const int64_t m = a[a.size() - 2], k = a.back(), kb = b[b.size() - 2], cols = b.back();
-  if (k != kb) n.fail("inner dimensions differ: " + to_string(n.dims(0)) + " x " + to_string(n.dims(1)));
+  if (k != kb)
+    n.fail("inner dimensions differ: " + to_string(n.dims(0)) + " x " + to_string(n.dims(1)));
   Shape batch_a(a.begin(), a.end() - 2), batch_b(b.begin(), b.end() - 2), batch;
   const size_t rank = std::max(batch_a.size(), batch_b.size());
   for (size_t i = 0; i < rank; ++i) {
     const int64_t da = i + batch_a.size() >= rank ? batch_a[i + batch_a.size() - rank] : 1;
     const int64_t db = i + batch_b.size() >= rank ? batch_b[i + batch_b.size() - rank] : 1;
     if (da != db && da != 1 && db != 1)
-      n.fail("batch dimensions do not broadcast: " + to_string(n.dims(0)) + " x " + to_string(n.dims(1)));
+      n.fail("batch dimensions do not broadcast: " + to_string(n.dims(0)) + " x " +
+             to_string(n.dims(1)));
     batch.push_back(std::max(da, db));
   }
   Shape y = batch;
@@ -88,7 +92,8 @@ OpResult matmul(const NodeView& n) {
   OpResult r;
   r.outputs.push_back(make_shape_only(n.in(0).dtype, y));
   r.kind = LayerKind::kMatMul;
-  r.macs = checked_mul(checked_mul(checked_mul(num_elements(batch), m, n.where()), cols, n.where()), k, n.where());
+  r.macs = checked_mul(checked_mul(checked_mul(num_elements(batch), m, n.where()), cols, n.where()),
+                       k, n.where());
   r.weight_params = n.weight_params({0, 1});
   r.weight_bytes = n.weight_bytes({0, 1});
   return r;

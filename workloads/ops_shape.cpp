@@ -32,12 +32,18 @@ OpResult constant(const NodeView& n) {
   const Attribute* a = nullptr;
   for (const char* key : {"value", "value_float", "value_floats", "value_int", "value_ints"})
     if ((a = n.attr(key))) break;
-  if (!a) n.fail("needs one of value, value_float(s), value_int(s) (sparse and string values are not supported)");
+  if (!a)
+    n.fail(
+        "needs one of value, value_float(s), value_int(s) (sparse and string values are not "
+        "supported)");
   using K = Attribute::Kind;
   switch (a->kind) {
-    case K::kTensor: return result_of(a->tensor);
-    case K::kInt: return result_of(make_ints({}, {a->i}));
-    case K::kInts: return result_of(make_ints({static_cast<int64_t>(a->ints.size())}, a->ints));
+    case K::kTensor:
+      return result_of(a->tensor);
+    case K::kInt:
+      return result_of(make_ints({}, {a->i}));
+    case K::kInts:
+      return result_of(make_ints({static_cast<int64_t>(a->ints.size())}, a->ints));
     case K::kFloat:
     case K::kFloats: {
       TensorData t;
@@ -47,7 +53,8 @@ OpResult constant(const NodeView& n) {
       t.has_value = true;
       return result_of(std::move(t));
     }
-    default: n.fail("value attribute has an unsupported type");
+    default:
+      n.fail("value attribute has an unsupported type");
   }
 }
 
@@ -67,8 +74,10 @@ OpResult constant_of_shape(const NodeView& n) {
   TensorData out = make_shape_only(fill.dtype, dims);
   const int64_t total = num_elements(dims);
   if (fill.has_value && total <= kMaxValueElements) {
-    if (fill.ints.empty()) out.reals.assign(total, fill.reals.at(0));
-    else out.ints.assign(total, fill.ints.at(0));
+    if (fill.ints.empty())
+      out.reals.assign(total, fill.reals.at(0));
+    else
+      out.ints.assign(total, fill.ints.at(0));
     out.has_value = true;
   }
   return result_of(std::move(out));
@@ -80,7 +89,8 @@ OpResult range(const NodeView& n) {
   const bool integral = is_integral(s.dtype);
   auto scalar = [&](size_t i) {
     const TensorData& t = n.in(i);
-    if (t.ints.size() + t.reals.size() != 1) n.fail("input " + std::to_string(i) + " must be a scalar");
+    if (t.ints.size() + t.reals.size() != 1)
+      n.fail("input " + std::to_string(i) + " must be a scalar");
     return t.ints.empty() ? t.reals[0] : static_cast<double>(t.ints[0]);
   };
   const double start = scalar(0), limit = scalar(1), delta = scalar(2);
@@ -94,8 +104,10 @@ OpResult range(const NodeView& n) {
   TensorData out = make_shape_only(s.dtype, {count});
   for (int64_t i = 0; i < count; ++i) {
     const double v = start + static_cast<double>(i) * delta;
-    if (integral) out.ints.push_back(n.to_int(v, "range"));
-    else out.reals.push_back(v);
+    if (integral)
+      out.ints.push_back(n.to_int(v, "range"));
+    else
+      out.reals.push_back(v);
   }
   out.has_value = true;
   return result_of(std::move(out));

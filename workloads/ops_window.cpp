@@ -49,8 +49,8 @@ Window resolve_window(const NodeView& n, const Shape& in, const Shape& kernel, b
     if (pb < 0 || pe < 0) n.fail("pads must not be negative: " + to_string(pads));
     const int64_t room = in[i] + pb + pe - span;
     if (room < 0)
-      n.fail("window of " + std::to_string(span) + " (kernel " + std::to_string(k) +
-             ", dilation " + std::to_string(d) + ") is larger than the padded input " +
+      n.fail("window of " + std::to_string(span) + " (kernel " + std::to_string(k) + ", dilation " +
+             std::to_string(d) + ") is larger than the padded input " +
              std::to_string(in[i] + pb + pe) + " on spatial axis " + std::to_string(i));
     int64_t o = (ceil_mode ? (room + s - 1) / s : room / s) + 1;
     if (ceil_mode && (o - 1) * s >= in[i] + pb) --o;  // last window must start inside input
@@ -105,8 +105,10 @@ OpResult reduce(const NodeView& n) {
   for (int64_t a : axes) reduced[n.axis(a, rank, "axes entry")] = true;
   Shape y;
   for (int64_t i = 0; i < rank; ++i)
-    if (!reduced[i]) y.push_back(x[i]);
-    else if (keep) y.push_back(1);
+    if (!reduced[i])
+      y.push_back(x[i]);
+    else if (keep)
+      y.push_back(1);
   OpResult r;
   r.outputs.push_back(make_shape_only(n.in(0).dtype, y));
   r.kind = LayerKind::kReduce;
@@ -118,8 +120,10 @@ OpResult arg_reduce(const NodeView& n) {
   const Shape& x = n.dims(0);
   const int64_t a = n.axis(n.attr_int("axis", 0), static_cast<int64_t>(x.size()));
   Shape y = x;
-  if (n.attr_int("keepdims", 1) != 0) y[a] = 1;
-  else y.erase(y.begin() + a);
+  if (n.attr_int("keepdims", 1) != 0)
+    y[a] = 1;
+  else
+    y.erase(y.begin() + a);
   OpResult r;
   r.outputs.push_back(make_shape_only(DataType::kInt64, y));
   r.kind = LayerKind::kReduce;

@@ -9,19 +9,32 @@ namespace eesim::workloads {
 
 std::string to_string(LayerKind k) {
   switch (k) {
-    case LayerKind::kConv: return "conv";
-    case LayerKind::kMatMul: return "matmul";
-    case LayerKind::kEltwise: return "eltwise";
-    case LayerKind::kActivation: return "activation";
-    case LayerKind::kPool: return "pool";
-    case LayerKind::kReduce: return "reduce";
-    case LayerKind::kSoftmax: return "softmax";
-    case LayerKind::kCompare: return "compare";
-    case LayerKind::kConcat: return "concat";
-    case LayerKind::kSplit: return "split";
-    case LayerKind::kPad: return "pad";
-    case LayerKind::kTranspose: return "transpose";
-    case LayerKind::kGather: return "gather";
+    case LayerKind::kConv:
+      return "conv";
+    case LayerKind::kMatMul:
+      return "matmul";
+    case LayerKind::kEltwise:
+      return "eltwise";
+    case LayerKind::kActivation:
+      return "activation";
+    case LayerKind::kPool:
+      return "pool";
+    case LayerKind::kReduce:
+      return "reduce";
+    case LayerKind::kSoftmax:
+      return "softmax";
+    case LayerKind::kCompare:
+      return "compare";
+    case LayerKind::kConcat:
+      return "concat";
+    case LayerKind::kSplit:
+      return "split";
+    case LayerKind::kPad:
+      return "pad";
+    case LayerKind::kTranspose:
+      return "transpose";
+    case LayerKind::kGather:
+      return "gather";
   }
   return "?";
 }
@@ -34,7 +47,8 @@ std::string to_string(const Shape& s) {
 
 int64_t Workload::total_macs() const {
   int64_t total = 0;
-  for (LayerId v = 0; v < num_layers(); ++v) total = checked_add(total, graph[v].macs, name + ": total MACs");
+  for (LayerId v = 0; v < num_layers(); ++v)
+    total = checked_add(total, graph[v].macs, name + ": total MACs");
   return total;
 }
 
@@ -72,7 +86,8 @@ bool operator==(const Workload& a, const Workload& b) {
 
 std::ostream& operator<<(std::ostream& os, const Layer& l) {
   os << l.name << " (" << l.op << ", " << to_string(l.kind) << ") -> ";
-  for (size_t i = 0; i < l.outputs.size(); ++i) os << (i ? " " : "") << to_string(l.outputs[i].shape);
+  for (size_t i = 0; i < l.outputs.size(); ++i)
+    os << (i ? " " : "") << to_string(l.outputs[i].shape);
   os << " macs=" << l.macs << " vector_ops=" << l.vector_ops << " weight_bytes=" << l.weight_bytes;
   return os;
 }

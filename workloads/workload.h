@@ -26,7 +26,7 @@ enum class LayerKind {
   kSplit,
   kPad,
   kTranspose,
-  kGather,      // Gather, Slice, Expand on activations
+  kGather,  // Gather, Slice, Expand on activations
 };
 std::string to_string(LayerKind k);
 
@@ -76,29 +76,29 @@ struct Dependency {
   bool operator==(const Dependency&) const = default;
 };
 
-using LayerGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                         Layer, Dependency>;
+using LayerGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Layer, Dependency>;
 using LayerId = LayerGraph::vertex_descriptor;
 
 struct Exit {
-  std::string name;               // output name identifying the exit
-  LayerId output_layer = 0;       // layer producing the exit's output
-  LayerId branch_point = 0;       // deepest backbone layer the exit head depends on
-  int64_t depth = 0;              // longest data path (in layers) from the input to branch_point
-  std::vector<LayerId> head;      // layers the exit adds on top of the backbone, topological
-  bool conditional = false;       // true for If-based exits (a decision gates the backbone)
+  std::string name;           // output name identifying the exit
+  LayerId output_layer = 0;   // layer producing the exit's output
+  LayerId branch_point = 0;   // deepest backbone layer the exit head depends on
+  int64_t depth = 0;          // longest data path (in layers) from the input to branch_point
+  std::vector<LayerId> head;  // layers the exit adds on top of the backbone, topological
+  bool conditional = false;   // true for If-based exits (a decision gates the backbone)
   bool operator==(const Exit&) const = default;
 };
 
 struct Workload {
-  std::string name;                   // model file or label
-  std::vector<TensorRef> inputs;      // graph inputs (activations)
-  LayerGraph graph;                   // vertex ids are in topological order
-  std::vector<Exit> exits;            // early exits ordered by depth (shallowest first)
-  std::string final_output;           // the backbone's last output
+  std::string name;               // model file or label
+  std::vector<TensorRef> inputs;  // graph inputs (activations)
+  LayerGraph graph;               // vertex ids are in topological order
+  std::vector<Exit> exits;        // early exits ordered by depth (shallowest first)
+  std::string final_output;       // the backbone's last output
   LayerId final_layer = 0;
-  std::vector<LayerId> backbone;      // layers the final output depends on, topological
-  std::vector<std::string> pruned;    // nodes that computed on the input but fed no output
+  std::vector<LayerId> backbone;    // layers the final output depends on, topological
+  std::vector<std::string> pruned;  // nodes that computed on the input but fed no output
 
   size_t num_layers() const { return boost::num_vertices(graph); }
   const Layer& layer(LayerId id) const { return graph[id]; }

@@ -37,7 +37,8 @@ struct Model {
   workloads::Workload workload;
 };
 
-Model make_model(workloads::OnnxModel onnx, const std::map<std::string, std::vector<int64_t>>& inputs,
+Model make_model(workloads::OnnxModel onnx,
+                 const std::map<std::string, std::vector<int64_t>>& inputs,
                  const std::string& final_output) {
   workloads::ImportOptions o;
   o.final_output = final_output;
@@ -156,9 +157,12 @@ sim::ArrivalProcess arrival_process(const std::string& kind, double rate_per_s) 
   sim::ArrivalProcess a;
   a.rate_per_s = rate_per_s;
   if (kind == "back-to-back" || kind == "back_to_back") return a;
-  if (kind == "fixed") a.kind = sim::ArrivalProcess::Kind::kFixed;
-  else if (kind == "poisson") a.kind = sim::ArrivalProcess::Kind::kPoisson;
-  else throw Error("arrival '" + kind + "': expected back-to-back, fixed or poisson");
+  if (kind == "fixed")
+    a.kind = sim::ArrivalProcess::Kind::kFixed;
+  else if (kind == "poisson")
+    a.kind = sim::ArrivalProcess::Kind::kPoisson;
+  else
+    throw Error("arrival '" + kind + "': expected back-to-back, fixed or poisson");
   return a;
 }
 
@@ -169,18 +173,23 @@ sim::ArrivalProcess arrival_process(const std::string& kind, double rate_per_s) 
 // released, and the GIL is taken while holding them (PythonSignals), never the other way.
 class Evaluator {
  public:
-  Evaluator(hw::Architecture arch, const std::string& policy, const std::string& fusion, int64_t rows,
-            const std::string& alloc)
+  Evaluator(hw::Architecture arch, const std::string& policy, const std::string& fusion,
+            int64_t rows, const std::string& alloc)
       : arch_(std::move(arch)), cache_(arch_), policy_(policy), fusion_(fusion) {
-    if (alloc == "pipeline") options_.alloc = sim::EvaluateOptions::Alloc::kPipeline;
-    else if (alloc != "heft") throw Error("alloc '" + alloc + "': expected heft or pipeline");
+    if (alloc == "pipeline")
+      options_.alloc = sim::EvaluateOptions::Alloc::kPipeline;
+    else if (alloc != "heft")
+      throw Error("alloc '" + alloc + "': expected heft or pipeline");
     if (policy != "wait" && policy != "speculate")
       throw Error("policy '" + policy + "': expected wait or speculate");
     if (rows < 1) throw Error("rows=" + std::to_string(rows) + ": expected 1 or more");
     options_.policy = policy == "wait" ? sim::ExitPolicy::kWait : sim::ExitPolicy::kSpeculate;
-    if (fusion == "auto") options_.fusion = sim::auto_fusion(arch_);
-    else if (fusion == "rows") options_.fusion.mode = mapping::FusionOptions::Mode::kRows;
-    else if (fusion != "off") throw Error("fusion '" + fusion + "': expected off, rows or auto");
+    if (fusion == "auto")
+      options_.fusion = sim::auto_fusion(arch_);
+    else if (fusion == "rows")
+      options_.fusion.mode = mapping::FusionOptions::Mode::kRows;
+    else if (fusion != "off")
+      throw Error("fusion '" + fusion + "': expected off, rows or auto");
     options_.fusion.rows_per_cn = rows;
     if (fusion == "rows") fusion_ = "rows=" + std::to_string(rows);
   }
@@ -195,8 +204,9 @@ class Evaluator {
       py::gil_scoped_release release;
       std::lock_guard<std::mutex> lock(mutex_);
       sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options(signals));
-      json = sim::report_json(e.report, {m.workload.name, policy_, fusion_, e.allocation.method,
-                                         static_cast<int64_t>(e.graph.num_cns())},
+      json = sim::report_json(e.report,
+                              {m.workload.name, policy_, fusion_, e.allocation.method,
+                               static_cast<int64_t>(e.graph.num_cns())},
                               m.workload, arch_);
       if (trace) t = sim::trace_rows(m.workload, e.graph, arch_, e.report);
       r = std::move(e.report);
@@ -222,15 +232,18 @@ class Evaluator {
       o.progress = signals.progress();
       sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options(signals));
       r = sim::simulate_stream(m.workload, e.graph, std::move(e.report), arch_, o);
-      json = sim::stream_json(r, {m.workload.name, policy_, fusion_, e.allocation.method,
-                                  static_cast<int64_t>(e.graph.num_cns())}, arch_);
+      json = sim::stream_json(r,
+                              {m.workload.name, policy_, fusion_, e.allocation.method,
+                               static_cast<int64_t>(e.graph.num_cns())},
+                              arch_);
       if (o.record_inputs > 0) t = sim::stream_trace_rows(m.workload, e.graph, arch_, r);
     } catch (const Interrupted&) {
       signals.rethrow();
       throw;
     }
     py::object trace = py::none(), tracks = py::none();
-    if (o.record_inputs > 0) trace = trace_columns(t, r.analytical, true), tracks = py::cast(t.tracks);
+    if (o.record_inputs > 0)
+      trace = trace_columns(t, r.analytical, true), tracks = py::cast(t.tracks);
     return py::make_tuple(json, input_columns(r), trace, tracks);
   }
   // The mounting-point sweep as `eesim sweep --json` writes it. `points`: layer names (empty:
@@ -291,22 +304,32 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("name", [](const Model& x) { return x.workload.name; })
       .def_property_readonly("num_layers", [](const Model& x) { return x.workload.num_layers(); })
       .def_property_readonly("total_macs", [](const Model& x) { return x.workload.total_macs(); })
-      .def_property_readonly("exits", [](const Model& x) {
-        std::vector<std::string> names;
-        for (const auto& e : x.workload.exits) names.push_back(e.name);
-        return names;
-      })
-      .def_property_readonly("final_output", [](const Model& x) { return x.workload.final_output; });
-  m.def("load_model_file", [](const std::string& path, const std::map<std::string, std::vector<int64_t>>& inputs,
-                              const std::string& final_output) {
-    return make_model(workloads::read_onnx_file(path), inputs, final_output);
-  }, py::arg("path"), py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{}, py::arg("final") = "");
-  m.def("load_model_bytes", [](const py::bytes& data, const std::string& label,
-                               const std::map<std::string, std::vector<int64_t>>& inputs,
-                               const std::string& final_output) {
-    return make_model(workloads::read_onnx_bytes(std::string(data), label), inputs, final_output);
-  }, py::arg("data"), py::arg("label") = "<bytes>",
-     py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{}, py::arg("final") = "");
+      .def_property_readonly("exits",
+                             [](const Model& x) {
+                               std::vector<std::string> names;
+                               for (const auto& e : x.workload.exits) names.push_back(e.name);
+                               return names;
+                             })
+      .def_property_readonly("final_output",
+                             [](const Model& x) { return x.workload.final_output; });
+  m.def(
+      "load_model_file",
+      [](const std::string& path, const std::map<std::string, std::vector<int64_t>>& inputs,
+         const std::string& final_output) {
+        return make_model(workloads::read_onnx_file(path), inputs, final_output);
+      },
+      py::arg("path"), py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{},
+      py::arg("final") = "");
+  m.def(
+      "load_model_bytes",
+      [](const py::bytes& data, const std::string& label,
+         const std::map<std::string, std::vector<int64_t>>& inputs,
+         const std::string& final_output) {
+        return make_model(workloads::read_onnx_bytes(std::string(data), label), inputs,
+                          final_output);
+      },
+      py::arg("data"), py::arg("label") = "<bytes>",
+      py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{}, py::arg("final") = "");
 
   py::class_<hw::Architecture>(m, "Architecture")
       .def_readonly("name", &hw::Architecture::name)
@@ -318,7 +341,8 @@ PYBIND11_MODULE(_core, m) {
         return names;
       });
   m.def("load_arch_file", &hw::load_architecture_file, py::arg("path"));
-  m.def("load_arch_text", &hw::load_architecture_text, py::arg("text"), py::arg("source") = "<text>");
+  m.def("load_arch_text", &hw::load_architecture_text, py::arg("text"),
+        py::arg("source") = "<text>");
 
   py::class_<Evaluator>(m, "Evaluator")
       .def(py::init<hw::Architecture, std::string, std::string, int64_t, std::string>(),
@@ -326,21 +350,22 @@ PYBIND11_MODULE(_core, m) {
            py::arg("rows") = 1, py::arg("alloc") = "heft")
       .def("evaluate", &Evaluator::evaluate, py::arg("model"), py::arg("exits") = py::none(),
            py::arg("conditional") = false, py::arg("trace") = false)
-      .def("stream", [](Evaluator& ev, const Model& m, const py::object& exits,
-                        bool conditional, int64_t inputs, const std::string& arrival,
-                        double rate_per_s, uint64_t seed, int64_t in_flight,
-                        int64_t trace_inputs) {
-             sim::StreamOptions o;
-             o.inputs = inputs;
-             o.arrival = arrival_process(arrival, rate_per_s);
-             o.seed = seed;
-             o.max_in_flight = in_flight;
-             o.record_inputs = trace_inputs;
-             return ev.stream(m, exits, conditional, o);
-           }, py::arg("model"), py::arg("exits") = py::none(),
-           py::arg("conditional") = false, py::arg("inputs") = 1000,
-           py::arg("arrival") = "back-to-back", py::arg("rate") = 0.0, py::arg("seed") = 1,
-           py::arg("in_flight") = -1, py::arg("trace_inputs") = 0)
+      .def(
+          "stream",
+          [](Evaluator& ev, const Model& m, const py::object& exits, bool conditional,
+             int64_t inputs, const std::string& arrival, double rate_per_s, uint64_t seed,
+             int64_t in_flight, int64_t trace_inputs) {
+            sim::StreamOptions o;
+            o.inputs = inputs;
+            o.arrival = arrival_process(arrival, rate_per_s);
+            o.seed = seed;
+            o.max_in_flight = in_flight;
+            o.record_inputs = trace_inputs;
+            return ev.stream(m, exits, conditional, o);
+          },
+          py::arg("model"), py::arg("exits") = py::none(), py::arg("conditional") = false,
+          py::arg("inputs") = 1000, py::arg("arrival") = "back-to-back", py::arg("rate") = 0.0,
+          py::arg("seed") = 1, py::arg("in_flight") = -1, py::arg("trace_inputs") = 0)
       .def("sweep", &Evaluator::sweep, py::arg("model"), py::arg("head") = "gap,fc:10",
            py::arg("probabilities") = std::vector<double>{0.1, 0.25, 0.5, 0.75},
            py::arg("points") = std::vector<std::string>{})

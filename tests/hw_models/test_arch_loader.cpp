@@ -608,6 +608,7 @@ TEST_CASE("arch loader: a missing file or a directory names the path") {
   const std::string dir = std::filesystem::temp_directory_path().string();
   CHECK_THROWS_WITH_AS(load_architecture_file(dir),
                        (dir + ": a directory, not a regular file; expected an architecture "
-                              ".textproto file").c_str(),
+                              ".textproto file")
+                           .c_str(),
                        eesim::Error);
 }

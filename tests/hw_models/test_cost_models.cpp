@@ -72,8 +72,8 @@ TEST_CASE("edge_tpu: 3x3 conv 64 filters on 56x56 spreads pixels over all 64 cor
   CHECK(c.compute_cycles == 56448);
   CHECK(c.utilization() == doctest::Approx(0.8));
   CHECK(c.ifmap.reads == 2 * 3136 * 576);  // one broadcast read per lane chunk
-  CHECK(c.filter.reads == c.macs);          // one weight read per MAC
-  CHECK(c.dram_bytes() == 0);               // resident weights, activations fit 1 MiB
+  CHECK(c.filter.reads == c.macs);         // one weight read per MAC
+  CHECK(c.dram_bytes() == 0);              // resident weights, activations fit 1 MiB
   CHECK(c.energy.compute == doctest::Approx(0.23 * 64 * 3136 * 576));
 }
 

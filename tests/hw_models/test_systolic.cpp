@@ -58,13 +58,13 @@ TEST_CASE("systolic os: ResNet-18 conv1 on 16x16, 32x32 and 128x128") {
 
 TEST_CASE("systolic ws/is: ResNet-18 conv1 on 32x32 takes 126380 (ws) and 309680 (is) cycles") {
   const auto ws = systolic_gemm(32, 32, Dataflow::kWs, 12544, 64, 147);
-  CHECK(ws.folds() == 10);  // (147 -> 5) x (64 -> 2)
+  CHECK(ws.folds() == 10);     // (147 -> 5) x (64 -> 2)
   CHECK(ws.cycles == 126380);  // 10 * (64 + 32 + 12544 - 2)
   CHECK(ws.ifmap_reads == 3687936);
   CHECK(ws.filter_reads == 9408);
   CHECK(ws.ofmap_writes == 4014080);
   const auto is = systolic_gemm(32, 32, Dataflow::kIs, 12544, 64, 147);
-  CHECK(is.folds() == 1960);  // (147 -> 5) x (12544 -> 392)
+  CHECK(is.folds() == 1960);   // (147 -> 5) x (12544 -> 392)
   CHECK(is.cycles == 309680);  // 1960 * (64 + 32 + 64 - 2)
   CHECK(is.ifmap_reads == 1843968);
   CHECK(is.filter_reads == 3687936);

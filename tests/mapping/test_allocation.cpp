@@ -58,8 +58,8 @@ TEST_CASE("heft: a fork-join of 16-cycle layers runs its branches on two cores")
 TEST_CASE("mapping file: LAYER = CORE with a '*' default; bad names and cores name the line") {
   const auto w = fork_join();
   const auto arch = eesim::hw::load_architecture_text(kTwoSimd, "two_simd");
-  const Allocation a = eesim::mapping::parse_allocation(
-      "# branches apart\nsig_b = v1\n* = v0\n", "map.txt", w, arch);
+  const Allocation a = eesim::mapping::parse_allocation("# branches apart\nsig_b = v1\n* = v0\n",
+                                                        "map.txt", w, arch);
   CHECK(a.core_of_layer == std::vector<size_t>{0, 1, 0});
   auto fails = [&](const std::string& text, const std::string& what) {
     CHECK_THROWS_WITH_AS(eesim::mapping::parse_allocation(text, "map.txt", w, arch),
@@ -78,7 +78,10 @@ TEST_CASE("resident weights: a core keeps layers in order while they fit its par
   // 4x2x3x3 = 72, 4x4x3x3 = 144 and 144 int8 weights: the first fits (72), the second does not
   // (216 > 200), the third does not either.
   OnnxBuilder b;
-  b.input("x", {1, 2, 8, 8}).weight("w1", {4, 2, 3, 3}).weight("w2", {4, 4, 3, 3}).weight("w3", {4, 4, 3, 3});
+  b.input("x", {1, 2, 8, 8})
+      .weight("w1", {4, 2, 3, 3})
+      .weight("w2", {4, 4, 3, 3})
+      .weight("w3", {4, 4, 3, 3});
   b.node("Conv", {"x", "w1"}, {"c1"}, "conv1");
   b.node("Conv", {"c1", "w2"}, {"c2"}, "conv2");
   b.node("Conv", {"c2", "w3"}, {"c3"}, "conv3");
@@ -88,7 +91,8 @@ TEST_CASE("resident weights: a core keeps layers in order while they fit its par
     name: "tiny" clock_mhz: 100 noc { width: 1 height: 1 link_bytes_per_cycle: 1 }
     core { name: "t" x: 0 y: 0 static_power_mw: 0 edge_tpu { pes_x: 2 pes_y: 1 cores_per_pe: 1
            lanes_per_core: 4 pe_memory_bytes: 4096 core_memory_bytes: 100 } }
-    dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1 })", "tiny");
+    dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1 })",
+                                                      "tiny");
   const Allocation all_on_t{{0, 0, 0}, "test"};
   CHECK(eesim::mapping::resident_weights(w, all_on_t, arch) == std::vector<char>{1, 0, 0});
   eesim::mapping::Cn cn;
@@ -111,7 +115,8 @@ TEST_CASE("layer cycles: bands summing beyond 2^53 cycles are an error naming la
   const auto arch = eesim::hw::load_architecture_text(R"(
     name: "slow" clock_mhz: 1000 noc { width: 1 height: 1 link_bytes_per_cycle: 4 }
     core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 1 memory_bytes: 1 } }
-    dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 3e-13 })", "slow.textproto");
+    dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 3e-13 })",
+                                                      "slow.textproto");
   FusionOptions fused;
   fused.mode = FusionOptions::Mode::kRows;
   const auto g = eesim::mapping::build_cn_graph(w, fused);

@@ -129,9 +129,11 @@ TEST_CASE("fusion: user stacks name layers; unknown, unsplittable or repeated la
   // conv2 band 0 reads all of relu1 (one node).
   CHECK(in_degree(g, node(w, g, "conv2", 0)) == 1);
   o.stacks = {{"conv2", "nope"}};
-  CHECK_THROWS_WITH_AS(build_cn_graph(w, o), doctest::Contains("no layer named 'nope'"), eesim::Error);
+  CHECK_THROWS_WITH_AS(build_cn_graph(w, o), doctest::Contains("no layer named 'nope'"),
+                       eesim::Error);
   o.stacks = {{"fc"}};
-  CHECK_THROWS_WITH_AS(build_cn_graph(w, o), doctest::Contains("'fc' cannot be cut into rows"), eesim::Error);
+  CHECK_THROWS_WITH_AS(build_cn_graph(w, o), doctest::Contains("'fc' cannot be cut into rows"),
+                       eesim::Error);
   o.stacks = {{"conv2"}, {"conv2"}};
   CHECK_THROWS_WITH_AS(build_cn_graph(w, o), doctest::Contains("in two stacks"), eesim::Error);
 }

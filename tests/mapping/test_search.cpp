@@ -52,7 +52,8 @@ TEST_CASE("search: hill climbing reaches the target, never uses an unsupported c
   CHECK(again.best == r.best);
   CHECK(again.evaluations == r.evaluations);
   o.iterations = 0;
-  CHECK(eesim::mapping::search_allocation(start, cycles(), distance, o).best.core_of_layer == start.core_of_layer);
+  CHECK(eesim::mapping::search_allocation(start, cycles(), distance, o).best.core_of_layer ==
+        start.core_of_layer);
 }
 
 TEST_CASE("search: progress counts moves; a stop request ends it with what was done") {

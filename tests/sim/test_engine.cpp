@@ -89,7 +89,8 @@ TEST_CASE("engine: a band larger than its core's free memory spills the excess t
   CHECK(r.latency_cycles == 32);  // the spill occupies the DRAM port, not the core
 }
 
-TEST_CASE("engine: two transfers sharing a link: the second starts exactly one serialisation later") {
+TEST_CASE(
+    "engine: two transfers sharing a link: the second starts exactly one serialisation later") {
   // x -> relu (v0) and x -> sigmoid (v1) both end at 16, then both send 1024 B to add on v2.
   // Routes (0,0)->(1,0)->(2,0) and (1,0)->(2,0) share (1,0)->(2,0): ceil(1024 / 4) = 256 cycles.
   const char* chip = R"(
@@ -108,11 +109,13 @@ TEST_CASE("engine: two transfers sharing a link: the second starts exactly one s
   const auto w = b.import();
   const auto arch = eesim::hw::load_architecture_text(chip, "three");
   const auto g = eesim::mapping::build_cn_graph(w, {});
-  const auto alloc = eesim::mapping::parse_allocation("relu = v0\nsig = v1\nadd = v2\n", "m", w, arch);
+  const auto alloc =
+      eesim::mapping::parse_allocation("relu = v0\nsig = v1\nadd = v2\n", "m", w, arch);
   eesim::hw::CostCache cache(arch);
   const auto s = eesim::sim::make_scenarios(w, {{}, {}, 1.0, ""});
   const auto r = eesim::sim::run_plan(
-      eesim::sim::make_plan(w, g, alloc, arch, cache, s.at(0), eesim::sim::ExitPolicy::kWait), arch);
+      eesim::sim::make_plan(w, g, alloc, arch, cache, s.at(0), eesim::sim::ExitPolicy::kWait),
+      arch);
   REQUIRE(r.transfers.size() == 2);
   auto t = r.transfers;
   std::sort(t.begin(), t.end(), [](const auto& x, const auto& y) { return x.start < y.start; });

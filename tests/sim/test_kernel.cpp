@@ -1,9 +1,8 @@
 // A fresh SystemC kernel per simulation: many runs in one process, each starting at time 0.
 #include <doctest/doctest.h>
 
-#include <systemc>
-
 #include <atomic>
+#include <systemc>
 #include <thread>
 #include <vector>
 

@@ -23,11 +23,11 @@ TEST_CASE("link calendar: two transfers sharing a link; the second waits one ser
 TEST_CASE("link calendar: a transfer fits an earlier gap when it is long enough") {
   LinkCalendar cal;
   const auto port = std::vector{LinkCalendar::dram_port(0)};
-  CHECK(cal.reserve(port, 0, 5) == 0);     // [0,5)
-  CHECK(cal.reserve(port, 20, 5) == 20);   // [20,25)
-  CHECK(cal.reserve(port, 3, 10) == 5);    // [5,15) fits before 20
-  CHECK(cal.reserve(port, 3, 10) == 25);   // [15,20) is too short
-  CHECK(cal.reserve(port, 0, 0) == 0);     // nothing to move: no booking
+  CHECK(cal.reserve(port, 0, 5) == 0);    // [0,5)
+  CHECK(cal.reserve(port, 20, 5) == 20);  // [20,25)
+  CHECK(cal.reserve(port, 3, 10) == 5);   // [5,15) fits before 20
+  CHECK(cal.reserve(port, 3, 10) == 25);  // [15,20) is too short
+  CHECK(cal.reserve(port, 0, 0) == 0);    // nothing to move: no booking
   CHECK(cal.busy_cycles(port[0]) == 30);
   CHECK(cal.reserve({LinkCalendar::dram_port(1)}, 0, 5) == 0);  // another port is free
 }

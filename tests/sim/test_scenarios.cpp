@@ -39,7 +39,7 @@ TEST_CASE("scenarios: leaving at exit A runs 4 layers, at B 8, to the end all 11
   CHECK(s[0].probability == 0.5);
   CHECK(count(s[0].needed) == 4);  // conv1 relu1 a/gap a/fc
   CHECK(s[1].name == "exitB");
-  CHECK(count(s[1].needed) == 8);  // + conv2 relu2 b/gap b/fc
+  CHECK(count(s[1].needed) == 8);             // + conv2 relu2 b/gap b/fc
   CHECK(s[1].needed[*w.find_layer("a/fc")]);  // exit A's test runs before the input goes on
   CHECK(s[2].name == "final");
   CHECK(s[2].probability == doctest::Approx(0.2));

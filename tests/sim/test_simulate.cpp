@@ -63,7 +63,9 @@ TEST_CASE("simulate: with p(exit A) = 1 the expectation is scenario A") {
   CHECK(r.expected_energy_pj == doctest::Approx(a.energy_pj()));
 }
 
-TEST_CASE("simulate wait: earlier exits are never slower, and moving probability earlier never raises E[L]") {
+TEST_CASE(
+    "simulate wait: earlier exits are never slower, and moving probability earlier never raises "
+    "E[L]") {
   Fixture f;
   const auto r = f.run({0.2, 0.3});
   CHECK(r.scenarios[0].run.latency_cycles <= r.scenarios[1].run.latency_cycles);
@@ -74,7 +76,8 @@ TEST_CASE("simulate wait: earlier exits are never slower, and moving probability
   double edp = 0;
   for (const auto& s : r.scenarios) edp += s.probability * s.run.energy_pj() * s.run.latency_cycles;
   CHECK(r.expected_edp_pj_cycles == doctest::Approx(edp));
-  CHECK(r.edp_of_means_pj_cycles == doctest::Approx(r.expected_energy_pj * r.expected_latency_cycles));
+  CHECK(r.edp_of_means_pj_cycles ==
+        doctest::Approx(r.expected_energy_pj * r.expected_latency_cycles));
   CHECK(r.edp_of_means_pj_cycles != doctest::Approx(r.expected_edp_pj_cycles));
 }
 

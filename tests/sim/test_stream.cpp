@@ -165,8 +165,9 @@ struct Net {
 
 }  // namespace
 
-TEST_CASE("stream: with arrivals far apart every input takes its scenario's latency, and the "
-          "mean of 10,000 is within 1% of E[L]") {
+TEST_CASE(
+    "stream: with arrivals far apart every input takes its scenario's latency, and the "
+    "mean of 10,000 is within 1% of E[L]") {
   Net net;
   eesim::sim::StreamOptions o;
   o.inputs = 10000;
@@ -181,7 +182,8 @@ TEST_CASE("stream: with arrivals far apart every input takes its scenario's late
   const double n = 10000;
   for (size_t s = 0; s < 3; ++s) {
     const double p = r.analytical.scenarios[s].probability;
-    CHECK(std::abs(static_cast<double>(r.exits[s].inputs) - n * p) < 4 * std::sqrt(n * p * (1 - p)));
+    CHECK(std::abs(static_cast<double>(r.exits[s].inputs) - n * p) <
+          4 * std::sqrt(n * p * (1 - p)));
   }
   // Alone, each input spends what its scenario spends: the mean converges to E[E].
   CHECK(r.mean_input_energy_pj == doctest::Approx(r.analytical.expected_energy_pj).epsilon(0.01));
@@ -254,8 +256,7 @@ TEST_CASE("stream: a rate so low that arrivals pass 2^53 cycles is an error, not
   CHECK(r.run.inputs.back().arrival_cycles == 4'000'000'000);
   for (int64_t l : r.latency_cycles) CHECK(l > 0);
   o.record_inputs = -5;
-  CHECK_THROWS_WITH_AS(net.stream(o), "stream: traced inputs -5: expected 0 or more",
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(net.stream(o), "stream: traced inputs -5: expected 0 or more", eesim::Error);
 }
 
 TEST_CASE("stream: progress sees every finished input, and stopping it says how far it got") {

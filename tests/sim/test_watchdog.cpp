@@ -18,7 +18,8 @@ using eesim::sim::PlanNode;
 namespace {
 
 const eesim::hw::Architecture& chip() {
-  static const auto arch = eesim::hw::load_architecture_text(eesim::testing::kTwoSimd16, "two_simd");
+  static const auto arch =
+      eesim::hw::load_architecture_text(eesim::testing::kTwoSimd16, "two_simd");
   return arch;
 }
 
@@ -101,8 +102,9 @@ TEST_CASE("watchdog: simulated time past 2^53 cycles is refused, not wrapped") {
   p.resident_weight_bytes = {0, 0};
   p.end_nodes = {1};
   const std::string msg = error_of([&] { eesim::sim::run_plan(p, chip()); });
-  CHECK(msg.starts_with("simulation cannot make progress: simulated time would pass 2^53 cycles "
-                        "at cycle 10 (+9007199254740987); 1 of 1 inputs never finished"));
+  CHECK(
+      msg.starts_with("simulation cannot make progress: simulated time would pass 2^53 cycles "
+                      "at cycle 10 (+9007199254740987); 1 of 1 inputs never finished"));
   // Just inside the limit it runs: 10 + (2^53 - 10) = 2^53 cycles exactly.
   p.nodes[1].compute_cycles = eesim::kMaxCycles - 10;
   CHECK(eesim::sim::run_plan(p, chip()).latency_cycles == eesim::kMaxCycles);

@@ -1,11 +1,11 @@
 #pragma once
 // Test helper: builds small ONNX models as bytes with the generated protobuf classes, so unit
 // tests need no exporter and every shape and count in them can be computed by hand.
+#include <doctest/doctest.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <doctest/doctest.h>
 
 #include "eesim_onnx.pb.h"  // onnx.proto renamed to package eesim_onnx (workloads/meson.build)
 #include "workloads/importer.h"
@@ -80,13 +80,14 @@ class OnnxBuilder {
   }
 
   eesim_onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
-                        const std::vector<std::string>& outputs, const std::string& name = "") {
+                              const std::vector<std::string>& outputs,
+                              const std::string& name = "") {
     return add_node(*graph_, op, inputs, outputs, name);
   }
   static eesim_onnx::NodeProto& add_node(eesim_onnx::GraphProto& g, const std::string& op,
-                                   const std::vector<std::string>& inputs,
-                                   const std::vector<std::string>& outputs,
-                                   const std::string& name = "") {
+                                         const std::vector<std::string>& inputs,
+                                         const std::vector<std::string>& outputs,
+                                         const std::string& name = "") {
     auto* n = g.add_node();
     n->set_op_type(op);
     n->set_name(name.empty() ? op + "_" + (outputs.empty() ? "" : outputs[0]) : name);
@@ -105,7 +106,8 @@ class OnnxBuilder {
   eesim_onnx::GraphProto* graph_;
 };
 
-inline void set_ints(eesim_onnx::NodeProto& n, const std::string& key, const std::vector<int64_t>& v) {
+inline void set_ints(eesim_onnx::NodeProto& n, const std::string& key,
+                     const std::vector<int64_t>& v) {
   auto* a = n.add_attribute();
   a->set_name(key);
   a->set_type(eesim_onnx::AttributeProto::INTS);
@@ -123,7 +125,8 @@ inline void set_string(eesim_onnx::NodeProto& n, const std::string& key, const s
   a->set_type(eesim_onnx::AttributeProto::STRING);
   a->set_s(v);
 }
-inline void set_graph(eesim_onnx::NodeProto& n, const std::string& key, const eesim_onnx::GraphProto& g) {
+inline void set_graph(eesim_onnx::NodeProto& n, const std::string& key,
+                      const eesim_onnx::GraphProto& g) {
   auto* a = n.add_attribute();
   a->set_name(key);
   a->set_type(eesim_onnx::AttributeProto::GRAPH);

@@ -33,7 +33,8 @@ TEST_CASE("every truncation of a valid model is rejected with an error naming th
   const std::string bytes = small_model().bytes();
   REQUIRE_NOTHROW(import_bytes(bytes));
   for (size_t cut = 0; cut < bytes.size(); cut += 3)
-    CHECK_THROWS_WITH_AS(import_bytes(bytes.substr(0, cut)), doctest::Contains("bad.onnx: "), eesim::Error);
+    CHECK_THROWS_WITH_AS(import_bytes(bytes.substr(0, cut)), doctest::Contains("bad.onnx: "),
+                         eesim::Error);
 }
 
 TEST_CASE("random bytes are rejected (seeded, 200 buffers)") {
@@ -51,21 +52,28 @@ TEST_CASE("a protobuf that is not a model: a serialized TensorProto") {
   t.add_dims(4);
   t.add_dims(4);
   t.set_raw_data(std::string(64, '\1'));
-  CHECK_THROWS_WITH_AS(import_bytes(t.SerializeAsString()), doctest::Contains("bad.onnx: not an ONNX model"), eesim::Error);
+  CHECK_THROWS_WITH_AS(import_bytes(t.SerializeAsString()),
+                       doctest::Contains("bad.onnx: not an ONNX model"), eesim::Error);
 }
 
 TEST_CASE("a weight whose raw_data is shorter than its dims need is reported") {
   OnnxBuilder b = small_model();
   b.graph().mutable_initializer(0)->mutable_raw_data()->resize(10);
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("initializer 'w': raw_data holds 10 bytes, its dims and type need 432"), eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      b.import(),
+      doctest::Contains("initializer 'w': raw_data holds 10 bytes, its dims and type need 432"),
+      eesim::Error);
 }
 
 TEST_CASE("an unsupported op names the node and the op") {
   OnnxBuilder b;
   b.input("x", {1, 4}).output("y");
   b.node("FancyAttention", {"x"}, {"y"}, "block7/attn");
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("test.onnx: node 'block7/attn' (FancyAttention): unsupported op 'FancyAttention'"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      b.import(),
+      doctest::Contains(
+          "test.onnx: node 'block7/attn' (FancyAttention): unsupported op 'FancyAttention'"),
+      eesim::Error);
 }
 
 TEST_CASE("a cycle names the nodes that can never run") {
@@ -73,15 +81,19 @@ TEST_CASE("a cycle names the nodes that can never run") {
   b.input("x", {1, 4}).output("b");
   b.node("Add", {"x", "b"}, {"a"}, "n1");
   b.node("Relu", {"a"}, {"b"}, "n2");
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("cycle; nodes that can never run: 'n1', 'n2'"), eesim::Error);
+  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("cycle; nodes that can never run: 'n1', 'n2'"),
+                       eesim::Error);
 }
 
 TEST_CASE("a dangling input names the node and the missing tensor") {
   OnnxBuilder b;
   b.input("x", {1, 4}).output("y");
   b.node("Add", {"x", "ghost"}, {"y"}, "add");
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("node 'add' (Add) reads 'ghost', which no node, initializer or graph input provides"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      b.import(),
+      doctest::Contains(
+          "node 'add' (Add) reads 'ghost', which no node, initializer or graph input provides"),
+      eesim::Error);
 }
 
 TEST_CASE("zero, negative and symbolic input dimensions") {
@@ -90,34 +102,49 @@ TEST_CASE("zero, negative and symbolic input dimensions") {
     b.input("x", {1, bad, 4, 4}).output("y");
     b.node("Relu", {"x"}, {"y"}, "relu");
     CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("graph input 'x' has shape"), eesim::Error);
-    CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("dimensions must be positive"), eesim::Error);
+    CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("dimensions must be positive"),
+                         eesim::Error);
   }
   OnnxBuilder b;
   b.input("x", {1, 3, 4, 4}).output("y");
   b.node("Relu", {"x"}, {"y"}, "relu");
-  auto* dim = b.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(2);
+  auto* dim = b.graph()
+                  .mutable_input(0)
+                  ->mutable_type()
+                  ->mutable_tensor_type()
+                  ->mutable_shape()
+                  ->mutable_dim(2);
   dim->set_dim_param("height");
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("dimension 2 is symbolic ('height')"), eesim::Error);
+  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("dimension 2 is symbolic ('height')"),
+                       eesim::Error);
   eesim::workloads::ImportOptions o;
   o.input_shapes["x"] = {1, 3, 5, 5};
   CHECK(b.import(o).layer(0).outputs[0].shape == eesim::workloads::Shape{1, 3, 5, 5});
 }
 
-TEST_CASE("inconsistent shapes name the node: conv channels, kernel larger than input, bad broadcast") {
+TEST_CASE(
+    "inconsistent shapes name the node: conv channels, kernel larger than input, bad broadcast") {
   OnnxBuilder b;
   b.input("x", {1, 3, 8, 8}).weight("w", {4, 5, 3, 3}).output("y");
   b.node("Conv", {"x", "w"}, {"y"}, "conv");
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("node 'conv' (Conv): input has 3 channels but weight [4,5,3,3]"), eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      b.import(),
+      doctest::Contains("node 'conv' (Conv): input has 3 channels but weight [4,5,3,3]"),
+      eesim::Error);
 
   OnnxBuilder k;
   k.input("x", {1, 3, 2, 2}).weight("w", {4, 3, 3, 3}).output("y");
   k.node("Conv", {"x", "w"}, {"y"}, "conv");
-  CHECK_THROWS_WITH_AS(k.import(), doctest::Contains("larger than the padded input 2"), eesim::Error);
+  CHECK_THROWS_WITH_AS(k.import(), doctest::Contains("larger than the padded input 2"),
+                       eesim::Error);
 
   OnnxBuilder a;
   a.input("x", {1, 3, 4, 4}).input("z", {1, 5, 4, 4}).output("y");
   a.node("Add", {"x", "z"}, {"y"}, "add");
-  CHECK_THROWS_WITH_AS(a.import(), doctest::Contains("node 'add' (Add): shapes [1,3,4,4] and [1,5,4,4] do not broadcast"), eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      a.import(),
+      doctest::Contains("node 'add' (Add): shapes [1,3,4,4] and [1,5,4,4] do not broadcast"),
+      eesim::Error);
 }
 
 TEST_CASE("a graph output that does not depend on the input is rejected") {
@@ -125,7 +152,9 @@ TEST_CASE("a graph output that does not depend on the input is rejected") {
   b.input("x", {1, 4}).weight("w", {4}).output("y").output("w2");
   b.node("Relu", {"x"}, {"y"}, "relu");
   b.node("Identity", {"w"}, {"w2"}, "id");
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("graph output 'w2' does not depend on the graph input"), eesim::Error);
+  CHECK_THROWS_WITH_AS(b.import(),
+                       doctest::Contains("graph output 'w2' does not depend on the graph input"),
+                       eesim::Error);
 }
 
 TEST_CASE("a graph output listed twice is an error, not a phantom exit of the same name") {
@@ -162,23 +191,28 @@ TEST_CASE("a binary op, Where or Cast with the wrong number of inputs names the 
   b.input("x", {1, 4}).ints("k", {3}).output("y");
   b.node("Relu", {"x"}, {"y"}, "relu");
   b.node("Or", {}, {"none"}, "or");  // no inputs: the fold read v[0] of an empty list
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("node 'or' (Or): takes 2 inputs, got 0"), eesim::Error);
+  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("node 'or' (Or): takes 2 inputs, got 0"),
+                       eesim::Error);
   b.graph().mutable_node(1)->add_input("k");  // one input: the fold read v[1]
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("node 'or' (Or): takes 2 inputs, got 1"), eesim::Error);
+  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("node 'or' (Or): takes 2 inputs, got 1"),
+                       eesim::Error);
   b.graph().mutable_node(1)->add_input("");  // an omitted second input
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("node 'or' (Or): missing required input 1"), eesim::Error);
+  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("node 'or' (Or): missing required input 1"),
+                       eesim::Error);
 
   OnnxBuilder w;
   w.input("x", {1, 4}).ints("c", {1}).ints("k", {3}).output("y");
   w.node("Relu", {"x"}, {"y"}, "relu");
   w.node("Where", {"c", "k"}, {"z"}, "where");
-  CHECK_THROWS_WITH_AS(w.import(), doctest::Contains("node 'where' (Where): takes 3 inputs, got 2"), eesim::Error);
+  CHECK_THROWS_WITH_AS(w.import(), doctest::Contains("node 'where' (Where): takes 3 inputs, got 2"),
+                       eesim::Error);
 
   OnnxBuilder c;  // Cast's fold broadcast a second input of another shape into the output
   c.input("x", {1, 4}).ints("a", {1, 2, 3}).ints("k", {4, 5}).output("y");
   c.node("Relu", {"x"}, {"y"}, "relu");
   set_int(c.node("Cast", {"a", "k"}, {"z"}, "cast"), "to", 1);
-  CHECK_THROWS_WITH_AS(c.import(), doctest::Contains("node 'cast' (Cast): takes 1 input, got 2"), eesim::Error);
+  CHECK_THROWS_WITH_AS(c.import(), doctest::Contains("node 'cast' (Cast): takes 1 input, got 2"),
+                       eesim::Error);
 }
 
 TEST_CASE("an axis on a scalar (rank 0) is an error, not an index into an empty shape") {
@@ -191,8 +225,12 @@ TEST_CASE("an axis on a scalar (rank 0) is an error, not an index into an empty 
     set_int(*b.graph().mutable_node(1), "keepdims", 0);
     b.node(op, {"s", "s"}, {"z"}, "op");
     b.output("z");
-    CHECK_THROWS_WITH_AS(b.import(), doctest::Contains(("node 'op' (" + std::string(op) + "): axis ").c_str()), eesim::Error);
-    CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("given for a scalar (rank 0), which has no axes"), eesim::Error);
+    CHECK_THROWS_WITH_AS(b.import(),
+                         doctest::Contains(("node 'op' (" + std::string(op) + "): axis ").c_str()),
+                         eesim::Error);
+    CHECK_THROWS_WITH_AS(b.import(),
+                         doctest::Contains("given for a scalar (rank 0), which has no axes"),
+                         eesim::Error);
   }
 }
 
@@ -204,34 +242,45 @@ TEST_CASE("folding a real that no int64 holds (Range count, Cast, a float shape)
   float_constant(r, "limit", {}, {1e5f});
   float_constant(r, "delta", {}, {1e-40f});
   r.node("Range", {"start", "limit", "delta"}, {"rng"}, "range");
-  CHECK_THROWS_WITH_AS(r.import(), doctest::Contains("node 'range' (Range): range of"), eesim::Error);
-  CHECK_THROWS_WITH_AS(r.import(), doctest::Contains("elements is too large to fold"), eesim::Error);
+  CHECK_THROWS_WITH_AS(r.import(), doctest::Contains("node 'range' (Range): range of"),
+                       eesim::Error);
+  CHECK_THROWS_WITH_AS(r.import(), doctest::Contains("elements is too large to fold"),
+                       eesim::Error);
 
   OnnxBuilder c;
   c.input("x", {1, 4}).output("y");
   c.node("Relu", {"x"}, {"y"}, "relu");
   float_constant(c, "big", {1}, {1e30f});
   set_int(c.node("Cast", {"big"}, {"z"}, "cast"), "to", eesim_onnx::TensorProto::INT64);
-  CHECK_THROWS_WITH_AS(c.import(), doctest::Contains("node 'cast' (Cast): folding constants: value 1000000015047466219876688855040"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      c.import(),
+      doctest::Contains(
+          "node 'cast' (Cast): folding constants: value 1000000015047466219876688855040"),
+      eesim::Error);
 
   OnnxBuilder s;  // a Reshape target given as floats, one of them NaN
   s.input("x", {1, 4}).output("y");
   float_constant(s, "shape", {2}, {1.0f, NAN});
   s.node("Reshape", {"x", "shape"}, {"y"}, "reshape");
-  CHECK_THROWS_WITH_AS(s.import(), doctest::Contains("node 'reshape' (Reshape): shape: value nan does not fit a 64-bit integer"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      s.import(),
+      doctest::Contains("node 'reshape' (Reshape): shape: value nan does not fit a 64-bit integer"),
+      eesim::Error);
 }
 
 TEST_CASE("integer folding that overflows int64 is an error naming the node") {
-  for (const auto& [op, a, b] : {std::tuple{"Mul", INT64_MAX, int64_t{2}}, std::tuple{"Add", INT64_MAX, int64_t{1}},
-                                 std::tuple{"Sub", INT64_MIN, int64_t{1}}, std::tuple{"Div", INT64_MIN, int64_t{-1}}}) {
+  for (const auto& [op, a, b] :
+       {std::tuple{"Mul", INT64_MAX, int64_t{2}}, std::tuple{"Add", INT64_MAX, int64_t{1}},
+        std::tuple{"Sub", INT64_MIN, int64_t{1}}, std::tuple{"Div", INT64_MIN, int64_t{-1}}}) {
     CAPTURE(op);
     OnnxBuilder g;
     g.input("x", {1, 4}).ints("a", {a}).ints("b", {b}).output("y");
     g.node("Relu", {"x"}, {"y"}, "relu");
     g.node(op, {"a", "b"}, {"z"}, "op");
-    CHECK_THROWS_WITH_AS(g.import(), doctest::Contains(("node 'op' (" + std::string(op) + "): folding constants: value overflows 64-bit integer").c_str()),
+    CHECK_THROWS_WITH_AS(g.import(),
+                         doctest::Contains(("node 'op' (" + std::string(op) +
+                                            "): folding constants: value overflows 64-bit integer")
+                                               .c_str()),
                          eesim::Error);
   }
   OnnxBuilder m;  // INT64_MIN % -1 traps on x86; the answer is 0, so the shape is [0 + 4]
@@ -248,24 +297,32 @@ TEST_CASE("Split without outputs or with a negative part, Expand to a negative s
   s.input("x", {1, 4}).output("y");
   s.node("Relu", {"x"}, {"y"}, "relu");
   s.node("Split", {"y"}, {}, "split");
-  CHECK_THROWS_WITH_AS(s.import(), doctest::Contains("node 'split' (Split): has no outputs to split into"), eesim::Error);
+  CHECK_THROWS_WITH_AS(s.import(),
+                       doctest::Contains("node 'split' (Split): has no outputs to split into"),
+                       eesim::Error);
 
   OnnxBuilder n;
   n.input("x", {1, 4}).ints("parts", {6, -2}).output("a").output("b");
   n.node("Split", {"x", "parts"}, {"a", "b"}, "split");
   set_int(*n.graph().mutable_node(0), "axis", 1);
-  CHECK_THROWS_WITH_AS(n.import(), doctest::Contains("node 'split' (Split): split [6,-2] has a negative part"), eesim::Error);
+  CHECK_THROWS_WITH_AS(n.import(),
+                       doctest::Contains("node 'split' (Split): split [6,-2] has a negative part"),
+                       eesim::Error);
 
   OnnxBuilder e;  // a negative target dim reached a vector of negative size in the fold
   e.input("x", {1, 4}).ints("v", {1, 2}).ints("to", {-3, 2}).output("y");
   e.node("Relu", {"x"}, {"y"}, "relu");
   e.node("Expand", {"v", "to"}, {"z"}, "expand");
-  CHECK_THROWS_WITH_AS(e.import(), doctest::Contains("node 'expand' (Expand): cannot expand [2] to [-3,2]"), eesim::Error);
+  CHECK_THROWS_WITH_AS(e.import(),
+                       doctest::Contains("node 'expand' (Expand): cannot expand [2] to [-3,2]"),
+                       eesim::Error);
 
   OnnxBuilder p;
   p.input("x", {1, 4}).ints("pads", {0, INT64_MAX, 0, 1}).output("y");
   p.node("Pad", {"x", "pads"}, {"y"}, "pad");
-  CHECK_THROWS_WITH_AS(p.import(), doctest::Contains("node 'pad' (Pad): value overflows 64-bit integer"), eesim::Error);
+  CHECK_THROWS_WITH_AS(p.import(),
+                       doctest::Contains("node 'pad' (Pad): value overflows 64-bit integer"),
+                       eesim::Error);
 }
 
 TEST_CASE("a tensor whose element or byte count overflows names the file and the tensor") {
@@ -274,20 +331,28 @@ TEST_CASE("a tensor whose element or byte count overflows names the file and the
   w->clear_dims();
   w->add_dims(int64_t{1} << 32);
   w->add_dims(int64_t{1} << 32);
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("test.onnx: initializer 'w': element count: value overflows 64-bit integer"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      b.import(),
+      doctest::Contains(
+          "test.onnx: initializer 'w': element count: value overflows 64-bit integer"),
+      eesim::Error);
   w->clear_dims();  // 2^61 float32 elements: the count fits, its 2^63 bytes do not
   w->add_dims(int64_t{1} << 61);
-  CHECK_THROWS_WITH_AS(b.import(), doctest::Contains("test.onnx: initializer 'w': bytes: value overflows 64-bit integer"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      b.import(),
+      doctest::Contains("test.onnx: initializer 'w': bytes: value overflows 64-bit integer"),
+      eesim::Error);
 }
 
 TEST_CASE("an overflow deep inside an op handler still names the file and the node") {
   OnnxBuilder p;  // [1 + 2^40, 4 + 2^40]: each dim fits int64, their product does not
   p.input("x", {1, 4}).ints("pads", {int64_t{1} << 40, int64_t{1} << 40, 0, 0}).output("y");
   p.node("Pad", {"x", "pads"}, {"y"}, "pad");
-  CHECK_THROWS_WITH_AS(p.import(), doctest::Contains("test.onnx: node 'pad' (Pad): element count: value overflows 64-bit integer"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      p.import(),
+      doctest::Contains(
+          "test.onnx: node 'pad' (Pad): element count: value overflows 64-bit integer"),
+      eesim::Error);
 }
 
 TEST_CASE("Slice with an extreme step has the ONNX length, no overflow") {
@@ -307,7 +372,9 @@ TEST_CASE("Clip bounds and a ConstantOfShape value must hold one element") {
   c.input("x", {1, 4}).output("y");
   float_constant(c, "lo", {0}, {});
   c.node("Clip", {"x", "lo"}, {"y"}, "clip");
-  CHECK_THROWS_WITH_AS(c.import(), doctest::Contains("node 'clip' (Clip): min (input 1) must be a scalar, got [0]"), eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      c.import(), doctest::Contains("node 'clip' (Clip): min (input 1) must be a scalar, got [0]"),
+      eesim::Error);
 
   OnnxBuilder k;  // std::out_of_range escaped from the empty fill value
   k.input("x", {1, 4}).ints("shape", {2}).output("y");
@@ -318,8 +385,11 @@ TEST_CASE("Clip bounds and a ConstantOfShape value must hold one element") {
   a->set_type(eesim_onnx::AttributeProto::TENSOR);
   a->mutable_t()->set_data_type(eesim_onnx::TensorProto::FLOAT);
   a->mutable_t()->add_dims(0);
-  CHECK_THROWS_WITH_AS(k.import(), doctest::Contains("node 'fill' (ConstantOfShape): attribute 'value' must hold one element, got [0]"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      k.import(),
+      doctest::Contains(
+          "node 'fill' (ConstantOfShape): attribute 'value' must hold one element, got [0]"),
+      eesim::Error);
 }
 
 TEST_CASE("an If on an empty constant, or with a branch that ignores the input, is an error") {
@@ -338,8 +408,10 @@ TEST_CASE("an If on an empty constant, or with a branch that ignores the input, 
   auto& if_e = e.node("If", {"cond"}, {"y"}, "if");
   set_graph(if_e, "then_branch", branch("then", "Relu", "x"));
   set_graph(if_e, "else_branch", branch("else", "Sigmoid", "x"));
-  CHECK_THROWS_WITH_AS(e.import(), doctest::Contains("node 'if' (If): condition 'cond' must be a single boolean, got shape [0]"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      e.import(),
+      doctest::Contains("node 'if' (If): condition 'cond' must be a single boolean, got shape [0]"),
+      eesim::Error);
 
   OnnxBuilder c;  // the exit candidate's layer id was -1: data_ancestors indexed past the graph
   c.input("x", {1, 4}).weight("w", {1, 4}).output("y");
@@ -349,8 +421,11 @@ TEST_CASE("an If on an empty constant, or with a branch that ignores the input, 
   auto& if_c = c.node("If", {"cond"}, {"y"}, "if");
   set_graph(if_c, "then_branch", branch("then", "Relu", "x"));
   set_graph(if_c, "else_branch", branch("else", "Identity", "w"));
-  CHECK_THROWS_WITH_AS(c.import(), doctest::Contains("node 'if' (If): else_branch's first output does not depend on the graph input"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      c.import(),
+      doctest::Contains(
+          "node 'if' (If): else_branch's first output does not depend on the graph input"),
+      eesim::Error);
 }
 
 TEST_CASE("an If branch that declares inputs names the file once") {
@@ -383,8 +458,11 @@ TEST_CASE("absurd sizes are refused before anything is allocated or multiplied")
   OnnxBuilder in;  // 2^40 columns: past kMaxDim
   in.input("x", {1, int64_t{1} << 40}).output("y");
   in.node("Relu", {"x"}, {"y"}, "relu");
-  CHECK_THROWS_WITH_AS(in.import(), doctest::Contains("graph input 'x' has shape [1,1099511627776]: dimensions must be in [0, 2147483648]"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      in.import(),
+      doctest::Contains(
+          "graph input 'x' has shape [1,1099511627776]: dimensions must be in [0, 2147483648]"),
+      eesim::Error);
 
   OnnxBuilder w;  // 2^45 elements kept as external data (only the dims are read)
   w.input("x", {1, 4}).output("y");
@@ -394,27 +472,37 @@ TEST_CASE("absurd sizes are refused before anything is allocated or multiplied")
   for (int64_t d : {int64_t{1} << 15, int64_t{1} << 15, int64_t{1} << 15}) t->add_dims(d);
   t->set_data_location(eesim_onnx::TensorProto::EXTERNAL);
   w.node("Add", {"x", "huge"}, {"y"}, "add");
-  CHECK_THROWS_WITH_AS(w.import(), doctest::Contains("initializer 'huge' has shape [32768,32768,32768]: more than 1099511627776 elements"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      w.import(),
+      doctest::Contains(
+          "initializer 'huge' has shape [32768,32768,32768]: more than 1099511627776 elements"),
+      eesim::Error);
 
   OnnxBuilder r;  // a constant reshaped to 2^40 x 2^40 (each under int64, the product not)
   r.input("x", {1, 4}).ints("v", {7}).ints("to", {int64_t{1} << 40, int64_t{1} << 40}).output("y");
   r.node("Relu", {"x"}, {"y"}, "relu");
   r.node("Expand", {"v", "to"}, {"z"}, "expand");
-  CHECK_THROWS_WITH_AS(r.import(), doctest::Contains("node 'expand' (Expand): output has shape [1099511627776,1099511627776]"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      r.import(),
+      doctest::Contains("node 'expand' (Expand): output has shape [1099511627776,1099511627776]"),
+      eesim::Error);
 
   OnnxBuilder s;  // a dilation of 2^62 overflowed the window's span, (k - 1) * d + 1
   s.input("x", {1, 3, 8, 8}).weight("w", {4, 3, 3, 3}).output("y");
   set_ints(s.node("Conv", {"x", "w"}, {"y"}, "conv"), "dilations", {int64_t{1} << 62, 1});
-  CHECK_THROWS_WITH_AS(s.import(), doctest::Contains("node 'conv' (Conv): kernel 3, stride 1, dilation 4611686018427387904"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      s.import(),
+      doctest::Contains("node 'conv' (Conv): kernel 3, stride 1, dilation 4611686018427387904"),
+      eesim::Error);
 
   OnnxBuilder g;  // group * weight channels overflowed
   g.input("x", {1, 3, 8, 8}).weight("w", {4, 3, 3, 3}).output("y");
   set_int(g.node("Conv", {"x", "w"}, {"y"}, "conv"), "group", INT64_MAX);
-  CHECK_THROWS_WITH_AS(g.import(), doctest::Contains("node 'conv' (Conv): group 9223372036854775807 exceeds the input's 3 channels"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      g.import(),
+      doctest::Contains(
+          "node 'conv' (Conv): group 9223372036854775807 exceeds the input's 3 channels"),
+      eesim::Error);
 }
 
 TEST_CASE("Concat folds an int64 piece and a float piece into one consistent constant") {

@@ -23,7 +23,8 @@ Workload two_exit_workload() {
 }  // namespace
 
 TEST_CASE("unconditional rates: p = (0.2, 0.3) leaves 0.5 for the final output; q_2 = 0.3/0.8") {
-  const auto p = make_exit_profile(two_exit_workload(), {parse_exit_args({"e1=0.2", "e2=0.3"}, RateKind::kUnconditional)});
+  const auto p = make_exit_profile(
+      two_exit_workload(), {parse_exit_args({"e1=0.2", "e2=0.3"}, RateKind::kUnconditional)});
   CHECK(p.p == std::vector<double>{0.2, 0.3});
   CHECK(p.p_final == doctest::Approx(0.5));
   CHECK(p.conditional(0) == doctest::Approx(0.2));
@@ -31,7 +32,8 @@ TEST_CASE("unconditional rates: p = (0.2, 0.3) leaves 0.5 for the final output; 
 }
 
 TEST_CASE("conditional rates q = (0.5, 0.5) become p = (0.5, 0.25), final 0.25") {
-  const auto p = make_exit_profile(two_exit_workload(), {parse_exit_args({"e1=0.5", "e2=0.5"}, RateKind::kConditional)});
+  const auto p = make_exit_profile(two_exit_workload(),
+                                   {parse_exit_args({"e1=0.5", "e2=0.5"}, RateKind::kConditional)});
   CHECK(p.p[0] == doctest::Approx(0.5));
   CHECK(p.p[1] == doctest::Approx(0.25));
   CHECK(p.p_final == doctest::Approx(0.25));
@@ -45,7 +47,8 @@ TEST_CASE("no rates given: every input reaches the final output") {
 }
 
 TEST_CASE("exit file: comments, a rates line, NAME = P lines; the highest-priority source wins") {
-  const auto file = parse_exit_text("# profile\nrates = conditional\n\ne1 = 0.5  # first\ne2=1\n", "x.txt");
+  const auto file =
+      parse_exit_text("# profile\nrates = conditional\n\ne1 = 0.5  # first\ne2=1\n", "x.txt");
   CHECK(file.kind == RateKind::kConditional);
   const auto p = make_exit_profile(two_exit_workload(), {file});
   CHECK(p.p[1] == doctest::Approx(0.5));
@@ -57,7 +60,8 @@ TEST_CASE("exit file: comments, a rates line, NAME = P lines; the highest-priori
 }
 
 TEST_CASE("metadata_props eesim.exit.NAME and eesim.exit_rates") {
-  const auto r = exit_rates_from_metadata({{"eesim.exit.e1", "0.25"}, {"eesim.exit_rates", "unconditional"}, {"other", "x"}}, "m.onnx");
+  const auto r = exit_rates_from_metadata(
+      {{"eesim.exit.e1", "0.25"}, {"eesim.exit_rates", "unconditional"}, {"other", "x"}}, "m.onnx");
   const auto p = make_exit_profile(two_exit_workload(), {r});
   CHECK(p.p[0] == doctest::Approx(0.25));
   CHECK(p.source == "m.onnx metadata_props");
@@ -65,23 +69,34 @@ TEST_CASE("metadata_props eesim.exit.NAME and eesim.exit_rates") {
 
 TEST_CASE("bad exit profiles: errors name the source, the exit and the problem") {
   const Workload w = two_exit_workload();
-  CHECK_THROWS_WITH_AS(make_exit_profile(w, {parse_exit_args({"nope=0.1"}, RateKind::kUnconditional)}),
-                       doctest::Contains("unknown exit 'nope' (exits of net.onnx: e1, e2)"), eesim::Error);
-  CHECK_THROWS_WITH_AS(make_exit_profile(w, {parse_exit_args({"final=0.1"}, RateKind::kUnconditional)}),
-                       doctest::Contains("'final' is the final output"), eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      make_exit_profile(w, {parse_exit_args({"nope=0.1"}, RateKind::kUnconditional)}),
+      doctest::Contains("unknown exit 'nope' (exits of net.onnx: e1, e2)"), eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      make_exit_profile(w, {parse_exit_args({"final=0.1"}, RateKind::kUnconditional)}),
+      doctest::Contains("'final' is the final output"), eesim::Error);
   CHECK_THROWS_WITH_AS(parse_exit_args({"e1=1.5"}, RateKind::kUnconditional),
-                       doctest::Contains("--exit e1=1.5: probability 1.5 is outside [0,1]"), eesim::Error);
-  CHECK_THROWS_WITH_AS(parse_exit_args({"e1=-0.1"}, RateKind::kUnconditional), doctest::Contains("outside [0,1]"), eesim::Error);
-  CHECK_THROWS_WITH_AS(parse_exit_args({"e1=abc"}, RateKind::kUnconditional), doctest::Contains("'abc' is not a number"), eesim::Error);
-  CHECK_THROWS_WITH_AS(parse_exit_args({"e1=nan"}, RateKind::kUnconditional), doctest::Contains("not a number"), eesim::Error);
-  CHECK_THROWS_WITH_AS(parse_exit_args({"e1"}, RateKind::kUnconditional), doctest::Contains("expected NAME=PROBABILITY"), eesim::Error);
-  CHECK_THROWS_WITH_AS(parse_exit_args({"e1=0.1", "e1=0.2"}, RateKind::kUnconditional), doctest::Contains("given twice"), eesim::Error);
-  CHECK_THROWS_WITH_AS(make_exit_profile(w, {parse_exit_args({"e1=0.7", "e2=0.6"}, RateKind::kUnconditional)}),
-                       doctest::Contains("sum to 1.3, above 1"), eesim::Error);
+                       doctest::Contains("--exit e1=1.5: probability 1.5 is outside [0,1]"),
+                       eesim::Error);
+  CHECK_THROWS_WITH_AS(parse_exit_args({"e1=-0.1"}, RateKind::kUnconditional),
+                       doctest::Contains("outside [0,1]"), eesim::Error);
+  CHECK_THROWS_WITH_AS(parse_exit_args({"e1=abc"}, RateKind::kUnconditional),
+                       doctest::Contains("'abc' is not a number"), eesim::Error);
+  CHECK_THROWS_WITH_AS(parse_exit_args({"e1=nan"}, RateKind::kUnconditional),
+                       doctest::Contains("not a number"), eesim::Error);
+  CHECK_THROWS_WITH_AS(parse_exit_args({"e1"}, RateKind::kUnconditional),
+                       doctest::Contains("expected NAME=PROBABILITY"), eesim::Error);
+  CHECK_THROWS_WITH_AS(parse_exit_args({"e1=0.1", "e1=0.2"}, RateKind::kUnconditional),
+                       doctest::Contains("given twice"), eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      make_exit_profile(w, {parse_exit_args({"e1=0.7", "e2=0.6"}, RateKind::kUnconditional)}),
+      doctest::Contains("sum to 1.3, above 1"), eesim::Error);
   CHECK_THROWS_WITH_AS(parse_exit_text("e1 = 0.2\nrates = sometimes\n", "p.txt"),
                        doctest::Contains("p.txt:2: rates 'sometimes'"), eesim::Error);
-  CHECK_THROWS_WITH_AS(parse_exit_text("e1 = 0.2\n\ne2 = 2\n", "p.txt"), doctest::Contains("p.txt:3: probability 2"), eesim::Error);
-  CHECK_THROWS_WITH_AS(parse_exit_file("/nonexistent/p.txt"), doctest::Contains("cannot open"), eesim::Error);
+  CHECK_THROWS_WITH_AS(parse_exit_text("e1 = 0.2\n\ne2 = 2\n", "p.txt"),
+                       doctest::Contains("p.txt:3: probability 2"), eesim::Error);
+  CHECK_THROWS_WITH_AS(parse_exit_file("/nonexistent/p.txt"), doctest::Contains("cannot open"),
+                       eesim::Error);
   CHECK_THROWS_WITH_AS(exit_rates_from_metadata({{"eesim.exit.e1", "7"}}, "m.onnx"),
                        doctest::Contains("m.onnx: metadata_props 'eesim.exit.e1'"), eesim::Error);
 }

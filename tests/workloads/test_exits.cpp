@@ -62,7 +62,8 @@ TEST_CASE("If-based exit: the confidence test gates the backbone; exit named by 
   OnnxBuilder::add_node(then_g, "Identity", {"exitA_logits"}, {"exitA"}, "then/id");
   then_g.add_output()->set_name("exitA");
   auto else_g = OnnxBuilder::subgraph("else");
-  set_ints(OnnxBuilder::add_node(else_g, "Conv", {"r2", "w3"}, {"e3"}, "else/conv3"), "pads", {1, 1, 1, 1});
+  set_ints(OnnxBuilder::add_node(else_g, "Conv", {"r2", "w3"}, {"e3"}, "else/conv3"), "pads",
+           {1, 1, 1, 1});
   head(else_g, "e3", "ff", "final", "final");
   else_g.add_output()->set_name("final");
   auto& node = b.node("If", {"cond"}, {"y"}, "if1");

@@ -14,11 +14,13 @@ TEST_CASE("onnx file: a file over protobuf's 2 GB limit is refused by size, not 
   const fs::path path = fs::temp_directory_path() / "eesim_test_over_2gb.onnx";
   { std::ofstream(path, std::ios::binary) << 'x'; }
   fs::resize_file(path, uintmax_t{1} << 31);  // sparse: 2,147,483,648 bytes, no disk used
-  CHECK_THROWS_WITH_AS(eesim::workloads::read_onnx_file(path.string()),
-                       (path.string() + ": 2147483648 bytes is over protobuf's 2 GB message "
-                        "limit (2147483647 bytes); save the model with its weights as external "
-                        "data").c_str(),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      eesim::workloads::read_onnx_file(path.string()),
+      (path.string() + ": 2147483648 bytes is over protobuf's 2 GB message "
+                       "limit (2147483647 bytes); save the model with its weights as external "
+                       "data")
+          .c_str(),
+      eesim::Error);
   fs::remove(path);
 }
 

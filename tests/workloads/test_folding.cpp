@@ -30,7 +30,11 @@ TEST_CASE("Shape -> Gather -> Unsqueeze -> Concat -> Reshape folds to a static [
 
 TEST_CASE("ShuffleNet-style split: Slice ends from Shape -> Gather -> Div give [1,4,..] halves") {
   OnnxBuilder b(13);
-  b.input("x", {1, 8, 4, 4}).ints("one", {1}).ints("two", {2}).ints("zero", {0}).ints("big", {INT64_MAX});
+  b.input("x", {1, 8, 4, 4})
+      .ints("one", {1})
+      .ints("two", {2})
+      .ints("zero", {0})
+      .ints("big", {INT64_MAX});
   b.output("lo").output("hi");
   b.node("Relu", {"x"}, {"xr"}, "relu");  // both halves fork off one backbone layer
   b.node("Shape", {"xr"}, {"s"}, "shape");
@@ -44,11 +48,17 @@ TEST_CASE("ShuffleNet-style split: Slice ends from Shape -> Gather -> Div give [
   CHECK(layer(w, "slice_lo").kind == LayerKind::kGather);
 }
 
-TEST_CASE("channel shuffle: Reshape -> Transpose -> Reshape is one transpose layer on [1,2,4,3,3]") {
+TEST_CASE(
+    "channel shuffle: Reshape -> Transpose -> Reshape is one transpose layer on [1,2,4,3,3]") {
   OnnxBuilder b(13);
   b.input("x", {1, 8, 3, 3}).ints("s5", {1, 2, 4, 3, 3}).ints("s4", {1, -1, 3, 3}).output("y");
   b.node("Reshape", {"x", "s5"}, {"r"}, "r1");
-  set_ints(b.node("Transpose", {"r", }, {"t"}, "shuffle"), "perm", {0, 2, 1, 3, 4});
+  set_ints(b.node("Transpose",
+                  {
+                      "r",
+                  },
+                  {"t"}, "shuffle"),
+           "perm", {0, 2, 1, 3, 4});
   b.node("Reshape", {"t", "s4"}, {"y"}, "r2");
   const auto w = b.import();
   REQUIRE(w.num_layers() == 1);
@@ -57,7 +67,8 @@ TEST_CASE("channel shuffle: Reshape -> Transpose -> Reshape is one transpose lay
   CHECK(w.final_output == "y");
 }
 
-TEST_CASE("Constant, ConstantOfShape, Range and Cast fold; Unsqueeze/Squeeze read their axes input") {
+TEST_CASE(
+    "Constant, ConstantOfShape, Range and Cast fold; Unsqueeze/Squeeze read their axes input") {
   OnnxBuilder b(13);
   b.input("x", {1, 6, 2, 2}).output("y");
   auto& k = b.node("Constant", {}, {"three"}, "k");
@@ -66,15 +77,15 @@ TEST_CASE("Constant, ConstantOfShape, Range and Cast fold; Unsqueeze/Squeeze rea
   a->set_type(eesim_onnx::AttributeProto::INTS);
   a->add_ints(3);
   b.ints("start", {0}).ints("delta", {1}).ints("ax0", {0});
-  b.node("Squeeze", {"start", "ax0"}, {"s0"}, "sq0");  // scalar 0
-  b.node("Squeeze", {"three", "ax0"}, {"s3"}, "sq3");  // scalar 3
-  b.node("Squeeze", {"delta", "ax0"}, {"s1"}, "sq1");  // scalar 1
+  b.node("Squeeze", {"start", "ax0"}, {"s0"}, "sq0");     // scalar 0
+  b.node("Squeeze", {"three", "ax0"}, {"s3"}, "sq3");     // scalar 3
+  b.node("Squeeze", {"delta", "ax0"}, {"s1"}, "sq1");     // scalar 1
   b.node("Range", {"s0", "s3", "s1"}, {"rng"}, "range");  // [0,1,2]: 3 elements
-  b.node("Shape", {"rng"}, {"len"}, "len");                // [3]
-  b.node("ConstantOfShape", {"len"}, {"ones"}, "cos");      // float zeros [3]
-  b.node("Shape", {"ones"}, {"n3"}, "n3");                 // [3]
+  b.node("Shape", {"rng"}, {"len"}, "len");               // [3]
+  b.node("ConstantOfShape", {"len"}, {"ones"}, "cos");    // float zeros [3]
+  b.node("Shape", {"ones"}, {"n3"}, "n3");                // [3]
   b.ints("head", {1, 2});
-  b.node("Concat", {"head", "n3"}, {"shape3"}, "cat");       // [1,2,3]
+  b.node("Concat", {"head", "n3"}, {"shape3"}, "cat");  // [1,2,3]
   set_int(b.graph().mutable_node(b.graph().node_size() - 1)[0], "axis", 0);
   b.ints("tail", {4});
   b.node("Concat", {"shape3", "tail"}, {"shape4"}, "cat2");  // [1,2,3,4]
@@ -86,7 +97,9 @@ TEST_CASE("Constant, ConstantOfShape, Range and Cast fold; Unsqueeze/Squeeze rea
   CHECK(layer(w, "relu").outputs[0].shape == Shape{1, 2, 3, 4});
 }
 
-TEST_CASE("folded Mod takes the divisor's sign (fmod=0) or the dividend's (fmod=1); Cast to bool is nonzero") {
+TEST_CASE(
+    "folded Mod takes the divisor's sign (fmod=0) or the dividend's (fmod=1); Cast to bool is "
+    "nonzero") {
   // Reshape x[1,12] to [1, a, b, -1] with a = -7 mod 3 = 2 (fmod=0; C's % gives -1, which
   // Reshape would refuse as a second -1), b = Cast(Cast(0.5 -> bool) -> int64) = 1 (truncation
   // gives 0, which Reshape reads as "copy dim 2"), and -7 fmod 3 = -1 appended as the -1.

@@ -46,7 +46,8 @@ TEST_CASE("conv 3x3 stride 2 pad 1: 1x3x32x32 -> 1x16x16x16, 16*16*16 * 3*3*3 = 
   CHECK(l.window->pads_begin == Shape{1, 1});
 }
 
-TEST_CASE("depthwise conv (group = channels): 32 channels, 16x16 out, 3x3 -> 32*256*9 = 73728 MACs") {
+TEST_CASE(
+    "depthwise conv (group = channels): 32 channels, 16x16 out, 3x3 -> 32*256*9 = 73728 MACs") {
   const auto w = conv_model({1, 32, 16, 16}, {32, 1, 3, 3}, 32, {1, 1, 1, 1}, {1, 1}).import();
   const auto& l = layer(w, "conv");
   CHECK(l.outputs[0].shape == Shape{1, 32, 16, 16});
@@ -96,7 +97,9 @@ TEST_CASE("matmul broadcasts batch dims: [2,1,4,8] x [3,8,5] -> [2,3,4,5], 2*3*4
   CHECK(l.weight_params == 120);
 }
 
-TEST_CASE("maxpool ceil_mode: 6x6 k3 s2 -> 3x3 (floor mode: 2x2); a window starting in the end pad is dropped") {
+TEST_CASE(
+    "maxpool ceil_mode: 6x6 k3 s2 -> 3x3 (floor mode: 2x2); a window starting in the end pad is "
+    "dropped") {
   auto pool = [](Shape in, bool ceil, Shape pads) -> eesim::workloads::Layer {
     OnnxBuilder b;
     b.input("x", in).output("y");
@@ -132,7 +135,10 @@ TEST_CASE("global average pool and reduce mean: [1,64,7,7] -> [1,64,1,1] and [1,
 
 TEST_CASE("concat, split, transpose, pad on activations: shapes and one layer each") {
   OnnxBuilder b(13);
-  b.input("a", {1, 3, 4, 4}).input("c", {1, 5, 4, 4}).ints("parts", {2, 6}).ints("pads", {0, 0, 1, 1, 0, 0, 1, 1});
+  b.input("a", {1, 3, 4, 4})
+      .input("c", {1, 5, 4, 4})
+      .ints("parts", {2, 6})
+      .ints("pads", {0, 0, 1, 1, 0, 0, 1, 1});
   set_int(b.node("Concat", {"a", "c"}, {"cat"}, "cat"), "axis", 1);
   set_int(b.node("Split", {"cat", "parts"}, {"s0", "s1"}, "split"), "axis", 1);
   set_ints(b.node("Transpose", {"s1"}, {"t"}, "tr"), "perm", {0, 2, 3, 1});
