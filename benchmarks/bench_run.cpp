@@ -11,7 +11,7 @@
 #include "common/error.h"
 #include "hw_models/arch_loader.h"
 #include "mapping/allocation.h"
-#include "sim/simulate.h"
+#include "sim/studies/simulate.h"
 #include "workloads/importer.h"
 #include "workloads/onnx_reader.h"
 

@@ -22,8 +22,8 @@
 #include "hw_models/arch_loader.h"
 #include "hw_models/cost_cache.h"
 #include "mapping/allocation.h"
-#include "sim/evaluate.h"
-#include "sim/simulate.h"
+#include "sim/studies/evaluate.h"
+#include "sim/studies/simulate.h"
 #include "workloads/importer.h"
 #include "workloads/onnx_reader.h"
 

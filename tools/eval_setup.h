@@ -8,7 +8,7 @@
 
 #include "hw_models/architecture.h"
 #include "hw_models/cost_cache.h"
-#include "sim/evaluate.h"
+#include "sim/studies/evaluate.h"
 #include "tools/cli_args.h"
 #include "workloads/exit_profile.h"
 #include "workloads/workload.h"

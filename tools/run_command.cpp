@@ -12,10 +12,10 @@
 #include "common/file_io.h"
 #include "hw_models/arch_loader.h"
 #include "mapping/allocation.h"
-#include "sim/evaluate.h"
-#include "sim/report_json.h"
-#include "sim/report_proto.h"
-#include "sim/trace.h"
+#include "sim/results/report_json.h"
+#include "sim/results/report_proto.h"
+#include "sim/results/trace.h"
+#include "sim/studies/evaluate.h"
 #include "tools/cli_args.h"
 #include "tools/eval_setup.h"
 #include "tools/model_args.h"
@@ -99,7 +99,8 @@ std::string run_usage() {
              "  --csv OUT.csv            write the same timeline as CSV rows\n"
              "  --plot OUT.png|OUT.svg   a Gantt chart of every scenario (needs matplotlib)\n"
              "  --report OUT.binpb       the report as an eesim.report.Report protobuf message\n"
-             "                           (sim/report.proto); text format for .txtpb/.textproto\n") +
+             "                           (sim/results/report.proto); text format for "
+             ".txtpb/.textproto\n") +
          kModelOptionsUsage;
 }
 

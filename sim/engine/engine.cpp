@@ -1,0 +1,477 @@
+// The SystemC shells: one module per core, each an SC_METHOD that keeps a ready queue of plan
+// nodes, runs the highest-priority one for its cost, and on finishing sends each consumer its
+// data over the mesh (booked on the link calendar). DRAM ports are booked the same way. A
+// source module admits inputs as they arrive. The shells only ask for delays and record what
+// happened (STYLE.md rule 3).
+#include "sim/engine/engine.h"
+
+#include <algorithm>
+#include <memory>
+#include <queue>
+#include <set>
+#include <string>
+#include <systemc>
+#include <tuple>
+#include <unordered_map>
+
+#include "common/checked_math.h"
+#include "common/error.h"
+#include "common/limits.h"
+#include "hw_models/core_model.h"
+#include "hw_models/noc.h"
+#include "sim/engine/kernel.h"
+#include "sim/engine/link_calendar.h"
+#include "sim/engine/stuck_report.h"
+
+namespace eesim::sim {
+namespace {
+
+constexpr size_t kNoInput = SIZE_MAX;
+
+// Tables of one plan, shared by every input that runs it.
+struct PlanIndex {
+  struct Send {
+    size_t to = 0;      // consumer node
+    int64_t bytes = 0;  // 0 for gates
+  };
+  std::vector<std::vector<Send>> consumers;  // per node
+  std::vector<int> pending;                  // per node: inputs it waits for
+  std::vector<int> readers;                  // per node: data consumers of its band
+  std::vector<char> is_end;
+  explicit PlanIndex(const Plan& plan) {
+    const size_t n = plan.nodes.size();
+    consumers.resize(n);
+    pending.assign(n, 0);
+    readers.assign(n, 0);
+    is_end.assign(n, 0);
+    for (size_t i = 0; i < n; ++i)
+      for (const PlanEdge& e : plan.nodes[i].inputs) {
+        consumers[e.from].push_back({i, e.bytes});
+        ++pending[i];
+        if (e.bytes > 0) ++readers[e.from];
+      }
+    for (size_t e : plan.end_nodes) is_end[e] = 1;
+  }
+};
+
+// An admitted input that has not finished.
+struct Instance {
+  Instance(const Plan& p, const PlanIndex& x, size_t cores, bool rec)
+      : plan(p),
+        index(x),
+        pending(x.pending),
+        readers_left(x.readers),
+        remote_in_bytes(p.nodes.size(), 0),
+        held(cores, 0),
+        done(p.nodes.size(), 0),
+        ends_left(static_cast<int>(p.end_nodes.size())),
+        record(rec) {
+    if (record) timing.assign(p.nodes.size(), {});
+  }
+  const Plan& plan;
+  const PlanIndex& index;
+  std::vector<int> pending;              // inputs not yet arrived
+  std::vector<int> readers_left;         // consumers of a node's band yet to finish
+  std::vector<int64_t> remote_in_bytes;  // bytes a node received from other cores
+  std::vector<int64_t> held;             // per core, bytes this input holds there
+  std::vector<char> done;                // per node: finished
+  std::vector<NodeTiming> timing;        // when recorded
+  int ends_left = 0;
+  bool record = false;
+};
+
+class CoreShell;
+class Source;
+
+// State shared by the shells of one run.
+struct Run {
+  Run(const std::vector<StreamInput>& in, const hw::Architecture& a, const EngineOptions& o)
+      : inputs(in), arch(a), options(o) {}
+  const std::vector<StreamInput>& inputs;
+  const hw::Architecture& arch;
+  const EngineOptions& options;
+  std::unordered_map<const Plan*, std::unique_ptr<PlanIndex>> indices;
+  std::vector<std::unique_ptr<Instance>> live_inputs;  // per input, while in flight
+  std::vector<int64_t> live;                           // per core, bytes held on chip now
+  std::vector<int64_t> capacity;                       // per core, on-chip bytes
+  std::vector<int64_t> spilled;                        // per core, bytes now in DRAM instead
+  size_t next_input = 0;
+  int64_t in_flight = 0;
+  size_t finished = 0;
+  LinkCalendar calendar;
+  std::vector<std::unique_ptr<CoreShell>> cores;
+  std::unique_ptr<Source> source;
+  StreamRun out;
+
+  // One cycle is one nanosecond of SystemC time, converted in integers (SystemC's ticks are
+  // picoseconds by default: 2^53 cycles is 9e18 ticks, inside its 64-bit time).
+  const sc_dt::uint64 ticks = sc_core::sc_time(1, sc_core::SC_NS).value();
+  int64_t now() const { return static_cast<int64_t>(sc_core::sc_time_stamp().value() / ticks); }
+
+  // The watchdog: every process activation is counted against a budget no finite run can
+  // exceed, and every delay against kMaxCycles; past either, the run stops and reports which
+  // nodes were stuck instead of hanging or wrapping time.
+  int64_t activations = 0;
+  int64_t activation_budget = 0;
+  std::string fault;         // why the watchdog stopped the run, empty if it did not
+  bool interrupted = false;  // the progress callback asked to stop
+
+  bool recording() const { return finished < options.record_inputs; }
+  // False once the run is stopped: the process then returns without a new trigger, so every
+  // process goes quiet and sc_start returns once the notifications already queued are spent.
+  bool activate() {
+    if (!fault.empty()) return false;
+    if (++activations <= activation_budget) return true;
+    stop("no progress after " + std::to_string(activation_budget) +
+         " process activations (more than any finite run of these inputs needs)");
+    return false;
+  }
+  void stop(const std::string& why) {
+    if (fault.empty()) fault = why;
+  }
+  // A delay of `n` cycles from `now`, refused past kMaxCycles of simulated time.
+  sc_core::sc_time delay(int64_t now, int64_t n) {
+    if (n < 0 || n > kMaxCycles - now) {
+      stop(n < 0 ? "a negative delay (" + std::to_string(n) + ") at cycle " + std::to_string(now)
+                 : "simulated time would pass 2^53 cycles at cycle " + std::to_string(now) + " (+" +
+                       std::to_string(n) + ")");
+      return sc_core::SC_ZERO_TIME;
+    }
+    return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(n) * ticks);
+  }
+  Instance* instance(size_t k) { return live_inputs[k].get(); }
+  void admit(size_t k, int64_t now);
+  void finish(size_t k, size_t node, int64_t now);
+  void complete(size_t k, int64_t now);
+  void send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now);
+  void hold(size_t k, size_t core, int64_t delta, int64_t now);
+  void release_inputs(size_t k, size_t node, int64_t now);
+};
+
+// A node of an input, ordered for a core's ready queue: earliest input first, then the plan's
+// priority (fused stacks band by band), then node index.
+struct ReadyKey {
+  size_t input = 0;
+  const std::vector<int64_t>* priority = nullptr;
+  size_t node = 0;
+  bool operator<(const ReadyKey& o) const {
+    if (input != o.input) return input < o.input;
+    if (*priority != *o.priority) return *priority < *o.priority;
+    return node < o.node;
+  }
+};
+
+const std::vector<int64_t> kLowest;  // compares below every priority
+
+class CoreShell : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(CoreShell);
+  CoreShell(sc_core::sc_module_name name, Run& run, size_t core)
+      : sc_module(name), run_(run), core_(core) {
+    SC_METHOD(step);
+  }
+  // Node `node` of input `k` gets one of its inputs at cycle `at` (>= now).
+  void deliver(size_t k, size_t node, int64_t at) {
+    arrivals_.push({at, k, node});
+    const int64_t now = run_.now();
+    wake_.notify(run_.delay(now, at - now));
+  }
+  void make_ready(size_t k, size_t node) {
+    ready_.insert({k, &run_.instance(k)->plan.nodes[node].priority, node});
+    wake_.notify(sc_core::SC_ZERO_TIME);
+  }
+  // Input `k` has finished: its running node is cancelled (energy pro rata) and its queued
+  // nodes dropped.
+  void cancel(size_t k, int64_t now) {
+    ready_.erase(ready_.lower_bound({k, &kLowest, 0}), ready_.lower_bound({k + 1, &kLowest, 0}));
+    if (!busy_ || running_.input != k) return;
+    const PlanNode& n = run_.instance(k)->plan.nodes[running_.node];
+    const double full = static_cast<double>(std::max<int64_t>(n.compute_cycles, 1));
+    run_.out.inputs[k].dynamic_energy_pj +=
+        n.dynamic_energy_pj * std::min(1.0, static_cast<double>(now - run_start_) / full);
+    run_.out.core_busy_cycles[core_] -= run_end_ - now;
+    busy_ = false;
+    wake_.notify(sc_core::SC_ZERO_TIME);
+  }
+
+ private:
+  void step() {
+    if (!run_.activate()) return;
+    const int64_t now = run_.now();
+    for (bool changed = true; changed;) {
+      changed = false;
+      while (!arrivals_.empty() && arrivals_.top().at <= now) {
+        const Arrival a = arrivals_.top();
+        arrivals_.pop();
+        Instance* in = run_.instance(a.input);
+        if (in && --in->pending[a.node] == 0) make_ready(a.input, a.node);
+      }
+      if (busy_ && now >= run_end_) {
+        busy_ = false;
+        run_.finish(running_.input, running_.node, now);
+        changed = true;
+      }
+      if (!busy_ && !ready_.empty()) start(now), changed = true;
+    }
+    if (busy_)
+      next_trigger(run_.delay(now, run_end_ - now), wake_.default_event());
+    else
+      next_trigger(wake_.default_event());
+  }
+
+  void start(int64_t now) {
+    running_ = *ready_.begin();
+    ready_.erase(ready_.begin());
+    Instance& in = *run_.instance(running_.input);
+    const PlanNode& n = in.plan.nodes[running_.node];
+    int64_t end = now + n.compute_cycles;
+    if (n.dram_bytes > 0) {  // its DRAM traffic overlaps compute but shares the port
+      const size_t port = hw::nearest_dram(run_.arch, core_);
+      const int64_t hold = hw::dram_cycles(run_.arch.drams[port], n.dram_bytes);
+      const auto resource = LinkCalendar::dram_port(static_cast<int64_t>(port));
+      end = std::max(end, run_.calendar.reserve({resource}, now, hold) + hold);
+      run_.out.dram_bytes += n.dram_bytes;
+    }
+    busy_ = true;
+    run_start_ = now;
+    run_end_ = end;
+    if (in.record) in.timing[running_.node].start = now;
+    run_.out.core_busy_cycles[core_] += end - now;
+  }
+
+  Run& run_;
+  size_t core_;
+  struct Arrival {
+    int64_t at;
+    size_t input, node;
+    bool operator>(const Arrival& o) const {
+      return std::tie(at, input, node) > std::tie(o.at, o.input, o.node);
+    }
+  };
+  std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> arrivals_;
+  sc_core::sc_event_queue wake_;
+  std::set<ReadyKey> ready_;
+  bool busy_ = false;
+  ReadyKey running_;
+  int64_t run_start_ = 0, run_end_ = 0;
+};
+
+// Admits inputs in order once they have arrived and a slot is free (EngineOptions).
+class Source : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Source);
+  Source(sc_core::sc_module_name name, Run& run) : sc_module(name), run_(run) { SC_METHOD(step); }
+  void slot_freed() { slot_.notify(sc_core::SC_ZERO_TIME); }
+
+ private:
+  void step() {
+    if (!run_.activate()) return;
+    const int64_t now = run_.now();
+    const int64_t limit = run_.options.max_in_flight;
+    while (run_.next_input < run_.inputs.size() &&
+           run_.inputs[run_.next_input].arrival_cycles <= now &&
+           (limit <= 0 || run_.in_flight < limit))
+      run_.admit(run_.next_input++, now);
+    if (run_.next_input == run_.inputs.size()) return;  // no more triggers: all admitted
+    if (limit > 0 && run_.in_flight >= limit)
+      next_trigger(slot_);
+    else
+      next_trigger(run_.delay(now, run_.inputs[run_.next_input].arrival_cycles - now));
+  }
+  Run& run_;
+  sc_core::sc_event slot_;
+};
+
+void Run::admit(size_t k, int64_t now) {
+  const Plan& plan = *inputs[k].plan;
+  auto& index = indices[&plan];
+  if (!index) index = std::make_unique<PlanIndex>(plan);
+  live_inputs[k] =
+      std::make_unique<Instance>(plan, *index, arch.cores.size(), k < options.record_inputs);
+  ++in_flight;
+  out.inputs[k].arrival_cycles = inputs[k].arrival_cycles;
+  out.inputs[k].admitted_cycles = now;
+  for (size_t i = 0; i < plan.nodes.size(); ++i)
+    if (index->pending[i] == 0) cores[plan.nodes[i].core]->make_ready(k, i);
+  if (plan.end_nodes.empty()) complete(k, now);
+}
+
+void Run::hold(size_t k, size_t core, int64_t delta, int64_t now) {
+  if (delta == 0) return;
+  if (k != kNoInput) live_inputs[k]->held[core] += delta;
+  const int64_t over = live[core] + delta - capacity[core];
+  if (delta > 0 && over > 0) {  // spill what does not fit: out to DRAM now, back in later
+    const int64_t spill = std::min(over, delta);
+    const size_t port = hw::nearest_dram(arch, core);
+    calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port))}, now,
+                     hw::dram_cycles(arch.drams[port], 2 * spill));
+    out.spilled_bytes += spill;
+    out.dram_bytes += 2 * spill;
+    if (k != kNoInput)
+      out.inputs[k].dynamic_energy_pj += hw::dram_energy_pj(arch.drams[port], 2 * spill);
+    spilled[core] += spill;
+    delta -= spill;
+  } else if (delta < 0 && spilled[core] > 0) {  // freed bytes let spilled ones back in
+    const int64_t back = std::min(spilled[core], -delta);
+    spilled[core] -= back;
+    delta += back;
+  }
+  live[core] += delta;
+  out.core_peak_memory_bytes[core] = std::max(out.core_peak_memory_bytes[core], live[core]);
+  if (recording()) out.memory.push_back({now, core, live[core]});
+}
+
+void Run::release_inputs(size_t k, size_t node, int64_t now) {
+  Instance& in = *live_inputs[k];
+  for (const PlanEdge& e : in.plan.nodes[node].inputs)
+    if (e.bytes > 0 && --in.readers_left[e.from] == 0)
+      hold(k, in.plan.nodes[e.from].core, -in.plan.nodes[e.from].out_bytes, now);
+  hold(k, in.plan.nodes[node].core, -in.remote_in_bytes[node], now);
+}
+
+void Run::send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now) {
+  Instance& in = *live_inputs[k];
+  const size_t from_core = in.plan.nodes[node].core, to_core = in.plan.nodes[e.to].core;
+  int64_t at = now;
+  if (to_core != from_core) {
+    const auto& from = arch.cores[from_core];
+    const auto& to = arch.cores[to_core];
+    const int64_t h = hw::hops({from.x, from.y}, {to.x, to.y});
+    const int64_t per_hop = h * (arch.noc.router_cycles + arch.noc.link_cycles);
+    const int64_t ser = std::max<int64_t>(hw::transfer_cycles(arch.noc, h, e.bytes) - per_hop, 0);
+    const int64_t start =
+        calendar.reserve(route_resources({from.x, from.y}, {to.x, to.y}), now, ser);
+    at = start + per_hop + ser;
+    out.noc_bytes += e.bytes;
+    in.remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
+    hold(k, to_core, e.bytes, now);
+    if (e.bytes > 0 && in.record)
+      out.inputs[k].transfers.push_back(
+          {node, e.to, start, at, e.bytes, hw::xy_route({from.x, from.y}, {to.x, to.y})});
+    out.inputs[k].noc_energy_pj += hw::transfer_energy_pj(arch.noc, h, e.bytes);
+  }
+  cores[to_core]->deliver(k, e.to, at);
+}
+
+void Run::finish(size_t k, size_t node, int64_t now) {
+  Instance& in = *live_inputs[k];
+  const PlanNode& n = in.plan.nodes[node];
+  if (in.record) in.timing[node].end = now;
+  in.done[node] = 1;
+  release_inputs(k, node, now);
+  if (in.readers_left[node] > 0) hold(k, n.core, n.out_bytes, now);
+  out.inputs[k].dynamic_energy_pj += n.dynamic_energy_pj;
+  for (const PlanIndex::Send& e : in.index.consumers[node]) send(k, node, e, now);
+  if (in.index.is_end[node] && --in.ends_left == 0) complete(k, now);
+}
+
+void Run::complete(size_t k, int64_t now) {
+  Instance& in = *live_inputs[k];
+  out.inputs[k].done_cycles = now;
+  out.end_cycles = std::max(out.end_cycles, now);
+  ++finished;
+  if (!options.progress.step("inputs", static_cast<int64_t>(finished),
+                             static_cast<int64_t>(inputs.size()))) {
+    interrupted = true;
+    stop("interrupted");
+  }
+  for (auto& core : cores) core->cancel(k, now);
+  for (size_t c = 0; c < in.held.size(); ++c)
+    if (in.held[c] != 0) hold(kNoInput, c, -in.held[c], now);
+  if (in.record) out.inputs[k].nodes = std::move(in.timing);
+  live_inputs[k].reset();
+  --in_flight;
+  source->slot_freed();
+}
+
+// Activations a finite run needs at most: a core wakes once per arrival, per node made ready,
+// per node finished and per cancellation; the source once per input and per freed slot. Four
+// per node and edge, plus slack, bounds that with room to spare (the examples, streams and
+// fused bands included, use at most 0.36 of it).
+int64_t activation_budget(const std::vector<StreamInput>& inputs) {
+  int64_t budget = 1024;
+  std::unordered_map<const Plan*, int64_t> per_plan;
+  for (const StreamInput& in : inputs) {
+    int64_t& n = per_plan[in.plan];
+    if (n == 0) {
+      n = 8;
+      for (const PlanNode& node : in.plan->nodes)
+        n += 4 * (1 + static_cast<int64_t>(node.inputs.size()));
+    }
+    budget = checked_add(budget, n, "watchdog activation budget");
+  }
+  return budget;
+}
+
+// The unfinished inputs as the watchdog's report reads them (sim/stuck_report.h).
+std::vector<StuckInput> stuck_inputs(Run& run) {
+  std::vector<StuckInput> out;
+  for (size_t k = 0; k < run.inputs.size() && out.size() < kStuckInputsShown; ++k) {
+    const Instance* in = run.instance(k);
+    if (!in && k < run.next_input) continue;  // finished
+    StuckInput s{k, run.inputs[k].arrival_cycles};
+    if (in) s.plan = &in->plan, s.done = &in->done, s.pending = &in->pending;
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+StreamRun run_inputs(const std::vector<StreamInput>& inputs,
+                     const std::vector<int64_t>& resident_weight_bytes,
+                     const hw::Architecture& arch, const EngineOptions& options) {
+  FreshKernel kernel;
+  Run run(inputs, arch, options);
+  const size_t cores = arch.cores.size();
+  run.live_inputs.resize(inputs.size());
+  run.live.assign(cores, 0);
+  run.spilled.assign(cores, 0);
+  for (const auto& c : arch.cores) run.capacity.push_back(hw::core_model(c).on_chip_bytes(c));
+  run.out.inputs.resize(inputs.size());
+  run.out.core_busy_cycles.assign(cores, 0);
+  run.out.core_peak_memory_bytes.assign(cores, 0);
+  for (size_t c = 0; c < cores; ++c) run.hold(kNoInput, c, resident_weight_bytes.at(c), 0);
+  for (size_t c = 0; c < cores; ++c)
+    run.cores.push_back(std::make_unique<CoreShell>(("core_" + std::to_string(c)).c_str(), run, c));
+  run.source = std::make_unique<Source>("source", run);
+  run.activation_budget =
+      options.max_activations > 0 ? options.max_activations : activation_budget(inputs);
+  sc_core::sc_start();
+  if (run.interrupted)
+    throw Interrupted("stream stopped after " + std::to_string(run.finished) + " of " +
+                      std::to_string(inputs.size()) + " inputs");
+  if (!run.fault.empty() || run.finished < inputs.size())
+    throw Error(stuck_report(run.fault, inputs.size(), run.finished, stuck_inputs(run), arch,
+                             options.describe_node));
+  StreamRun result = std::move(run.out);
+  run.cores.clear();  // modules go before their kernel
+  run.source.reset();
+  return result;
+}
+
+ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch,
+                     const NodeNamer& describe_node) {
+  EngineOptions options;
+  options.record_inputs = 1;
+  options.describe_node = describe_node;
+  StreamRun s = run_inputs({{&plan, 0}}, plan.resident_weight_bytes, arch, options);
+  InputRun& in = s.inputs.at(0);
+  ScenarioRun r;
+  r.latency_cycles = in.done_cycles;
+  r.dynamic_energy_pj = in.dynamic_energy_pj;
+  r.noc_energy_pj = in.noc_energy_pj;
+  for (const auto& c : arch.cores)
+    r.static_energy_pj += c.static_power_mw * arch.ns(static_cast<double>(r.latency_cycles));
+  r.core_busy_cycles = std::move(s.core_busy_cycles);
+  r.noc_bytes = s.noc_bytes;
+  r.dram_bytes = s.dram_bytes;
+  r.nodes = std::move(in.nodes);
+  r.transfers = std::move(in.transfers);
+  r.memory = std::move(s.memory);
+  r.core_peak_memory_bytes = std::move(s.core_peak_memory_bytes);
+  r.spilled_bytes = s.spilled_bytes;
+  return r;
+}
+
+}  // namespace eesim::sim

@@ -1,0 +1,124 @@
+#pragma once
+// Runs plans on SystemC models of the chip's cores, with mesh links and DRAM ports as contended
+// resources, and returns what happened. One input (one scenario's plan, `run_plan`) or a stream
+// of inputs that overlap on the cores (`run_inputs`, DESIGN.md section 5 "Streams").
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "common/progress.h"
+#include "hw_models/architecture.h"
+#include "hw_models/noc.h"
+#include "sim/engine/stuck_report.h"
+#include "sim/plan/plan.h"
+
+namespace eesim::sim {
+
+struct NodeTiming {
+  int64_t start = -1;  // cycle the node started on its core (-1: never)
+  int64_t end = -1;    // cycle it finished (-1: not finished; cancelled when start >= 0)
+  bool operator==(const NodeTiming&) const = default;
+};
+
+// One mesh transfer: it held the links of its route from `start` for its serialisation and
+// reached the consumer's core at `arrive`.
+struct Transfer {
+  size_t from_node = 0, to_node = 0;  // plan nodes
+  int64_t start = 0, arrive = 0, bytes = 0;
+  std::vector<hw::Link> route;
+  bool operator==(const Transfer&) const = default;
+};
+
+// Bytes held on a core's memory from `cycle` on: resident weights, bands written and not yet
+// read by all their consumers, and bands received from other cores until their reader ends.
+struct MemorySample {
+  int64_t cycle = 0;
+  size_t core = 0;
+  int64_t bytes = 0;
+  bool operator==(const MemorySample&) const = default;
+};
+
+struct ScenarioRun {
+  int64_t latency_cycles = 0;    // input available -> the end layer's output written
+  double dynamic_energy_pj = 0;  // finished nodes, plus cancelled ones pro rata
+  double noc_energy_pj = 0;
+  double static_energy_pj = 0;  // every core's static power over the latency
+  double energy_pj() const { return dynamic_energy_pj + noc_energy_pj + static_energy_pj; }
+  std::vector<int64_t> core_busy_cycles;  // cancelled nodes count until they were cancelled
+  int64_t noc_bytes = 0;
+  int64_t dram_bytes = 0;
+  std::vector<NodeTiming> nodes;  // per plan node
+  std::vector<Transfer> transfers;
+  std::vector<MemorySample> memory;             // in time order
+  std::vector<int64_t> core_peak_memory_bytes;  // per core, at most its on-chip bytes
+  // Bytes that did not fit a core's memory when they arrived: written to DRAM and read back,
+  // both on the core's nearest port (occupying it) and charged in dram energy.
+  int64_t spilled_bytes = 0;
+  bool operator==(const ScenarioRun&) const = default;
+};
+
+// Deterministic: the same plan and chip give the same run. Creates and destroys its own
+// SystemC kernel (sim/kernel.h). Work still running when the end layer finishes is cancelled
+// (its energy charged pro rata); queued work is dropped.
+ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch,
+                     const NodeNamer& describe_node = {});
+
+// --- Streams -------------------------------------------------------------------------------
+
+struct StreamInput {
+  const Plan* plan = nullptr;  // the scenario this input takes (its sampled exit)
+  int64_t arrival_cycles = 0;  // when it is available; inputs are given in arrival order
+};
+
+struct EngineOptions {
+  // Inputs admitted but not finished, at most; a later input waits for a slot (0: no limit).
+  int64_t max_in_flight = 0;
+  // The first this-many inputs keep their node timings and transfers, and memory samples are
+  // kept until that many inputs have finished (bounded memory for long streams).
+  size_t record_inputs = std::numeric_limits<size_t>::max();
+  // The watchdog's activation budget; 0 computes one no finite run exceeds (tests set it).
+  int64_t max_activations = 0;
+  // Names plan nodes in the watchdog's report (default: "plan node N (layer L, CN C)").
+  NodeNamer describe_node;
+  // Told of every finished input ("inputs", finished, total); returning false stops the run,
+  // which then throws eesim::Interrupted.
+  Progress progress;
+};
+
+struct InputRun {
+  int64_t arrival_cycles = 0;
+  int64_t admitted_cycles = 0;      // >= arrival: when a slot (max_in_flight) let it in
+  int64_t done_cycles = 0;          // its end layer's output written
+  double dynamic_energy_pj = 0;     // its nodes (cancelled ones pro rata) and its spills
+  double noc_energy_pj = 0;         // its transfers
+  std::vector<NodeTiming> nodes;    // per plan node, when recorded
+  std::vector<Transfer> transfers;  // when recorded
+  bool operator==(const InputRun&) const = default;
+};
+
+struct StreamRun {
+  std::vector<InputRun> inputs;
+  std::vector<int64_t> core_busy_cycles;
+  std::vector<int64_t> core_peak_memory_bytes;
+  std::vector<MemorySample> memory;
+  int64_t noc_bytes = 0, dram_bytes = 0, spilled_bytes = 0;
+  int64_t end_cycles = 0;  // the last input's done
+  bool operator==(const StreamRun&) const = default;
+};
+
+// Inputs overlap on the cores: every core runs its ready node of the earliest input first
+// (first come, first served), and an input's later work fills cores an earlier input leaves
+// idle. When an input's end layer finishes, its other work is cancelled and its memory freed,
+// so an early exit frees cores for the inputs behind it. `resident_weight_bytes` (per core)
+// stay on chip throughout. Deterministic.
+// A run that cannot make progress (a node whose inputs never arrive, no event left, or the
+// watchdog's activation or 2^53-cycle limit reached) throws Error naming the stuck nodes; it
+// never hangs. A run its progress callback stops throws eesim::Interrupted naming the inputs
+// finished. Memory never blocks a node: what does not fit spills to DRAM (see `spilled_bytes`).
+StreamRun run_inputs(const std::vector<StreamInput>& inputs,
+                     const std::vector<int64_t>& resident_weight_bytes,
+                     const hw::Architecture& arch, const EngineOptions& options = {});
+
+}  // namespace eesim::sim

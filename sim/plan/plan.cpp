@@ -1,0 +1,106 @@
+#include "sim/plan/plan.h"
+
+#include "common/checked_math.h"
+#include "hw_models/core_model.h"
+#include "hw_models/noc.h"
+#include "workloads/exits.h"
+
+namespace eesim::sim {
+namespace {
+
+using mapping::CnId;
+using workloads::LayerId;
+
+std::vector<int64_t> priority_of(const mapping::CnGraph& g, const mapping::Cn& cn) {
+  if (cn.stack < 0) return {static_cast<int64_t>(cn.layer), 0, 0};
+  const auto first = static_cast<int64_t>(g.stacks[static_cast<size_t>(cn.stack)].front());
+  return {first, cn.band, static_cast<int64_t>(cn.layer)};
+}
+
+bool reads_graph_input(const workloads::Workload& w, LayerId v) {
+  for (auto [e, end] = boost::in_edges(v, w.graph); e != end; ++e)
+    if (w.graph[*e].kind == workloads::EdgeKind::kData) return false;
+  return !w.layer(v).inputs.empty();
+}
+
+// Layers the scenario runs: what it needs, or under `speculate` everything any scenario needs
+// (work past the exit may start before the exit fires).
+std::vector<char> runs(const workloads::Workload& w, const Scenario& s, ExitPolicy policy) {
+  if (policy == ExitPolicy::kWait) return s.needed;
+  std::vector<LayerId> ends{w.final_layer};
+  for (const auto& e : w.exits) ends.push_back(e.output_layer);
+  return workloads::data_ancestors(w.graph, ends);
+}
+
+}  // namespace
+
+std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGraph& g,
+                               const Plan& plan, size_t node) {
+  const mapping::Cn& cn = g.cn(plan.nodes.at(node).cn);
+  return "CN '" + w.layer(cn.layer).name + "' rows " + std::to_string(cn.first_row) + "-" +
+         std::to_string(cn.first_row + cn.rows - 1) + " (band " + std::to_string(cn.band) + ")";
+}
+
+Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
+               const mapping::Allocation& alloc, const hw::Architecture& arch, hw::CostCache& cache,
+               const Scenario& scenario, ExitPolicy policy) {
+  const std::vector<char> active = runs(w, scenario, policy);
+  const std::vector<char> resident = mapping::resident_weights(w, alloc, arch);
+  std::vector<size_t> index(g.num_cns(), SIZE_MAX);
+  Plan plan;
+  plan.resident_weight_bytes.assign(arch.cores.size(), 0);
+  for (LayerId v = 0; v < w.num_layers(); ++v)
+    if (resident[v]) {  // resident weights occupy the core whichever exit an input takes
+      const auto& core = arch.cores[alloc.core_of_layer[v]];
+      int64_t& resident = plan.resident_weight_bytes[alloc.core_of_layer[v]];
+      resident =
+          checked_add(resident,
+                      checked_mul(w.layer(v).weight_params, hw::core_model(core).word_bytes(core),
+                                  "resident weight bytes"),
+                      "resident weight bytes");
+    }
+  for (CnId c = 0; c < g.num_cns(); ++c) {
+    const mapping::Cn& cn = g.cn(c);
+    if (!active[cn.layer]) continue;
+    const size_t core = alloc.core_of_layer[cn.layer];
+    const hw::Cost& cost = mapping::cn_cost(w, cn, core, cache, resident[cn.layer]);
+    const int64_t wb = hw::core_model(arch.cores[core]).word_bytes(arch.cores[core]);
+    PlanNode n{c,
+               cn.layer,
+               core,
+               cost.compute_cycles,
+               cost.dram_bytes(),
+               checked_mul(cn.tile.out_elems, wb, "band bytes"),
+               cost.energy.total(),
+               cost.macs,
+               priority_of(g, cn),
+               {}};
+    if (reads_graph_input(w, cn.layer)) {  // the input arrives in DRAM
+      const int64_t bytes = checked_mul(cn.tile.in_elems, wb, "graph input bytes");
+      n.dram_bytes = checked_add(n.dram_bytes, bytes, "graph input bytes");
+      n.dynamic_energy_pj += hw::dram_energy_pj(arch.drams[hw::nearest_dram(arch, core)], bytes);
+    }
+    for (auto [e, end] = boost::in_edges(c, g.graph); e != end; ++e) {
+      const size_t from = index[boost::source(*e, g.graph)];
+      if (from == SIZE_MAX) continue;  // a producer this scenario does not run
+      const size_t pcore = plan.nodes[from].core;
+      const int64_t pwb = hw::core_model(arch.cores[pcore]).word_bytes(arch.cores[pcore]);
+      n.inputs.push_back({from, checked_mul(g.graph[*e].elems, pwb, "edge bytes")});
+    }
+    index[c] = plan.nodes.size();
+    plan.nodes.push_back(std::move(n));
+  }
+  if (policy == ExitPolicy::kWait) {  // gates: past a branch point, wait for the decision
+    for (const Gate& gate : wait_gates(w)) {
+      if (!active[gate.decision]) continue;
+      const size_t decision = index[g.layer_cns[gate.decision].back()];
+      for (LayerId v : gate.gated)
+        if (active[v])
+          for (CnId c : g.layer_cns[v]) plan.nodes[index[c]].inputs.push_back({decision, 0});
+    }
+  }
+  for (CnId c : g.layer_cns[scenario.end_layer]) plan.end_nodes.push_back(index[c]);
+  return plan;
+}
+
+}  // namespace eesim::sim

@@ -1,0 +1,58 @@
+#pragma once
+// What one scenario's simulation runs, computed before any SystemC exists (pure): each
+// computation node with its core, cost and priority, and each dependency with the bytes it
+// moves and the route it takes.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw_models/architecture.h"
+#include "hw_models/cost_cache.h"
+#include "mapping/allocation.h"
+#include "mapping/cn_graph.h"
+#include "sim/plan/scenarios.h"
+
+namespace eesim::sim {
+
+enum class ExitPolicy {
+  kWait,       // backbone work past a branch point waits for the exit's decision
+  kSpeculate,  // it runs on; when the exit fires, running work is cancelled, queued work dropped
+};
+
+struct PlanEdge {
+  size_t from = 0;    // index into Plan::nodes
+  int64_t bytes = 0;  // data moved (0 for control and gate edges)
+  bool operator==(const PlanEdge&) const = default;
+};
+
+struct PlanNode {
+  mapping::CnId cn = 0;
+  workloads::LayerId layer = 0;
+  size_t core = 0;
+  int64_t compute_cycles = 0;
+  int64_t dram_bytes = 0;        // its own DRAM traffic (weights, spills, graph inputs)
+  int64_t out_bytes = 0;         // the band it writes, held on its core until read by all
+  double dynamic_energy_pj = 0;  // compute + SRAM + DRAM of the node itself
+  int64_t macs = 0;
+  // Smaller runs first among ready nodes of one core: fused stacks go band by band (depth
+  // first), other layers in topological order.
+  std::vector<int64_t> priority;
+  std::vector<PlanEdge> inputs;  // nodes that must finish (and whose data must arrive) first
+  bool operator==(const PlanNode&) const = default;
+};
+
+struct Plan {
+  std::vector<PlanNode> nodes;                 // topological
+  std::vector<int64_t> resident_weight_bytes;  // per core: weights kept there across inferences
+  std::vector<size_t> end_nodes;  // the scenario ends when all of these (its end layer) finish
+};
+
+// "CN '/layer2/conv/Conv' rows 4-7 (band 1)": a plan node as a user knows it (watchdog reports).
+std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGraph& g,
+                               const Plan& plan, size_t node);
+
+Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
+               const mapping::Allocation& alloc, const hw::Architecture& arch, hw::CostCache& cache,
+               const Scenario& scenario, ExitPolicy policy);
+
+}  // namespace eesim::sim

@@ -1,0 +1,67 @@
+#include "sim/studies/simulate.h"
+
+#include <algorithm>
+#include <string>
+
+#include "common/checked_math.h"
+#include "common/error.h"
+#include "sim/plan/plan.h"
+#include "sim/plan/scenarios.h"
+
+namespace eesim::sim {
+
+Report simulate(const workloads::Workload& w, const workloads::ExitProfile& profile,
+                const mapping::CnGraph& g, const mapping::Allocation& alloc,
+                const hw::Architecture& arch, hw::CostCache& cache, ExitPolicy policy) {
+  Report r;
+  r.expected_core_busy_cycles.assign(arch.cores.size(), 0.0);
+  r.core_peak_memory_bytes.assign(arch.cores.size(), 0);
+  const int64_t per_hop = arch.noc.router_cycles + arch.noc.link_cycles;
+  for (const Scenario& s : make_scenarios(w, profile)) {
+    Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
+    ScenarioRun run;
+    try {
+      run = run_plan(plan, arch,
+                     [&](const Plan& p, size_t i) { return describe_plan_node(w, g, p, i); });
+    } catch (const Interrupted&) {
+      throw;
+    } catch (const Error& e) {  // the watchdog: time past 2^53 cycles, or a stuck plan
+      throw Error(w.error_prefix() + "scenario '" + s.name + "': " + e.what());
+    }
+    const double p = s.probability, l = static_cast<double>(run.latency_cycles),
+                 e = run.energy_pj();
+    r.expected_latency_cycles += p * l;
+    r.expected_energy_pj += p * e;
+    r.expected_edp_pj_cycles += p * e * l;
+    for (size_t c = 0; c < arch.cores.size(); ++c) {
+      r.expected_core_busy_cycles[c] += p * static_cast<double>(run.core_busy_cycles[c]);
+      r.core_peak_memory_bytes[c] =
+          std::max(r.core_peak_memory_bytes[c], run.core_peak_memory_bytes[c]);
+    }
+    for (const Transfer& t : run.transfers) {
+      const auto hold =
+          static_cast<double>(t.arrive - t.start - per_hop * static_cast<int64_t>(t.route.size()));
+      for (const hw::Link& l : t.route) {
+        auto it = std::find_if(r.links.begin(), r.links.end(),
+                               [&](const auto& b) { return b.link == l; });
+        if (it == r.links.end()) it = r.links.insert(r.links.end(), {l, 0.0});
+        it->expected_busy_cycles += p * hold;
+      }
+    }
+    r.scenarios.push_back({s.name, p, std::move(plan), std::move(run)});
+  }
+  r.edp_of_means_pj_cycles = r.expected_energy_pj * r.expected_latency_cycles;
+  const std::vector<char> resident = mapping::resident_weights(w, alloc, arch);
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
+    Report::LayerSummary l{alloc.core_of_layer[v], 0, w.layer(v).macs, resident[v] != 0};
+    for (mapping::CnId c : g.layer_cns[v]) {
+      const hw::Cost& cost = mapping::cn_cost(w, g.cn(c), l.core, cache, l.weights_resident);
+      l.compute_cycles = checked_add(l.compute_cycles, cost.compute_cycles, "layer compute cycles");
+    }
+    r.layers.push_back(l);
+  }
+  r.roofline = hw::roofline(w, arch);
+  return r;
+}
+
+}  // namespace eesim::sim

@@ -1,0 +1,54 @@
+#pragma once
+// Every exit scenario of a mapped network, simulated, and the expectations over the exit
+// probabilities (DESIGN.md section 5, "Metrics").
+#include <string>
+#include <vector>
+
+#include "hw_models/architecture.h"
+#include "hw_models/cost_cache.h"
+#include "hw_models/network_estimate.h"
+#include "mapping/allocation.h"
+#include "mapping/cn_graph.h"
+#include "sim/engine/engine.h"
+#include "sim/plan/plan.h"
+#include "workloads/exit_profile.h"
+
+namespace eesim::sim {
+
+struct ScenarioResult {
+  std::string exit;  // exit name, or the final output's
+  double probability = 0;
+  Plan plan;        // what was simulated
+  ScenarioRun run;  // what happened
+};
+
+struct Report {
+  std::vector<ScenarioResult> scenarios;  // exits by depth, then the final output
+  // E[L] = sum p_i L_i, E[E] = sum p_i E_i, expected EDP E[E*L] = sum p_i E_i L_i (per-input
+  // EDP averaged over inputs), and E[E]*E[L], which is not the same thing.
+  double expected_latency_cycles = 0;
+  double expected_energy_pj = 0;
+  double expected_edp_pj_cycles = 0;
+  double edp_of_means_pj_cycles = 0;
+  std::vector<double> expected_core_busy_cycles;  // per core, E[busy]
+  std::vector<int64_t> core_peak_memory_bytes;    // per core, the most any scenario held
+  struct LinkBusy {
+    hw::Link link;
+    double expected_busy_cycles = 0;  // E[cycles the link carried data]
+  };
+  std::vector<LinkBusy> links;  // links any scenario used, in first-use order
+  struct LayerSummary {
+    size_t core = 0;
+    int64_t compute_cycles = 0;  // all its nodes on its core
+    int64_t macs = 0;
+    bool weights_resident = false;
+  };
+  std::vector<LayerSummary> layers;  // per LayerId
+  hw::Roofline roofline;             // of the whole network on the chip
+};
+
+Report simulate(const workloads::Workload& w, const workloads::ExitProfile& profile,
+                const mapping::CnGraph& g, const mapping::Allocation& alloc,
+                const hw::Architecture& arch, hw::CostCache& cache, ExitPolicy policy);
+
+}  // namespace eesim::sim
