@@ -200,7 +200,8 @@ Architecture convert(const schema::Architecture& a, const std::string& source) {
   out.clock_mhz = a.clock_mhz();
   const schema::Noc& n = a.noc();
   out.noc = NocSpec{n.width(),         n.height(),      n.link_bytes_per_cycle(),
-                    n.router_cycles(), n.link_cycles(), n.energy_pj_per_byte_hop()};
+                    n.router_cycles(), n.link_cycles(), n.energy_pj_per_byte_hop(),
+                    n.kind()};
   for (const schema::Core& c : a.core()) out.cores.push_back(to_spec(c));
   for (const schema::Dram& d : a.dram())
     out.drams.push_back(

@@ -16,6 +16,7 @@
 
 #include "common/error.h"
 #include "common/number_text.h"
+#include "hw_models/noc.h"
 
 namespace eesim::hw {
 namespace {
@@ -140,6 +141,12 @@ void check_noc(const Scope& s, const schema::Noc& n) {
   check(s, "router_cycles", n.router_cycles(), Bound::kNonNegative);
   check(s, "link_cycles", n.link_cycles(), Bound::kNonNegative);
   check(s, "energy_pj_per_byte_hop", n.energy_pj_per_byte_hop(), Bound::kNonNegative);
+  std::string kinds;
+  for (const std::string& k : noc_kinds()) {
+    if (k == n.kind()) return;
+    kinds += (kinds.empty() ? "" : ", ") + k;
+  }
+  s.fail_key("kind", "unknown NoC kind '" + n.kind() + "' (registered: " + kinds + ")");
 }
 
 void check_systolic(const Scope& s, const schema::Systolic& p) {

@@ -77,6 +77,7 @@ struct NocSpec {
   int64_t router_cycles = 0;
   int64_t link_cycles = 0;
   double energy_pj_per_byte_hop = 0;
+  std::string kind = "xy_mesh";  // the registered NoC model (hw_models/noc.h)
   bool operator==(const NocSpec&) const = default;
 };
 

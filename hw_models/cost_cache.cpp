@@ -6,6 +6,7 @@
 #include "common/checked_math.h"
 #include "common/limits.h"
 #include "hw_models/core_model.h"
+#include "hw_models/dram.h"
 #include "hw_models/noc.h"
 
 namespace eesim::hw {
@@ -49,8 +50,8 @@ Cost tile_cost(const Architecture& arch, size_t core_index, const TileShape& til
                  "DRAM time, " + std::to_string(bytes) + " bytes at dram '" + dram.name + "' of " +
                      rate.str() + " bytes/cycle,");
   }
-  const int64_t h = hops({core.x, core.y}, {dram.x, dram.y});
-  c.energy.dram = dram_energy_pj(dram, bytes) + transfer_energy_pj(arch.noc, h, bytes);
+  c.energy.dram = dram_energy_pj(dram, bytes) +
+                  make_noc(arch.noc)->energy_pj({core.x, core.y}, {dram.x, dram.y}, bytes);
   return c;
 }
 

@@ -1,11 +1,13 @@
 #include "mapping/allocation.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "common/checked_math.h"
 #include "common/error.h"
 #include "common/limits.h"
 #include "hw_models/core_model.h"
+#include "hw_models/dram.h"
 #include "hw_models/noc.h"
 
 namespace eesim::mapping {
@@ -22,16 +24,19 @@ int64_t edge_bytes(const Workload& w, const workloads::Dependency& d, LayerId pr
   return checked_mul(d.bytes / l.elem_bytes, word_bytes, "edge bytes");
 }
 
-int64_t transfer(const hw::Architecture& a, size_t from, size_t to, int64_t bytes) {
-  if (from == to) return 0;
+// HEFT's estimate of an edge's transfer: uncontended, and free when it carries no data (the
+// engine still charges a gate its pipeline latency).
+int64_t transfer(const hw::Architecture& a, const hw::Noc& noc, size_t from, size_t to,
+                 int64_t bytes) {
+  if (from == to || bytes == 0) return 0;
   const auto& f = a.cores[from];
   const auto& t = a.cores[to];
-  return hw::transfer_cycles(a.noc, hw::hops({f.x, f.y}, {t.x, t.y}), bytes);
+  return noc.transfer_cycles({f.x, f.y}, {t.x, t.y}, bytes);
 }
 
 // HEFT's upward rank with mean computation cost over the cores that can run a layer and a
-// one-hop transfer as the mean communication cost.
-std::vector<double> upward_ranks(const Workload& w, const hw::Architecture& a,
+// transfer between neighbouring nodes (the NoC's figure) as the mean communication cost.
+std::vector<double> upward_ranks(const Workload& w, const hw::Noc& noc,
                                  const std::vector<std::vector<int64_t>>& cycles) {
   std::vector<double> rank(w.num_layers(), 0.0);
   for (LayerId v = w.num_layers(); v-- > 0;) {
@@ -43,7 +48,7 @@ std::vector<double> upward_ranks(const Workload& w, const hw::Architecture& a,
     for (auto [e, end] = boost::out_edges(v, w.graph); e != end; ++e) {
       const LayerId s = boost::target(*e, w.graph);
       const int64_t bytes = edge_bytes(w, w.graph[*e], v, 1);
-      tail = std::max(tail, static_cast<double>(hw::transfer_cycles(a.noc, 1, bytes)) + rank[s]);
+      tail = std::max(tail, static_cast<double>(noc.neighbour_transfer_cycles(bytes)) + rank[s]);
     }
     rank[v] = (n ? sum / n : 0.0) + tail;
   }
@@ -109,7 +114,8 @@ std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph&
 Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architecture& arch,
                          hw::CostCache& cache) {
   const auto cycles = layer_cycles(w, g, arch, cache);
-  const auto rank = upward_ranks(w, arch, cycles);
+  const std::unique_ptr<hw::Noc> noc = hw::make_noc(arch.noc);
+  const auto rank = upward_ranks(w, *noc, cycles);
   std::vector<LayerId> order(w.num_layers());
   for (LayerId v = 0; v < order.size(); ++v) order[v] = v;
   std::stable_sort(order.begin(), order.end(),
@@ -126,7 +132,8 @@ Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architec
         const int64_t wb = hw::core_model(arch.cores[out.core_of_layer[p]])
                                .word_bytes(arch.cores[out.core_of_layer[p]]);
         const int64_t arrive = checked_add(
-            finish[p], transfer(arch, out.core_of_layer[p], c, edge_bytes(w, w.graph[*e], p, wb)),
+            finish[p],
+            transfer(arch, *noc, out.core_of_layer[p], c, edge_bytes(w, w.graph[*e], p, wb)),
             "HEFT finish time");
         start = std::max(start, arrive);
       }

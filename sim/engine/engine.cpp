@@ -1,6 +1,6 @@
 // The SystemC shells: one module per core, each an SC_METHOD that keeps a ready queue of plan
 // nodes, runs the highest-priority one for its cost, and on finishing sends each consumer its
-// data over the mesh (booked on the link calendar). DRAM ports are booked the same way. A
+// data over the NoC (booked on the link calendar). DRAM ports are booked the same way. A
 // source module admits inputs as they arrive. The shells only ask for delays and record what
 // happened (STYLE.md rule 3).
 #include "sim/engine/engine.h"
@@ -18,7 +18,9 @@
 #include "common/error.h"
 #include "common/limits.h"
 #include "hw_models/core_model.h"
+#include "hw_models/dram.h"
 #include "hw_models/noc.h"
+#include "hw_models/on_chip_memory.h"
 #include "sim/engine/kernel.h"
 #include "sim/engine/link_calendar.h"
 #include "sim/engine/stuck_report.h"
@@ -86,15 +88,21 @@ class Source;
 // State shared by the shells of one run.
 struct Run {
   Run(const std::vector<StreamInput>& in, const hw::Architecture& a, const EngineOptions& o)
-      : inputs(in), arch(a), options(o) {}
+      : inputs(in), arch(a), options(o), noc(hw::make_noc(a.noc)) {
+    for (size_t c = 0; c < a.cores.size(); ++c) {
+      port.push_back(hw::nearest_dram(a, c));
+      memory.emplace_back(hw::core_model(a.cores[c]).on_chip_bytes(a.cores[c]),
+                          a.drams[port.back()]);
+    }
+  }
   const std::vector<StreamInput>& inputs;
   const hw::Architecture& arch;
   const EngineOptions& options;
+  const std::unique_ptr<hw::Noc> noc;
+  std::vector<size_t> port;              // per core, its nearest DRAM port
+  std::vector<hw::OnChipMemory> memory;  // per core: what is held on chip, what spilled
   std::unordered_map<const Plan*, std::unique_ptr<PlanIndex>> indices;
   std::vector<std::unique_ptr<Instance>> live_inputs;  // per input, while in flight
-  std::vector<int64_t> live;                           // per core, bytes held on chip now
-  std::vector<int64_t> capacity;                       // per core, on-chip bytes
-  std::vector<int64_t> spilled;                        // per core, bytes now in DRAM instead
   size_t next_input = 0;
   int64_t in_flight = 0;
   size_t finished = 0;
@@ -226,7 +234,7 @@ class CoreShell : public sc_core::sc_module {
     const PlanNode& n = in.plan.nodes[running_.node];
     int64_t end = now + n.compute_cycles;
     if (n.dram_bytes > 0) {  // its DRAM traffic overlaps compute but shares the port
-      const size_t port = hw::nearest_dram(run_.arch, core_);
+      const size_t port = run_.port[core_];
       const int64_t hold = hw::dram_cycles(run_.arch.drams[port], n.dram_bytes);
       const auto resource = LinkCalendar::dram_port(static_cast<int64_t>(port));
       end = std::max(end, run_.calendar.reserve({resource}, now, hold) + hold);
@@ -299,26 +307,17 @@ void Run::admit(size_t k, int64_t now) {
 void Run::hold(size_t k, size_t core, int64_t delta, int64_t now) {
   if (delta == 0) return;
   if (k != kNoInput) live_inputs[k]->held[core] += delta;
-  const int64_t over = live[core] + delta - capacity[core];
-  if (delta > 0 && over > 0) {  // spill what does not fit: out to DRAM now, back in later
-    const int64_t spill = std::min(over, delta);
-    const size_t port = hw::nearest_dram(arch, core);
-    calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port))}, now,
-                     hw::dram_cycles(arch.drams[port], 2 * spill));
-    out.spilled_bytes += spill;
-    out.dram_bytes += 2 * spill;
-    if (k != kNoInput)
-      out.inputs[k].dynamic_energy_pj += hw::dram_energy_pj(arch.drams[port], 2 * spill);
-    spilled[core] += spill;
-    delta -= spill;
-  } else if (delta < 0 && spilled[core] > 0) {  // freed bytes let spilled ones back in
-    const int64_t back = std::min(spilled[core], -delta);
-    spilled[core] -= back;
-    delta += back;
+  const hw::SpillOutcome s = memory[core].hold(delta);
+  if (s.spilled_bytes > 0) {  // its DRAM traffic occupies the port; the input pays its energy
+    calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port[core]))}, now,
+                     s.dram_port_cycles);
+    out.spilled_bytes += s.spilled_bytes;
+    out.dram_bytes += s.dram_bytes;
+    if (k != kNoInput) out.inputs[k].dynamic_energy_pj += s.dram_energy_pj;
   }
-  live[core] += delta;
-  out.core_peak_memory_bytes[core] = std::max(out.core_peak_memory_bytes[core], live[core]);
-  if (recording()) out.memory.push_back({now, core, live[core]});
+  const int64_t live = memory[core].live_bytes();
+  out.core_peak_memory_bytes[core] = std::max(out.core_peak_memory_bytes[core], live);
+  if (recording()) out.memory.push_back({now, core, live});
 }
 
 void Run::release_inputs(size_t k, size_t node, int64_t now) {
@@ -334,21 +333,19 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now) {
   const size_t from_core = in.plan.nodes[node].core, to_core = in.plan.nodes[e.to].core;
   int64_t at = now;
   if (to_core != from_core) {
-    const auto& from = arch.cores[from_core];
-    const auto& to = arch.cores[to_core];
-    const int64_t h = hw::hops({from.x, from.y}, {to.x, to.y});
-    const int64_t per_hop = h * (arch.noc.router_cycles + arch.noc.link_cycles);
-    const int64_t ser = std::max<int64_t>(hw::transfer_cycles(arch.noc, h, e.bytes) - per_hop, 0);
-    const int64_t start =
-        calendar.reserve(route_resources({from.x, from.y}, {to.x, to.y}), now, ser);
-    at = start + per_hop + ser;
+    const hw::Node from{arch.cores[from_core].x, arch.cores[from_core].y};
+    const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
+    std::vector<hw::Link> route = noc->route(from, to);
+    const int64_t link_hold = noc->hold_cycles(from, to, e.bytes);
+    const int64_t start = calendar.reserve(route_resources(route), now, link_hold);
+    at = start + noc->pipeline_cycles(from, to) + link_hold;
     out.noc_bytes += e.bytes;
     in.remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
     hold(k, to_core, e.bytes, now);
     if (e.bytes > 0 && in.record)
       out.inputs[k].transfers.push_back(
-          {node, e.to, start, at, e.bytes, hw::xy_route({from.x, from.y}, {to.x, to.y})});
-    out.inputs[k].noc_energy_pj += hw::transfer_energy_pj(arch.noc, h, e.bytes);
+          {node, e.to, start, at, e.bytes, std::move(route), link_hold});
+    out.inputs[k].noc_energy_pj += noc->energy_pj(from, to, e.bytes);
   }
   cores[to_core]->deliver(k, e.to, at);
 }
@@ -425,9 +422,6 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
   Run run(inputs, arch, options);
   const size_t cores = arch.cores.size();
   run.live_inputs.resize(inputs.size());
-  run.live.assign(cores, 0);
-  run.spilled.assign(cores, 0);
-  for (const auto& c : arch.cores) run.capacity.push_back(hw::core_model(c).on_chip_bytes(c));
   run.out.inputs.resize(inputs.size());
   run.out.core_busy_cycles.assign(cores, 0);
   run.out.core_peak_memory_bytes.assign(cores, 0);

@@ -1,5 +1,5 @@
 #pragma once
-// Runs plans on SystemC models of the chip's cores, with mesh links and DRAM ports as contended
+// Runs plans on SystemC models of the chip's cores, with NoC links and DRAM ports as contended
 // resources, and returns what happened. One input (one scenario's plan, `run_plan`) or a stream
 // of inputs that overlap on the cores (`run_inputs`, DESIGN.md section 5 "Streams").
 #include <cstdint>
@@ -22,12 +22,14 @@ struct NodeTiming {
   bool operator==(const NodeTiming&) const = default;
 };
 
-// One mesh transfer: it held the links of its route from `start` for its serialisation and
-// reached the consumer's core at `arrive`.
+// One NoC transfer: it held the links of its route over [start, start + hold_cycles) (its
+// serialisation, hw::Noc::hold_cycles) and reached the consumer's core at `arrive` (after the
+// NoC's pipeline latency on top).
 struct Transfer {
   size_t from_node = 0, to_node = 0;  // plan nodes
   int64_t start = 0, arrive = 0, bytes = 0;
   std::vector<hw::Link> route;
+  int64_t hold_cycles = 0;
   bool operator==(const Transfer&) const = default;
 };
 
@@ -54,7 +56,8 @@ struct ScenarioRun {
   std::vector<MemorySample> memory;             // in time order
   std::vector<int64_t> core_peak_memory_bytes;  // per core, at most its on-chip bytes
   // Bytes that did not fit a core's memory when they arrived: written to DRAM and read back,
-  // both on the core's nearest port (occupying it) and charged in dram energy.
+  // both on the core's nearest port (occupying it) and charged in dram energy
+  // (hw::OnChipMemory decides).
   int64_t spilled_bytes = 0;
   bool operator==(const ScenarioRun&) const = default;
 };

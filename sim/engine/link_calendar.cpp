@@ -43,9 +43,9 @@ int64_t LinkCalendar::busy_cycles(const Resource& r) const {
   return total;
 }
 
-std::vector<LinkCalendar::Resource> route_resources(hw::Node from, hw::Node to) {
+std::vector<LinkCalendar::Resource> route_resources(const std::vector<hw::Link>& route) {
   std::vector<LinkCalendar::Resource> out;
-  for (const hw::Link& l : hw::xy_route(from, to)) out.push_back(LinkCalendar::link(l));
+  for (const hw::Link& l : route) out.push_back(LinkCalendar::link(l));
   return out;
 }
 

@@ -12,7 +12,7 @@ namespace eesim::sim {
 
 class LinkCalendar {
  public:
-  // A resource: a directed mesh link, or a DRAM port (from == to == the port's node, port >= 0).
+  // A resource: a directed NoC link, or a DRAM port (from == to == the port's node, port >= 0).
   struct Resource {
     hw::Node from, to;
     int64_t port = -1;
@@ -32,7 +32,7 @@ class LinkCalendar {
   std::map<Resource, std::map<int64_t, int64_t>> booked_;
 };
 
-// The resources of a mesh transfer's XY route.
-std::vector<LinkCalendar::Resource> route_resources(hw::Node from, hw::Node to);
+// The resources of a transfer's route (hw::Noc::route).
+std::vector<LinkCalendar::Resource> route_resources(const std::vector<hw::Link>& route);
 
 }  // namespace eesim::sim

@@ -2,6 +2,7 @@
 
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
+#include "hw_models/dram.h"
 #include "hw_models/noc.h"
 #include "workloads/exits.h"
 

@@ -30,9 +30,8 @@ void append_trace_rows(Trace& t, const workloads::Workload& w, const mapping::Cn
                       cancelled ? end_cycles : n_t.end, w.layer(n.layer).name, cn.first_row,
                       cn.rows, n.macs, 0, cancelled, input});
   }
-  const int64_t per_hop = arch.noc.router_cycles + arch.noc.link_cycles;
   for (const auto& x : transfers) {
-    const int64_t hold = x.arrive - x.start - per_hop * static_cast<int64_t>(x.route.size());
+    const int64_t hold = x.hold_cycles;
     const std::string layer = w.layer(plan.nodes[x.from_node].layer).name;
     for (const auto& l : x.route) {
       const auto it = std::find(t.link_of_track.begin(), t.link_of_track.end(), l);

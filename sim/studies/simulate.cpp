@@ -16,7 +16,6 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
   Report r;
   r.expected_core_busy_cycles.assign(arch.cores.size(), 0.0);
   r.core_peak_memory_bytes.assign(arch.cores.size(), 0);
-  const int64_t per_hop = arch.noc.router_cycles + arch.noc.link_cycles;
   for (const Scenario& s : make_scenarios(w, profile)) {
     Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
     ScenarioRun run;
@@ -39,8 +38,7 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
           std::max(r.core_peak_memory_bytes[c], run.core_peak_memory_bytes[c]);
     }
     for (const Transfer& t : run.transfers) {
-      const auto hold =
-          static_cast<double>(t.arrive - t.start - per_hop * static_cast<int64_t>(t.route.size()));
+      const auto hold = static_cast<double>(t.hold_cycles);
       for (const hw::Link& l : t.route) {
         auto it = std::find_if(r.links.begin(), r.links.end(),
                                [&](const auto& b) { return b.link == l; });

@@ -1,11 +1,11 @@
-// Edge TPU, SIMD, DRAM spill, NoC and tile rules, each with a hand-computed case.
+// Edge TPU, SIMD (and its DRAM spill), DRAM and tile rules, each with a hand-computed case.
 #include <doctest/doctest.h>
 
 #include "common/error.h"
 #include "hw_models/arch_loader.h"
 #include "hw_models/core_model.h"
 #include "hw_models/cost_cache.h"
-#include "hw_models/noc.h"
+#include "hw_models/dram.h"
 #include "hw_models/tile.h"
 
 namespace {
@@ -134,18 +134,7 @@ TEST_CASE("systolic: an ifmap larger than its buffer streams once per column fol
   CHECK_FALSE(core_model(core).cost(core, v).supported);
 }
 
-TEST_CASE("noc: XY route (0,0)->(2,1) is 3 hops; 100 bytes take 3*(2+1) + ceil(100/32) = 13") {
-  const auto route = xy_route({0, 0}, {2, 1});
-  REQUIRE(route.size() == 3);
-  CHECK(route[0] == Link{{0, 0}, {1, 0}});
-  CHECK(route[1] == Link{{1, 0}, {2, 0}});
-  CHECK(route[2] == Link{{2, 0}, {2, 1}});
-  NocSpec noc;
-  noc.link_bytes_per_cycle = 32, noc.router_cycles = 2, noc.link_cycles = 1;
-  noc.energy_pj_per_byte_hop = 0.8;
-  CHECK(transfer_cycles(noc, hops({0, 0}, {2, 1}), 100) == 13);
-  CHECK(transfer_cycles(noc, 0, 100) == 0);
-  CHECK(transfer_energy_pj(noc, 3, 100) == doctest::Approx(240.0));
+TEST_CASE("dram: 1001 B at 0.5 B/cycle take 2002 cycles; 8 B at 162.5 pJ/B cost 1300 pJ") {
   DramSpec dram;
   dram.bandwidth_bytes_per_cycle = 0.5, dram.energy_pj_per_byte = 162.5;
   CHECK(dram_cycles(dram, 1001) == 2002);

@@ -4,18 +4,26 @@
 #include "sim/engine/link_calendar.h"
 
 using eesim::sim::LinkCalendar;
-using eesim::sim::route_resources;
+
+namespace {
+
+// The resources of the XY mesh's route from a to b.
+std::vector<LinkCalendar::Resource> xy(eesim::hw::Node a, eesim::hw::Node b) {
+  return eesim::sim::route_resources(eesim::hw::make_noc(eesim::hw::NocSpec{})->route(a, b));
+}
+
+}  // namespace
 
 TEST_CASE("link calendar: two transfers sharing a link; the second waits one serialisation") {
   // 100 bytes over 32 B/cycle links: ceil(100/32) = 4 cycles of serialisation.
   LinkCalendar cal;
-  const auto route = route_resources({0, 0}, {2, 0});  // (0,0)->(1,0)->(2,0)
+  const auto route = xy({0, 0}, {2, 0});  // (0,0)->(1,0)->(2,0)
   CHECK(cal.reserve(route, 10, 4) == 10);
   CHECK(cal.reserve(route, 10, 4) == 14);  // delayed by exactly the first's 4 cycles
   // (1,0)->(1,1) shares no link with the route above: no delay.
-  CHECK(cal.reserve(route_resources({1, 0}, {1, 1}), 10, 4) == 10);
+  CHECK(cal.reserve(xy({1, 0}, {1, 1}), 10, 4) == 10);
   // (1,0)->(2,1) goes (1,0)->(2,0) first: busy [10,18), so it starts at 18.
-  CHECK(cal.reserve(route_resources({1, 0}, {2, 1}), 11, 4) == 18);
+  CHECK(cal.reserve(xy({1, 0}, {2, 1}), 11, 4) == 18);
   CHECK(cal.busy_cycles(LinkCalendar::link({{0, 0}, {1, 0}})) == 8);
   CHECK(cal.busy_cycles(LinkCalendar::link({{1, 0}, {2, 0}})) == 12);
 }
