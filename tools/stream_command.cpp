@@ -10,7 +10,9 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "hw_models/arch_loader.h"
+#include "sim/results/report_writers.h"
 #include "sim/results/stream_report.h"
+#include "sim/results/trace.h"
 #include "sim/studies/stream.h"
 #include "tools/cli_args.h"
 #include "tools/eval_setup.h"
@@ -167,14 +169,18 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
       << setup.policy_text << ", fusion " << setup.fusion_text << " (" << e.graph.num_cns()
       << " nodes), allocation " << e.allocation.method << "\n";
   print_summary(r, arch, out);
-  const sim::ReportContext context{m.workload.name, setup.policy_text, setup.fusion_text,
-                                   e.allocation.method, static_cast<int64_t>(e.graph.num_cns())};
-  if (!a.last("json").empty()) write_file(a.last("json"), sim::stream_json(r, context, arch));
+  const report::StreamReport message =
+      sim::stream_message(r,
+                          {m.workload.name, setup.policy_text, setup.fusion_text,
+                           e.allocation.method, static_cast<int64_t>(e.graph.num_cns())},
+                          arch);
+  if (!a.last("json").empty()) write_file(a.last("json"), sim::report_json(message));
   if (!a.last("csv").empty()) write_file(a.last("csv"), sim::stream_inputs_csv(r));
-  if (!a.last("trace").empty())
-    write_file(a.last("trace"), sim::stream_chrome_trace_json(m.workload, e.graph, arch, r));
-  if (!a.last("trace-csv").empty())
-    write_file(a.last("trace-csv"), sim::stream_trace_csv(m.workload, e.graph, arch, r));
+  if (tracing) {
+    const sim::Trace trace = sim::stream_trace_rows(m.workload, e.graph, arch, r);
+    if (!a.last("trace").empty()) write_file(a.last("trace"), sim::chrome_trace_json(trace));
+    if (!a.last("trace-csv").empty()) write_file(a.last("trace-csv"), sim::trace_csv(trace));
+  }
   return 0;
 }
 

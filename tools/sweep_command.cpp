@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "hw_models/arch_loader.h"
+#include "sim/results/report_writers.h"
 #include "sim/results/sweep_report.h"
 #include "sim/studies/sweep.h"
 #include "tools/cli_args.h"
@@ -171,8 +172,9 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
     ctrl_c.check("the sweep");
   }
   print_table(r, c, arch, out);
-  if (!a.last("json").empty()) write_file(a.last("json"), sim::sweep_json(r, c, arch));
-  if (!a.last("csv").empty()) write_file(a.last("csv"), sim::sweep_csv(r));
+  const report::SweepReport message = sim::sweep_message(r, c, arch);
+  if (!a.last("json").empty()) write_file(a.last("json"), sim::report_json(message));
+  if (!a.last("csv").empty()) write_file(a.last("csv"), sim::sweep_csv(message));
   return 0;
 }
 
