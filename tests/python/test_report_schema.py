@@ -94,29 +94,33 @@ def test_run_json_and_protobuf_reports_carry_the_same_figures(report_pb2, run_ee
     assert len([p for p in seen if p.startswith("layers[")]) == 5 * len(binary.layers)
 
 
-def test_stream_json_is_the_stream_message(report_pb2, run_eesim, tmp_path, ee_model_path):
+def test_stream_json_and_protobuf_reports_carry_the_same_figures(report_pb2, run_eesim, tmp_path,
+                                                                 ee_model_path):
     from google.protobuf import json_format
-    out = tmp_path / "s.json"
+    out, binpb = tmp_path / "s.json", tmp_path / "s.binpb"
     r = run_eesim("stream", ee_model_path, "--arch", QUAD, "--inputs", "40", "--arrival",
-                  "poisson=5000", "--json", out)
+                  "poisson=5000", "--json", out, "--report", binpb)
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text())
-    message = json_format.ParseDict(data, report_pb2.StreamReport())
+    message = report_pb2.StreamReport.FromString(binpb.read_bytes())
     seen = compare(message, data)
+    assert json_format.ParseDict(data, report_pb2.StreamReport()) == message
     assert message.stream.arrival == "poisson" and message.stream.inputs == 40
     assert sum(e.inputs for e in message.exits) == 40
     assert {"energy.per_input_pj", "latency.p99_ms", "stream.seed", "spilled_bytes"} <= set(seen)
 
 
-def test_sweep_json_is_the_sweep_message(report_pb2, run_eesim, tmp_path, ee_model_path):
-    from google.protobuf import json_format
-    out = tmp_path / "w.json"
+def test_sweep_json_and_protobuf_reports_carry_the_same_figures(report_pb2, run_eesim, tmp_path,
+                                                                ee_model_path):
+    from google.protobuf import json_format, text_format
+    out, txtpb = tmp_path / "w.json", tmp_path / "w.txtpb"
     r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--p", "0.3,0.7", "--points",
-                  "/stem/stem.0/Conv", "--json", out)
+                  "/stem/stem.0/Conv", "--json", out, "--report", txtpb)
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text())
-    message = json_format.ParseDict(data, report_pb2.SweepReport())
+    message = text_format.Parse(txtpb.read_text(), report_pb2.SweepReport())
     seen = compare(message, data)
+    assert json_format.ParseDict(data, report_pb2.SweepReport()) == message
     assert list(message.probabilities) == [0.3, 0.7]
     assert len(message.points) == 1 and len(message.points[0].outcomes) == 2
     assert "points[0].outcomes[1].edp_of_means_pj_cycles" in seen
