@@ -12,8 +12,8 @@
 #include "common/file_io.h"
 #include "hw_models/arch_loader.h"
 #include "mapping/allocation.h"
-#include "sim/results/report_json.h"
-#include "sim/results/report_proto.h"
+#include "sim/results/report_writers.h"
+#include "sim/results/run_report.h"
 #include "sim/results/trace.h"
 #include "sim/studies/evaluate.h"
 #include "tools/cli_args.h"
@@ -98,7 +98,7 @@ std::string run_usage() {
              "  --trace OUT.json         write the timeline as Chrome trace-event JSON (Perfetto)\n"
              "  --csv OUT.csv            write the same timeline as CSV rows\n"
              "  --plot OUT.png|OUT.svg   a Gantt chart of every scenario (needs matplotlib)\n"
-             "  --report OUT.binpb       the report as an eesim.report.Report protobuf message\n"
+             "  --report OUT.binpb       the report as an eesim.report.RunReport protobuf message\n"
              "                           (sim/results/report.proto); text format for "
              ".txtpb/.textproto\n") +
          kModelOptionsUsage;
@@ -141,16 +141,19 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     out << buf;
   }
   print_summary(m, arch, g, alloc, r, s, out);
-  const sim::ReportContext context{m.workload.name, s.policy_text, s.fusion_text, alloc.method,
-                                   static_cast<int64_t>(g.num_cns())};
-  if (!a.last("json").empty())
-    write_file(a.last("json"), sim::report_json(r, context, m.workload, arch));
-  if (!a.last("trace").empty())
-    write_file(a.last("trace"), sim::chrome_trace_json(m.workload, g, arch, r));
-  if (!a.last("csv").empty()) write_file(a.last("csv"), sim::trace_csv(m.workload, g, arch, r));
-  if (!a.last("plot").empty()) plot(sim::trace_csv(m.workload, g, arch, r), a.last("plot"));
-  if (!a.last("report").empty())
-    sim::write_report_proto(r, context, m.workload, arch, a.last("report"));
+  const report::RunReport message =
+      sim::run_message(r,
+                       {m.workload.name, s.policy_text, s.fusion_text, alloc.method,
+                        static_cast<int64_t>(g.num_cns())},
+                       m.workload, arch);
+  if (!a.last("json").empty()) write_file(a.last("json"), sim::report_json(message));
+  if (!a.last("report").empty()) sim::write_report_message(message, a.last("report"));
+  if (!a.last("trace").empty() || !a.last("csv").empty() || !a.last("plot").empty()) {
+    const sim::Trace trace = sim::trace_rows(m.workload, g, arch, r);
+    if (!a.last("trace").empty()) write_file(a.last("trace"), sim::chrome_trace_json(trace));
+    if (!a.last("csv").empty()) write_file(a.last("csv"), sim::trace_csv(trace));
+    if (!a.last("plot").empty()) plot(sim::trace_csv(trace), a.last("plot"));
+  }
   return 0;
 }
 

@@ -10,7 +10,9 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "hw_models/arch_loader.h"
+#include "sim/results/report_writers.h"
 #include "sim/results/stream_report.h"
+#include "sim/results/trace.h"
 #include "sim/studies/stream.h"
 #include "tools/cli_args.h"
 #include "tools/eval_setup.h"
@@ -120,6 +122,8 @@ std::string stream_usage() {
          kEvaluationOptionsUsage +
          std::string(
              "  --json OUT.json          the summary as JSON\n"
+             "  --report OUT.binpb       the summary as an eesim.report.StreamReport protobuf\n"
+             "                           message; text format for .txtpb/.textproto\n"
              "  --csv OUT.csv            one row per input: exit, arrival, done, latency, energy\n"
              "  --trace OUT.json         the first --trace-inputs inputs (default 20) as Chrome\n"
              "                           trace-event JSON; --trace-csv OUT.csv the same rows\n") +
@@ -130,7 +134,7 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
   values.insert({"arch", "policy", "fusion", "stacks", "alloc", "objective", "iterations", "seed",
                  "inputs", "arrival", "in-flight", "json", "csv", "trace", "trace-csv",
-                 "trace-inputs"});
+                 "trace-inputs", "report"});
   const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
   if (a.flag("help")) {
     out << stream_usage();
@@ -148,7 +152,7 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
   if (!tracing && !a.all("trace-inputs").empty())
     std::cerr << "eesim: note: --trace-inputs has no effect without --trace or --trace-csv\n";
   so.record_inputs = tracing ? trace_inputs : 0;
-  check_output_paths(a, {"json", "csv", "trace", "trace-csv"}, input_paths(a));
+  check_output_paths(a, {"json", "csv", "trace", "trace-csv", "report"}, input_paths(a));
   const LoadedModel m = load_model(a);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
   EvaluationSetup setup = parse_evaluation(a, m.workload, arch, so.seed);
@@ -167,14 +171,19 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
       << setup.policy_text << ", fusion " << setup.fusion_text << " (" << e.graph.num_cns()
       << " nodes), allocation " << e.allocation.method << "\n";
   print_summary(r, arch, out);
-  const sim::ReportContext context{m.workload.name, setup.policy_text, setup.fusion_text,
-                                   e.allocation.method, static_cast<int64_t>(e.graph.num_cns())};
-  if (!a.last("json").empty()) write_file(a.last("json"), sim::stream_json(r, context, arch));
+  const report::StreamReport message =
+      sim::stream_message(r,
+                          {m.workload.name, setup.policy_text, setup.fusion_text,
+                           e.allocation.method, static_cast<int64_t>(e.graph.num_cns())},
+                          arch);
+  if (!a.last("json").empty()) write_file(a.last("json"), sim::report_json(message));
+  if (!a.last("report").empty()) sim::write_report_message(message, a.last("report"));
   if (!a.last("csv").empty()) write_file(a.last("csv"), sim::stream_inputs_csv(r));
-  if (!a.last("trace").empty())
-    write_file(a.last("trace"), sim::stream_chrome_trace_json(m.workload, e.graph, arch, r));
-  if (!a.last("trace-csv").empty())
-    write_file(a.last("trace-csv"), sim::stream_trace_csv(m.workload, e.graph, arch, r));
+  if (tracing) {
+    const sim::Trace trace = sim::stream_trace_rows(m.workload, e.graph, arch, r);
+    if (!a.last("trace").empty()) write_file(a.last("trace"), sim::chrome_trace_json(trace));
+    if (!a.last("trace-csv").empty()) write_file(a.last("trace-csv"), sim::trace_csv(trace));
+  }
   return 0;
 }
 

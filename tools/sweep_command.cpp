@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "hw_models/arch_loader.h"
+#include "sim/results/report_writers.h"
 #include "sim/results/sweep_report.h"
 #include "sim/studies/sweep.h"
 #include "tools/cli_args.h"
@@ -138,14 +139,17 @@ std::string sweep_usage() {
          kEvaluationOptionsUsage +
          "  --csv OUT.csv            also write one row per (point, p)\n"
          "  --json OUT.json          also write the sweep as JSON\n"
+         "  --report OUT.binpb       the sweep as an eesim.report.SweepReport protobuf message;\n"
+         "                           text format for .txtpb/.textproto\n"
          "  --input NAME=1x3x32x32   shape of a graph input (for symbolic dimensions)\n"
          "  --final NAME             graph output that ends the backbone (default: the deepest)\n";
 }
 
 int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
-  const CliArgs a = parse_cli(args, {"help"},
-                              {"arch", "head", "p", "points", "policy", "fusion", "stacks", "alloc",
-                               "objective", "iterations", "seed", "csv", "json", "input", "final"});
+  const CliArgs a =
+      parse_cli(args, {"help"},
+                {"arch", "head", "p", "points", "policy", "fusion", "stacks", "alloc", "objective",
+                 "iterations", "seed", "csv", "json", "input", "final", "report"});
   if (a.flag("help")) {
     out << sweep_usage();
     return 0;
@@ -155,7 +159,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
   const std::vector<double> ps = parse_probabilities(a.last("p", kDefaultProbabilities));
   const workloads::HeadTemplate head =
       workloads::parse_head(a.last("head", workloads::kDefaultHead));
-  check_output_paths(a, {"csv", "json"}, input_paths(a));
+  check_output_paths(a, {"csv", "json", "report"}, input_paths(a));
   const uint64_t seed = parse_seed(a, "seed", 1);
   const workloads::Workload w = workloads::load_workload(a.positional[0], import_options(a));
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
@@ -171,8 +175,10 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
     ctrl_c.check("the sweep");
   }
   print_table(r, c, arch, out);
-  if (!a.last("json").empty()) write_file(a.last("json"), sim::sweep_json(r, c, arch));
-  if (!a.last("csv").empty()) write_file(a.last("csv"), sim::sweep_csv(r));
+  const report::SweepReport message = sim::sweep_message(r, c, arch);
+  if (!a.last("json").empty()) write_file(a.last("json"), sim::report_json(message));
+  if (!a.last("report").empty()) sim::write_report_message(message, a.last("report"));
+  if (!a.last("csv").empty()) write_file(a.last("csv"), sim::sweep_csv(message));
   return 0;
 }
 

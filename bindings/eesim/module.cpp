@@ -15,7 +15,8 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "hw_models/arch_loader.h"
-#include "sim/results/report_json.h"
+#include "sim/results/report_writers.h"
+#include "sim/results/run_report.h"
 #include "sim/results/stream_report.h"
 #include "sim/results/sweep_report.h"
 #include "sim/results/trace.h"
@@ -204,10 +205,11 @@ class Evaluator {
       py::gil_scoped_release release;
       std::lock_guard<std::mutex> lock(mutex_);
       sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options(signals));
-      json = sim::report_json(e.report,
-                              {m.workload.name, policy_, fusion_, e.allocation.method,
-                               static_cast<int64_t>(e.graph.num_cns())},
-                              m.workload, arch_);
+      json =
+          sim::report_json(sim::run_message(e.report,
+                                            {m.workload.name, policy_, fusion_, e.allocation.method,
+                                             static_cast<int64_t>(e.graph.num_cns())},
+                                            m.workload, arch_));
       if (trace) t = sim::trace_rows(m.workload, e.graph, arch_, e.report);
       r = std::move(e.report);
     } catch (const Interrupted&) {
@@ -232,10 +234,11 @@ class Evaluator {
       o.progress = signals.progress();
       sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options(signals));
       r = sim::simulate_stream(m.workload, e.graph, std::move(e.report), arch_, o);
-      json = sim::stream_json(r,
+      json = sim::report_json(
+          sim::stream_message(r,
                               {m.workload.name, policy_, fusion_, e.allocation.method,
                                static_cast<int64_t>(e.graph.num_cns())},
-                              arch_);
+                              arch_));
       if (o.record_inputs > 0) t = sim::stream_trace_rows(m.workload, e.graph, arch_, r);
     } catch (const Interrupted&) {
       signals.rethrow();
@@ -264,7 +267,7 @@ class Evaluator {
       std::lock_guard<std::mutex> lock(mutex_);
       const sim::SweepResult r = sim::sweep_exit_mounts(m.workload, h, probabilities, ids, arch_,
                                                         cache_, options(signals));
-      return sim::sweep_json(r, {m.workload.name, policy_, fusion_}, arch_);
+      return sim::report_json(sim::sweep_message(r, {m.workload.name, policy_, fusion_}, arch_));
     } catch (const Interrupted&) {
       signals.rethrow();
       throw;

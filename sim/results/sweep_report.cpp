@@ -3,78 +3,80 @@
 #include <cstdio>
 
 #include "common/csv.h"
-#include "common/json_writer.h"
 
 namespace eesim::sim {
-
-std::string sweep_csv(const SweepResult& r) {
-  std::string s =
-      "point,branch_layer,depth,channels,height,width,head_macs,p,exit_latency_cycles,"
-      "final_latency_cycles,exit_energy_pj,final_energy_pj,expected_latency_cycles,"
-      "expected_energy_pj,expected_edp_pj_cycles,edp_of_means_pj_cycles,baseline_edp_pj_cycles\n";
-  const auto g = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return std::string(buf);
-  };
-  for (size_t i = 0; i < r.points.size(); ++i) {
-    const auto& pt = r.points[i];
-    for (const auto& o : pt.outcomes) {
-      s += std::to_string(i) + "," + csv_quote(pt.branch_layer) + "," + std::to_string(pt.depth) +
-           "," + std::to_string(pt.shape[1]) + "," + std::to_string(pt.shape[2]) + "," +
-           std::to_string(pt.shape[3]) + "," + std::to_string(pt.head_macs) + "," +
-           g(o.exit_probability) + "," + std::to_string(o.exit_scenario.latency_cycles) + "," +
-           std::to_string(o.final_scenario.latency_cycles) + "," + g(o.exit_scenario.energy_pj) +
-           "," + g(o.final_scenario.energy_pj) + "," + g(o.expected_latency_cycles) + "," +
-           g(o.expected_energy_pj) + "," + g(o.expected_edp_pj_cycles) + "," +
-           g(o.edp_of_means_pj_cycles) + "," + g(r.baseline_edp_pj_cycles) + "\n";
-    }
-  }
-  return s;
-}
-
 namespace {
 
-void scenario_json(JsonWriter& j, const char* prefix, const ScenarioCost& c) {
-  j.key(std::string(prefix) + "_latency_cycles").value(c.latency_cycles);
-  j.key(std::string(prefix) + "_energy_pj").value(c.energy_pj);
+void set_outcome(report::SweepOutcome& q, const SweepOutcome& o) {
+  q.set_p(o.exit_probability);
+  q.set_exit_latency_cycles(o.exit_scenario.latency_cycles);
+  q.set_exit_energy_pj(o.exit_scenario.energy_pj);
+  q.set_final_latency_cycles(o.final_scenario.latency_cycles);
+  q.set_final_energy_pj(o.final_scenario.energy_pj);
+  q.set_expected_latency_cycles(o.expected_latency_cycles);
+  q.set_expected_energy_pj(o.expected_energy_pj);
+  q.set_expected_edp_pj_cycles(o.expected_edp_pj_cycles);
+  q.set_edp_of_means_pj_cycles(o.edp_of_means_pj_cycles);
+}
+
+std::string g10(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
 }
 
 }  // namespace
 
-std::string sweep_json(const SweepResult& r, const SweepContext& c, const hw::Architecture& arch) {
-  JsonWriter j;
-  j.begin_object();
-  j.key("model").value(c.model).key("arch").value(arch.name).key("arch_file").value(arch.source);
-  j.key("head").value(r.head).key("policy").value(c.policy).key("fusion").value(c.fusion);
-  j.key("probabilities").array(r.exit_probabilities);
-  j.key("baseline").begin_object();
-  j.key("latency_cycles").value(r.baseline.latency_cycles);
-  j.key("energy_pj").value(r.baseline.energy_pj);
-  j.key("edp_pj_cycles").value(r.baseline_edp_pj_cycles).end_object();
-  j.key("points").begin_array();
+report::SweepReport sweep_message(const SweepResult& r, const SweepContext& c,
+                                  const hw::Architecture& arch) {
+  report::SweepReport p;
+  p.set_model(c.model);
+  p.set_arch(arch.name);
+  p.set_arch_file(arch.source);
+  p.set_head(r.head);
+  p.set_policy(c.policy);
+  p.set_fusion(c.fusion);
+  for (double q : r.exit_probabilities) p.add_probabilities(q);
+  auto* b = p.mutable_baseline();
+  b->set_latency_cycles(r.baseline.latency_cycles);
+  b->set_energy_pj(r.baseline.energy_pj);
+  b->set_edp_pj_cycles(r.baseline_edp_pj_cycles);
   for (size_t i = 0; i < r.points.size(); ++i) {
-    const auto& pt = r.points[i];
-    j.begin_object().key("point").value(static_cast<int64_t>(i));
-    j.key("branch_layer").value(pt.branch_layer).key("depth").value(pt.depth);
-    j.key("shape").array(pt.shape).key("head_macs").value(pt.head_macs);
-    j.key("head_weight_bytes").value(pt.head_weight_bytes);
-    scenario_json(j, "exit", pt.exit_scenario);
-    scenario_json(j, "final", pt.final_scenario);
-    j.key("outcomes").begin_array();
-    for (const auto& o : pt.outcomes) {
-      j.begin_object().key("p").value(o.exit_probability);
-      scenario_json(j, "exit", o.exit_scenario);
-      scenario_json(j, "final", o.final_scenario);
-      j.key("expected_latency_cycles").value(o.expected_latency_cycles);
-      j.key("expected_energy_pj").value(o.expected_energy_pj);
-      j.key("expected_edp_pj_cycles").value(o.expected_edp_pj_cycles);
-      j.key("edp_of_means_pj_cycles").value(o.edp_of_means_pj_cycles).end_object();
-    }
-    j.end_array().end_object();
+    const SweepPoint& pt = r.points[i];
+    auto* q = p.add_points();
+    q->set_point(static_cast<int64_t>(i));
+    q->set_branch_layer(pt.branch_layer);
+    q->set_depth(pt.depth);
+    for (int64_t d : pt.shape) q->add_shape(d);
+    q->set_head_macs(pt.head_macs);
+    q->set_head_weight_bytes(pt.head_weight_bytes);
+    q->set_exit_latency_cycles(pt.exit_scenario.latency_cycles);
+    q->set_exit_energy_pj(pt.exit_scenario.energy_pj);
+    q->set_final_latency_cycles(pt.final_scenario.latency_cycles);
+    q->set_final_energy_pj(pt.final_scenario.energy_pj);
+    for (const SweepOutcome& o : pt.outcomes) set_outcome(*q->add_outcomes(), o);
   }
-  j.end_array().end_object();
-  return j.str() + "\n";
+  return p;
+}
+
+std::string sweep_csv(const report::SweepReport& r) {
+  std::string s =
+      "point,branch_layer,depth,channels,height,width,head_macs,p,exit_latency_cycles,"
+      "final_latency_cycles,exit_energy_pj,final_energy_pj,expected_latency_cycles,"
+      "expected_energy_pj,expected_edp_pj_cycles,edp_of_means_pj_cycles,baseline_edp_pj_cycles\n";
+  for (const report::SweepPoint& pt : r.points()) {
+    const std::string head = std::to_string(pt.point()) + "," + csv_quote(pt.branch_layer()) + "," +
+                             std::to_string(pt.depth()) + "," + std::to_string(pt.shape(1)) + "," +
+                             std::to_string(pt.shape(2)) + "," + std::to_string(pt.shape(3)) + "," +
+                             std::to_string(pt.head_macs()) + ",";
+    for (const report::SweepOutcome& o : pt.outcomes())
+      s += head + g10(o.p()) + "," + std::to_string(o.exit_latency_cycles()) + "," +
+           std::to_string(o.final_latency_cycles()) + "," + g10(o.exit_energy_pj()) + "," +
+           g10(o.final_energy_pj()) + "," + g10(o.expected_latency_cycles()) + "," +
+           g10(o.expected_energy_pj()) + "," + g10(o.expected_edp_pj_cycles()) + "," +
+           g10(o.edp_of_means_pj_cycles()) + "," + g10(r.baseline().edp_pj_cycles()) + "\n";
+  }
+  return s;
 }
 
 }  // namespace eesim::sim

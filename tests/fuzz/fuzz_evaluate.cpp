@@ -23,7 +23,8 @@
 #include "hw_models/cost_cache.h"
 #include "hw_models/tile.h"
 #include "mapping/cn_graph.h"
-#include "sim/results/report_json.h"
+#include "sim/results/report_writers.h"
+#include "sim/results/run_report.h"
 #include "sim/results/stream_report.h"
 #include "sim/results/trace.h"
 #include "sim/studies/evaluate.h"
@@ -249,9 +250,10 @@ void check_stream(const sim::StreamReport& r) {
 
 // What `eesim run` writes: the JSON report and the timeline as Chrome trace JSON and CSV.
 void write_reports(const wl::Workload& w, const sim::Evaluation& e, const sim::ReportContext& ctx) {
-  (void)sim::report_json(e.report, ctx, w, chip());
-  (void)sim::chrome_trace_json(w, e.graph, chip(), e.report);
-  (void)sim::trace_csv(w, e.graph, chip(), e.report);
+  (void)sim::report_json(sim::run_message(e.report, ctx, w, chip()));
+  const sim::Trace t = sim::trace_rows(w, e.graph, chip(), e.report);
+  (void)sim::chrome_trace_json(t);
+  (void)sim::trace_csv(t);
 }
 
 // `eesim stream` on a handful of inputs: back to back or at a fixed or Poisson rate, with the
@@ -284,9 +286,9 @@ void stream(const wl::Workload& w, const sim::Evaluation& e, const sim::ReportCo
   c.print("stream");
   const sim::StreamReport r = sim::simulate_stream(w, e.graph, e.report, chip(), so);
   check_stream(r);
-  (void)sim::stream_json(r, ctx, chip());
+  (void)sim::report_json(sim::stream_message(r, ctx, chip()));
   (void)sim::stream_inputs_csv(r);
-  (void)sim::stream_chrome_trace_json(w, e.graph, chip(), r);
+  (void)sim::chrome_trace_json(sim::stream_trace_rows(w, e.graph, chip(), r));
 }
 
 // A clean error must name the model, or the chip and the layer it cannot take (the chip is

@@ -1,0 +1,76 @@
+#include "sim/results/run_report.h"
+
+namespace eesim::sim {
+namespace {
+
+void add_scenarios(report::RunReport& p, const Report& r) {
+  for (const auto& s : r.scenarios) {
+    auto* q = p.add_scenarios();
+    q->set_exit(s.exit);
+    q->set_probability(s.probability);
+    q->set_latency_cycles(s.run.latency_cycles);
+    q->set_energy_pj(s.run.energy_pj());
+    q->set_dynamic_energy_pj(s.run.dynamic_energy_pj);
+    q->set_noc_energy_pj(s.run.noc_energy_pj);
+    q->set_static_energy_pj(s.run.static_energy_pj);
+    q->set_nodes(static_cast<int64_t>(s.plan.nodes.size()));
+    q->set_noc_bytes(s.run.noc_bytes);
+    q->set_dram_bytes(s.run.dram_bytes);
+    q->set_spilled_bytes(s.run.spilled_bytes);
+  }
+}
+
+void add_cores_and_links(report::RunReport& p, const Report& r, const hw::Architecture& arch) {
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    auto* q = p.add_cores();
+    const double busy = r.expected_core_busy_cycles[c];
+    q->set_name(arch.cores[c].name);
+    q->set_busy_cycles(busy);
+    q->set_utilization(r.expected_latency_cycles > 0 ? busy / r.expected_latency_cycles : 0.0);
+    q->set_peak_memory_bytes(r.core_peak_memory_bytes[c]);
+  }
+  for (const auto& l : r.links) {
+    auto* q = p.add_links();
+    q->add_from(l.link.from.x);
+    q->add_from(l.link.from.y);
+    q->add_to(l.link.to.x);
+    q->add_to(l.link.to.y);
+    q->set_busy_cycles(l.expected_busy_cycles);
+  }
+}
+
+}  // namespace
+
+report::RunReport run_message(const Report& r, const ReportContext& c, const workloads::Workload& w,
+                              const hw::Architecture& arch) {
+  report::RunReport p;
+  p.set_model(c.model);
+  p.set_arch(arch.name);
+  p.set_arch_file(arch.source);
+  p.set_clock_mhz(arch.clock_mhz);
+  p.set_policy(c.policy);
+  p.set_fusion(c.fusion);
+  p.set_allocation(c.allocation);
+  p.set_nodes(c.nodes);
+  auto* e = p.mutable_expected();
+  e->set_latency_cycles(r.expected_latency_cycles);
+  e->set_latency_ms(arch.ns(r.expected_latency_cycles) / 1e6);
+  e->set_energy_pj(r.expected_energy_pj);
+  e->set_edp(r.expected_edp_pj_cycles);
+  e->set_edp_of_means(r.edp_of_means_pj_cycles);
+  e->set_edp_unit("pJ*cycles");
+  add_scenarios(p, r);
+  add_cores_and_links(p, r, arch);
+  for (workloads::LayerId v = 0; v < r.layers.size(); ++v) {
+    auto* q = p.add_layers();
+    q->set_name(w.layer(v).name);
+    q->set_core(arch.cores[r.layers[v].core].name);
+    q->set_compute_cycles(r.layers[v].compute_cycles);
+    q->set_macs(r.layers[v].macs);
+    q->set_weights_resident(r.layers[v].weights_resident);
+  }
+  p.set_lower_bound_cycles(r.roofline.lower_bound_cycles());
+  return p;
+}
+
+}  // namespace eesim::sim

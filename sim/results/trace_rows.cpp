@@ -1,0 +1,95 @@
+// Builds a Trace from what a run or a stream recorded (trace.h); the writers are in trace.cpp.
+#include <algorithm>
+
+#include "sim/results/trace.h"
+
+namespace eesim::sim {
+namespace {
+
+std::string link_name(const hw::Link& l) {
+  return "link (" + std::to_string(l.from.x) + "," + std::to_string(l.from.y) + ")->(" +
+         std::to_string(l.to.x) + "," + std::to_string(l.to.y) + ")";
+}
+
+// One simulated input's rows: its nodes on core tracks (cores are tracks 0..cores-1), its
+// transfers on link tracks added on first use. Nodes still running at `end_cycles` were
+// cancelled and end there.
+void append_rows(Trace& t, const workloads::Workload& w, const mapping::CnGraph& g,
+                 const hw::Architecture& arch, const Plan& plan,
+                 const std::vector<NodeTiming>& nodes, const std::vector<Transfer>& transfers,
+                 int64_t end_cycles, size_t scenario, int64_t input) {
+  for (size_t i = 0; i < plan.nodes.size() && i < nodes.size(); ++i) {
+    const NodeTiming& n_t = nodes[i];
+    if (n_t.start < 0) continue;
+    const auto& n = plan.nodes[i];
+    const auto& cn = g.cn(n.cn);
+    const bool cancelled = n_t.end < 0;
+    t.rows.push_back({scenario, n.core, "cn", w.layer(n.layer).name, n_t.start,
+                      cancelled ? end_cycles : n_t.end, w.layer(n.layer).name, cn.first_row,
+                      cn.rows, n.macs, 0, cancelled, input});
+  }
+  for (const auto& x : transfers) {
+    const int64_t hold = x.hold_cycles;
+    const std::string layer = w.layer(plan.nodes[x.from_node].layer).name;
+    for (const auto& l : x.route) {
+      const auto it = std::find(t.link_of_track.begin(), t.link_of_track.end(), l);
+      const size_t track = arch.cores.size() + static_cast<size_t>(it - t.link_of_track.begin());
+      if (it == t.link_of_track.end()) {
+        t.link_of_track.push_back(l);
+        t.tracks.push_back(link_name(l));
+      }
+      t.rows.push_back({scenario, track, "transfer",
+                        layer + " -> " + w.layer(plan.nodes[x.to_node].layer).name, x.start,
+                        x.start + hold, layer, 0, 0, 0, x.bytes, false, input});
+    }
+  }
+}
+
+Trace empty_trace(const hw::Architecture& arch, const Report& r) {
+  Trace t;
+  t.clock_mhz = arch.clock_mhz;
+  for (const auto& c : arch.cores) {
+    t.core_names.push_back(c.name);
+    t.tracks.push_back("core " + c.name);
+  }
+  for (const auto& sc : r.scenarios) t.scenarios.push_back(sc.exit);
+  return t;
+}
+
+}  // namespace
+
+Trace trace_rows(const workloads::Workload& w, const mapping::CnGraph& g,
+                 const hw::Architecture& arch, const Report& r) {
+  Trace t = empty_trace(arch, r);
+  for (size_t s = 0; s < r.scenarios.size(); ++s) {
+    const auto& sc = r.scenarios[s];
+    append_rows(t, w, g, arch, sc.plan, sc.run.nodes, sc.run.transfers, sc.run.latency_cycles, s,
+                -1);
+    t.processes.push_back(
+        {"scenario " + sc.exit,
+         sc.run.memory,
+         {{"exit " + sc.exit, sc.run.latency_cycles, {{"probability", sc.probability}}}}});
+  }
+  return t;
+}
+
+Trace stream_trace_rows(const workloads::Workload& w, const mapping::CnGraph& g,
+                        const hw::Architecture& arch, const StreamReport& r) {
+  Trace t = empty_trace(arch, r.analytical);
+  t.per_input = true;
+  TraceProcess p{"stream", r.run.memory, {}};
+  for (size_t k = 0; k < r.run.inputs.size(); ++k) {
+    const InputRun& in = r.run.inputs[k];
+    if (in.nodes.empty()) continue;  // not recorded
+    const size_t s = r.scenario_of[k];
+    append_rows(t, w, g, arch, r.analytical.scenarios[s].plan, in.nodes, in.transfers,
+                in.done_cycles, s, static_cast<int64_t>(k));
+    const std::string input = std::to_string(k);
+    p.instants.push_back({"arrive " + input, in.arrival_cycles, {}});
+    p.instants.push_back({"input " + input + " exits at " + t.scenarios[s], in.done_cycles, {}});
+  }
+  t.processes.push_back(std::move(p));
+  return t;
+}
+
+}  // namespace eesim::sim
