@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <utility>
@@ -143,54 +144,15 @@ void parse(const std::string& text, const std::string& source, schema::Architect
 
 // Conversion: the input is already validated.
 
-SystolicSpec to_spec(const schema::Systolic& p) {
-  SystolicSpec s;
-  s.rows = p.rows();
-  s.cols = p.cols();
-  s.dataflow = p.dataflow() == schema::Systolic::WS   ? Dataflow::kWs
-               : p.dataflow() == schema::Systolic::IS ? Dataflow::kIs
-                                                      : Dataflow::kOs;
-  s.ifmap_sram_bytes = p.ifmap_sram_bytes();
-  s.filter_sram_bytes = p.filter_sram_bytes();
-  s.ofmap_sram_bytes = p.ofmap_sram_bytes();
-  s.word_bytes = p.word_bytes();
-  s.depthwise_mapping = p.depthwise_mapping() == schema::Systolic::CHANNELS_ON_COLUMNS
-                            ? DepthwiseMapping::kChannelsOnColumns
-                            : DepthwiseMapping::kPerChannelGemm;
-  s.vector_lanes = p.vector_lanes();
-  s.mac_energy_pj = p.mac_energy_pj();
-  s.sram_energy_pj_per_byte = p.sram_energy_pj_per_byte();
-  s.vector_op_energy_pj = p.vector_op_energy_pj();
-  return s;
-}
-
-EdgeTpuSpec to_spec(const schema::EdgeTpu& p) {
-  EdgeTpuSpec e;
-  e.pes_x = p.pes_x();
-  e.pes_y = p.pes_y();
-  e.cores_per_pe = p.cores_per_pe();
-  e.lanes_per_core = p.lanes_per_core();
-  e.pe_memory_bytes = p.pe_memory_bytes();
-  e.core_memory_bytes = p.core_memory_bytes();
-  e.word_bytes = p.word_bytes();
-  e.mac_energy_pj = p.mac_energy_pj();
-  e.pe_memory_energy_pj_per_byte = p.pe_memory_energy_pj_per_byte();
-  e.core_memory_energy_pj_per_byte = p.core_memory_energy_pj_per_byte();
-  e.vector_op_energy_pj = p.vector_op_energy_pj();
-  return e;
-}
-
-SimdSpec to_spec(const schema::Simd& p) {
-  return SimdSpec{p.lanes(), p.memory_bytes(), p.word_bytes(), p.op_energy_pj(),
-                  p.memory_energy_pj_per_byte()};
-}
-
+// A core's kind is the field holding its kind message (Core.kind or an extension); the message
+// becomes the spec's parameters as it is (a copy the spec shares and never changes), so no kind
+// needs conversion code here.
 CoreSpec to_spec(const schema::Core& c) {
-  CoreSpec s{c.name(), c.x(), c.y(), c.static_power_mw(), {}};
-  if (c.has_systolic()) s.params = to_spec(c.systolic());
-  if (c.has_edge_tpu()) s.params = to_spec(c.edge_tpu());
-  if (c.has_simd()) s.params = to_spec(c.simd());
-  return s;
+  const pb::FieldDescriptor* kind = core_kind_field(c);
+  const pb::Message& given = c.GetReflection()->GetMessage(c, kind);
+  std::shared_ptr<pb::Message> params(given.New());
+  params->CopyFrom(given);
+  return CoreSpec{c.name(), c.x(), c.y(), c.static_power_mw(), kind->name(), std::move(params)};
 }
 
 Architecture convert(const schema::Architecture& a, const std::string& source) {

@@ -1,21 +1,25 @@
-// The rules of arch.proto that protobuf's text parser does not enforce: required keys, value
-// ranges, placement on the mesh, unique names. Each failure names file, line and key path.
+// The rules of arch.proto that protobuf's text parser does not enforce. Required keys and every
+// field's bounds are read from the schema (its [default]s, oneofs and bound options), so a new
+// field or core kind adds no code here; placement on the mesh and unique names are the
+// cross-field rules written out below. Each failure names file, line and key path.
 #include "hw_models/arch_validate.h"
 
 #include <google/protobuf/descriptor.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
-#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
 #include "common/number_text.h"
+#include "hw_models/core_model.h"
 #include "hw_models/noc.h"
 
 namespace eesim::hw {
@@ -46,12 +50,12 @@ struct Scope {
     assert(f != nullptr && "a key this file names is missing from arch.proto");
     return f;
   }
+  // Line of field `f` (element `index` of a repeated one; -1 for a singular one).
   int line_at(const pb::FieldDescriptor* f, int index) const {
     if (tree == nullptr) return line;
     const int l = tree->GetLocation(f, f->is_repeated() ? index : -1).line;
     return l >= 0 ? l + 1 : line;
   }
-  int line_of(const char* key) const { return line_at(field(key), 0); }
   std::string key_path(const std::string& key) const {
     return label.empty() ? prefix + key : label + " " + prefix + key;
   }
@@ -60,26 +64,40 @@ struct Scope {
     return label.empty() || p.empty() ? label + p : label + " " + p;
   }
   std::string at(int l) const { return *source + ":" + std::to_string(l) + ": "; }
+  [[noreturn]] void fail_key(const pb::FieldDescriptor* f, int index,
+                             const std::string& what) const {
+    throw Error(at(line_at(f, index)) + key_path(f->name()) + ": " + what);
+  }
   [[noreturn]] void fail_key(const char* key, const std::string& what) const {
-    throw Error(at(line_of(key)) + key_path(key) + ": " + what);
+    fail_key(field(key), 0, what);
   }
   [[noreturn]] void fail_block(const std::string& what) const {
     const std::string p = block_path();
     throw Error(at(line) + (p.empty() ? "" : p + ": ") + what);
   }
-  // The block of message field `key` (index into a repeated field, ignored for a singular one).
-  Scope child(const char* key, int index, const pb::Message& m, std::string child_label,
-              std::string child_prefix) const {
-    const pb::FieldDescriptor* f = field(key);
+  // The block of message field `f` (element `index` of a repeated one; -1 for a singular one).
+  Scope child(const pb::FieldDescriptor* f, int index, const pb::Message& m,
+              std::string child_label, std::string child_prefix) const {
     const int i = f->is_repeated() ? index : -1;
     return Scope{source,
                  std::move(child_label),
                  std::move(child_prefix),
                  &m,
                  tree ? tree->GetTreeForNested(f, i) : nullptr,
-                 line_at(f, index)};
+                 line_at(f, i)};
   }
 };
+
+// The message-valued extensions set in `m`: the core kinds declared outside arch.proto (Core's
+// extension range is for kinds only; anything else there is ignored).
+std::vector<const pb::FieldDescriptor*> set_extensions(const pb::Message& m) {
+  std::vector<const pb::FieldDescriptor*> set;
+  m.GetReflection()->ListFields(m, &set);
+  std::erase_if(set, [](const pb::FieldDescriptor* f) {
+    return !f->is_extension() || f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE;
+  });
+  return set;
+}
 
 // arch.proto's rule, read from the schema itself so a new field is covered without code here:
 // a singular field without [default] is required, and a oneof needs exactly one member set
@@ -92,6 +110,8 @@ void require_keys(const Scope& s) {
     if (f->is_repeated() || f->has_default_value() || f->containing_oneof() != nullptr) continue;
     if (!r->HasField(*s.msg, f)) s.fail_block("missing required key '" + f->name() + "'");
   }
+  // A set extension (arch.proto: Core's extension range) stands in for the message's oneof.
+  if (!set_extensions(*s.msg).empty()) return;
   for (int i = 0; i < d->oneof_decl_count(); ++i) {
     const pb::OneofDescriptor* o = d->oneof_decl(i);
     if (r->HasOneof(*s.msg, o)) continue;
@@ -103,91 +123,138 @@ void require_keys(const Scope& s) {
   }
 }
 
-// Value of `key` must be > 0 (kPositive) or >= 0 (kNonNegative); doubles must also be finite.
-enum class Bound { kPositive, kNonNegative };
+// The options arch.proto declares on a field (its bounds), read from the descriptor.
+struct Bounds {
+  std::optional<double> gt, ge, le;
+  std::string ge_note;
+  bool non_empty = false;
+};
 
-// Ceilings far beyond any edge chip. A value above one is a typo or a unit slip, and would push
-// costs past what eesim computes exactly (2^53 cycles, common/limits.h) or energies to inf.
-constexpr double kMaxCount = 1 << 20;          // PEs, lanes, array rows, mesh side, cycles
-constexpr double kMaxBytes = 1099511627776.0;  // 2^40: a memory, or bytes per cycle
-constexpr double kMaxEnergyPj = 1e9;           // per operation, byte or byte-hop: 1 mJ
-constexpr double kMaxPowerMw = 1e9;            // 1 MW
-
-// The ceiling of a key, by what its name says it counts.
-double ceiling(std::string_view key) {
-  if (key == "word_bytes") return 64;
-  if (key.find("energy") != std::string_view::npos) return kMaxEnergyPj;
-  if (key.find("power") != std::string_view::npos) return kMaxPowerMw;
-  if (key.find("bytes") != std::string_view::npos) return kMaxBytes;
-  return kMaxCount;
+Bounds bounds_of(const pb::FieldDescriptor* f) {
+  const pb::FieldOptions& o = f->options();
+  Bounds b;
+  if (o.HasExtension(schema::gt)) b.gt = o.GetExtension(schema::gt);
+  if (o.HasExtension(schema::ge)) b.ge = o.GetExtension(schema::ge);
+  if (o.HasExtension(schema::le)) b.le = o.GetExtension(schema::le);
+  b.ge_note = o.GetExtension(schema::ge_note);
+  b.non_empty = o.GetExtension(schema::non_empty);
+  return b;
 }
 
+// A number against its field's bounds; every double must also be finite.
 template <typename T>
-void check(const Scope& s, const char* key, T v, Bound bound) {
-  const double max = ceiling(key);
+void check_number(const Scope& s, const pb::FieldDescriptor* f, int index, T v, const Bounds& b) {
+  const auto fail = [&](const std::string& what) {
+    s.fail_key(f, index, what + ", got " + show(v));
+  };
   if constexpr (std::is_floating_point_v<T>)
-    if (!std::isfinite(v)) s.fail_key(key, "must be a finite number, got " + show(v));
-  if (bound == Bound::kPositive && !(v > 0)) s.fail_key(key, "must be > 0, got " + show(v));
-  if (bound == Bound::kNonNegative && !(v >= 0)) s.fail_key(key, "must be >= 0, got " + show(v));
-  if (static_cast<double>(v) > max)
-    s.fail_key(key, "must be <= " + show(max) + " (beyond any edge chip), got " + show(v));
+    if (!std::isfinite(v)) fail("must be a finite number");
+  const double d = static_cast<double>(v);
+  if (b.gt && !(d > *b.gt)) fail("must be > " + show(*b.gt));
+  if (b.ge && !(d >= *b.ge))
+    fail("must be >= " + show(*b.ge) + (b.ge_note.empty() ? "" : " (" + b.ge_note + ")"));
+  if (b.le && d > *b.le) fail("must be <= " + show(*b.le) + " (beyond any edge chip)");
 }
 
-void check_noc(const Scope& s, const schema::Noc& n) {
-  require_keys(s);
-  check(s, "width", n.width(), Bound::kPositive);
-  check(s, "height", n.height(), Bound::kPositive);
-  check(s, "link_bytes_per_cycle", n.link_bytes_per_cycle(), Bound::kPositive);
-  check(s, "router_cycles", n.router_cycles(), Bound::kNonNegative);
-  check(s, "link_cycles", n.link_cycles(), Bound::kNonNegative);
-  check(s, "energy_pj_per_byte_hop", n.energy_pj_per_byte_hop(), Bound::kNonNegative);
-  std::string kinds;
-  for (const std::string& k : noc_kinds()) {
-    if (k == n.kind()) return;
-    kinds += (kinds.empty() ? "" : ", ") + k;
+// One value of scalar field `f` (element `index` of a repeated one, -1 for a singular one; a
+// singular field the file leaves out is checked at its default).
+void check_scalar(const Scope& s, const pb::FieldDescriptor* f, int index) {
+  const pb::Message& m = *s.msg;
+  const pb::Reflection* r = m.GetReflection();
+  const bool rep = index >= 0;
+  const Bounds b = bounds_of(f);
+  using F = pb::FieldDescriptor;
+  switch (f->cpp_type()) {
+    case F::CPPTYPE_INT32:
+      return check_number(s, f, index, rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f),
+                          b);
+    case F::CPPTYPE_INT64:
+      return check_number(s, f, index, rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f),
+                          b);
+    case F::CPPTYPE_UINT32:
+      return check_number(s, f, index, rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f),
+                          b);
+    case F::CPPTYPE_UINT64:
+      return check_number(s, f, index, rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f),
+                          b);
+    case F::CPPTYPE_DOUBLE:
+      return check_number(s, f, index, rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f),
+                          b);
+    case F::CPPTYPE_FLOAT:
+      return check_number(s, f, index, rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f),
+                          b);
+    case F::CPPTYPE_STRING:
+      if (b.non_empty && (rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f)).empty())
+        s.fail_key(f, index, "must not be empty");
+      return;
+    default:
+      return;  // enums (the parser checked the name) and bools have no bounds
   }
-  s.fail_key("kind", "unknown NoC kind '" + n.kind() + "' (registered: " + kinds + ")");
 }
 
-void check_systolic(const Scope& s, const schema::Systolic& p) {
-  require_keys(s);
-  for (auto [key, v] : {std::pair{"rows", int64_t{p.rows()}},
-                        {"cols", p.cols()},
-                        {"ifmap_sram_bytes", p.ifmap_sram_bytes()},
-                        {"filter_sram_bytes", p.filter_sram_bytes()},
-                        {"ofmap_sram_bytes", p.ofmap_sram_bytes()},
-                        {"word_bytes", p.word_bytes()}})
-    check(s, key, v, Bound::kPositive);
-  check(s, "vector_lanes", p.vector_lanes(), Bound::kNonNegative);
-  check(s, "mac_energy_pj", p.mac_energy_pj(), Bound::kNonNegative);
-  check(s, "sram_energy_pj_per_byte", p.sram_energy_pj_per_byte(), Bound::kNonNegative);
-  check(s, "vector_op_energy_pj", p.vector_op_energy_pj(), Bound::kNonNegative);
+std::string item_label(const std::string& kind, int i, const pb::Message& m) {
+  std::string label = kind + "[" + std::to_string(i) + "]";
+  const pb::FieldDescriptor* name = m.GetDescriptor()->FindFieldByName("name");
+  if (name == nullptr || name->cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING) return label;
+  const std::string n = m.GetReflection()->GetString(m, name);
+  return n.empty() ? label : label + " (name '" + n + "')";
 }
 
-void check_edge_tpu(const Scope& s, const schema::EdgeTpu& p) {
+// Every rule a message's schema declares, through its nested blocks: required keys, and the
+// bounds of every field. An element of a repeated block starts a new label ("core[1] (name
+// 'sa0')"); a singular block extends the key path ("systolic.rows").
+void check_block(const Scope& s) {
   require_keys(s);
-  for (auto [key, v] : {std::pair{"pes_x", int64_t{p.pes_x()}},
-                        {"pes_y", p.pes_y()},
-                        {"cores_per_pe", p.cores_per_pe()},
-                        {"lanes_per_core", p.lanes_per_core()},
-                        {"pe_memory_bytes", p.pe_memory_bytes()},
-                        {"core_memory_bytes", p.core_memory_bytes()},
-                        {"word_bytes", p.word_bytes()}})
-    check(s, key, v, Bound::kPositive);
-  for (auto [key, v] : {std::pair{"mac_energy_pj", p.mac_energy_pj()},
-                        {"pe_memory_energy_pj_per_byte", p.pe_memory_energy_pj_per_byte()},
-                        {"core_memory_energy_pj_per_byte", p.core_memory_energy_pj_per_byte()},
-                        {"vector_op_energy_pj", p.vector_op_energy_pj()}})
-    check(s, key, v, Bound::kNonNegative);
+  const pb::Descriptor* d = s.msg->GetDescriptor();
+  const pb::Reflection* r = s.msg->GetReflection();
+  std::vector<const pb::FieldDescriptor*> fields;
+  for (int i = 0; i < d->field_count(); ++i) fields.push_back(d->field(i));
+  for (const pb::FieldDescriptor* f : set_extensions(*s.msg)) fields.push_back(f);
+  for (const pb::FieldDescriptor* f : fields) {
+    const bool message = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!f->is_repeated()) {
+      if (!message)
+        check_scalar(s, f, -1);
+      else if (r->HasField(*s.msg, f))
+        check_block(s.child(f, -1, r->GetMessage(*s.msg, f), s.label, s.prefix + f->name() + "."));
+      continue;
+    }
+    for (int j = 0; j < r->FieldSize(*s.msg, f); ++j) {
+      if (!message) {
+        check_scalar(s, f, j);
+        continue;
+      }
+      const pb::Message& m = r->GetRepeatedMessage(*s.msg, f, j);
+      const std::string parent = s.label.empty() ? s.prefix : s.label + " " + s.prefix;
+      check_block(s.child(f, j, m, item_label(parent + f->name(), j, m), ""));
+    }
+  }
 }
 
-void check_simd(const Scope& s, const schema::Simd& p) {
-  require_keys(s);
-  check(s, "lanes", p.lanes(), Bound::kPositive);
-  check(s, "memory_bytes", p.memory_bytes(), Bound::kPositive);
-  check(s, "word_bytes", p.word_bytes(), Bound::kPositive);
-  check(s, "op_energy_pj", p.op_energy_pj(), Bound::kNonNegative);
-  check(s, "memory_energy_pj_per_byte", p.memory_energy_pj_per_byte(), Bound::kNonNegative);
+// The schema's Core.kind and the registry of cost models (core_models.cpp) must agree: a kind
+// the file may name but nothing models is refused here, listing the kinds that are modelled.
+void check_kind(const Scope& s, const schema::Core& c) {
+  const std::vector<const pb::FieldDescriptor*> extensions = set_extensions(c);
+  const pb::FieldDescriptor* kind = core_kind_field(c);
+  if (extensions.size() + (c.kind_case() != schema::Core::KIND_NOT_SET) > 1)
+    s.fail_key(extensions.back(), -1,
+               "a core has one kind, and this one is also given " +
+                   (kind == extensions.back() ? extensions.front() : kind)->name());
+  const std::vector<std::string> kinds = core_model_kinds();
+  if (std::find(kinds.begin(), kinds.end(), kind->name()) != kinds.end()) return;
+  std::string known;
+  for (const std::string& k : kinds) known += (known.empty() ? "" : ", ") + k;
+  s.fail_key(kind, -1,
+             "no cost model registered for core kind '" + kind->name() + "'; registered: " + known);
+}
+
+// The NoC kind must be registered (hw_models/noc.h), or the file names the choices.
+void check_noc_kind(const Scope& s, const schema::Noc& n) {
+  const std::vector<std::string> kinds = noc_kinds();
+  if (std::find(kinds.begin(), kinds.end(), n.kind()) != kinds.end()) return;
+  std::string known;
+  for (const std::string& k : kinds) known += (known.empty() ? "" : ", ") + k;
+  s.fail_key("kind", "unknown NoC kind '" + n.kind() + "' (registered: " + known + ")");
 }
 
 // A core or DRAM port must sit on a node of the width x height mesh.
@@ -199,46 +266,6 @@ void check_on_mesh(const Scope& s, int x, int y, const schema::Noc& noc) {
     s.fail_key("x", where + " (x must be in [0," + std::to_string(noc.width()) + "))");
   if (y < 0 || y >= noc.height())
     s.fail_key("y", where + " (y must be in [0," + std::to_string(noc.height()) + "))");
-}
-
-std::string item_label(const char* kind, int i, const std::string& name) {
-  std::string label = std::string(kind) + "[" + std::to_string(i) + "]";
-  return name.empty() ? label : label + " (name '" + name + "')";
-}
-
-// Checks one core or DRAM port in isolation; returns its scope for the cross checks.
-Scope check_core(const Scope& root, const schema::Architecture& a, int i) {
-  const schema::Core& c = a.core(i);
-  const Scope s = root.child("core", i, c, item_label("core", i, c.name()), "");
-  require_keys(s);
-  if (c.name().empty()) s.fail_key("name", "must not be empty");
-  check(s, "static_power_mw", c.static_power_mw(), Bound::kNonNegative);
-  check_on_mesh(s, c.x(), c.y(), a.noc());
-  switch (c.kind_case()) {
-    case schema::Core::kSystolic:
-      check_systolic(s.child("systolic", 0, c.systolic(), s.label, "systolic."), c.systolic());
-      break;
-    case schema::Core::kEdgeTpu:
-      check_edge_tpu(s.child("edge_tpu", 0, c.edge_tpu(), s.label, "edge_tpu."), c.edge_tpu());
-      break;
-    case schema::Core::kSimd:
-      check_simd(s.child("simd", 0, c.simd(), s.label, "simd."), c.simd());
-      break;
-    case schema::Core::KIND_NOT_SET:
-      break;  // require_keys has thrown
-  }
-  return s;
-}
-
-Scope check_dram(const Scope& root, const schema::Architecture& a, int i) {
-  const schema::Dram& d = a.dram(i);
-  const Scope s = root.child("dram", i, d, item_label("dram", i, d.name()), "");
-  require_keys(s);
-  if (d.name().empty()) s.fail_key("name", "must not be empty");
-  check(s, "bandwidth_bytes_per_cycle", d.bandwidth_bytes_per_cycle(), Bound::kPositive);
-  check(s, "energy_pj_per_byte", d.energy_pj_per_byte(), Bound::kNonNegative);
-  check_on_mesh(s, d.x(), d.y(), a.noc());
-  return s;
 }
 
 // Names are one namespace over cores and DRAM ports; a node holds at most one core and at most
@@ -265,24 +292,40 @@ struct Claims {
 
 }  // namespace
 
+const pb::FieldDescriptor* core_kind_field(const schema::Core& c) {
+  const pb::Reflection* r = c.GetReflection();
+  if (c.kind_case() != schema::Core::KIND_NOT_SET)
+    return r->GetOneofFieldDescriptor(c, c.GetDescriptor()->FindOneofByName("kind"));
+  const std::vector<const pb::FieldDescriptor*> extensions = set_extensions(c);
+  return extensions.empty() ? nullptr : extensions.front();
+}
+
 void validate_architecture(const schema::Architecture& a, const ParseInfoTree& tree,
                            const std::string& source) {
   const Scope root{&source, "", "", &a, &tree, 1};
-  require_keys(root);
-  if (a.name().empty()) root.fail_key("name", "must not be empty");
-  check(root, "clock_mhz", a.clock_mhz(), Bound::kPositive);
-  if (a.clock_mhz() < 1e-3)  // slower than 1 kHz: a cycle would be over a millisecond
-    root.fail_key("clock_mhz", "must be >= 0.001 (1 kHz), got " + show(a.clock_mhz()));
-  check_noc(root.child("noc", 0, a.noc(), "", "noc."), a.noc());
+  check_block(root);
   if (a.core_size() == 0)
     root.fail_block("at least one core is required (add a core { ... } block)");
   if (a.dram_size() == 0)
     root.fail_block(
         "at least one dram port: inputs, outputs and spilled data live in DRAM "
         "(add a dram { ... } block)");
-  std::vector<Scope> cores, drams;
-  for (int i = 0; i < a.core_size(); ++i) cores.push_back(check_core(root, a, i));
-  for (int i = 0; i < a.dram_size(); ++i) drams.push_back(check_dram(root, a, i));
+  // The blocks of every core and port, labelled as check_block labels them.
+  const auto items = [&root](const char* key, const auto& list) {
+    std::vector<Scope> scopes;
+    for (int i = 0; i < list.size(); ++i)
+      scopes.push_back(
+          root.child(root.field(key), i, list.Get(i), item_label(key, i, list.Get(i)), ""));
+    return scopes;
+  };
+  const std::vector<Scope> cores = items("core", a.core()), drams = items("dram", a.dram());
+  check_noc_kind(root.child(root.field("noc"), -1, a.noc(), "", "noc."), a.noc());
+  for (int i = 0; i < a.core_size(); ++i) {
+    check_kind(cores[i], a.core(i));
+    check_on_mesh(cores[i], a.core(i).x(), a.core(i).y(), a.noc());
+  }
+  for (int i = 0; i < a.dram_size(); ++i)
+    check_on_mesh(drams[i], a.dram(i).x(), a.dram(i).y(), a.noc());
   Claims claims;
   for (int i = 0; i < a.core_size(); ++i)
     claims.claim(cores[i], a.core(i).name(), a.core(i).x(), a.core(i).y(), true);

@@ -1,80 +1,99 @@
-// Architecture value types: names of enums and core kinds, lookup, and a deterministic dump
-// (one line per item, every field, doubles in shortest round-trip form so two dumps compare
-// equal exactly when the values do).
+// Architecture value types: lookup, equality, and a deterministic dump (one line per item, every
+// field, doubles in shortest round-trip form so two dumps compare equal exactly when the values
+// do). A core's kind parameters are printed from their schema, field by field, so a new kind
+// prints without code here.
 #include "hw_models/architecture.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include <cctype>
 
 #include "common/number_text.h"
 
 namespace eesim::hw {
 namespace {
 
+namespace pb = google::protobuf;
+
 std::string num(double v) { return shortest_text(v); }
 
-void print(std::ostream& os, const SystolicSpec& s) {
-  os << " rows=" << s.rows << " cols=" << s.cols << " dataflow=" << to_string(s.dataflow)
-     << " ifmap_sram_bytes=" << s.ifmap_sram_bytes << " filter_sram_bytes=" << s.filter_sram_bytes
-     << " ofmap_sram_bytes=" << s.ofmap_sram_bytes << " word_bytes=" << s.word_bytes
-     << " depthwise_mapping=" << to_string(s.depthwise_mapping)
-     << " vector_lanes=" << s.vector_lanes << " mac_energy_pj=" << num(s.mac_energy_pj)
-     << " sram_energy_pj_per_byte=" << num(s.sram_energy_pj_per_byte)
-     << " vector_op_energy_pj=" << num(s.vector_op_energy_pj);
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
-void print(std::ostream& os, const EdgeTpuSpec& e) {
-  os << " pes_x=" << e.pes_x << " pes_y=" << e.pes_y << " cores_per_pe=" << e.cores_per_pe
-     << " lanes_per_core=" << e.lanes_per_core << " pe_memory_bytes=" << e.pe_memory_bytes
-     << " core_memory_bytes=" << e.core_memory_bytes << " word_bytes=" << e.word_bytes
-     << " mac_energy_pj=" << num(e.mac_energy_pj)
-     << " pe_memory_energy_pj_per_byte=" << num(e.pe_memory_energy_pj_per_byte)
-     << " core_memory_energy_pj_per_byte=" << num(e.core_memory_energy_pj_per_byte)
-     << " vector_op_energy_pj=" << num(e.vector_op_energy_pj);
+// " key=value" for every singular field of `m` in schema order, defaults included; enum values
+// in lower case ("dataflow=ws"), nested messages as "key.inner=value", repeated fields as
+// "key[i]=value".
+void print_fields(std::ostream& os, const pb::Message& m, const std::string& prefix);
+
+void print_value(std::ostream& os, const pb::Message& m, const pb::FieldDescriptor* f, int i,
+                 const std::string& key) {
+  const pb::Reflection* r = m.GetReflection();
+  const bool rep = i >= 0;
+  using F = pb::FieldDescriptor;
+  if (f->cpp_type() == F::CPPTYPE_MESSAGE) {
+    print_fields(os, rep ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f), key + ".");
+    return;
+  }
+  os << " " << key << "=";
+  switch (f->cpp_type()) {
+    case F::CPPTYPE_INT32:
+      os << (rep ? r->GetRepeatedInt32(m, f, i) : r->GetInt32(m, f));
+      break;
+    case F::CPPTYPE_INT64:
+      os << (rep ? r->GetRepeatedInt64(m, f, i) : r->GetInt64(m, f));
+      break;
+    case F::CPPTYPE_UINT32:
+      os << (rep ? r->GetRepeatedUInt32(m, f, i) : r->GetUInt32(m, f));
+      break;
+    case F::CPPTYPE_UINT64:
+      os << (rep ? r->GetRepeatedUInt64(m, f, i) : r->GetUInt64(m, f));
+      break;
+    case F::CPPTYPE_DOUBLE:
+      os << num(rep ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f));
+      break;
+    case F::CPPTYPE_FLOAT:
+      os << num(rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f));
+      break;
+    case F::CPPTYPE_BOOL:
+      os << ((rep ? r->GetRepeatedBool(m, f, i) : r->GetBool(m, f)) ? "true" : "false");
+      break;
+    case F::CPPTYPE_ENUM:
+      os << lower((rep ? r->GetRepeatedEnum(m, f, i) : r->GetEnum(m, f))->name());
+      break;
+    case F::CPPTYPE_STRING:
+      os << (rep ? r->GetRepeatedString(m, f, i) : r->GetString(m, f));
+      break;
+    case F::CPPTYPE_MESSAGE:
+      break;  // handled above
+  }
 }
 
-void print(std::ostream& os, const SimdSpec& s) {
-  os << " lanes=" << s.lanes << " memory_bytes=" << s.memory_bytes << " word_bytes=" << s.word_bytes
-     << " op_energy_pj=" << num(s.op_energy_pj)
-     << " memory_energy_pj_per_byte=" << num(s.memory_energy_pj_per_byte);
+void print_fields(std::ostream& os, const pb::Message& m, const std::string& prefix) {
+  const pb::Descriptor* d = m.GetDescriptor();
+  for (int k = 0; k < d->field_count(); ++k) {
+    const pb::FieldDescriptor* f = d->field(k);
+    if (!f->is_repeated()) {
+      print_value(os, m, f, -1, prefix + f->name());
+      continue;
+    }
+    const int n = m.GetReflection()->FieldSize(m, f);
+    for (int i = 0; i < n; ++i)
+      print_value(os, m, f, i, prefix + f->name() + "[" + std::to_string(i) + "]");
+  }
 }
 
 }  // namespace
 
-std::string to_string(Dataflow d) {
-  switch (d) {
-    case Dataflow::kOs:
-      return "os";
-    case Dataflow::kWs:
-      return "ws";
-    case Dataflow::kIs:
-      return "is";
-  }
-  return "?";
-}
-
-std::string to_string(DepthwiseMapping m) {
-  switch (m) {
-    case DepthwiseMapping::kPerChannelGemm:
-      return "per_channel_gemm";
-    case DepthwiseMapping::kChannelsOnColumns:
-      return "channels_on_columns";
-  }
-  return "?";
-}
-
-std::string CoreSpec::kind() const {
-  // These strings are the cost models' registered names (arch.proto: the oneof field names).
-  return std::visit(
-      [](const auto& p) -> std::string {
-        using T = std::decay_t<decltype(p)>;
-        if constexpr (std::is_same_v<T, SystolicSpec>)
-          return "systolic";
-        else if constexpr (std::is_same_v<T, EdgeTpuSpec>)
-          return "edge_tpu";
-        else {
-          static_assert(std::is_same_v<T, SimdSpec>, "a new core kind needs its name here");
-          return "simd";
-        }
-      },
-      params);
+bool CoreSpec::operator==(const CoreSpec& o) const {
+  if (name != o.name || x != o.x || y != o.y || static_power_mw != o.static_power_mw ||
+      kind_name != o.kind_name)
+    return false;
+  if (params == nullptr || o.params == nullptr) return params == o.params;
+  return pb::util::MessageDifferencer::Equivalent(*params, *o.params);  // defaults = unset
 }
 
 std::optional<size_t> Architecture::find_core(const std::string& core_name) const {
@@ -86,7 +105,7 @@ std::optional<size_t> Architecture::find_core(const std::string& core_name) cons
 std::ostream& operator<<(std::ostream& os, const CoreSpec& c) {
   os << "core " << c.name << " (" << c.kind() << ") at (" << c.x << "," << c.y
      << ") static_power_mw=" << num(c.static_power_mw);
-  std::visit([&os](const auto& p) { print(os, p); }, c.params);
+  if (c.params != nullptr) print_fields(os, *c.params, "");
   return os;
 }
 

@@ -1,73 +1,36 @@
 #pragma once
 // A validated, immutable chip description: what hw_models/arch_loader.cpp builds from a
-// .textproto file (schema and units: hw_models/arch.proto). Plain value types (STYLE.md rule 2);
-// nothing outside arch_loader.cpp and arch_validate.cpp sees the protobuf classes.
+// .textproto file (schema and units: hw_models/arch.proto). Plain value types (STYLE.md rule 2),
+// except a core's kind parameters, which stay the schema's own (immutable) message so that no
+// struct, loader or printer restates them.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
-#include <variant>
 #include <vector>
+
+namespace google::protobuf {
+class Message;
+}  // namespace google::protobuf
 
 namespace eesim::hw {
 
-enum class Dataflow { kOs, kWs, kIs };
-enum class DepthwiseMapping { kPerChannelGemm, kChannelsOnColumns };
-std::string to_string(Dataflow d);          // "os", "ws", "is"
-std::string to_string(DepthwiseMapping m);  // "per_channel_gemm", "channels_on_columns"
-
-struct SystolicSpec {
-  int64_t rows = 0;
-  int64_t cols = 0;
-  Dataflow dataflow = Dataflow::kOs;
-  int64_t ifmap_sram_bytes = 0;
-  int64_t filter_sram_bytes = 0;
-  int64_t ofmap_sram_bytes = 0;
-  int64_t word_bytes = 1;
-  DepthwiseMapping depthwise_mapping = DepthwiseMapping::kPerChannelGemm;
-  int64_t vector_lanes = 0;
-  double mac_energy_pj = 0;
-  double sram_energy_pj_per_byte = 0;
-  double vector_op_energy_pj = 0;
-  bool operator==(const SystolicSpec&) const = default;
-};
-
-struct EdgeTpuSpec {
-  int64_t pes_x = 0;
-  int64_t pes_y = 0;
-  int64_t cores_per_pe = 0;
-  int64_t lanes_per_core = 0;
-  int64_t pe_memory_bytes = 0;
-  int64_t core_memory_bytes = 0;
-  int64_t word_bytes = 1;
-  double mac_energy_pj = 0;
-  double pe_memory_energy_pj_per_byte = 0;
-  double core_memory_energy_pj_per_byte = 0;
-  double vector_op_energy_pj = 0;
-  int64_t pes() const { return pes_x * pes_y; }
-  bool operator==(const EdgeTpuSpec&) const = default;
-};
-
-struct SimdSpec {
-  int64_t lanes = 0;
-  int64_t memory_bytes = 0;
-  int64_t word_bytes = 1;
-  double op_energy_pj = 0;
-  double memory_energy_pj_per_byte = 0;
-  bool operator==(const SimdSpec&) const = default;
-};
-
-using CoreParams = std::variant<SystolicSpec, EdgeTpuSpec, SimdSpec>;
-
+// One core: where it sits, its static power, and the parameters of its kind. `params` is the
+// kind's message from arch.proto (Core.kind), validated by the loader and never changed after:
+// the kind's parameters are declared once, in the schema, and only the kind's cost model reads
+// them (core_model.h: params_of). Copies share the message.
 struct CoreSpec {
   std::string name;
   int64_t x = 0;  // mesh column
   int64_t y = 0;  // mesh row
   double static_power_mw = 0;
-  CoreParams params;
-  // The registered cost-model name of this core's kind: "systolic", "edge_tpu", "simd".
-  std::string kind() const;
-  bool operator==(const CoreSpec&) const = default;
+  std::string kind_name;  // the registered kind: its field name in arch.proto's Core.kind
+  std::shared_ptr<const google::protobuf::Message> params;
+  // The registered cost-model name of this core's kind ("systolic", "edge_tpu", "simd").
+  const std::string& kind() const { return kind_name; }
+  // Equal when every field is, parameters compared field by field.
+  bool operator==(const CoreSpec& o) const;
 };
 
 struct NocSpec {

@@ -1,7 +1,9 @@
 #pragma once
 // The interface every core kind implements: a pure cost function (no SystemC, no files, no
-// globals; STYLE.md rule 3). A new kind is one file implementing this plus one line in
-// core_models.cpp.
+// globals; STYLE.md rule 3), and the registry of kinds. A new kind is its parameter message in
+// arch.proto's Core.kind, one file implementing CoreModel, and one EESIM_REGISTER_CORE_KIND line
+// in core_models.cpp (hw_models/README.md).
+#include <cassert>
 #include <string>
 #include <vector>
 
@@ -14,7 +16,8 @@ namespace eesim::hw {
 class CoreModel {
  public:
   virtual ~CoreModel() = default;
-  // The name the architecture file uses for this kind ("systolic"); unique.
+  // The name the architecture file uses for this kind ("systolic"): the field name of its
+  // message in arch.proto's Core.kind; unique.
   virtual std::string kind() const = 0;
   // Peak multiply-accumulates per cycle of this core; > 0 for every valid spec.
   virtual int64_t peak_macs_per_cycle(const CoreSpec& core) const = 0;
@@ -25,13 +28,33 @@ class CoreModel {
   // Bytes per operand word on this core.
   virtual int64_t word_bytes(const CoreSpec& core) const = 0;
   // Cost of running `tile` on `core`. Deterministic; depends only on its arguments. A tile the
-  // core cannot run returns unsupported(reason). `core.params` holds this kind's spec.
+  // core cannot run returns unsupported(reason). `core.params` holds this kind's message.
   virtual Cost cost(const CoreSpec& core, const TileShape& tile) const = 0;
 };
 
-// The model registered for a core's kind. Every kind in arch.proto's Core.kind has one.
+// The parameters of `core` as its kind's message type `Params` (the class protoc generates from
+// arch.proto), for the kind's own model: a core handed to a model is always of its kind.
+template <typename Params>
+const Params& params_of(const CoreSpec& core) {
+  assert(core.params != nullptr && dynamic_cast<const Params*>(core.params.get()) != nullptr);
+  return static_cast<const Params&>(*core.params);
+}
+
+// The model registered for a core's kind. Throws eesim::Error naming the kind and listing the
+// registered ones when there is none.
 const CoreModel& core_model(const CoreSpec& core);
-const CoreModel& core_model(const std::string& kind);  // throws Error for an unknown kind
+const CoreModel& core_model(const std::string& kind);
+// Registered kinds, in alphabetical order.
 std::vector<std::string> core_model_kinds();
+// Adds `model` under model.kind() (a kind registered twice is a programming error); returns
+// true so that a registration can initialise a static (EESIM_REGISTER_CORE_KIND).
+bool register_core_model(const CoreModel& model);
 
 }  // namespace eesim::hw
+
+// Registers the model returned by `factory` (a function `const CoreModel& factory()` defined in
+// the kind's file) before main runs. Write it at namespace scope in eesim::hw.
+#define EESIM_REGISTER_CORE_KIND(factory)                   \
+  const ::eesim::hw::CoreModel& factory();                  \
+  [[maybe_unused]] static const bool factory##_registered = \
+      ::eesim::hw::register_core_model(factory())

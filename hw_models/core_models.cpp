@@ -1,39 +1,56 @@
-// The registry of core kinds: one line per kind. The name is the field name of the kind in
-// arch.proto's Core.kind oneof.
-#include <utility>
+// The registry of core kinds, and the built-in kinds' registration lines: one per kind. A kind's
+// name is the field name of its message in arch.proto's Core.kind.
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "hw_models/core_model.h"
 
 namespace eesim::hw {
-
-const CoreModel& systolic_model();  // systolic_model.cpp
-const CoreModel& edge_tpu_model();  // edge_tpu_model.cpp
-const CoreModel& simd_model();      // simd_model.cpp
-
 namespace {
 
-using Factory = const CoreModel& (*)();
-constexpr std::pair<const char*, Factory> kRegistry[] = {
-    {"systolic", &systolic_model},
-    {"edge_tpu", &edge_tpu_model},
-    {"simd", &simd_model},
+struct Entry {
+  std::string kind;  // model->kind(), kept so a lookup makes no virtual call or copy
+  const CoreModel* model;
 };
+
+// Function-local so that registrations from any file may run before this file's statics.
+std::vector<Entry>& registry() {
+  static std::vector<Entry> entries;
+  return entries;
+}
 
 }  // namespace
 
+bool register_core_model(const CoreModel& model) {
+  [[maybe_unused]] const bool fresh =
+      std::none_of(registry().begin(), registry().end(),
+                   [&model](const Entry& e) { return e.kind == model.kind(); });
+  assert(fresh && "a core kind is registered twice");
+  registry().push_back(Entry{model.kind(), &model});
+  return true;
+}
+
 const CoreModel& core_model(const std::string& kind) {
-  for (const auto& [name, factory] : kRegistry)
-    if (kind == name) return factory();
-  throw Error("no cost model registered for core kind '" + kind + "'");
+  for (const Entry& e : registry())
+    if (e.kind == kind) return *e.model;
+  std::string known;
+  for (const std::string& k : core_model_kinds()) known += (known.empty() ? "" : ", ") + k;
+  throw Error("no cost model registered for core kind '" + kind + "'; registered: " + known);
 }
 
 const CoreModel& core_model(const CoreSpec& core) { return core_model(core.kind()); }
 
 std::vector<std::string> core_model_kinds() {
   std::vector<std::string> kinds;
-  for (const auto& entry : kRegistry) kinds.emplace_back(entry.first);
+  for (const Entry& e : registry()) kinds.push_back(e.kind);
+  std::sort(kinds.begin(), kinds.end());  // registrations in other files run in no fixed order
   return kinds;
 }
+
+EESIM_REGISTER_CORE_KIND(systolic_model);  // systolic_model.cpp
+EESIM_REGISTER_CORE_KIND(edge_tpu_model);  // edge_tpu_model.cpp
+EESIM_REGISTER_CORE_KIND(simd_model);      // simd_model.cpp
 
 }  // namespace eesim::hw

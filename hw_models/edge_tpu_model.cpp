@@ -27,6 +27,7 @@
 // read per MAC (each lane reads its weight), one PE-memory write per output element.
 #include <algorithm>
 
+#include "arch.pb.h"
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
 
@@ -40,11 +41,14 @@ constexpr std::string_view kWhat = "edge_tpu counts";
 int64_t mul(int64_t a, int64_t b) { return checked_mul(a, b, kWhat); }
 int64_t add(int64_t a, int64_t b) { return checked_add(a, b, kWhat); }
 
-int64_t cores(const EdgeTpuSpec& s) { return mul(s.pes(), s.cores_per_pe); }
-int64_t lanes(const EdgeTpuSpec& s) { return mul(cores(s), s.lanes_per_core); }
+using Spec = schema::EdgeTpu;  // this kind's parameters (arch.proto)
 
-Cost gemm_cost(const EdgeTpuSpec& s, const TileShape& t) {
-  const int64_t p = s.pes(), nc = s.cores_per_pe, l = s.lanes_per_core;
+int64_t pes(const Spec& s) { return mul(s.pes_x(), s.pes_y()); }
+int64_t cores(const Spec& s) { return mul(pes(s), s.cores_per_pe()); }
+int64_t lanes(const Spec& s) { return mul(cores(s), s.lanes_per_core()); }
+
+Cost gemm_cost(const Spec& s, const TileShape& t) {
+  const int64_t p = pes(s), nc = s.cores_per_pe(), l = s.lanes_per_core();
   const int64_t chunks = mul(t.groups, ceil_div(t.filters, l));
   const int64_t cycles_a = mul(mul(ceil_div(chunks, p), ceil_div(t.out_pixels, nc)), t.window);
   const int64_t cycles_b = mul(mul(chunks, ceil_div(t.out_pixels, cores(s))), t.window);
@@ -55,54 +59,54 @@ Cost gemm_cost(const EdgeTpuSpec& s, const TileShape& t) {
   c.ifmap = {mul(mul(chunks, t.out_pixels), t.window), 0};  // one broadcast read per lane chunk
   c.filter = {c.macs, t.weights_resident ? 0 : t.weight_elems};
   c.ofmap = {0, t.out_elems};
-  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj;
+  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj();
   return c;
 }
 
-Cost vector_cost(const EdgeTpuSpec& s, const TileShape& t) {
+Cost vector_cost(const Spec& s, const TileShape& t) {
   Cost c;
   c.ops = t.vector_ops;
   c.peak_ops_per_cycle = lanes(s);
   c.compute_cycles = ceil_div(t.vector_ops, c.peak_ops_per_cycle);
   c.ifmap = {t.in_elems, 0};
   c.ofmap = {0, t.out_elems};
-  c.energy.compute = static_cast<double>(c.ops) * s.vector_op_energy_pj;
+  c.energy.compute = static_cast<double>(c.ops) * s.vector_op_energy_pj();
   return c;
 }
 
-void charge_memories(const EdgeTpuSpec& s, const TileShape& t, Cost& c) {
-  const int64_t wb = s.word_bytes;
+void charge_memories(const Spec& s, const TileShape& t, Cost& c) {
+  const int64_t wb = s.word_bytes();
   const int64_t act_b = mul(add(t.in_elems, t.out_elems), wb);
-  if (act_b > mul(s.pes(), s.pe_memory_bytes)) {  // activations spill: stream in and out of DRAM
+  if (act_b > mul(pes(s), s.pe_memory_bytes())) {  // activations spill: stream in and out of DRAM
     c.dram_read_bytes = mul(t.in_elems, wb);
     c.dram_write_bytes = mul(t.out_elems, wb);
   }
   if (!t.weights_resident) c.dram_read_bytes = add(c.dram_read_bytes, mul(t.weight_elems, wb));
   const double word_bytes = static_cast<double>(wb);
   c.energy.sram =
-      (c.ifmap.words() + c.ofmap.words()) * word_bytes * s.pe_memory_energy_pj_per_byte +
-      c.filter.words() * word_bytes * s.core_memory_energy_pj_per_byte;
+      (c.ifmap.words() + c.ofmap.words()) * word_bytes * s.pe_memory_energy_pj_per_byte() +
+      c.filter.words() * word_bytes * s.core_memory_energy_pj_per_byte();
 }
 
 class EdgeTpuModel : public CoreModel {
  public:
   std::string kind() const override { return "edge_tpu"; }
   int64_t peak_macs_per_cycle(const CoreSpec& core) const override {
-    return lanes(std::get<EdgeTpuSpec>(core.params));
+    return lanes(params_of<Spec>(core));
   }
   int64_t weight_capacity_bytes(const CoreSpec& core) const override {
-    const auto& s = std::get<EdgeTpuSpec>(core.params);
-    return mul(cores(s), s.core_memory_bytes);
+    const auto& s = params_of<Spec>(core);
+    return mul(cores(s), s.core_memory_bytes());
   }
   int64_t on_chip_bytes(const CoreSpec& core) const override {
-    const auto& s = std::get<EdgeTpuSpec>(core.params);
-    return mul(s.pes(), add(s.pe_memory_bytes, mul(s.cores_per_pe, s.core_memory_bytes)));
+    const auto& s = params_of<Spec>(core);
+    return mul(pes(s), add(s.pe_memory_bytes(), mul(s.cores_per_pe(), s.core_memory_bytes())));
   }
   int64_t word_bytes(const CoreSpec& core) const override {
-    return std::get<EdgeTpuSpec>(core.params).word_bytes;
+    return params_of<Spec>(core).word_bytes();
   }
   Cost cost(const CoreSpec& core, const TileShape& t) const override {
-    const auto& s = std::get<EdgeTpuSpec>(core.params);
+    const auto& s = params_of<Spec>(core);
     Cost c = t.cls == TileClass::kGemm ? gemm_cost(s, t) : vector_cost(s, t);
     charge_memories(s, t, c);
     return c;

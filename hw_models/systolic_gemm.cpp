@@ -19,6 +19,18 @@ int64_t add(int64_t a, int64_t b) { return checked_add(a, b, kWhat); }
 
 }  // namespace
 
+std::string to_string(Dataflow d) {
+  switch (d) {
+    case Dataflow::kOs:
+      return "os";
+    case Dataflow::kWs:
+      return "ws";
+    case Dataflow::kIs:
+      return "is";
+  }
+  return "?";
+}
+
 SystolicCounts systolic_gemm(int64_t rows, int64_t cols, Dataflow dataflow, int64_t npix,
                              int64_t filters, int64_t window, bool columns_own_ifmap) {
   assert(rows > 0 && cols > 0 && npix > 0 && filters > 0 && window > 0);

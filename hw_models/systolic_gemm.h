@@ -3,10 +3,13 @@
 // counts them (Samajdar et al., "A Systematic Methodology for Characterizing Scalability of DNN
 // Accelerators using SCALE-Sim", ISPASS 2020; scalesim/compute/systolic_compute_{os,ws,is}.py).
 #include <cstdint>
-
-#include "hw_models/architecture.h"
+#include <string>
 
 namespace eesim::hw {
+
+// Which operand stays in the PEs (arch.proto's Systolic.Dataflow, as the model passes it here).
+enum class Dataflow { kOs, kWs, kIs };
+std::string to_string(Dataflow d);  // "os", "ws", "is"
 
 struct SystolicCounts {
   int64_t sr = 0, sc = 0, t = 0;  // spatial rows, spatial cols, temporal extent

@@ -15,12 +15,27 @@
 // over it. Weights that are not resident are fetched once (SCALE-Sim reloads filters per layer).
 #include <algorithm>
 
+#include "arch.pb.h"
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
 #include "hw_models/systolic_gemm.h"
 
 namespace eesim::hw {
 namespace {
+
+using Spec = schema::Systolic;  // this kind's parameters (arch.proto)
+
+Dataflow dataflow(const Spec& s) {
+  switch (s.dataflow()) {
+    case Spec::WS:
+      return Dataflow::kWs;
+    case Spec::IS:
+      return Dataflow::kIs;
+    case Spec::OS:
+      return Dataflow::kOs;
+  }
+  return Dataflow::kOs;
+}
 
 // How many times each operand is swept, per GEMM: OS re-streams the ifmap per column fold and
 // the filters per row fold; WS re-streams the ifmap per column fold and writes partial sums
@@ -46,16 +61,16 @@ constexpr std::string_view kWhat = "systolic tile counts";
 
 int64_t mul(int64_t a, int64_t b) { return checked_mul(a, b, kWhat); }
 
-void charge_dram(const SystolicSpec& s, const TileShape& t, const Passes& p, Cost& c) {
-  const int64_t in_b = mul(t.in_elems, s.word_bytes), w_b = mul(t.weight_elems, s.word_bytes),
-                out_b = mul(t.out_elems, s.word_bytes);
+void charge_dram(const Spec& s, const TileShape& t, const Passes& p, Cost& c) {
+  const int64_t in_b = mul(t.in_elems, s.word_bytes()), w_b = mul(t.weight_elems, s.word_bytes()),
+                out_b = mul(t.out_elems, s.word_bytes());
   int64_t read = 0, write = 0;
-  if (in_b > s.ifmap_sram_bytes) read = mul(in_b, p.ifmap);
-  if (w_b > s.filter_sram_bytes)
+  if (in_b > s.ifmap_sram_bytes()) read = mul(in_b, p.ifmap);
+  if (w_b > s.filter_sram_bytes())
     read = checked_add(read, mul(w_b, p.filter), kWhat);
   else if (!t.weights_resident)
     read = checked_add(read, w_b, kWhat);
-  if (out_b > s.ofmap_sram_bytes) {
+  if (out_b > s.ofmap_sram_bytes()) {
     write = mul(out_b, p.ofmap);
     read = checked_add(read, mul(out_b, p.ofmap - 1), kWhat);  // partial sums read back
   }
@@ -63,39 +78,38 @@ void charge_dram(const SystolicSpec& s, const TileShape& t, const Passes& p, Cos
   c.dram_write_bytes = write;
 }
 
-Cost gemm_cost(const SystolicSpec& s, const TileShape& t) {
+Cost gemm_cost(const Spec& s, const TileShape& t) {
   Cost c;
-  const bool on_columns = t.depthwise &&
-                          s.depthwise_mapping == DepthwiseMapping::kChannelsOnColumns &&
-                          s.dataflow != Dataflow::kIs;
+  const bool on_columns = t.depthwise && s.depthwise_mapping() == Spec::CHANNELS_ON_COLUMNS &&
+                          dataflow(s) != Dataflow::kIs;
   // One GEMM for the whole tile, or `groups` identical GEMMs run back to back.
   const int64_t gemms = on_columns ? 1 : t.groups;
   const int64_t filters = on_columns ? t.groups : t.filters;
   const SystolicCounts g =
-      systolic_gemm(s.rows, s.cols, s.dataflow, t.out_pixels, filters, t.window, on_columns);
+      systolic_gemm(s.rows(), s.cols(), dataflow(s), t.out_pixels, filters, t.window, on_columns);
   c.compute_cycles = mul(gemms, g.cycles);
   c.macs = t.macs();
-  c.peak_ops_per_cycle = s.rows * s.cols;
+  c.peak_ops_per_cycle = int64_t{s.rows()} * s.cols();
   c.ifmap = {mul(gemms, g.ifmap_reads), t.in_elems};        // writes: the buffer's fill
   c.filter = {mul(gemms, g.filter_reads), t.weight_elems};  // writes: the buffer's fill
   c.ofmap = {0, mul(gemms, g.ofmap_writes)};
-  charge_dram(s, t, passes(s.dataflow, g), c);
-  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj;
+  charge_dram(s, t, passes(dataflow(s), g), c);
+  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj();
   return c;
 }
 
-Cost vector_cost(const SystolicSpec& s, const TileShape& t) {
-  if (s.vector_lanes == 0)
+Cost vector_cost(const Spec& s, const TileShape& t) {
+  if (s.vector_lanes() == 0)
     return unsupported("systolic core has no vector unit (vector_lanes = 0) for " +
                        to_string(t.cls) + " layers");
   Cost c;
   c.ops = t.vector_ops;
-  c.peak_ops_per_cycle = s.vector_lanes;
-  c.compute_cycles = ceil_div(t.vector_ops, s.vector_lanes);
+  c.peak_ops_per_cycle = s.vector_lanes();
+  c.compute_cycles = ceil_div(t.vector_ops, s.vector_lanes());
   c.ifmap = {t.in_elems, 0};
   c.ofmap = {0, t.out_elems};
   charge_dram(s, t, Passes{}, c);
-  c.energy.compute = static_cast<double>(c.ops) * s.vector_op_energy_pj;
+  c.energy.compute = static_cast<double>(c.ops) * s.vector_op_energy_pj();
   return c;
 }
 
@@ -103,25 +117,26 @@ class SystolicModel : public CoreModel {
  public:
   std::string kind() const override { return "systolic"; }
   int64_t peak_macs_per_cycle(const CoreSpec& core) const override {
-    const auto& s = std::get<SystolicSpec>(core.params);
-    return s.rows * s.cols;
+    const auto& s = params_of<Spec>(core);
+    return int64_t{s.rows()} * s.cols();
   }
   // Filter SRAM is a per-layer buffer: weights are reloaded for every layer, as in SCALE-Sim.
   int64_t weight_capacity_bytes(const CoreSpec&) const override { return 0; }
   int64_t on_chip_bytes(const CoreSpec& core) const override {
-    const auto& s = std::get<SystolicSpec>(core.params);
-    return checked_add(checked_add(s.ifmap_sram_bytes, s.filter_sram_bytes, "systolic SRAM bytes"),
-                       s.ofmap_sram_bytes, "systolic SRAM bytes");
+    const auto& s = params_of<Spec>(core);
+    return checked_add(
+        checked_add(s.ifmap_sram_bytes(), s.filter_sram_bytes(), "systolic SRAM bytes"),
+        s.ofmap_sram_bytes(), "systolic SRAM bytes");
   }
   int64_t word_bytes(const CoreSpec& core) const override {
-    return std::get<SystolicSpec>(core.params).word_bytes;
+    return params_of<Spec>(core).word_bytes();
   }
   Cost cost(const CoreSpec& core, const TileShape& t) const override {
-    const auto& s = std::get<SystolicSpec>(core.params);
+    const auto& s = params_of<Spec>(core);
     Cost c = t.cls == TileClass::kGemm ? gemm_cost(s, t) : vector_cost(s, t);
     if (!c.supported) return c;
     const double words = c.ifmap.words() + c.filter.words() + c.ofmap.words();
-    c.energy.sram = words * static_cast<double>(s.word_bytes) * s.sram_energy_pj_per_byte;
+    c.energy.sram = words * static_cast<double>(s.word_bytes()) * s.sram_energy_pj_per_byte();
     return c;
   }
 };

@@ -7,6 +7,7 @@
 #include "hw_models/cost_cache.h"
 #include "hw_models/dram.h"
 #include "hw_models/tile.h"
+#include "tests/hw_models/core_text.h"
 
 namespace {
 
@@ -14,19 +15,11 @@ using namespace eesim::hw;
 
 // The Edge-TPU-V1-like preset's core: 4x4 PEs x 4 cores x 40 lanes.
 CoreSpec v1_core() {
-  EdgeTpuSpec s;
-  s.pes_x = s.pes_y = 4;
-  s.cores_per_pe = 4;
-  s.lanes_per_core = 40;
-  s.pe_memory_bytes = 65536;
-  s.core_memory_bytes = 114688;
-  s.mac_energy_pj = 0.23;
-  s.pe_memory_energy_pj_per_byte = 12.5;
-  s.core_memory_energy_pj_per_byte = 1.25;
-  CoreSpec c;
-  c.name = "tpu";
-  c.params = s;
-  return c;
+  return testing::core_of(
+      "edge_tpu { pes_x: 4 pes_y: 4 cores_per_pe: 4 lanes_per_core: 40 pe_memory_bytes: 65536 "
+      "core_memory_bytes: 114688 mac_energy_pj: 0.23 pe_memory_energy_pj_per_byte: 12.5 "
+      "core_memory_energy_pj_per_byte: 1.25 }",
+      "tpu");
 }
 
 // Valid but absurd: a 1-lane SIMD core with a 1-byte memory, an Edge TPU of 2^90 lanes, a 1x1
@@ -100,10 +93,8 @@ TEST_CASE("edge_tpu: weights not resident stream from DRAM; activations past PE 
 }
 
 TEST_CASE("simd: 1000 eltwise ops on 64 lanes take 16 cycles; a GEMM runs one MAC per lane") {
-  CoreSpec core;
-  SimdSpec s;
-  s.lanes = 64, s.memory_bytes = 4096, s.op_energy_pj = 0.03, s.memory_energy_pj_per_byte = 2.5;
-  core.params = s;
+  const CoreSpec core = testing::core_of(
+      "simd { lanes: 64 memory_bytes: 4096 op_energy_pj: 0.03 memory_energy_pj_per_byte: 2.5 }");
   TileShape t;
   t.cls = TileClass::kVector;
   t.vector_ops = 1000, t.in_elems = 2000, t.out_elems = 1000;
@@ -117,17 +108,14 @@ TEST_CASE("simd: 1000 eltwise ops on 64 lanes take 16 cycles; a GEMM runs one MA
 }
 
 TEST_CASE("systolic: an ifmap larger than its buffer streams once per column fold (os)") {
-  CoreSpec core;
-  SystolicSpec s;
-  s.rows = s.cols = 32;
-  s.ifmap_sram_bytes = 1000, s.filter_sram_bytes = 1 << 20, s.ofmap_sram_bytes = 1 << 20;
-  core.params = s;
+  const CoreSpec core = testing::core_of(
+      "systolic { rows: 32 cols: 32 dataflow: OS ifmap_sram_bytes: 1000 "
+      "filter_sram_bytes: 1048576 ofmap_sram_bytes: 1048576 vector_lanes: 0 }");
   TileShape t = gemm(1, 256, 128, 256);  // 4 column folds
   t.in_elems = 65536, t.weight_elems = 32768, t.out_elems = 32768;
   const Cost c = core_model(core).cost(core, t);
   CHECK(c.dram_read_bytes == 4 * 65536 + 32768);  // ifmap x 4 folds + weights once
   CHECK(c.dram_write_bytes == 0);
-  s.vector_lanes = 0;
   TileShape v;
   v.cls = TileClass::kVector;
   v.vector_ops = 10;

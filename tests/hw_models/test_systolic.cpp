@@ -4,6 +4,7 @@
 
 #include "hw_models/core_model.h"
 #include "hw_models/systolic_gemm.h"
+#include "tests/hw_models/core_text.h"
 
 namespace {
 
@@ -107,11 +108,10 @@ TEST_CASE("systolic is: MobileNetV2 1x1 expansion 16 -> 96 at 112x112 on 16x16 t
 // MobileNetV2's first depthwise conv: 3x3 on 32 channels at 112x112. SCALE-Sim runs 32 GEMMs of
 // 12544 x 1 x 9; one column of 32 works: under 1% utilisation.
 TEST_CASE("systolic os: MobileNetV2 depthwise as per-channel GEMMs takes 890624 cycles (<1%)") {
-  eesim::hw::CoreSpec core;
-  eesim::hw::SystolicSpec s;
-  s.rows = s.cols = 32;
-  s.ifmap_sram_bytes = s.filter_sram_bytes = s.ofmap_sram_bytes = 1 << 20;
-  core.params = s;
+  const std::string array =
+      "rows: 32 cols: 32 dataflow: OS ifmap_sram_bytes: 1048576 filter_sram_bytes: 1048576 "
+      "ofmap_sram_bytes: 1048576";
+  const eesim::hw::CoreSpec core = eesim::hw::testing::core_of("systolic { " + array + " }");
   eesim::hw::TileShape t;
   t.cls = eesim::hw::TileClass::kGemm;
   t.groups = 32, t.out_pixels = 12544, t.filters = 1, t.window = 9, t.depthwise = true;
@@ -124,9 +124,9 @@ TEST_CASE("systolic os: MobileNetV2 depthwise as per-channel GEMMs takes 890624 
   CHECK(c.utilization() == doctest::Approx(0.00396).epsilon(0.01));
   // The channels-on-columns option runs one 12544 x 32 x 9 GEMM: 32x fewer cycles, but every
   // column reads its own input stream.
-  s.depthwise_mapping = eesim::hw::DepthwiseMapping::kChannelsOnColumns;
-  core.params = s;
-  const auto d = model.cost(core, t);
+  const eesim::hw::CoreSpec on_columns = eesim::hw::testing::core_of(
+      "systolic { " + array + " depthwise_mapping: CHANNELS_ON_COLUMNS }");
+  const auto d = model.cost(on_columns, t);
   CHECK(d.compute_cycles == 392 * 71);
   CHECK(d.ifmap.reads == 9 * 12544 * 32);
   CHECK(d.macs == c.macs);
