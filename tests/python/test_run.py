@@ -135,7 +135,7 @@ def test_report_protobuf_text_and_binary_agree_with_json(run_eesim, model, tmp_p
     _, rep, _ = run_json(run_eesim, tmp_path, model, "--report", txt)
     assert run_eesim("run", model, "--arch", QUAD, "--report", binpb).returncode == 0
     decoded = subprocess.run(
-        [protoc, f"--proto_path={REPO_ROOT / 'sim'}", "--decode=eesim.report.Report", "report.proto"],
+        [protoc, f"--proto_path={REPO_ROOT / 'sim' / 'results'}", "--decode=eesim.report.Report", "report.proto"],
         input=binpb.read_bytes(), capture_output=True, check=True).stdout.decode()
     assert decoded == txt.read_text()
     assert f"lower_bound_cycles: {rep['lower_bound_cycles']}" in decoded
