@@ -64,7 +64,8 @@ struct AllocatorEntry {
 };
 
 // Adds an allocator; returns true so a file can register from a static initializer. Throws
-// std::logic_error when the name is taken (a programming error).
+// std::logic_error when the name is taken (a programming error). Not synchronised: register
+// before any thread looks allocators up (static initializers do).
 bool register_allocator(const std::string& name, const std::string& argument,
                         AllocatorFactory make);
 // The entry named `name`, or nullptr.

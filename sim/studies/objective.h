@@ -18,7 +18,7 @@ struct Objective {
 };
 
 // Adds an objective; returns true (for a static initializer). Throws std::logic_error when
-// the name is taken.
+// the name is taken. Not synchronised: register before any thread looks objectives up.
 bool register_objective(const std::string& name, ObjectiveFn value);
 // The objective named `name`. Throws eesim::Error listing the choices for another name.
 const Objective& find_objective(const std::string& name);
