@@ -31,7 +31,7 @@ def main() -> int:
     model_path = sys.argv[2] if len(sys.argv) > 2 else ROOT / "build/examples/models/ee_mobilenetv2_cifar10.onnx"
     arch = sys.argv[3] if len(sys.argv) > 3 else ROOT / "examples/arch/quad_edge_tpu.textproto"
     model = eesim.load_model(model_path)
-    ev = eesim.Evaluator(arch, fusion="rows", rows=4)
+    ev = eesim.Evaluator(arch, fusion="rows=4")
     rss_after_100 = 0
     start = time.perf_counter()
     for i in range(n):

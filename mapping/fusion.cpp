@@ -5,6 +5,7 @@
 
 #include "common/checked_math.h"
 #include "common/error.h"
+#include "hw_models/core_model.h"
 
 namespace eesim::mapping {
 namespace {
@@ -16,16 +17,16 @@ std::vector<std::vector<LayerId>> user_stacks(const Workload& w, const FusionOpt
   std::vector<std::vector<LayerId>> stacks;
   std::set<LayerId> used;
   for (size_t i = 0; i < o.stacks.size(); ++i) {
-    const std::string where = "fusion stack " + std::to_string(i);
-    if (o.stacks[i].empty()) throw Error(where + ": empty");
+    if (o.stacks[i].empty()) throw StackError(i, "empty");
     std::vector<LayerId> ids;
     for (const std::string& name : o.stacks[i]) {
       const auto id = w.find_layer(name);
-      if (!id) throw Error(where + ": no layer named '" + name + "'");
+      if (!id) throw StackError(i, "no layer named '" + name + "'");
       if (!row_splittable(w, *id))
-        throw Error(where + ": layer '" + name + "' cannot be cut into rows (its output is not " +
-                    "[N,C,H,W] with H > 1, or an input has another height without a window)");
-      if (!used.insert(*id).second) throw Error(where + ": layer '" + name + "' is in two stacks");
+        throw StackError(i, "layer '" + name + "' cannot be cut into rows (its output is not " +
+                                "[N,C,H,W] with H > 1, or an input has another height without a "
+                                "window)");
+      if (!used.insert(*id).second) throw StackError(i, "layer '" + name + "' is in two stacks");
       ids.push_back(*id);
     }
     std::sort(ids.begin(), ids.end());
@@ -85,6 +86,18 @@ std::vector<std::vector<LayerId>> budgeted(const Workload& w, const FusionOption
 }
 
 }  // namespace
+
+FusionOptions auto_fusion(const hw::Architecture& arch) {
+  FusionOptions f;
+  f.mode = FusionOptions::Mode::kAuto;
+  f.memory_budget_bytes = INT64_MAX;
+  for (const auto& c : arch.cores) {
+    const auto& m = hw::core_model(c);
+    f.memory_budget_bytes = std::min(f.memory_budget_bytes, m.on_chip_bytes(c));
+    f.word_bytes = std::max(f.word_bytes, m.word_bytes(c));
+  }
+  return f;
+}
 
 std::vector<std::vector<LayerId>> choose_stacks(const Workload& w, const FusionOptions& o) {
   if (o.rows_per_cn < 1)

@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <charconv>
 #include <filesystem>
 
 #include "common/error.h"
@@ -46,44 +45,6 @@ CliArgs parse_cli(const std::vector<std::string>& args, const std::set<std::stri
     }
   }
   return out;
-}
-
-namespace {
-
-// The whole of `text` as a decimal T; nullopt for junk, a sign T cannot take, or a value out of
-// T's range (from_chars never clamps or wraps).
-template <typename T>
-std::optional<T> decimal(const std::string& text) {
-  T v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
-}  // namespace
-
-std::optional<int64_t> integer_in(const std::string& text, int64_t min, int64_t max) {
-  const auto v = decimal<int64_t>(text);
-  if (!v || *v < min || *v > max) return std::nullopt;
-  return v;
-}
-
-int64_t parse_integer(const CliArgs& a, const std::string& key, int64_t fallback, int64_t min,
-                      int64_t max) {
-  if (a.all(key).empty()) return fallback;
-  const std::string text = a.last(key);
-  if (const auto v = integer_in(text, min, max)) return *v;
-  throw UsageError("--" + key + " " + text + ": expected an integer " +
-                   (max == INT64_MAX
-                        ? ">= " + std::to_string(min)
-                        : "in [" + std::to_string(min) + ", " + std::to_string(max) + "]"));
-}
-
-uint64_t parse_seed(const CliArgs& a, const std::string& key, uint64_t fallback) {
-  if (a.all(key).empty()) return fallback;
-  const std::string text = a.last(key);
-  if (const auto v = decimal<uint64_t>(text)) return *v;
-  throw UsageError("--" + key + " " + text + ": expected an integer in [0, 2^64 - 1]");
 }
 
 namespace {

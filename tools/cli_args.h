@@ -1,9 +1,7 @@
 #pragma once
 // A small command-line parser: positionals, --flags, --key VALUE / --key=VALUE (repeatable).
 // Unknown options are errors that name the option.
-#include <cstdint>
 #include <map>
-#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -25,17 +23,6 @@ struct CliArgs {
 // `flag_names` take no value; `value_names` take one. Throws UsageError on anything else.
 CliArgs parse_cli(const std::vector<std::string>& args, const std::set<std::string>& flag_names,
                   const std::set<std::string>& value_names);
-
-// Decimal text as an integer in [min, max]; nullopt for anything else (signs other than a
-// leading '-', junk, values out of range: never a clamped or wrapped number).
-std::optional<int64_t> integer_in(const std::string& text, int64_t min, int64_t max);
-
-// --key as an integer in [min, max], or `fallback` when absent; throws UsageError naming the
-// option and the range.
-int64_t parse_integer(const CliArgs& a, const std::string& key, int64_t fallback, int64_t min,
-                      int64_t max = INT64_MAX);
-// --key as a seed: any integer in [0, 2^64 - 1].
-uint64_t parse_seed(const CliArgs& a, const std::string& key, uint64_t fallback);
 
 // Refuses (UsageError) two output options naming the same file, which would leave only the
 // last one written, and an output naming one of `inputs` (label, path), which would overwrite

@@ -27,11 +27,11 @@ namespace eesim::tools {
 namespace {
 
 void print_summary(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
-                   const mapping::Allocation& alloc, const sim::Report& r, const EvaluationSetup& s,
-                   std::ostream& out) {
+                   const mapping::Allocation& alloc, const sim::Report& r,
+                   const sim::EvaluateOptions& o, std::ostream& out) {
   char buf[160];
   out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
-      << s.policy_text << ", fusion " << s.fusion_text << " (" << g.num_cns()
+      << sim::policy_text(o.policy) << ", fusion " << sim::fusion_text(o) << " (" << g.num_cns()
       << " nodes), allocation " << alloc.method << "\n";
   std::snprintf(buf, sizeof buf, "%-16s %9s %16s %12s %12s\n", "scenario", "P", "latency cycles",
                 "latency ms", "energy uJ");
@@ -106,8 +106,8 @@ std::string run_usage() {
 
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
-  values.insert({"arch", "policy", "fusion", "alloc", "json", "trace", "csv", "objective", "seed",
-                 "iterations", "report", "stacks", "plot"});
+  values.insert(kEvaluationKeys.begin(), kEvaluationKeys.end());
+  values.insert({"arch", "json", "trace", "csv", "report", "plot"});
   const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
   if (a.flag("help")) {
     out << run_usage();
@@ -115,17 +115,17 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   if (a.positional.size() != 1) throw UsageError("run takes one MODEL.onnx");
   if (a.last("arch").empty()) throw UsageError("run needs --arch CHIP.textproto");
-  check_output_paths(a, {"json", "trace", "csv", "plot", "report"}, input_paths(a));
-  const uint64_t seed = parse_seed(a, "seed", 1);
+  sim::Options options = parse_study_options(a, kEvaluationKeys);
+  sim::EvaluateOptions& o = options.evaluate;
+  check_output_paths(a, {"json", "trace", "csv", "plot", "report"}, input_paths(a, options));
   const LoadedModel m = load_model(a);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  EvaluationSetup s = parse_evaluation(a, m.workload, arch, seed);
   hw::CostCache cache(arch);
   sim::Evaluation e;
   {
     StopOnCtrlC ctrl_c;
-    s.options.progress = ctrl_c.progress();
-    e = evaluate_setup(m.workload, m.profile, arch, cache, s);
+    o.progress = ctrl_c.progress();
+    e = sim::evaluate(m.workload, m.profile, arch, cache, o);
     ctrl_c.check("the evaluation");
   }
   const mapping::CnGraph& g = e.graph;
@@ -135,16 +135,16 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     char buf[200];
     std::snprintf(buf, sizeof buf,
                   "search: %lld simulations, %s %.6g (heft) -> %.6g, %lld improvements\n",
-                  static_cast<long long>(e.search->evaluations), s.options.objective.c_str(),
+                  static_cast<long long>(e.search->evaluations), o.objective.name.c_str(),
                   e.search->start_fitness, e.search->best_fitness,
                   static_cast<long long>(e.search->improvements));
     out << buf;
   }
-  print_summary(m, arch, g, alloc, r, s, out);
+  print_summary(m, arch, g, alloc, r, o, out);
   const report::RunReport message =
       sim::run_message(r,
-                       {m.workload.name, s.policy_text, s.fusion_text, alloc.method,
-                        static_cast<int64_t>(g.num_cns())},
+                       {m.workload.name, sim::policy_text(o.policy), sim::fusion_text(o),
+                        alloc.method, static_cast<int64_t>(g.num_cns())},
                        m.workload, arch);
   if (!a.last("json").empty()) write_file(a.last("json"), sim::report_json(message));
   if (!a.last("report").empty()) sim::write_report_message(message, a.last("report"));

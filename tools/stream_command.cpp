@@ -22,24 +22,6 @@
 namespace eesim::tools {
 namespace {
 
-sim::ArrivalProcess parse_arrival(const std::string& text) {
-  sim::ArrivalProcess p;
-  if (text == "back-to-back") return p;
-  const size_t eq = text.find('=');
-  const std::string kind = text.substr(0, eq);
-  if (eq != std::string::npos && (kind == "fixed" || kind == "poisson")) {
-    char* end = nullptr;
-    p.rate_per_s = std::strtod(text.c_str() + eq + 1, &end);
-    p.kind =
-        kind == "fixed" ? sim::ArrivalProcess::Kind::kFixed : sim::ArrivalProcess::Kind::kPoisson;
-    if (*end == '\0' && end != text.c_str() + eq + 1 && std::isfinite(p.rate_per_s) &&
-        p.rate_per_s > 0)
-      return p;
-  }
-  throw UsageError("--arrival " + text +
-                   ": expected back-to-back, fixed=RATE or poisson=RATE (inputs per second > 0)");
-}
-
 void print_summary(const sim::StreamReport& r, const hw::Architecture& arch, std::ostream& out) {
   char buf[200];
   const auto ms = [&](double cycles) { return arch.ns(cycles) / 1e6; };
@@ -132,9 +114,10 @@ std::string stream_usage() {
 
 int stream_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
-  values.insert({"arch", "policy", "fusion", "stacks", "alloc", "objective", "iterations", "seed",
-                 "inputs", "arrival", "in-flight", "json", "csv", "trace", "trace-csv",
-                 "trace-inputs", "report"});
+  std::vector<std::string> keys = kEvaluationKeys;
+  keys.insert(keys.end(), {"inputs", "arrival", "in-flight", "trace-inputs"});
+  values.insert(keys.begin(), keys.end());
+  values.insert({"arch", "json", "csv", "trace", "trace-csv", "report"});
   const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
   if (a.flag("help")) {
     out << stream_usage();
@@ -142,39 +125,39 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   if (a.positional.size() != 1) throw UsageError("stream takes one MODEL.onnx");
   if (a.last("arch").empty()) throw UsageError("stream needs --arch CHIP.textproto");
-  sim::StreamOptions so;
-  so.inputs = parse_integer(a, "inputs", 1000, 1, sim::kMaxStreamInputs);
-  so.arrival = parse_arrival(a.last("arrival", "back-to-back"));
-  so.max_in_flight = parse_integer(a, "in-flight", -1, 0);
-  so.seed = parse_seed(a, "seed", 1);
+  sim::Options options = parse_study_options(a, keys);
+  sim::EvaluateOptions& o = options.evaluate;
+  sim::StreamOptions& so = options.stream;
   const bool tracing = !a.last("trace").empty() || !a.last("trace-csv").empty();
-  const int64_t trace_inputs = parse_integer(a, "trace-inputs", 20, 1);
-  if (!tracing && !a.all("trace-inputs").empty())
+  if (!tracing && options.given.count("trace-inputs"))
     std::cerr << "eesim: note: --trace-inputs has no effect without --trace or --trace-csv\n";
-  so.record_inputs = tracing ? trace_inputs : 0;
-  check_output_paths(a, {"json", "csv", "trace", "trace-csv", "report"}, input_paths(a));
+  if (!tracing)
+    so.record_inputs = 0;
+  else if (!options.given.count("trace-inputs"))
+    so.record_inputs = 20;  // the CLI's default: a trace of every input would be huge
+  check_output_paths(a, {"json", "csv", "trace", "trace-csv", "report"}, input_paths(a, options));
   const LoadedModel m = load_model(a);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  EvaluationSetup setup = parse_evaluation(a, m.workload, arch, so.seed);
   hw::CostCache cache(arch);
   sim::Evaluation e;
   sim::StreamReport r;
   {
     StopOnCtrlC ctrl_c;
-    setup.options.progress = so.progress = ctrl_c.progress();
-    e = evaluate_setup(m.workload, m.profile, arch, cache, setup);
+    o.progress = so.progress = ctrl_c.progress();
+    e = sim::evaluate(m.workload, m.profile, arch, cache, o);
     ctrl_c.check("the evaluation");
     r = sim::simulate_stream(m.workload, e.graph, std::move(e.report), arch, so);
     ctrl_c.check("the stream");
   }
-  out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
-      << setup.policy_text << ", fusion " << setup.fusion_text << " (" << e.graph.num_cns()
-      << " nodes), allocation " << e.allocation.method << "\n";
+  const std::string policy = sim::policy_text(o.policy), fusion = sim::fusion_text(o);
+  out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy " << policy
+      << ", fusion " << fusion << " (" << e.graph.num_cns() << " nodes), allocation "
+      << e.allocation.method << "\n";
   print_summary(r, arch, out);
   const report::StreamReport message =
       sim::stream_message(r,
-                          {m.workload.name, setup.policy_text, setup.fusion_text,
-                           e.allocation.method, static_cast<int64_t>(e.graph.num_cns())},
+                          {m.workload.name, policy, fusion, e.allocation.method,
+                           static_cast<int64_t>(e.graph.num_cns())},
                           arch);
   if (!a.last("json").empty()) write_file(a.last("json"), sim::report_json(message));
   if (!a.last("report").empty()) sim::write_report_message(message, a.last("report"));

@@ -22,46 +22,6 @@
 namespace eesim::tools {
 namespace {
 
-const char* const kDefaultProbabilities = "0.1,0.25,0.5,0.75";
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> parts;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, ',');) parts.push_back(part);
-  return parts;
-}
-
-std::vector<double> parse_probabilities(const std::string& text) {
-  std::vector<double> ps;
-  for (const std::string& part : split_commas(text)) {
-    char* end = nullptr;
-    const double p = std::strtod(part.c_str(), &end);
-    if (part.empty() || *end != '\0')
-      throw UsageError("--p " + text + ": '" + part + "' is not a number (expected a list like " +
-                       kDefaultProbabilities + ")");
-    ps.push_back(p);
-  }
-  if (ps.empty())
-    throw UsageError("--p: expected a list of exit probabilities like " +
-                     std::string(kDefaultProbabilities));
-  return ps;
-}
-
-// Layer names (comma-separated) -> ids; "all" -> none, which the sweep reads as "every
-// candidate branch point".
-std::vector<workloads::LayerId> parse_points(const std::string& text, const workloads::Workload& w,
-                                             const std::string& model) {
-  std::vector<workloads::LayerId> ids;
-  if (text == "all") return ids;
-  for (const std::string& name : split_commas(text)) {
-    const auto id = w.find_layer(name);
-    if (!id) throw Error("--points: " + model + " has no layer named '" + name + "'");
-    ids.push_back(*id);
-  }
-  if (ids.empty()) throw UsageError("--points " + text + ": expected layer names or 'all'");
-  return ids;
-}
-
 std::string fmt(const char* format, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, format, v);
@@ -131,9 +91,7 @@ std::string sweep_usage() {
          "                           relu, gap      ReLU; global average pool to [N,C,1,1]\n"
          "                           fc:N           flatten, fully connected to N outputs\n"
          "                           e.g. conv1x1:128,relu,gap,fc:10\n"
-         "  --p P,P,...              exit probabilities (default " +
-         kDefaultProbabilities +
-         ")\n"
+         "  --p P,P,...              exit probabilities (default 0.1,0.25,0.5,0.75)\n"
          "  --points LAYER,...|all   branch points by layer name (default all candidates)\n"
          "  --seed N                 seeds --alloc search (default 1)\n" +
          kEvaluationOptionsUsage +
@@ -146,32 +104,31 @@ std::string sweep_usage() {
 }
 
 int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
-  const CliArgs a =
-      parse_cli(args, {"help"},
-                {"arch", "head", "p", "points", "policy", "fusion", "stacks", "alloc", "objective",
-                 "iterations", "seed", "csv", "json", "input", "final", "report"});
+  std::vector<std::string> keys = kEvaluationKeys;
+  keys.insert(keys.end(), {"head", "p", "points"});
+  std::set<std::string> values(keys.begin(), keys.end());
+  values.insert({"arch", "csv", "json", "input", "final", "report"});
+  const CliArgs a = parse_cli(args, {"help"}, values);
   if (a.flag("help")) {
     out << sweep_usage();
     return 0;
   }
   if (a.positional.size() != 1) throw UsageError("sweep takes one BACKBONE.onnx");
   if (a.last("arch").empty()) throw UsageError("sweep needs --arch CHIP.textproto");
-  const std::vector<double> ps = parse_probabilities(a.last("p", kDefaultProbabilities));
-  const workloads::HeadTemplate head =
-      workloads::parse_head(a.last("head", workloads::kDefaultHead));
-  check_output_paths(a, {"csv", "json", "report"}, input_paths(a));
-  const uint64_t seed = parse_seed(a, "seed", 1);
+  sim::Options options = parse_study_options(a, keys);
+  sim::EvaluateOptions& o = options.evaluate;
+  check_output_paths(a, {"csv", "json", "report"}, input_paths(a, options));
   const workloads::Workload w = workloads::load_workload(a.positional[0], import_options(a));
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
-  EvaluationSetup setup = parse_evaluation(a, w, arch, seed);
-  const sim::SweepContext c{w.name, setup.policy_text, setup.fusion_text};
-  const auto points = parse_points(a.last("points", "all"), w, w.name);
+  const sim::SweepContext c{w.name, sim::policy_text(o.policy), sim::fusion_text(o)};
+  const auto points = sim::sweep_point_ids(options.sweep, w);
   hw::CostCache cache(arch);
   sim::SweepResult r;
   {
     StopOnCtrlC ctrl_c;
-    setup.options.progress = ctrl_c.progress();
-    r = sim::sweep_exit_mounts(w, head, ps, points, arch, cache, setup.options);
+    o.progress = ctrl_c.progress();
+    r = sim::sweep_exit_mounts(w, options.sweep.head, options.sweep.probabilities, points, arch,
+                               cache, o);
     ctrl_c.check("the sweep");
   }
   print_table(r, c, arch, out);

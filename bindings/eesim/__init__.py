@@ -3,7 +3,7 @@
     import eesim
     arch = eesim.load_arch("examples/arch/quad_edge_tpu.textproto")
     model = eesim.load_model("ee_mobilenetv2_cifar10.onnx")
-    report = eesim.Evaluator(arch, fusion="rows", rows=4).evaluate(model, {"exit1": 0.3})
+    report = eesim.Evaluator(arch, fusion="rows=4").evaluate(model, {"exit1": 0.3})
     print(report.expected.latency_ms, report.scenarios[0].exit)
 
 Errors in models, architectures or exit probabilities raise eesim.Error (a ValueError) with
@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import numbers
 import os
+import warnings
 from types import SimpleNamespace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -142,25 +143,62 @@ def load_arch(arch: Union[str, os.PathLike], *, text: bool = False) -> Architect
     return _core.load_arch_file(os.fspath(arch))
 
 
+def _option_text(key: str, value: Any) -> str:
+    """An option's value as the text the parser takes (the CLI's spelling): str as given,
+    integers (numpy's too) in decimal, floats as their shortest round-trip text, sequences
+    (probabilities, points) joined by commas."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, bool):
+        raise Error(f"{key}={value!r}: expected a string or a number")
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    if isinstance(value, (list, tuple)):
+        return ",".join(_option_text(key, v) for v in value)
+    raise Error(f"{key}={value!r}: expected a string or a number")
+
+
+def _option_pairs(options: Mapping[str, Any]) -> List[Tuple[str, str]]:
+    """Keyword options as (key, text) pairs for the core, None meaning "not given"."""
+    return [(k, _option_text(k, v)) for k, v in options.items() if v is not None]
+
+
+def _legacy_fusion(options: Dict[str, Any], rows: Optional[int]) -> None:
+    """The old spelling fusion="rows", rows=N becomes fusion="rows=N" (deprecated)."""
+    if options.get("fusion") == "rows" or rows is not None:
+        warnings.warn('fusion="rows", rows=N is deprecated: pass fusion="rows=N" (the CLI\'s '
+                      "--fusion rows=N)", DeprecationWarning, stacklevel=3)
+        if options.get("fusion") == "rows":
+            options["fusion"] = f"rows={_option_text('rows', 1 if rows is None else rows)}"
+
+
 class Evaluator:
     """Keeps an architecture and its cost cache warm across evaluations (a NAS loop's state).
 
-    policy: "wait" or "speculate"; fusion: "off", "rows" (bands of `rows` output rows) or
-    "auto"; alloc: "heft" (list scheduling for one input's latency) or "pipeline" (one
-    contiguous stage per core, for streams). `evaluate` and `stream` release the GIL while
-    they simulate."""
+    Options are the keys of `eesim run/stream/sweep` (the CLI's --KEY VALUE), parsed by the
+    same C++ parser (sim/studies/options.h): policy="wait"|"speculate"; fusion="off"|"auto"|
+    "rows=N"; stacks=FILE; alloc="heft"|"pipeline"|"search"|"file=PATH"; objective="latency"|
+    "energy"|"edp"|"expected_edp"; iterations=N; seed=N. Values may be str, int or float.
+    Options given here apply to every call; `evaluate`, `stream` and `sweep` take the same
+    keywords (and their own: inputs, arrival, in_flight, trace_inputs; head, probabilities,
+    points) for one call. `evaluate` and `stream` release the GIL while they simulate."""
 
     def __init__(self, arch: Union[Architecture, str, os.PathLike, None] = None, *,
-                 policy: str = "wait", fusion: str = "off", rows: int = 1, alloc: str = "heft",
-                 arch_text: Optional[str] = None):
+                 arch_text: Optional[str] = None, rows: Optional[int] = None, **options: Any):
+        _legacy_fusion(options, rows)
         if arch_text is not None:
             arch = load_arch(arch_text, text=True)
         elif not isinstance(arch, Architecture):
             arch = load_arch(arch)
+        pairs = _option_pairs(options)
         # How a worker process rebuilds this evaluator (an Architecture does not pickle).
         path = None if arch_text is not None else arch.source
-        self._spec = (arch_text, path, policy, fusion, rows, alloc)
-        self._core = _CoreEvaluator(arch, policy, fusion, rows, alloc)
+        self._spec = (arch_text, path, tuple(pairs))
+        self._core = _CoreEvaluator(arch, pairs)
 
     @property
     def arch(self) -> Architecture:
@@ -168,53 +206,54 @@ class Evaluator:
 
     def evaluate(self, model: Union[Model, str, os.PathLike, bytes, Any],
                  exits: Optional[Mapping[str, float]] = None, *,
-                 conditional: bool = False, trace: bool = False) -> Report:
+                 conditional: bool = False, trace: bool = False, **options: Any) -> Report:
         """Costs of one candidate: exits maps exit names to P(leave there) (or to
         P(leave | reached) with conditional=True); names not given keep the model's metadata.
-        trace=True adds the timeline (Report.trace) for plots."""
+        trace=True adds the timeline (Report.trace) for plots. Keyword options (alloc="search",
+        objective="energy", ...) apply to this call only."""
+        pairs = _option_pairs(options)
         if not isinstance(model, Model):
             model = load_model(model)
-        text, columns, tracks = self._core.evaluate(model, _exit_dict(exits), conditional, trace)
+        text, columns, tracks = self._core.evaluate(model, _exit_dict(exits), conditional, trace,
+                                                    pairs)
         return Report(json.loads(text), columns, tracks)
 
     def stream(self, model: Union[Model, str, os.PathLike, bytes, Any],
-               exits: Optional[Mapping[str, float]] = None, *, inputs: int = 1000,
-               arrival: str = "back-to-back", rate: float = 0.0, seed: int = 1,
-               in_flight: Optional[int] = None, trace_inputs: int = 0,
-               conditional: bool = False) -> StreamReport:
-        """A stream of `inputs` inputs, each leaving at an exit drawn (seeded) from the exit
-        probabilities, overlapping on the cores. arrival: "back-to-back" (the next input enters
-        when a slot is free), "fixed" or "poisson" at `rate` inputs per second. in_flight: at
-        most this many inputs on the chip (default: the core count back to back, unlimited for
-        timed arrivals; 0: unlimited). trace_inputs: keep the first N inputs' timeline."""
-        inputs = _check_int("inputs", inputs, 1, 2**24)
-        seed = _check_int("seed", seed, 0, 2**64 - 1)
-        trace_inputs = _check_int("trace_inputs", trace_inputs, 0)
-        if in_flight is not None:
-            in_flight = _check_int("in_flight", in_flight, 0)
-        if arrival in ("fixed", "poisson") and not (
-                isinstance(rate, (int, float)) and 0 < rate < float("inf")):
-            raise Error(f"rate={rate!r}: expected inputs per second > 0 with arrival={arrival!r}")
+               exits: Optional[Mapping[str, float]] = None, *, conditional: bool = False,
+               rate: Optional[float] = None, **options: Any) -> StreamReport:
+        """A stream of `inputs` inputs (default 1000), each leaving at an exit drawn (seeded by
+        `seed`) from the exit probabilities, overlapping on the cores. arrival: "back-to-back"
+        (the next input enters when a slot is free), "fixed=RATE" or "poisson=RATE" (inputs per
+        second). in_flight: at most this many inputs on the chip (default: the core count back
+        to back, unlimited for timed arrivals; 0: unlimited). trace_inputs=N keeps the first N
+        inputs' timeline. The old arrival="poisson", rate=R still works (deprecated)."""
+        if rate is not None or options.get("arrival") in ("fixed", "poisson"):
+            warnings.warn('arrival="poisson", rate=R is deprecated: pass arrival="poisson=R"',
+                          DeprecationWarning, stacklevel=2)
+            if rate is not None:
+                options["arrival"] = f"{options.get('arrival')}={_option_text('rate', rate)}"
+        if options.get("trace_inputs") == 0:
+            options["trace_inputs"] = None  # none recorded: the default
+        pairs = _option_pairs(options)
         if not isinstance(model, Model):
             model = load_model(model)
-        limit = -1 if in_flight is None else in_flight
-        text, columns, trace, tracks = self._core.stream(
-            model, _exit_dict(exits), conditional, inputs, arrival, rate, seed, limit,
-            trace_inputs)
+        text, columns, trace, tracks = self._core.stream(model, _exit_dict(exits), conditional,
+                                                         pairs)
         return StreamReport(json.loads(text), columns, trace, tracks)
 
     def sweep(self, backbone: Union[Model, str, os.PathLike, bytes, Any], *,
-              head: str = "gap,fc:10",
-              probabilities: Sequence[float] = (0.1, 0.25, 0.5, 0.75),
-              points: Optional[Sequence[str]] = None) -> SweepReport:
-        """Mount one exit head (`head`, e.g. "conv1x1:128,relu,gap,fc:10") at each candidate
-        branch point of the backbone in turn (its own exits removed) and report expected EDP
-        per point and exit probability, next to the backbone without exits. points: layer
-        names (default: every layer all paths pass through with a 4-D output)."""
+              head: Optional[str] = None, probabilities: Optional[Sequence[float]] = None,
+              points: Optional[Sequence[str]] = None, **options: Any) -> SweepReport:
+        """Mount one exit head (`head`, default "gap,fc:10", e.g. "conv1x1:128,relu,gap,fc:10")
+        at each candidate branch point of the backbone in turn (its own exits removed) and
+        report expected EDP per point and exit probability (default 0.1, 0.25, 0.5, 0.75),
+        next to the backbone without exits. points: layer names (default: every layer all
+        paths pass through with a 4-D output)."""
+        pairs = _option_pairs({"head": head, "p": probabilities,
+                               "points": list(points) if points else None, **options})
         if not isinstance(backbone, Model):
             backbone = load_model(backbone)
-        text = self._core.sweep(backbone, head, list(probabilities), list(points or []))
-        return SweepReport(json.loads(text))
+        return SweepReport(json.loads(self._core.sweep(backbone, pairs)))
 
     def evaluate_many(self, candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]], *,
                       processes: Optional[int] = None) -> List[Report]:
@@ -240,17 +279,6 @@ def _exit_dict(exits: Optional[Mapping[str, float]]) -> Optional[Dict[str, float
     raise Error(f"exits: expected a dict of exit name -> probability, got {type(exits).__name__}")
 
 
-def _check_int(name: str, value: Any, low: int, high: Optional[int] = None) -> int:
-    """`value` as an int (numpy integers included), or eesim.Error naming the argument unless
-    it is an integer with low <= value (<= high)."""
-    if not isinstance(value, bool) and isinstance(value, numbers.Integral):
-        value = int(value)
-        if value >= low and (high is None or value <= high):
-            return value
-    bound = f">= {low}" if high is None else f"in [{low}, {high}]"
-    raise Error(f"{name}={value!r}: expected an integer {bound}")
-
-
 def _picklable(model: Any) -> bytes:
     if hasattr(model, "SerializeToString"):
         return model.SerializeToString()
@@ -265,20 +293,20 @@ def _evaluate_job(spec: Tuple[Any, ...], job: Tuple[Any, Dict[str, float]]) -> D
     """Runs in a worker: one evaluator per spec, kept for the worker's lifetime."""
     ev = _WORKER.get(spec)
     if ev is None:
-        text, path, policy, fusion, rows, alloc = spec
+        text, path, pairs = spec
         if text is None and (path is None or path.startswith("<")):
             raise ValueError("evaluate_many needs an evaluator built from a file path or arch_text")
-        ev = _WORKER[spec] = Evaluator(path or "", policy=policy, fusion=fusion, rows=rows,
-                                       alloc=alloc, arch_text=text)
+        ev = _WORKER[spec] = Evaluator(path or "", arch_text=text, **dict(pairs))
     model, exits = job
     return ev.evaluate(model, exits).as_dict()
 
 
 def simulate(model: Union[Model, str, os.PathLike, bytes, Any],
              arch: Union[Architecture, str, os.PathLike],
-             exits: Optional[Mapping[str, float]] = None, *, policy: str = "wait",
-             fusion: str = "off", rows: int = 1, alloc: str = "heft",
-             trace: bool = True) -> Report:
-    """One evaluation without keeping anything (with its trace, for plots)."""
-    ev = Evaluator(arch, policy=policy, fusion=fusion, rows=rows, alloc=alloc)
+             exits: Optional[Mapping[str, float]] = None, *, trace: bool = True,
+             rows: Optional[int] = None, **options: Any) -> Report:
+    """One evaluation without keeping anything (with its trace, for plots); options as for
+    Evaluator."""
+    _legacy_fusion(options, rows)
+    ev = Evaluator(arch, **options)
     return ev.evaluate(model, exits, trace=trace)

@@ -21,6 +21,7 @@
 #include "sim/results/sweep_report.h"
 #include "sim/results/trace.h"
 #include "sim/studies/evaluate.h"
+#include "sim/studies/options.h"
 #include "sim/studies/stream.h"
 #include "sim/studies/sweep.h"
 #include "workloads/exit_mount.h"
@@ -154,17 +155,20 @@ py::dict input_columns(const sim::StreamReport& r) {
   return d;
 }
 
-sim::ArrivalProcess arrival_process(const std::string& kind, double rate_per_s) {
-  sim::ArrivalProcess a;
-  a.rate_per_s = rate_per_s;
-  if (kind == "back-to-back" || kind == "back_to_back") return a;
-  if (kind == "fixed")
-    a.kind = sim::ArrivalProcess::Kind::kFixed;
-  else if (kind == "poisson")
-    a.kind = sim::ArrivalProcess::Kind::kPoisson;
-  else
-    throw Error("arrival '" + kind + "': expected back-to-back, fixed or poisson");
-  return a;
+// Options as Python passes them: (key, value text) pairs, keys spelt as in Python
+// ("in_flight"), each handed to sim::set_option, the parser the CLI uses ("in-flight"). A bad
+// value is an eesim.Error naming the argument as the caller wrote it: "in_flight=-2: ...".
+using OptionPairs = std::vector<std::pair<std::string, std::string>>;
+void apply_options(sim::Options& o, const OptionPairs& pairs) {
+  for (const auto& [key, value] : pairs) {
+    std::string cli_key = key;
+    for (char& c : cli_key) c = c == '_' ? '-' : c;
+    try {
+      sim::set_option(o, cli_key, value);
+    } catch (const sim::OptionError& e) {
+      throw Error(key + "=" + value + ": " + e.reason);
+    }
+  }
 }
 
 // Holds a chip and its cost cache across evaluations (a NAS loop's hot state). Any number of
@@ -174,29 +178,15 @@ sim::ArrivalProcess arrival_process(const std::string& kind, double rate_per_s) 
 // released, and the GIL is taken while holding them (PythonSignals), never the other way.
 class Evaluator {
  public:
-  Evaluator(hw::Architecture arch, const std::string& policy, const std::string& fusion,
-            int64_t rows, const std::string& alloc)
-      : arch_(std::move(arch)), cache_(arch_), policy_(policy), fusion_(fusion) {
-    if (alloc == "pipeline")
-      options_.alloc = sim::EvaluateOptions::Alloc::kPipeline;
-    else if (alloc != "heft")
-      throw Error("alloc '" + alloc + "': expected heft or pipeline");
-    if (policy != "wait" && policy != "speculate")
-      throw Error("policy '" + policy + "': expected wait or speculate");
-    if (rows < 1) throw Error("rows=" + std::to_string(rows) + ": expected 1 or more");
-    options_.policy = policy == "wait" ? sim::ExitPolicy::kWait : sim::ExitPolicy::kSpeculate;
-    if (fusion == "auto")
-      options_.fusion = sim::auto_fusion(arch_);
-    else if (fusion == "rows")
-      options_.fusion.mode = mapping::FusionOptions::Mode::kRows;
-    else if (fusion != "off")
-      throw Error("fusion '" + fusion + "': expected off, rows or auto");
-    options_.fusion.rows_per_cn = rows;
-    if (fusion == "rows") fusion_ = "rows=" + std::to_string(rows);
+  Evaluator(hw::Architecture arch, const OptionPairs& options)
+      : arch_(std::move(arch)), cache_(arch_) {
+    apply_options(options_, options);
   }
   // (the report as `eesim run --json` writes it, the trace columns or None, the track names)
-  py::tuple evaluate(const Model& m, const py::object& exits, bool conditional, bool trace) {
+  py::tuple evaluate(const Model& m, const py::object& exits, bool conditional, bool trace,
+                     const OptionPairs& call_options) {
     const workloads::ExitProfile p = profile(m, exit_values(exits), conditional);
+    sim::Options o = options(call_options);
     std::string json;
     sim::Trace t;
     sim::Report r;
@@ -204,12 +194,13 @@ class Evaluator {
     try {
       py::gil_scoped_release release;
       std::lock_guard<std::mutex> lock(mutex_);
-      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options(signals));
-      json =
-          sim::report_json(sim::run_message(e.report,
-                                            {m.workload.name, policy_, fusion_, e.allocation.method,
-                                             static_cast<int64_t>(e.graph.num_cns())},
-                                            m.workload, arch_));
+      o.evaluate.progress = signals.progress();
+      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, o.evaluate);
+      json = sim::report_json(sim::run_message(
+          e.report,
+          {m.workload.name, sim::policy_text(o.evaluate.policy), sim::fusion_text(o.evaluate),
+           e.allocation.method, static_cast<int64_t>(e.graph.num_cns())},
+          m.workload, arch_));
       if (trace) t = sim::trace_rows(m.workload, e.graph, arch_, e.report);
       r = std::move(e.report);
     } catch (const Interrupted&) {
@@ -222,8 +213,10 @@ class Evaluator {
   // (the summary as `eesim stream --json` writes it, per-input columns, the recorded inputs'
   // trace columns or None, the track names or None)
   py::tuple stream(const Model& m, const py::object& exits, bool conditional,
-                   sim::StreamOptions o) {
+                   const OptionPairs& call_options) {
     const workloads::ExitProfile p = profile(m, exit_values(exits), conditional);
+    sim::Options options_now = options(call_options);
+    sim::StreamOptions& o = options_now.stream;
     std::string json;
     sim::Trace t;
     sim::StreamReport r;
@@ -231,12 +224,13 @@ class Evaluator {
     try {
       py::gil_scoped_release release;
       std::lock_guard<std::mutex> lock(mutex_);
-      o.progress = signals.progress();
-      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options(signals));
+      o.progress = options_now.evaluate.progress = signals.progress();
+      sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options_now.evaluate);
       r = sim::simulate_stream(m.workload, e.graph, std::move(e.report), arch_, o);
       json = sim::report_json(
           sim::stream_message(r,
-                              {m.workload.name, policy_, fusion_, e.allocation.method,
+                              {m.workload.name, sim::policy_text(options_now.evaluate.policy),
+                               sim::fusion_text(options_now.evaluate), e.allocation.method,
                                static_cast<int64_t>(e.graph.num_cns())},
                               arch_));
       if (o.record_inputs > 0) t = sim::stream_trace_rows(m.workload, e.graph, arch_, r);
@@ -249,25 +243,21 @@ class Evaluator {
       trace = trace_columns(t, r.analytical, true), tracks = py::cast(t.tracks);
     return py::make_tuple(json, input_columns(r), trace, tracks);
   }
-  // The mounting-point sweep as `eesim sweep --json` writes it. `points`: layer names (empty:
-  // every candidate branch point).
-  std::string sweep(const Model& m, const std::string& head,
-                    const std::vector<double>& probabilities,
-                    const std::vector<std::string>& points) {
-    const workloads::HeadTemplate h = workloads::parse_head(head);
-    std::vector<workloads::LayerId> ids;
-    for (const std::string& name : points) {
-      const auto id = m.workload.find_layer(name);
-      if (!id) throw Error(m.workload.name + ": no layer named '" + name + "' to mount an exit on");
-      ids.push_back(*id);
-    }
+  // The mounting-point sweep as `eesim sweep --json` writes it (head, p and points are
+  // options like any other).
+  std::string sweep(const Model& m, const OptionPairs& call_options) {
+    sim::Options o = options(call_options);
+    const std::vector<workloads::LayerId> ids = sim::sweep_point_ids(o.sweep, m.workload);
     PythonSignals signals;
     try {
       py::gil_scoped_release release;
       std::lock_guard<std::mutex> lock(mutex_);
-      const sim::SweepResult r = sim::sweep_exit_mounts(m.workload, h, probabilities, ids, arch_,
-                                                        cache_, options(signals));
-      return sim::report_json(sim::sweep_message(r, {m.workload.name, policy_, fusion_}, arch_));
+      o.evaluate.progress = signals.progress();
+      const sim::SweepResult r = sim::sweep_exit_mounts(
+          m.workload, o.sweep.head, o.sweep.probabilities, ids, arch_, cache_, o.evaluate);
+      return sim::report_json(sim::sweep_message(
+          r, {m.workload.name, sim::policy_text(o.evaluate.policy), sim::fusion_text(o.evaluate)},
+          arch_));
     } catch (const Interrupted&) {
       signals.rethrow();
       throw;
@@ -281,17 +271,18 @@ class Evaluator {
   }
 
  private:
-  sim::EvaluateOptions options(PythonSignals& signals) const {
-    sim::EvaluateOptions o = options_;
-    o.progress = signals.progress();
+  // The evaluator's options with this call's on top (parsed with the GIL held: a stacks or
+  // mapping file is small).
+  sim::Options options(const OptionPairs& call_options) const {
+    sim::Options o = options_;
+    apply_options(o, call_options);
     return o;
   }
 
   const hw::Architecture arch_;
   std::mutex mutex_;  // guards cache_
   hw::CostCache cache_;
-  std::string policy_, fusion_;
-  sim::EvaluateOptions options_;
+  sim::Options options_;
 };
 
 }  // namespace
@@ -348,30 +339,14 @@ PYBIND11_MODULE(_core, m) {
         py::arg("source") = "<text>");
 
   py::class_<Evaluator>(m, "Evaluator")
-      .def(py::init<hw::Architecture, std::string, std::string, int64_t, std::string>(),
-           py::arg("arch"), py::arg("policy") = "wait", py::arg("fusion") = "off",
-           py::arg("rows") = 1, py::arg("alloc") = "heft")
+      .def(py::init<hw::Architecture, OptionPairs>(), py::arg("arch"),
+           py::arg("options") = OptionPairs{})
       .def("evaluate", &Evaluator::evaluate, py::arg("model"), py::arg("exits") = py::none(),
-           py::arg("conditional") = false, py::arg("trace") = false)
-      .def(
-          "stream",
-          [](Evaluator& ev, const Model& m, const py::object& exits, bool conditional,
-             int64_t inputs, const std::string& arrival, double rate_per_s, uint64_t seed,
-             int64_t in_flight, int64_t trace_inputs) {
-            sim::StreamOptions o;
-            o.inputs = inputs;
-            o.arrival = arrival_process(arrival, rate_per_s);
-            o.seed = seed;
-            o.max_in_flight = in_flight;
-            o.record_inputs = trace_inputs;
-            return ev.stream(m, exits, conditional, o);
-          },
-          py::arg("model"), py::arg("exits") = py::none(), py::arg("conditional") = false,
-          py::arg("inputs") = 1000, py::arg("arrival") = "back-to-back", py::arg("rate") = 0.0,
-          py::arg("seed") = 1, py::arg("in_flight") = -1, py::arg("trace_inputs") = 0)
-      .def("sweep", &Evaluator::sweep, py::arg("model"), py::arg("head") = "gap,fc:10",
-           py::arg("probabilities") = std::vector<double>{0.1, 0.25, 0.5, 0.75},
-           py::arg("points") = std::vector<std::string>{})
+           py::arg("conditional") = false, py::arg("trace") = false,
+           py::arg("options") = OptionPairs{})
+      .def("stream", &Evaluator::stream, py::arg("model"), py::arg("exits") = py::none(),
+           py::arg("conditional") = false, py::arg("options") = OptionPairs{})
+      .def("sweep", &Evaluator::sweep, py::arg("model"), py::arg("options") = OptionPairs{})
       .def_property_readonly("arch", &Evaluator::arch)
       .def_property_readonly("cached_costs", &Evaluator::cached_costs);
 }

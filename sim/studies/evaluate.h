@@ -1,27 +1,37 @@
 #pragma once
-// One evaluation, the job `eesim run` and the Python Evaluator both do: fuse, allocate (HEFT,
-// pipeline stages, the simulator-driven search, or a given mapping) and simulate every exit
-// scenario.
+// One evaluation, the job `eesim run` and the Python Evaluator both do: fuse, allocate (by the
+// allocator the options name: HEFT, pipeline stages, the simulator-driven search, a mapping
+// file, or any other registered one) and simulate every exit scenario.
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hw_models/architecture.h"
 #include "hw_models/cost_cache.h"
-#include "mapping/allocation.h"
+#include "mapping/allocator.h"
 #include "mapping/cn_graph.h"
 #include "mapping/search.h"
+#include "sim/studies/objective.h"
 #include "sim/studies/simulate.h"
 
 namespace eesim::sim {
 
+// Built by set_option (sim/studies/options.h) from key=value text, or directly by callers
+// that hold typed values (tests, benchmarks).
 struct EvaluateOptions {
   ExitPolicy policy = ExitPolicy::kWait;
   mapping::FusionOptions fusion;
-  enum class Alloc { kHeft, kPipeline, kSearch, kGiven };
-  Alloc alloc = Alloc::kHeft;
-  mapping::Allocation given;               // kGiven
-  std::string objective = "expected_edp";  // kSearch: latency, energy, edp, expected_edp
-  mapping::SearchOptions search;           // kSearch (its progress is `progress` below)
+  // fusion=auto: the budget comes from the chip at evaluation (mapping::auto_fusion).
+  bool fusion_fits_chip = false;
+  // fusion.stacks came from this file (stacks=FILE), stack i from line stack_lines[i]: a stack
+  // that cannot be fused is reported against that line.
+  std::string stacks_path;
+  std::vector<int> stack_lines;
+  std::shared_ptr<const mapping::Allocator> allocator = mapping::make_allocator("heft");
+  // What an allocator that searches minimises (Allocator::uses_objective).
+  Objective objective = find_objective("expected_edp");
+  mapping::SearchOptions search;  // seed and iterations (its progress is `progress` below)
   // Told how far long loops got (search moves; sweep points); may stop them (common/progress.h).
   Progress progress;
 };
@@ -30,20 +40,19 @@ struct Evaluation {
   mapping::CnGraph graph;
   mapping::Allocation allocation;
   Report report;
-  std::optional<mapping::SearchResult> search;  // when the search chose the allocation
+  std::optional<mapping::SearchResult> search;  // when a search chose the allocation
 };
 
-// Throws eesim::Error for an unknown objective or a stack that cannot be fused;
-// eesim::Interrupted when `options.progress` stops the search.
+// Throws eesim::Error for a stack that cannot be fused (naming stacks_path and the line when
+// the stacks came from a file) or an allocation that does not fit; eesim::Interrupted when
+// `options.progress` stops the search.
 Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& profile,
                     const hw::Architecture& arch, hw::CostCache& cache,
                     const EvaluateOptions& options);
 
-// The value a search minimises: "latency" E[L], "energy" E[E], "edp" E[E]*E[L],
-// "expected_edp" E[E*L]. Throws eesim::Error for another name.
-double objective_value(const std::string& name, const Report& r);
-
-// Fusion that grows stacks while they fit the smallest core's on-chip memory.
-mapping::FusionOptions auto_fusion(const hw::Architecture& arch);
+// The options as reports name them: "wait" / "speculate"; "off", "auto", "rows=4" or
+// "stacks FILE (N-row bands)".
+std::string policy_text(ExitPolicy policy);
+std::string fusion_text(const EvaluateOptions& options);
 
 }  // namespace eesim::sim

@@ -93,7 +93,7 @@ SweepPoint sweep_point(const Workload& stripped, LayerId branch,
     pt.head_macs += w.layer(v).macs;
     pt.head_weight_bytes += w.layer(v).weight_bytes;
   }
-  if (options.alloc == EvaluateOptions::Alloc::kSearch) {
+  if (options.allocator->uses_objective()) {
     for (double p : ps) {  // the search's objective depends on p, so its mapping may too
       const auto [x, f] = evaluate_scenarios(w, name, p, arch, cache, options);
       pt.outcomes.push_back(combine_outcome(p, x, f));
@@ -118,7 +118,7 @@ SweepResult sweep_exit_mounts(const Workload& backbone, const workloads::HeadTem
     if (!(p >= 0 && p <= 1))
       throw Error("exit mounting sweep: exit probability " + shortest_text(p) +
                   " is outside [0, 1]");
-  if (options.alloc == EvaluateOptions::Alloc::kGiven)
+  if (options.allocator->fixed_layers())
     throw Error(
         "exit mounting sweep: a given allocation cannot place the mounted heads' layers; "
         "use a computed allocation");

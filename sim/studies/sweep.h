@@ -61,10 +61,11 @@ struct SweepResult {
 // there (workloads::mount_exit) and evaluates the two scenarios. `points` are layer ids of
 // `backbone`; empty means workloads::mount_points of the stripped backbone. Without allocation
 // search one evaluation per point serves every p (the schedule ignores the probabilities); with
-// kSearch the search runs per point and p, since its objective depends on p. Throws
+// an allocator that uses the objective the search runs per point and p, since its objective
+// depends on p. Throws
 // eesim::Error for a probability outside [0, 1], a point that is not a mountable backbone
-// layer, a head that does not fit a point, or kGiven (a given allocation names the backbone's
-// layers, not the heads').
+// layer, a head that does not fit a point, or an allocator with fixed_layers (a given allocation
+// names the backbone's layers, not the heads').
 SweepResult sweep_exit_mounts(const workloads::Workload& backbone,
                               const workloads::HeadTemplate& head,
                               const std::vector<double>& exit_probabilities,

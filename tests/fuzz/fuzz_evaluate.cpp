@@ -23,6 +23,7 @@
 #include "hw_models/cost_cache.h"
 #include "hw_models/tile.h"
 #include "mapping/cn_graph.h"
+#include "mapping/fusion.h"
 #include "sim/results/report_writers.h"
 #include "sim/results/run_report.h"
 #include "sim/results/stream_report.h"
@@ -171,41 +172,42 @@ sim::EvaluateOptions evaluate_options(const wl::Workload& w, Choices& c) {
       c.note("--fusion rows=" + std::to_string(o.fusion.rows_per_cn));
       break;
     default:
-      o.fusion = sim::auto_fusion(chip());
+      o.fusion = mp::auto_fusion(chip());
       o.fusion.rows_per_cn = band_rows(w, 1 + static_cast<int64_t>(c.pick(4)));
       c.note("--fusion auto with " + std::to_string(o.fusion.rows_per_cn) + "-row bands");
       break;
   }
   switch (c.pick(4)) {  // --alloc heft | pipeline | search | a mapping of every layer to a core
     case 0:
-      o.alloc = sim::EvaluateOptions::Alloc::kHeft;
+      o.allocator = mp::make_allocator("heft");
       c.note("--alloc heft");
       break;
     case 1:
-      o.alloc = sim::EvaluateOptions::Alloc::kPipeline;
+      o.allocator = mp::make_allocator("pipeline");
       c.note("--alloc pipeline");
       break;
     case 2: {
       static const char* const kObjectives[] = {"latency", "energy", "edp", "expected_edp"};
-      o.alloc = sim::EvaluateOptions::Alloc::kSearch;
-      o.objective = kObjectives[c.pick(4)];
+      o.allocator = mp::make_allocator("search");
+      o.objective = sim::find_objective(kObjectives[c.pick(4)]);
       o.search.seed = c.pick(1000);
       o.search.iterations = static_cast<int64_t>(c.pick(4));  // each move simulates again
-      c.note("--alloc search --objective " + o.objective + " --seed " +
+      c.note("--alloc search --objective " + o.objective.name + " --seed " +
              std::to_string(o.search.seed) + " --iterations " +
              std::to_string(o.search.iterations));
       break;
     }
     default: {
       // Layers spread over the cores that run everything (the tpu and the simd core).
-      o.alloc = sim::EvaluateOptions::Alloc::kGiven;
-      o.given.method = "given";
+      mp::Allocation given;
+      given.method = "given";
       const size_t tpu = *chip().find_core("tpu"), simd = *chip().find_core("simd");
       std::string mapping;
       for (wl::LayerId v = 0; v < w.num_layers(); ++v) {
-        o.given.core_of_layer.push_back(c.pick(2) == 0 ? tpu : simd);
-        mapping += o.given.core_of_layer.back() == tpu ? 't' : 's';
+        given.core_of_layer.push_back(c.pick(2) == 0 ? tpu : simd);
+        mapping += given.core_of_layer.back() == tpu ? 't' : 's';
       }
+      o.allocator = mp::given_allocator(std::move(given));
       c.note("a given mapping, layer by layer on tpu (t) or simd (s): " + mapping);
       break;
     }

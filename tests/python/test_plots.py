@@ -17,7 +17,7 @@ def model(ee_model_path):
 
 @pytest.fixture(scope="module")
 def report(model):
-    return eesim.Evaluator(QUAD, fusion="rows", rows=4).evaluate(model, trace=True)
+    return eesim.Evaluator(QUAD, fusion="rows=4").evaluate(model, trace=True)
 
 
 def test_gantt_has_a_panel_per_scenario_rows_per_track_and_the_exit_marked(report, tmp_path):

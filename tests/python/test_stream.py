@@ -80,7 +80,7 @@ def test_bad_stream_options_are_usage_errors(run_eesim, ee_model_path, args, mes
 
 def test_python_stream_matches_the_cli_and_is_seeded(run_eesim, tmp_path, ee_model_path):
     _, cli = stream_json(run_eesim, tmp_path, ee_model_path, "--inputs", "300", "--seed", "5")
-    ev = eesim.Evaluator(QUAD, fusion="rows", rows=4)
+    ev = eesim.Evaluator(QUAD, fusion="rows=4")
     py = ev.stream(ee_model_path, inputs=300, seed=5)
     assert py.as_dict() == cli
     assert len(py.inputs["latency_cycles"]) == 300
@@ -89,16 +89,16 @@ def test_python_stream_matches_the_cli_and_is_seeded(run_eesim, tmp_path, ee_mod
     assert (again.inputs["done_cycles"] == py.inputs["done_cycles"]).all()
     other = ev.stream(ee_model_path, inputs=300, seed=6)
     assert list(other.inputs["exit"]) != list(py.inputs["exit"])
-    with pytest.raises(eesim.Error, match="arrival 'soon'"):
+    with pytest.raises(eesim.Error, match=r"^arrival=soon: expected back-to-back, fixed=RATE or "
+                                          r"poisson=RATE \(inputs per second > 0\)$"):
         ev.stream(ee_model_path, arrival="soon")
-    with pytest.raises(eesim.Error, match=r"^rate=0.0: expected inputs per second > 0 with "
-                                          r"arrival='poisson'$"):
-        ev.stream(ee_model_path, arrival="poisson")
+    with pytest.raises(eesim.Error, match=r"^arrival=poisson=0: expected back-to-back"):
+        ev.stream(ee_model_path, arrival="poisson=0")
 
 
 def test_stream_plots(tmp_path, ee_model_path):
     from eesim import plots
-    ev = eesim.Evaluator(QUAD, fusion="rows", rows=4, alloc="pipeline")
+    ev = eesim.Evaluator(QUAD, fusion="rows=4", alloc="pipeline")
     s = ev.stream(ee_model_path, inputs=400, trace_inputs=6)
     fig = plots.stream_gantt(s)
     ax = fig.axes[0]

@@ -106,5 +106,8 @@ def test_bad_input_names_the_culprit(run_eesim, ee_model_path):
     r = run_eesim("sweep", ee_model_path)
     assert r.returncode == 2 and "--arch" in r.stderr
     r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--alloc", "mapping.txt")
-    assert r.returncode == 2 and "--alloc mapping.txt: expected heft, pipeline, search or a " \
-        "mapping file (no such file)" in r.stderr
+    assert r.returncode == 1 and r.stderr == "eesim: error: mapping.txt: cannot open (No such " \
+        "file or directory), expected a mapping file of 'LAYER = CORE' lines\n"
+    r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--alloc", "sarch")
+    assert r.returncode == 2 and "--alloc sarch: unknown allocator 'sarch'; expected " \
+        "file=PATH, heft, pipeline or search\n" in r.stderr

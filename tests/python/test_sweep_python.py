@@ -18,7 +18,7 @@ def test_python_sweep_equals_the_cli(run_eesim, tmp_path, ee_model_path):
     r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--fusion", "rows=4", "--head", head,
                   "--p", "0.2,0.6", "--json", out)
     assert r.returncode == 0, r.stderr
-    ev = eesim.Evaluator(QUAD, fusion="rows", rows=4)
+    ev = eesim.Evaluator(QUAD, fusion="rows=4")
     s = ev.sweep(ee_model_path, head=head, probabilities=[0.2, 0.6])
     assert s.as_dict() == json.loads(out.read_text())
     rows = s.rows()

@@ -32,10 +32,10 @@ def call(ev, model, k):
         text, columns, _ = core.evaluate(model, {"exit2": p}, False, True)
         return text + repr(columns["end_cycles"][-5:])
     if kind == 2:
-        text, inputs, _, _ = core.stream(model, {"exit1": p}, False, 6, "back-to-back", 0.0,
-                                         k % 5, -1, 0)
+        text, inputs, _, _ = core.stream(model, {"exit1": p}, False,
+                                         [("inputs", "6"), ("seed", str(k % 5))])
         return text + repr(inputs["latency_cycles"])
-    return core.sweep(model, "gap,fc:10", [p, 0.5], POINTS[k % 2:])
+    return core.sweep(model, [("p", f"{p!r},0.5"), ("points", ",".join(POINTS[k % 2:]))])
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_one_evaluator_per_thread_matches_serial(model, serial):
 
 
 def test_thread_pool_through_the_public_api_matches_serial(model):
-    ev = eesim.Evaluator(QUAD, fusion="rows", rows=4)
+    ev = eesim.Evaluator(QUAD, fusion="rows=4")
     exits = [{"exit1": i / 40} for i in range(40)]
     expected = [ev.evaluate(model, e).as_dict() for e in exits]
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
@@ -118,7 +118,7 @@ def test_ctrl_c_stops_a_long_python_stream(ee_model_path):
         import os, signal, threading, time
         import eesim
         m = eesim.load_model({str(ee_model_path)!r})
-        ev = eesim.Evaluator({str(QUAD)!r}, fusion="rows", rows=2)
+        ev = eesim.Evaluator({str(QUAD)!r}, fusion="rows=2")
         threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
         start = time.monotonic()
         try:

@@ -144,8 +144,7 @@ TEST_CASE("limits: a tile beyond 2^53 cycles names the model and the layer, then
       "absurd layer or chip)";
   eesim::sim::EvaluateOptions heft;
   eesim::sim::EvaluateOptions given;
-  given.alloc = eesim::sim::EvaluateOptions::Alloc::kGiven;
-  given.given = {{0, 0}, "given"};
+  given.allocator = eesim::mapping::given_allocator({{0, 0}, "given"});
   for (const auto& o : {heft, given}) {
     eesim::hw::CostCache cache(arch);
     CHECK_THROWS_WITH_AS(eesim::sim::evaluate(w, wl::make_exit_profile(w, {}), arch, cache, o),

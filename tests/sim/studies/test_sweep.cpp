@@ -117,14 +117,14 @@ TEST_CASE("sweep: probabilities outside [0, 1] and given allocations are errors"
   CHECK_THROWS_WITH_AS(f.sweep(chain_net(), {-0.1}), doctest::Contains("probability -0.1"),
                        eesim::Error);
   CHECK_THROWS_AS(f.sweep(chain_net(), {}), eesim::Error);
-  f.options.alloc = EvaluateOptions::Alloc::kGiven;
+  f.options.allocator = eesim::mapping::given_allocator({});
   CHECK_THROWS_WITH_AS(f.sweep(chain_net(), {0.5}), doctest::Contains("given allocation"),
                        eesim::Error);
 }
 
 TEST_CASE("sweep search: each p gets its own search, and its outcome combines its own runs") {
   Fixture f;
-  f.options.alloc = EvaluateOptions::Alloc::kSearch;
+  f.options.allocator = eesim::mapping::make_allocator("search");
   f.options.search.iterations = 10;
   const auto w = chain_net();
   const SweepResult r = f.sweep(w, {0.0, 1.0}, {*w.find_layer("relu1")});
