@@ -93,7 +93,7 @@ TEST_CASE("arch loader: noc.kind defaults to xy_mesh; an unknown one names line,
 TEST_CASE("nearest dram: fewest hops over the NoC; ties go to the first listed") {
   Architecture a;
   a.noc.width = 4, a.noc.link_bytes_per_cycle = 1;
-  a.cores.push_back(CoreSpec{"c", 1, 0, 0, SimdSpec{}});
+  a.cores.push_back(CoreSpec{"c", 1, 0, 0, "simd", nullptr});  // only its node matters
   a.drams.push_back(DramSpec{"far", 3, 0, 1, 1});
   a.drams.push_back(DramSpec{"tie0", 0, 0, 1, 1});
   a.drams.push_back(DramSpec{"tie1", 2, 0, 1, 1});

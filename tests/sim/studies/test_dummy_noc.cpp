@@ -7,6 +7,7 @@
 
 #include "hw_models/arch_loader.h"
 #include "hw_models/noc.h"
+#include "mapping/allocator.h"
 #include "sim/studies/evaluate.h"
 #include "tests/workloads/onnx_builder.h"
 
@@ -69,8 +70,8 @@ eesim::sim::Evaluation run_on(const std::string& kind_line) {
   b.output("y");
   const auto w = b.import();
   eesim::sim::EvaluateOptions o;
-  o.alloc = eesim::sim::EvaluateOptions::Alloc::kGiven;
-  o.given = eesim::mapping::parse_allocation("relu = v0\nsig = v2\n", "map", w, arch);
+  o.allocator = eesim::mapping::given_allocator(
+      eesim::mapping::parse_allocation("relu = v0\nsig = v2\n", "map", w, arch));
   eesim::hw::CostCache cache(arch);
   return eesim::sim::evaluate(w, {{}, {}, 1.0, ""}, arch, cache, o);
 }
