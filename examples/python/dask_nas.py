@@ -19,7 +19,7 @@ def evaluate_candidate(arch_path: str, model_path: str, exits: dict) -> dict:
     import eesim
     ev = _EVALUATORS.get(arch_path)
     if ev is None:
-        ev = _EVALUATORS[arch_path] = eesim.Evaluator(arch_path, fusion="rows", rows=4)
+        ev = _EVALUATORS[arch_path] = eesim.Evaluator(arch_path, fusion="rows=4")
     r = ev.evaluate(model_path, exits)
     return {"exits": exits, "latency_cycles": r.expected.latency_cycles,
             "energy_pj": r.expected.energy_pj, "edp": r.expected.edp}

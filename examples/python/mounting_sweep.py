@@ -27,7 +27,7 @@ def main() -> None:
     ap.add_argument("--p", default="0.1,0.25,0.5,0.75")
     ap.add_argument("--out-dir", default=".")
     a = ap.parse_args()
-    ev = eesim.Evaluator(a.arch, fusion="rows", rows=4)
+    ev = eesim.Evaluator(a.arch, fusion="rows=4")
     sweep = ev.sweep(a.backbone, head=a.head, probabilities=[float(p) for p in a.p.split(",")])
     out = Path(a.out_dir)
     rows = sweep.rows()

@@ -55,7 +55,7 @@ def main() -> int:
     ap.add_argument("--arch", default=str(ROOT / "examples/arch/quad_edge_tpu.textproto"))
     ap.add_argument("--out", default="nas_front.png")
     a = ap.parse_args()
-    ev = eesim.Evaluator(a.arch, fusion="rows", rows=4)
+    ev = eesim.Evaluator(a.arch, fusion="rows=4")
     model = eesim.load_model(a.model)
     points = []
     placements = [set(c) for n in range(4) for c in itertools.combinations(DEPTH, n)]

@@ -22,7 +22,7 @@ def main() -> int:
     a = ap.parse_args()
     out = Path(a.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    ev = eesim.Evaluator(a.arch, fusion="rows", rows=4)
+    ev = eesim.Evaluator(a.arch, fusion="rows=4")
     model = eesim.load_model(a.model)
     report = ev.evaluate(model, trace=True)
     plots.gantt(report).savefig(out / "gantt.png", dpi=110)

@@ -44,14 +44,7 @@ void add_cores_and_links(report::RunReport& p, const Report& r, const hw::Archit
 report::RunReport run_message(const Report& r, const ReportContext& c, const workloads::Workload& w,
                               const hw::Architecture& arch) {
   report::RunReport p;
-  p.set_model(c.model);
-  p.set_arch(arch.name);
-  p.set_arch_file(arch.source);
-  p.set_clock_mhz(arch.clock_mhz);
-  p.set_policy(c.policy);
-  p.set_fusion(c.fusion);
-  p.set_allocation(c.allocation);
-  p.set_nodes(c.nodes);
+  set_context(p, c, arch);
   auto* e = p.mutable_expected();
   e->set_latency_cycles(r.expected_latency_cycles);
   e->set_latency_ms(arch.ns(r.expected_latency_cycles) / 1e6);

@@ -17,6 +17,20 @@ struct ReportContext {
   int64_t nodes = 0;  // computation nodes in the CN graph
 };
 
+// The fields every study's message opens with (the JSON's first keys): RunReport and
+// StreamReport share their names, so one function fills both.
+template <typename Message>
+void set_context(Message& p, const ReportContext& c, const hw::Architecture& arch) {
+  p.set_model(c.model);
+  p.set_arch(arch.name);
+  p.set_arch_file(arch.source);
+  p.set_clock_mhz(arch.clock_mhz);
+  p.set_policy(c.policy);
+  p.set_fusion(c.fusion);
+  p.set_allocation(c.allocation);
+  p.set_nodes(c.nodes);
+}
+
 report::RunReport run_message(const Report& r, const ReportContext& c, const workloads::Workload& w,
                               const hw::Architecture& arch);
 

@@ -74,14 +74,7 @@ void add_exits_and_cores(report::StreamReport& p, const StreamReport& r,
 report::StreamReport stream_message(const StreamReport& r, const ReportContext& c,
                                     const hw::Architecture& arch) {
   report::StreamReport p;
-  p.set_model(c.model);
-  p.set_arch(arch.name);
-  p.set_arch_file(arch.source);
-  p.set_clock_mhz(arch.clock_mhz);
-  p.set_policy(c.policy);
-  p.set_fusion(c.fusion);
-  p.set_allocation(c.allocation);
-  p.set_nodes(c.nodes);
+  set_context(p, c, arch);
   set_setup(*p.mutable_stream(), r);
   p.set_makespan_cycles(r.makespan_cycles);
   p.set_makespan_ms(ms(arch, static_cast<double>(r.makespan_cycles)));
