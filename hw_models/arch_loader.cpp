@@ -18,6 +18,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "hw_models/arch_validate.h"
+#include "hw_models/core_model.h"
 
 namespace eesim::hw {
 namespace {
@@ -152,7 +153,13 @@ CoreSpec to_spec(const schema::Core& c) {
   const pb::Message& given = c.GetReflection()->GetMessage(c, kind);
   std::shared_ptr<pb::Message> params(given.New());
   params->CopyFrom(given);
-  return CoreSpec{c.name(), c.x(), c.y(), c.static_power_mw(), kind->name(), std::move(params)};
+  return CoreSpec{c.name(),
+                  c.x(),
+                  c.y(),
+                  c.static_power_mw(),
+                  kind->name(),
+                  std::move(params),
+                  &core_model(kind->name())};
 }
 
 Architecture convert(const schema::Architecture& a, const std::string& source) {

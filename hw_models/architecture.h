@@ -16,6 +16,8 @@ class Message;
 
 namespace eesim::hw {
 
+class CoreModel;  // core_model.h
+
 // One core: where it sits, its static power, and the parameters of its kind. `params` is the
 // kind's message from arch.proto (Core.kind), validated by the loader and never changed after:
 // the kind's parameters are declared once, in the schema, and only the kind's cost model reads
@@ -27,6 +29,9 @@ struct CoreSpec {
   double static_power_mw = 0;
   std::string kind_name;  // the registered kind: its field name in arch.proto's Core.kind
   std::shared_ptr<const google::protobuf::Message> params;
+  // The registered model of `kind_name`, resolved once by the loader (core_model() looks it up
+  // by name when this is null, e.g. for a spec built in code).
+  const CoreModel* model = nullptr;
   // The registered cost-model name of this core's kind ("systolic", "edge_tpu", "simd").
   const std::string& kind() const { return kind_name; }
   // Equal when every field is, parameters compared field by field.

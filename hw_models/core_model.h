@@ -36,8 +36,11 @@ class CoreModel {
 // arch.proto), for the kind's own model: a core handed to a model is always of its kind.
 template <typename Params>
 const Params& params_of(const CoreSpec& core) {
-  assert(core.params != nullptr && dynamic_cast<const Params*>(core.params.get()) != nullptr);
-  return static_cast<const Params&>(*core.params);
+  assert(core.params != nullptr);
+  const Params& params = static_cast<const Params&>(*core.params);
+  // A descriptor compare, not a dynamic_cast: this runs on every cost and word-size lookup.
+  assert(params.GetDescriptor() == Params::descriptor());
+  return params;
 }
 
 // The model registered for a core's kind. Throws eesim::Error naming the kind and listing the

@@ -40,7 +40,9 @@ const CoreModel& core_model(const std::string& kind) {
   throw Error("no cost model registered for core kind '" + kind + "'; registered: " + known);
 }
 
-const CoreModel& core_model(const CoreSpec& core) { return core_model(core.kind()); }
+const CoreModel& core_model(const CoreSpec& core) {
+  return core.model != nullptr ? *core.model : core_model(core.kind());
+}
 
 std::vector<std::string> core_model_kinds() {
   std::vector<std::string> kinds;

@@ -29,6 +29,10 @@ std::string core_path(const Architecture& arch, const CoreSpec& core) {
 }  // namespace
 
 Cost tile_cost(const Architecture& arch, size_t core_index, const TileShape& tile) {
+  return tile_cost(arch, *make_noc(arch.noc), core_index, tile);
+}
+
+Cost tile_cost(const Architecture& arch, const Noc& noc, size_t core_index, const TileShape& tile) {
   const CoreSpec& core = arch.cores.at(core_index);
   Cost c;
   int64_t bytes = 0;
@@ -41,7 +45,7 @@ Cost tile_cost(const Architecture& arch, size_t core_index, const TileShape& til
   if (!c.supported) return c;
   if (c.compute_cycles > kMaxCycles)
     beyond_limit(arch, core, "compute time, " + std::to_string(c.compute_cycles) + " cycles,");
-  const DramSpec& dram = arch.drams.at(nearest_dram(arch, core_index));
+  const DramSpec& dram = arch.drams.at(nearest_dram(arch, noc, core_index));
   if (!(static_cast<double>(bytes) / dram.bandwidth_bytes_per_cycle <=
         static_cast<double>(kMaxCycles))) {
     std::ostringstream rate;
@@ -50,8 +54,8 @@ Cost tile_cost(const Architecture& arch, size_t core_index, const TileShape& til
                  "DRAM time, " + std::to_string(bytes) + " bytes at dram '" + dram.name + "' of " +
                      rate.str() + " bytes/cycle,");
   }
-  c.energy.dram = dram_energy_pj(dram, bytes) +
-                  make_noc(arch.noc)->energy_pj({core.x, core.y}, {dram.x, dram.y}, bytes);
+  c.energy.dram =
+      dram_energy_pj(dram, bytes) + noc.energy_pj({core.x, core.y}, {dram.x, dram.y}, bytes);
   return c;
 }
 
@@ -63,7 +67,7 @@ const Cost& CostCache::get(size_t core_index, const TileShape& tile) {
     return it->second;
   }
   ++misses_;
-  return costs_.emplace(std::move(key), tile_cost(arch_, core_index, tile)).first->second;
+  return costs_.emplace(std::move(key), tile_cost(arch_, *noc_, core_index, tile)).first->second;
 }
 
 }  // namespace eesim::hw

@@ -4,10 +4,12 @@
 // state); not thread-safe: its owner serialises access (the Python Evaluator locks per call).
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <unordered_map>
 
 #include "hw_models/architecture.h"
 #include "hw_models/cost.h"
+#include "hw_models/noc.h"
 #include "hw_models/tile.h"
 
 namespace eesim::hw {
@@ -17,10 +19,12 @@ namespace eesim::hw {
 // Its compute cycles and its DRAM traffic's cycles at that port are at most kMaxCycles
 // (common/limits.h); a tile beyond, or a count that overflows, throws eesim::Error naming the core.
 Cost tile_cost(const Architecture& arch, size_t core_index, const TileShape& tile);
+// The same with `noc`, built from arch.noc (the cache builds it once, not once per tile).
+Cost tile_cost(const Architecture& arch, const Noc& noc, size_t core_index, const TileShape& tile);
 
 class CostCache {
  public:
-  explicit CostCache(const Architecture& arch) : arch_(arch) {}
+  explicit CostCache(const Architecture& arch) : arch_(arch), noc_(make_noc(arch.noc)) {}
   // Same value as tile_cost(arch, core_index, tile); computed once per distinct key.
   const Cost& get(size_t core_index, const TileShape& tile);
   size_t size() const { return costs_.size(); }
@@ -37,6 +41,7 @@ class CostCache {
     size_t operator()(const Key& k) const { return TileShapeHash{}(k.tile) * 131u + k.core; }
   };
   const Architecture& arch_;
+  std::shared_ptr<const Noc> noc_;
   std::unordered_map<Key, Cost, KeyHash> costs_;
   int64_t hits_ = 0;
   int64_t misses_ = 0;

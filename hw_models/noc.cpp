@@ -11,12 +11,15 @@ int64_t Noc::transfer_cycles(Node from, Node to, int64_t bytes) const {
 }
 
 size_t nearest_dram(const Architecture& arch, size_t core_index) {
+  return nearest_dram(arch, *make_noc(arch.noc), core_index);
+}
+
+size_t nearest_dram(const Architecture& arch, const Noc& noc, size_t core_index) {
   const auto& c = arch.cores.at(core_index);
-  const std::unique_ptr<Noc> noc = make_noc(arch.noc);
   size_t best = 0;
   size_t best_hops = SIZE_MAX;
   for (size_t i = 0; i < arch.drams.size(); ++i) {
-    const size_t h = noc->route({c.x, c.y}, {arch.drams[i].x, arch.drams[i].y}).size();
+    const size_t h = noc.route({c.x, c.y}, {arch.drams[i].x, arch.drams[i].y}).size();
     if (h < best_hops) best = i, best_hops = h;
   }
   return best;

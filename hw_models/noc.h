@@ -64,5 +64,7 @@ std::vector<std::string> noc_kinds();  // sorted
 // The DRAM port nearest to a core: fewest hops over the architecture's NoC (ties go to the first
 // listed).
 size_t nearest_dram(const Architecture& arch, size_t core_index);
+// The same over `noc`, a NoC built from arch.noc (callers asking for many cores build it once).
+size_t nearest_dram(const Architecture& arch, const Noc& noc, size_t core_index);
 
 }  // namespace eesim::hw
