@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/names_text.h"
 #include "common/number_text.h"
 #include "hw_models/core_model.h"
 #include "hw_models/noc.h"
@@ -242,19 +243,16 @@ void check_kind(const Scope& s, const schema::Core& c) {
                    (kind == extensions.back() ? extensions.front() : kind)->name());
   const std::vector<std::string> kinds = core_model_kinds();
   if (std::find(kinds.begin(), kinds.end(), kind->name()) != kinds.end()) return;
-  std::string known;
-  for (const std::string& k : kinds) known += (known.empty() ? "" : ", ") + k;
   s.fail_key(kind, -1,
-             "no cost model registered for core kind '" + kind->name() + "'; registered: " + known);
+             "no cost model registered for core kind '" + kind->name() +
+                 "'; registered: " + join_names(kinds));
 }
 
 // The NoC kind must be registered (hw_models/noc.h), or the file names the choices.
 void check_noc_kind(const Scope& s, const schema::Noc& n) {
   const std::vector<std::string> kinds = noc_kinds();
   if (std::find(kinds.begin(), kinds.end(), n.kind()) != kinds.end()) return;
-  std::string known;
-  for (const std::string& k : kinds) known += (known.empty() ? "" : ", ") + k;
-  s.fail_key("kind", "unknown NoC kind '" + n.kind() + "' (registered: " + known + ")");
+  s.fail_key("kind", "unknown NoC kind '" + n.kind() + "' (registered: " + join_names(kinds) + ")");
 }
 
 // A core or DRAM port must sit on a node of the width x height mesh.

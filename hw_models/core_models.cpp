@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/names_text.h"
 #include "hw_models/core_model.h"
 
 namespace eesim::hw {
@@ -35,9 +36,8 @@ bool register_core_model(const CoreModel& model) {
 const CoreModel& core_model(const std::string& kind) {
   for (const Entry& e : registry())
     if (e.kind == kind) return *e.model;
-  std::string known;
-  for (const std::string& k : core_model_kinds()) known += (known.empty() ? "" : ", ") + k;
-  throw Error("no cost model registered for core kind '" + kind + "'; registered: " + known);
+  throw Error("no cost model registered for core kind '" + kind +
+              "'; registered: " + join_names(core_model_kinds()));
 }
 
 const CoreModel& core_model(const CoreSpec& core) {

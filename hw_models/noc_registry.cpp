@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "common/names_text.h"
 #include "hw_models/noc.h"
 
 namespace eesim::hw {
@@ -31,12 +32,6 @@ Registry& registry() {
   return r;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 }  // namespace
 
 bool register_noc(const std::string& kind, NocFactory factory) {
@@ -56,7 +51,8 @@ std::unique_ptr<Noc> make_noc(const NocSpec& spec) {
     if (it != r.factories.end()) factory = it->second;
   }
   if (!factory)
-    throw Error("unknown NoC kind '" + spec.kind + "' (registered: " + joined(noc_kinds()) + ")");
+    throw Error("unknown NoC kind '" + spec.kind + "' (registered: " + join_names(noc_kinds()) +
+                ")");
   return factory(spec);
 }
 

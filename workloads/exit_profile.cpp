@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "common/names_text.h"
 #include "common/number_text.h"
 
 namespace eesim::workloads {
@@ -162,8 +163,7 @@ ExitProfile make_exit_profile(const Workload& w, const std::vector<ExitRates>& s
         throw Error(chosen->where[k] + ": '" + name +
                     "' is the final output; it takes the "
                     "probability the exits leave (1 - their sum)");
-      std::string known;
-      for (const std::string& e : out.exits) known += (known.empty() ? "" : ", ") + e;
+      const std::string known = join_names(out.exits);
       throw Error(chosen->where[k] + ": unknown exit '" + name + "' (exits of " + w.name + ": " +
                   (known.empty() ? "none" : known) + ")");
     }
