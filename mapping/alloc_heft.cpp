@@ -1,4 +1,4 @@
-// `alloc=heft` (the default): HEFT list scheduling, allocate_heft in allocation.cpp.
+// `alloc=heft`: HEFT list scheduling, allocate_heft in allocation.cpp.
 #include "mapping/allocator.h"
 
 namespace eesim::mapping {
@@ -7,7 +7,8 @@ namespace {
 class Heft : public Allocator {
  public:
   Allocated allocate(const AllocationProblem& p) const override {
-    return {allocate_heft(p.workload, p.graph, p.arch, p.cache), std::nullopt};
+    return {allocate_heft(p.workload, p.graph, p.arch, p.cache, p.constraints, p.waits),
+            std::nullopt};
   }
 };
 

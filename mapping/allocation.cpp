@@ -34,12 +34,44 @@ int64_t transfer(const hw::Architecture& a, const hw::Noc& noc, size_t from, siz
   return noc.transfer_cycles({f.x, f.y}, {t.x, t.y}, bytes);
 }
 
+// Layers in an order where every producer and every waited-for layer comes before the layers
+// that need it (Kahn's algorithm over data, control and `waits` edges; ties by id).
+std::vector<LayerId> topological(const Workload& w, const Waits& waits) {
+  const size_t n = w.num_layers();
+  std::vector<std::vector<LayerId>> after(n);
+  std::vector<size_t> before(n, 0);
+  for (LayerId v = 0; v < n; ++v) {
+    for (auto [e, end] = boost::out_edges(v, w.graph); e != end; ++e)
+      after[v].push_back(boost::target(*e, w.graph)), ++before[boost::target(*e, w.graph)];
+    if (v < waits.size())
+      for (LayerId d : waits[v]) after[d].push_back(v), ++before[v];
+  }
+  std::vector<LayerId> order, ready;
+  for (LayerId v = n; v-- > 0;)
+    if (before[v] == 0) ready.push_back(v);
+  while (!ready.empty()) {
+    const LayerId v = ready.back();
+    ready.pop_back();
+    order.push_back(v);
+    for (auto it = after[v].rbegin(); it != after[v].rend(); ++it)
+      if (--before[*it] == 0) ready.push_back(*it);
+  }
+  if (order.size() != n) throw Error(w.error_prefix() + "the exit gates form a cycle");
+  return order;
+}
+
 // HEFT's upward rank with mean computation cost over the cores that can run a layer and a
-// transfer between neighbouring nodes (the NoC's figure) as the mean communication cost.
+// transfer between neighbouring nodes (the NoC's figure) as the mean communication cost. A
+// layer others wait for (an exit decision under `wait`) ranks above them.
 std::vector<double> upward_ranks(const Workload& w, const hw::Noc& noc,
-                                 const std::vector<std::vector<int64_t>>& cycles) {
+                                 const std::vector<std::vector<int64_t>>& cycles,
+                                 const std::vector<LayerId>& order, const Waits& waits) {
   std::vector<double> rank(w.num_layers(), 0.0);
-  for (LayerId v = w.num_layers(); v-- > 0;) {
+  std::vector<std::vector<LayerId>> waiting(w.num_layers());
+  for (LayerId v = 0; v < waits.size(); ++v)
+    for (LayerId d : waits[v]) waiting[d].push_back(v);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const LayerId v = *it;
     double sum = 0;
     int n = 0;
     for (int64_t c : cycles[v])
@@ -50,6 +82,7 @@ std::vector<double> upward_ranks(const Workload& w, const hw::Noc& noc,
       const int64_t bytes = edge_bytes(w, w.graph[*e], v, 1);
       tail = std::max(tail, static_cast<double>(noc.neighbour_transfer_cycles(bytes)) + rank[s]);
     }
+    for (LayerId s : waiting[v]) tail = std::max(tail, rank[s]);
     rank[v] = (n ? sum / n : 0.0) + tail;
   }
   return rank;
@@ -57,9 +90,14 @@ std::vector<double> upward_ranks(const Workload& w, const hw::Noc& noc,
 
 }  // namespace
 
+bool Allocation::is_split() const {
+  return std::any_of(splits.begin(), splits.end(),
+                     [](const LayerSplit& s) { return s.kind != SplitKind::kNone; });
+}
+
 hw::TileShape cn_tile(const Cn& cn, bool resident) {
   hw::TileShape t = cn.tile;
-  t.weights_resident = resident || cn.band > 0;
+  t.weights_resident = resident || !cn.fetches_weights;
   return t;
 }
 
@@ -73,27 +111,59 @@ const hw::Cost& cn_cost(const Workload& w, const Cn& cn, size_t core, hw::CostCa
   }
 }
 
-std::vector<char> resident_weights(const Workload& w, const Allocation& alloc,
-                                   const hw::Architecture& arch) {
+Residency resident_weights(const Workload& w, const CnGraph& g, const Allocation& alloc,
+                           const hw::Architecture& arch) {
+  Residency r{std::vector<char>(g.num_cns(), 0), std::vector<char>(w.num_layers(), 0),
+              std::vector<int64_t>(arch.cores.size(), 0)};
   std::vector<int64_t> free_bytes;
   for (const auto& c : arch.cores) free_bytes.push_back(hw::core_model(c).weight_capacity_bytes(c));
-  std::vector<char> resident(w.num_layers(), 0);
   for (LayerId v = 0; v < w.num_layers(); ++v) {
-    const auto& core = arch.cores[alloc.core_of_layer[v]];
-    const int64_t word_bytes = hw::core_model(core).word_bytes(core);
-    const int64_t bytes = checked_mul(w.layer(v).weight_params, word_bytes, "weight bytes");
-    int64_t& left = free_bytes[alloc.core_of_layer[v]];
-    if (bytes > 0 && bytes <= left) resident[v] = 1, left -= bytes;
+    const std::vector<CnId>& cns = g.layer_cns[v];
+    // Parts in order of their first node (a channel-split fused layer interleaves them).
+    std::vector<int64_t> parts;
+    for (CnId c : cns)
+      if (std::find(parts.begin(), parts.end(), g.cn(c).part) == parts.end())
+        parts.push_back(g.cn(c).part);
+    bool all = !cns.empty();
+    for (int64_t part : parts) {
+      const Cn& first =
+          g.cn(*std::find_if(cns.begin(), cns.end(), [&](CnId c) { return g.cn(c).part == part; }));
+      const size_t core = alloc.core_of(first);
+      const auto& spec = arch.cores[core];
+      const int64_t bytes = checked_mul(first.tile.weight_elems,
+                                        hw::core_model(spec).word_bytes(spec), "weight bytes");
+      const bool fits = bytes > 0 && bytes <= free_bytes[core];
+      if (fits) {
+        free_bytes[core] -= bytes;
+        r.bytes_per_core[core] =
+            checked_add(r.bytes_per_core[core], bytes, "resident weight bytes");
+        for (CnId c : cns)
+          if (g.cn(c).part == part) r.of_cn[c] = 1;
+      }
+      all = all && fits;
+    }
+    r.of_layer[v] = all ? 1 : 0;
   }
-  return resident;
+  return r;
+}
+
+bool CoreConstraints::allows(const workloads::Layer& l, size_t core) const {
+  const auto it = cores_of_op.find(l.op);
+  return it == cores_of_op.end() ||
+         std::find(it->second.begin(), it->second.end(), core) != it->second.end();
 }
 
 std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph& g,
-                                               const hw::Architecture& arch, hw::CostCache& cache) {
+                                               const hw::Architecture& arch, hw::CostCache& cache,
+                                               const CoreConstraints& constraints) {
   std::vector<std::vector<int64_t>> out(w.num_layers(), std::vector<int64_t>(arch.cores.size(), 0));
   for (size_t c = 0; c < arch.cores.size(); ++c) {
     const auto& dram = arch.drams[hw::nearest_dram(arch, c)];
-    for (LayerId v = 0; v < w.num_layers(); ++v)
+    for (LayerId v = 0; v < w.num_layers(); ++v) {
+      if (!constraints.allows(w.layer(v), c)) {
+        out[v][c] = kUnsupported;
+        continue;
+      }
       for (CnId n : g.layer_cns[v]) {
         const hw::Cost& cost = cn_cost(w, g.cn(n), c, cache);
         if (!cost.supported) {
@@ -107,19 +177,27 @@ std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph&
                       arch.cores[c].name + "' takes " + std::to_string(out[v][c]) +
                       " cycles, beyond the 2^53 cycles eesim simulates (an absurd layer or chip)");
       }
+    }
   }
   return out;
 }
 
-Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architecture& arch,
-                         hw::CostCache& cache) {
-  const auto cycles = layer_cycles(w, g, arch, cache);
-  const std::unique_ptr<hw::Noc> noc = hw::make_noc(arch.noc);
-  const auto rank = upward_ranks(w, *noc, cycles);
-  std::vector<LayerId> order(w.num_layers());
-  for (LayerId v = 0; v < order.size(); ++v) order[v] = v;
+std::vector<LayerId> heft_order(const Workload& w, const hw::Noc& noc,
+                                const std::vector<std::vector<int64_t>>& cycles,
+                                const Waits& waits) {
+  std::vector<LayerId> order = topological(w, waits);
+  const auto rank = upward_ranks(w, noc, cycles, order, waits);
   std::stable_sort(order.begin(), order.end(),
                    [&](LayerId a, LayerId b) { return rank[a] > rank[b]; });
+  return order;
+}
+
+Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architecture& arch,
+                         hw::CostCache& cache, const CoreConstraints& constraints,
+                         const Waits& waits) {
+  const auto cycles = layer_cycles(w, g, arch, cache, constraints);
+  const std::unique_ptr<hw::Noc> noc = hw::make_noc(arch.noc);
+  const std::vector<LayerId> order = heft_order(w, *noc, cycles, waits);
   Allocation out{std::vector<size_t>(w.num_layers(), 0), "heft"};
   std::vector<int64_t> finish(w.num_layers(), 0), core_free(arch.cores.size(), 0);
   for (LayerId v : order) {
@@ -137,6 +215,8 @@ Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architec
             "HEFT finish time");
         start = std::max(start, arrive);
       }
+      if (v < waits.size())
+        for (LayerId d : waits[v]) start = std::max(start, finish[d]);
       const int64_t done = checked_add(start, cycles[v][c], "HEFT finish time");
       if (done < best_finish) best_finish = done, out.core_of_layer[v] = c;
     }

@@ -9,10 +9,11 @@ namespace eesim::mapping {
 
 // The built-in allocators, one line each: a new one is its alloc_<name>.cpp and a line here
 // (a static initializer in that file would be dropped by the linker from the static library).
-AllocatorEntry heft_allocator();      // alloc_heft.cpp
-AllocatorEntry pipeline_allocator();  // alloc_pipeline.cpp
-AllocatorEntry search_allocator();    // alloc_search.cpp
-AllocatorEntry file_allocator();      // alloc_file.cpp
+AllocatorEntry heft_allocator();       // alloc_heft.cpp
+AllocatorEntry pipeline_allocator();   // alloc_pipeline.cpp
+AllocatorEntry search_allocator();     // alloc_search.cpp
+AllocatorEntry file_allocator();       // alloc_file.cpp
+AllocatorEntry partition_allocator();  // alloc_partition.cpp
 namespace {
 
 // Function-local, so registrations from other files' static initializers (tests, programs
@@ -20,8 +21,8 @@ namespace {
 std::map<std::string, AllocatorEntry>& registry() {
   static std::map<std::string, AllocatorEntry> r = [] {
     std::map<std::string, AllocatorEntry> m;
-    for (const auto entry :
-         {heft_allocator, pipeline_allocator, search_allocator, file_allocator}) {
+    for (const auto entry : {heft_allocator, pipeline_allocator, search_allocator, file_allocator,
+                             partition_allocator}) {
       AllocatorEntry e = entry();
       m.emplace(e.name, std::move(e));
     }

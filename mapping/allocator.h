@@ -28,7 +28,9 @@ struct AllocationProblem {
   const hw::Architecture& arch;
   hw::CostCache& cache;
   const std::function<double(const Allocation&)>& fitness;
-  const SearchOptions& search;  // seed, iterations and progress, for allocators that search
+  const SearchOptions& search;         // seed, iterations and progress, for allocators that search
+  const CoreConstraints& constraints;  // op types kept to some cores; every allocator obeys
+  const Waits& waits;  // what each layer waits for beyond its inputs (the exit policy's gates)
 };
 
 struct Allocated {
@@ -70,7 +72,7 @@ bool register_allocator(const std::string& name, const std::string& argument,
                         AllocatorFactory make);
 // The entry named `name`, or nullptr.
 const AllocatorEntry* find_allocator(const std::string& name);
-// How to name each registered allocator, sorted: "file=PATH, heft, pipeline or search".
+// How to name each registered allocator, sorted: "file=PATH, heft, partition, pipeline or search".
 std::string allocator_choices();
 
 // `NAME` or `NAME=ARG` -> an allocator. Throws eesim::Error for an unknown name (listing the

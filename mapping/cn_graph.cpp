@@ -7,6 +7,7 @@
 #include "common/checked_math.h"
 #include "common/error.h"
 #include "mapping/fusion.h"
+#include "mapping/split.h"
 
 namespace eesim::mapping {
 namespace {
@@ -51,11 +52,30 @@ void add_layer_nodes(const Workload& w, LayerId v, int64_t stack, int64_t rows_p
   for (int64_t first = 0, i = 0; first < h; first += band, ++i) {
     const int64_t rows = std::min(band, h - first);
     Cn cn{v, first, rows, i, stack, hw::row_band_tile(l, first, rows)};
+    cn.channels = output_channels(l);
+    cn.fetches_weights = i == 0;
     g.layer_cns[v].push_back(boost::add_vertex(cn, g.graph));
   }
 }
 
-void connect(const Workload& w, LayerId v, CnGraph& g) {
+// Channels [first, last) of an input with `in_channels` channels that node `c` reads: all of
+// them, unless the node is a channel part of a per-channel layer, which reads the channels
+// that feed its own (scaled by in/out channels for a grouped convolution).
+struct ChannelRange {
+  int64_t first = 0, last = 0;
+};
+ChannelRange channels_read(const Workload& w, const Cn& c, int64_t in_channels) {
+  const int64_t out_channels = output_channels(w.layer(c.layer));
+  if (c.channels == out_channels) return {0, in_channels};
+  const ChannelCut cut = channel_cut(w, c.layer);
+  if (cut.reads_all_channels) return {0, in_channels};
+  return {c.first_channel * in_channels / out_channels,
+          (c.first_channel + c.channels) * in_channels / out_channels};
+}
+
+}  // namespace
+
+void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
   const Layer& l = w.layer(v);
   for (auto [e, end] = boost::in_edges(v, w.graph); e != end; ++e) {
     const LayerId p = boost::source(*e, w.graph);
@@ -68,20 +88,35 @@ void connect(const Workload& w, LayerId v, CnGraph& g) {
       }
       const Shape& produced = produced_shape(w.layer(p), dep.tensor);
       const int64_t per_row = elems(produced) / height(produced);
-      const hw::RowRange need = rows_read(l, g.graph[c], produced, consumed_shape(l, dep.tensor));
+      const Shape* consumed = consumed_shape(l, dep.tensor);
+      const hw::RowRange need = rows_read(l, g.graph[c], produced, consumed);
+      const int64_t produced_channels = produced.size() >= 2 ? produced[1] : 1;
+      // Channels of the producer's output this node reads (all, when the tensor is a view
+      // whose channels do not line up with the producer's).
+      ChannelRange want{0, produced_channels};
+      if (consumed && consumed->size() >= 2 && (*consumed)[1] == produced_channels)
+        want = channels_read(w, g.graph[c], produced_channels);
       for (CnId pc : g.layer_cns[p]) {
         const Cn& pn = g.graph[pc];
         const int64_t lo = std::max(need.first, pn.first_row);
         const int64_t hi = std::min(need.last, pn.first_row + pn.rows - 1);
         if (hi < lo) continue;
-        boost::add_edge(pc, c, CnDependency{dep.kind, dep.tensor, (hi - lo + 1) * per_row},
+        int64_t per_row_read = per_row;  // every channel: the unsplit case, exact
+        const bool producer_whole = pn.channels == produced_channels;
+        if (!producer_whole || want.last - want.first != produced_channels) {
+          const int64_t first =
+              producer_whole ? want.first : std::max(want.first, pn.first_channel);
+          const int64_t last =
+              producer_whole ? want.last : std::min(want.last, pn.first_channel + pn.channels);
+          if (last <= first) continue;
+          per_row_read = per_row / produced_channels * (last - first);
+        }
+        boost::add_edge(pc, c, CnDependency{dep.kind, dep.tensor, (hi - lo + 1) * per_row_read},
                         g.graph);
       }
     }
   }
 }
-
-}  // namespace
 
 bool row_splittable(const Workload& w, LayerId v) {
   const Layer& l = w.layer(v);
@@ -102,7 +137,7 @@ CnGraph build_cn_graph(const Workload& w, const FusionOptions& options) {
   g.layer_cns.resize(w.num_layers());
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     add_layer_nodes(w, v, stack_of[v], options.rows_per_cn, g);
-    connect(w, v, g);
+    connect_inputs(w, v, g);
   }
   return g;
 }
@@ -137,7 +172,9 @@ std::ostream& operator<<(std::ostream& os, const CnGraph& g) {
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const Cn& n = g.graph[c];
     os << "  cn " << c << ": layer " << n.layer << " rows [" << n.first_row << ","
-       << n.first_row + n.rows << ") stack " << n.stack << " macs " << n.tile.macs() << " <-";
+       << n.first_row + n.rows << ") channels [" << n.first_channel << ","
+       << n.first_channel + n.channels << ") part " << n.part << " stack " << n.stack << " macs "
+       << n.tile.macs() << " <-";
     for (auto [e, end] = boost::in_edges(c, g.graph); e != end; ++e)
       os << " " << boost::source(*e, g.graph) << "(" << g.graph[*e].elems << ")";
     os << "\n";

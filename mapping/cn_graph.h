@@ -21,6 +21,14 @@ struct Cn {
   int64_t band = 0;    // index among its layer's nodes, top to bottom
   int64_t stack = -1;  // index into CnGraph::stacks; -1 when the layer is not fused
   hw::TileShape tile;  // what the cost models see (weights_resident left false)
+  // Output channels [first_channel, first_channel + channels) of the layer: all of them unless
+  // the layer is split by channels (mapping/split.h).
+  int64_t first_channel = 0;
+  int64_t channels = 1;
+  int64_t part = 0;  // which part of a layer split across cores (Allocation::core_of); else 0
+  // The first node of its layer (its part, when split) on its core: it fetches the weights the
+  // later ones find there.
+  bool fetches_weights = true;
   bool operator==(const Cn&) const = default;
 };
 
@@ -70,5 +78,11 @@ bool row_splittable(const workloads::Workload& w, workloads::LayerId v);
 // Throws eesim::Error for a user stack naming an unknown or unsplittable layer, or a layer
 // twice.
 CnGraph build_cn_graph(const workloads::Workload& w, const FusionOptions& options);
+
+// Adds the edges into layer v's nodes (g.layer_cns[v]) from its producers' nodes, which must
+// already be in g: a node reads the producer rows its receptive field covers and, from a
+// producer split by channels, the channels it reads (all of them, or its own for per-channel
+// layers; mapping/split.h). Used by build_cn_graph and apply_splits.
+void connect_inputs(const workloads::Workload& w, workloads::LayerId v, CnGraph& g);
 
 }  // namespace eesim::mapping

@@ -3,6 +3,7 @@
 // passes the simulator itself (sim/ comes after mapping/, so the dependency is a callback).
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "common/progress.h"
 #include "mapping/allocation.h"
@@ -12,7 +13,14 @@ namespace eesim::mapping {
 struct SearchOptions {
   uint64_t seed = 1;
   int64_t iterations = 200;  // moves tried (a move that changes nothing costs no evaluation)
+  double seconds = 0;        // > 0: also stop after this long (the result then depends on speed)
   Progress progress;         // told of every move ("search moves"); may stop the search
+};
+
+// The splits a move may give each layer (mapping/split.h): per LayerId, every split over a
+// group of identical cores that apply_splits accepts. Empty: moves never split.
+struct SplitChoices {
+  std::vector<std::vector<LayerSplit>> of_layer;
 };
 
 struct SearchResult {
@@ -21,16 +29,21 @@ struct SearchResult {
   double start_fitness = 0;
   int64_t evaluations = 0;
   int64_t improvements = 0;
+  std::string start_method;  // the allocation it started from ("partition")
 };
 
-// Hill climbing from `start` (lower fitness is better): each step moves a random run of 1, 2, 4
-// or 8 consecutive layers to a random core that can run all of them, and keeps the move when
-// the fitness drops. `cycles` (from layer_cycles) says which cores can run which layers. The
-// same seed gives the same result. Throws eesim::Interrupted, saying how far it got, when
-// `options.progress` stops it.
+// Simulated annealing from `start` (Kirkpatrick, Gelatt and Vecchi, Science 220, 1983; lower
+// fitness is better). Each step puts a random run of 1, 2, 4 or 8 consecutive layers on a random
+// core that can run all of them, or (when `splits` offers any) gives such a run one split they
+// all accept or takes their splits away. A better candidate is always taken; a worse one with
+// probability exp(-(f - f_now) / (T * f_start)), the temperature T falling linearly from 0.05
+// to 0 over the iterations, so the search can leave a local minimum early and ends greedy. The
+// best allocation seen is the result. `cycles` (from layer_cycles) says which cores can run
+// which layers. The same seed gives the same result (unless `options.seconds` cuts it short).
+// Throws eesim::Interrupted, saying how far it got, when `options.progress` stops it.
 SearchResult search_allocation(const Allocation& start,
                                const std::vector<std::vector<int64_t>>& cycles,
                                const std::function<double(const Allocation&)>& fitness,
-                               const SearchOptions& options);
+                               const SearchOptions& options, const SplitChoices& splits = {});
 
 }  // namespace eesim::mapping

@@ -132,11 +132,11 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   const mapping::Allocation& alloc = e.allocation;
   const sim::Report& r = e.report;
   if (e.search) {
-    char buf[200];
+    char buf[300];
     std::snprintf(buf, sizeof buf,
-                  "search: %lld simulations, %s %.6g (heft) -> %.6g, %lld improvements\n",
+                  "search: %lld simulations, %s %.6g (%s) -> %.6g, %lld improvements\n",
                   static_cast<long long>(e.search->evaluations), o.objective.name.c_str(),
-                  e.search->start_fitness, e.search->best_fitness,
+                  e.search->start_fitness, e.search->start_method.c_str(), e.search->best_fitness,
                   static_cast<long long>(e.search->improvements));
     out << buf;
   }

@@ -41,7 +41,7 @@ class Report(SimpleNamespace):
 
     With `evaluate(..., trace=True)`: `trace` is a dict of numpy arrays, one per column
     (scenario, track, kind, name, start_cycles, end_cycles, layer, first_row, rows, macs,
-    bytes, cancelled), `tracks` lists the track names (cores, then links), and
+    bytes, cancelled, first_channel, channels), `tracks` lists the track names (cores, then links), and
     `trace_frame()` gives a pandas DataFrame when pandas is installed."""
 
     def __init__(self, data: Dict[str, Any], trace: Optional[Dict[str, list]] = None,

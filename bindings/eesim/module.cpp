@@ -112,7 +112,7 @@ class PythonSignals {
 // input column.
 py::dict trace_columns(const sim::Trace& t, const sim::Report& r, bool stream = false) {
   py::list scenario, track, kind, name, start, end, layer, first_row, rows, macs, bytes, cancelled;
-  py::list input;
+  py::list input, first_channel, channels;
   for (const auto& x : t.rows) {
     if (stream) input.append(x.input);
     scenario.append(r.scenarios[x.scenario].exit);
@@ -127,12 +127,14 @@ py::dict trace_columns(const sim::Trace& t, const sim::Report& r, bool stream = 
     macs.append(x.macs);
     bytes.append(x.bytes);
     cancelled.append(x.cancelled);
+    first_channel.append(x.first_channel);
+    channels.append(x.channels);
   }
   py::dict d;
   d["scenario"] = scenario, d["track"] = track, d["kind"] = kind, d["name"] = name;
   d["start_cycles"] = start, d["end_cycles"] = end, d["layer"] = layer;
   d["first_row"] = first_row, d["rows"] = rows, d["macs"] = macs, d["bytes"] = bytes;
-  d["cancelled"] = cancelled;
+  d["cancelled"] = cancelled, d["first_channel"] = first_channel, d["channels"] = channels;
   if (stream) d["input"] = input;
   return d;
 }

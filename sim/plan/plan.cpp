@@ -38,33 +38,28 @@ std::vector<char> runs(const workloads::Workload& w, const Scenario& s, ExitPoli
 std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGraph& g,
                                const Plan& plan, size_t node) {
   const mapping::Cn& cn = g.cn(plan.nodes.at(node).cn);
-  return "CN '" + w.layer(cn.layer).name + "' rows " + std::to_string(cn.first_row) + "-" +
-         std::to_string(cn.first_row + cn.rows - 1) + " (band " + std::to_string(cn.band) + ")";
+  std::string out = "CN '" + w.layer(cn.layer).name + "' rows " + std::to_string(cn.first_row) +
+                    "-" + std::to_string(cn.first_row + cn.rows - 1);
+  if (cn.channels != mapping::output_channels(w.layer(cn.layer)))
+    out += " channels " + std::to_string(cn.first_channel) + "-" +
+           std::to_string(cn.first_channel + cn.channels - 1);
+  return out + " (band " + std::to_string(cn.band) + ")";
 }
 
 Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
                const mapping::Allocation& alloc, const hw::Architecture& arch, hw::CostCache& cache,
                const Scenario& scenario, ExitPolicy policy) {
   const std::vector<char> active = runs(w, scenario, policy);
-  const std::vector<char> resident = mapping::resident_weights(w, alloc, arch);
+  const mapping::Residency residency = mapping::resident_weights(w, g, alloc, arch);
   std::vector<size_t> index(g.num_cns(), SIZE_MAX);
   Plan plan;
-  plan.resident_weight_bytes.assign(arch.cores.size(), 0);
-  for (LayerId v = 0; v < w.num_layers(); ++v)
-    if (resident[v]) {  // resident weights occupy the core whichever exit an input takes
-      const auto& core = arch.cores[alloc.core_of_layer[v]];
-      int64_t& resident = plan.resident_weight_bytes[alloc.core_of_layer[v]];
-      resident =
-          checked_add(resident,
-                      checked_mul(w.layer(v).weight_params, hw::core_model(core).word_bytes(core),
-                                  "resident weight bytes"),
-                      "resident weight bytes");
-    }
+  // Resident weights occupy their cores whichever exit an input takes.
+  plan.resident_weight_bytes = residency.bytes_per_core;
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const mapping::Cn& cn = g.cn(c);
     if (!active[cn.layer]) continue;
-    const size_t core = alloc.core_of_layer[cn.layer];
-    const hw::Cost& cost = mapping::cn_cost(w, cn, core, cache, resident[cn.layer]);
+    const size_t core = alloc.core_of(cn);
+    const hw::Cost& cost = mapping::cn_cost(w, cn, core, cache, residency.of_cn[c] != 0);
     const int64_t wb = hw::core_model(arch.cores[core]).word_bytes(arch.cores[core]);
     PlanNode n{c,
                cn.layer,

@@ -43,8 +43,8 @@ void write_process(JsonWriter& j, const Trace& t, int64_t pid) {
   }
 }
 
-// A complete event. A run's args name the scenario and the node's rows; a stream's the input and
-// its exit.
+// A complete event. A run's args name the scenario and the node's rows and channels; a stream's
+// the input and its exit.
 void write_row(JsonWriter& j, const Trace& t, const TraceRow& row) {
   const int64_t pid = t.per_input ? 0 : static_cast<int64_t>(row.scenario);
   j.begin_object().key("name").value(row.name).key("cat").value(row.kind).key("ph").value("X");
@@ -58,9 +58,13 @@ void write_row(JsonWriter& j, const Trace& t, const TraceRow& row) {
   j.key("layer").value(row.layer);
   j.key("start_cycles").value(row.start).key("end_cycles").value(row.end);
   if (row.kind == "cn") {
-    if (!t.per_input)
+    if (!t.per_input) {
       j.key("rows").value(std::to_string(row.first_row) + ":" +
                           std::to_string(row.first_row + row.rows));
+      j.key("channels")
+          .value(std::to_string(row.first_channel) + ":" +
+                 std::to_string(row.first_channel + row.channels));
+    }
     j.key("macs").value(row.macs).key("cancelled").value(row.cancelled);
   } else {
     j.key("bytes").value(row.bytes);
@@ -83,13 +87,14 @@ std::string trace_csv(const Trace& t) {
   std::ostringstream out;
   out << (t.per_input ? "input," : "")
       << "scenario,track,kind,name,start_cycles,end_cycles,layer,first_row,rows,macs,bytes,"
-         "cancelled\n";
+         "cancelled,first_channel,channels\n";
   for (const TraceRow& row : t.rows) {
     if (t.per_input) out << row.input << ",";
     out << csv_quote(t.scenarios[row.scenario]) << "," << csv_quote(t.tracks[row.track]) << ","
         << row.kind << "," << csv_quote(row.name) << "," << row.start << "," << row.end << ","
         << csv_quote(row.layer) << "," << row.first_row << "," << row.rows << "," << row.macs << ","
-        << row.bytes << "," << (row.cancelled ? 1 : 0) << "\n";
+        << row.bytes << "," << (row.cancelled ? 1 : 0) << "," << row.first_channel << ","
+        << row.channels << "\n";
   }
   return out.str();
 }

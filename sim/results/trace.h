@@ -26,6 +26,9 @@ struct TraceRow {
   int64_t first_row = 0, rows = 0, macs = 0, bytes = 0;
   bool cancelled = false;
   int64_t input = -1;  // streams: the input's index (-1 in a scenario report)
+  // Output channels [first_channel, first_channel + channels) the node computes (all of them
+  // unless its layer is split by channels across cores).
+  int64_t first_channel = 0, channels = 0;
 };
 
 // A moment on a process's timeline (thread 0), with optional numeric arguments.

@@ -26,7 +26,7 @@ void append_rows(Trace& t, const workloads::Workload& w, const mapping::CnGraph&
     const bool cancelled = n_t.end < 0;
     t.rows.push_back({scenario, n.core, "cn", w.layer(n.layer).name, n_t.start,
                       cancelled ? end_cycles : n_t.end, w.layer(n.layer).name, cn.first_row,
-                      cn.rows, n.macs, 0, cancelled, input});
+                      cn.rows, n.macs, 0, cancelled, input, cn.first_channel, cn.channels});
   }
   for (const auto& x : transfers) {
     const int64_t hold = x.hold_cycles;

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "mapping/fusion.h"
+#include "sim/plan/scenarios.h"
 
 namespace eesim::sim {
 namespace {
@@ -23,7 +24,34 @@ mapping::CnGraph fused_graph(const workloads::Workload& w, const hw::Architectur
   }
 }
 
+// What each layer waits for beyond its inputs under `policy`: the exit decisions gating it under
+// `wait` (the plan's gate edges), nothing under `speculate`.
+mapping::Waits waits_of(const workloads::Workload& w, ExitPolicy policy) {
+  mapping::Waits waits;
+  if (policy != ExitPolicy::kWait) return waits;
+  waits.resize(w.num_layers());
+  for (const Gate& gate : wait_gates(w))
+    for (workloads::LayerId v : gate.gated) waits[v].push_back(gate.decision);
+  return waits;
+}
+
 }  // namespace
+
+mapping::CoreConstraints resolve_constraints(
+    const std::map<std::string, std::vector<std::string>>& allowed, const hw::Architecture& arch) {
+  mapping::CoreConstraints out;
+  for (const auto& [op, names] : allowed) {
+    std::vector<size_t>& cores = out.cores_of_op[op];
+    for (const std::string& name : names) {
+      const auto core = arch.find_core(name);
+      if (!core)
+        throw Error("option allow: " + op + " may run on core '" + name + "', but " +
+                    (arch.source.empty() ? arch.name : arch.source) + " has no core of that name");
+      cores.push_back(*core);
+    }
+  }
+  return out;
+}
 
 Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& profile,
                     const hw::Architecture& arch, hw::CostCache& cache, const EvaluateOptions& o) {
@@ -32,13 +60,20 @@ Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& 
   const ObjectiveFn objective = o.objective.value;  // resolved once, called per candidate
   const std::function<double(const mapping::Allocation&)> fitness =
       [&](const mapping::Allocation& a) {
-        return objective(simulate(w, profile, e.graph, a, arch, cache, o.policy));
+        if (!a.is_split())
+          return objective(simulate(w, profile, e.graph, a, arch, cache, o.policy));
+        const mapping::CnGraph split = mapping::apply_splits(w, e.graph, a);
+        return objective(simulate(w, profile, split, a, arch, cache, o.policy));
       };
   mapping::SearchOptions search = o.search;
   search.progress = o.progress;
-  mapping::Allocated got = o.allocator->allocate({w, e.graph, arch, cache, fitness, search});
+  const mapping::CoreConstraints constraints = resolve_constraints(o.allowed_cores, arch);
+  const mapping::Waits waits = waits_of(w, o.policy);
+  mapping::Allocated got =
+      o.allocator->allocate({w, e.graph, arch, cache, fitness, search, constraints, waits});
   e.allocation = std::move(got.allocation);
   e.search = std::move(got.search);
+  if (e.allocation.is_split()) e.graph = mapping::apply_splits(w, e.graph, e.allocation);
   e.report = simulate(w, profile, e.graph, e.allocation, arch, cache, o.policy);
   return e;
 }

@@ -2,6 +2,7 @@
 // One evaluation, the job `eesim run` and the Python Evaluator both do: fuse, allocate (by the
 // allocator the options name: HEFT, pipeline stages, the simulator-driven search, a mapping
 // file, or any other registered one) and simulate every exit scenario.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,10 +29,13 @@ struct EvaluateOptions {
   // that cannot be fused is reported against that line.
   std::string stacks_path;
   std::vector<int> stack_lines;
-  std::shared_ptr<const mapping::Allocator> allocator = mapping::make_allocator("heft");
+  std::shared_ptr<const mapping::Allocator> allocator = mapping::make_allocator("partition");
   // What an allocator that searches minimises (Allocator::uses_objective).
   Objective objective = find_objective("expected_edp");
   mapping::SearchOptions search;  // seed and iterations (its progress is `progress` below)
+  // Op type -> names of the cores it may run on (option allow=OP:CORE+CORE); every allocator
+  // keeps to them. Checked against the chip at evaluation.
+  std::map<std::string, std::vector<std::string>> allowed_cores;
   // Told how far long loops got (search moves; sweep points); may stop them (common/progress.h).
   Progress progress;
 };
@@ -42,6 +46,11 @@ struct Evaluation {
   Report report;
   std::optional<mapping::SearchResult> search;  // when a search chose the allocation
 };
+
+// The constraints `allowed` names, resolved on `arch`. Throws eesim::Error naming the core when
+// the chip has no core of that name.
+mapping::CoreConstraints resolve_constraints(
+    const std::map<std::string, std::vector<std::string>>& allowed, const hw::Architecture& arch);
 
 // Throws eesim::Error for a stack that cannot be fused (naming stacks_path and the line when
 // the stacks came from a file) or an allocation that does not fit; eesim::Interrupted when

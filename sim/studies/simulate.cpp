@@ -49,12 +49,26 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     r.scenarios.push_back({s.name, p, std::move(plan), std::move(run)});
   }
   r.edp_of_means_pj_cycles = r.expected_energy_pj * r.expected_latency_cycles;
-  const std::vector<char> resident = mapping::resident_weights(w, alloc, arch);
+  const mapping::Residency residency = mapping::resident_weights(w, g, alloc, arch);
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
-    Report::LayerSummary l{alloc.core_of_layer[v], 0, w.layer(v).macs, resident[v] != 0};
+    Report::LayerSummary l{alloc.core_of_layer[v], 0, w.layer(v).macs, residency.of_layer[v] != 0};
+    // A split layer's compute is its slowest part's (the parts run side by side).
+    std::vector<int64_t> part_cycles;
     for (mapping::CnId c : g.layer_cns[v]) {
-      const hw::Cost& cost = mapping::cn_cost(w, g.cn(c), l.core, cache, l.weights_resident);
-      l.compute_cycles = checked_add(l.compute_cycles, cost.compute_cycles, "layer compute cycles");
+      const mapping::Cn& cn = g.cn(c);
+      const hw::Cost& cost =
+          mapping::cn_cost(w, cn, alloc.core_of(cn), cache, residency.of_cn[c] != 0);
+      if (part_cycles.size() <= static_cast<size_t>(cn.part))
+        part_cycles.resize(static_cast<size_t>(cn.part) + 1, 0);
+      int64_t& sum = part_cycles[static_cast<size_t>(cn.part)];
+      sum = checked_add(sum, cost.compute_cycles, "layer compute cycles");
+    }
+    for (int64_t cycles : part_cycles) l.compute_cycles = std::max(l.compute_cycles, cycles);
+    if (alloc.splits.empty() || alloc.splits[v].kind == mapping::SplitKind::kNone) {
+      l.cores = {l.core};
+    } else {
+      l.split = alloc.splits[v].kind;
+      l.cores = alloc.splits[v].cores;
     }
     r.layers.push_back(l);
   }

@@ -38,10 +38,12 @@ struct Report {
   };
   std::vector<LinkBusy> links;  // links any scenario used, in first-use order
   struct LayerSummary {
-    size_t core = 0;
-    int64_t compute_cycles = 0;  // all its nodes on its core
+    size_t core = 0;             // its core (a split layer: its first part's)
+    int64_t compute_cycles = 0;  // all its nodes on its core (split: its slowest part's)
     int64_t macs = 0;
     bool weights_resident = false;
+    mapping::SplitKind split = mapping::SplitKind::kNone;
+    std::vector<size_t> cores;  // every core running a part of it (one, unless split)
   };
   std::vector<LayerSummary> layers;  // per LayerId
   hw::Roofline roofline;             // of the whole network on the chip

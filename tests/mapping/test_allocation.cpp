@@ -94,12 +94,16 @@ TEST_CASE("resident weights: a core keeps layers in order while they fit its par
     dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1 })",
                                                       "tiny");
   const Allocation all_on_t{{0, 0, 0}, "test"};
-  CHECK(eesim::mapping::resident_weights(w, all_on_t, arch) == std::vector<char>{1, 0, 0});
+  const auto g = eesim::mapping::build_cn_graph(w, {});
+  const auto residency = eesim::mapping::resident_weights(w, g, all_on_t, arch);
+  CHECK(residency.of_layer == std::vector<char>{1, 0, 0});
+  CHECK(residency.of_cn == std::vector<char>{1, 0, 0});
+  CHECK(residency.bytes_per_core == std::vector<int64_t>{w.layer(0).weight_params});
   eesim::mapping::Cn cn;
-  cn.band = 0;
+  cn.fetches_weights = true;
   CHECK(eesim::mapping::cn_tile(cn, true).weights_resident);
   CHECK_FALSE(eesim::mapping::cn_tile(cn, false).weights_resident);
-  cn.band = 1;
+  cn.fetches_weights = false;
   CHECK(eesim::mapping::cn_tile(cn, false).weights_resident);  // the first band fetched them
 }
 

@@ -28,8 +28,11 @@ struct Problem {
     return on_v0;
   };
   mp::SearchOptions search;
+  mp::CoreConstraints constraints;
+  mp::Waits waits;
   mp::Allocated run(const std::string& name) {
-    return mp::make_allocator(name)->allocate({w, g, arch, cache, fitness, search});
+    return mp::make_allocator(name)->allocate(
+        {w, g, arch, cache, fitness, search, constraints, waits});
   }
 };
 
@@ -91,7 +94,8 @@ TEST_CASE("allocator registry: file=PATH reads the file once and maps by its lin
   std::remove(path.c_str());  // read already, when the option was given
   CHECK(alloc->fixed_layers());
   CHECK(alloc->source_file() == path);
-  const mp::Allocated a = alloc->allocate({p.w, p.g, p.arch, p.cache, p.fitness, p.search});
+  const mp::Allocated a =
+      alloc->allocate({p.w, p.g, p.arch, p.cache, p.fitness, p.search, p.constraints, p.waits});
   CHECK(a.allocation.core_of_layer == std::vector<size_t>{0, 1, 1, 1, 1, 1, 1});
   CHECK(a.allocation.method == "file " + path);
   CHECK_THROWS_WITH_AS(mp::make_allocator("file=" + path),
@@ -104,5 +108,6 @@ TEST_CASE("allocator registry: a given allocation is returned as it is, for its 
   const mp::Allocation given{{1, 0, 1, 0, 1, 0, 1}, "given"};
   const auto alloc = mp::given_allocator(given);
   CHECK(alloc->fixed_layers());
-  CHECK(alloc->allocate({p.w, p.g, p.arch, p.cache, p.fitness, p.search}).allocation == given);
+  CHECK(alloc->allocate({p.w, p.g, p.arch, p.cache, p.fitness, p.search, p.constraints, p.waits})
+            .allocation == given);
 }

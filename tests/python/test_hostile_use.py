@@ -145,7 +145,7 @@ def test_a_directory_as_a_file_option_is_named(run_eesim, model, tmp_path, optio
 def test_a_misspelt_allocator_is_a_usage_error(run_eesim, model):
     r = run_eesim("run", model, "--arch", QUAD, "--alloc", "serach")
     assert r.returncode == 2
-    assert "--alloc serach: unknown allocator 'serach'; expected file=PATH, heft, pipeline or " \
+    assert "--alloc serach: unknown allocator 'serach'; expected file=PATH, heft, partition, pipeline or " \
         "search\n" in r.stderr
 
 

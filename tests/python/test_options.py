@@ -38,7 +38,7 @@ def test_search_with_an_objective_and_stacks_gives_the_cli_report(run_eesim, tmp
     assert plain.evaluate(ee_model_path, alloc="search", objective="energy", iterations=20,
                           seed=7, stacks=stacks, fusion="rows=8").as_dict() == cli
     # ... and they were for that call only.
-    assert plain.evaluate(ee_model_path).as_dict()["allocation"] == "heft"
+    assert plain.evaluate(ee_model_path).as_dict()["allocation"] == "partition"
 
 
 def test_each_objective_reaches_the_search_as_in_the_cli(run_eesim, tmp_path, ee_model_path):
@@ -62,8 +62,8 @@ def test_a_mapping_file_by_path_or_file_key(run_eesim, tmp_path, ee_model_path):
 @pytest.mark.parametrize("key,value,reason", [
     ("policy", "maybe", "expected wait or speculate"),
     ("fusion", "rows=0", "expected off, auto or rows=N (1 <= N <= 2^63 - 1)"),
-    ("alloc", "serach", "unknown allocator 'serach'; expected file=PATH, heft, pipeline or "
-                        "search"),
+    ("alloc", "serach", "unknown allocator 'serach'; expected file=PATH, heft, partition, "
+                        "pipeline or search"),
     ("objective", "speed", "expected latency, energy, edp or expected_edp"),
     ("iterations", "-3", "expected an integer >= 0"),
     ("seed", "-1", "expected an integer in [0, 2^64 - 1]"),

@@ -86,7 +86,7 @@ def test_trace_is_valid_and_every_node_appears_once_per_scenario(run_eesim, mode
     assert [e["name"] for e in exits] == ["exit exit1", "exit exit2", "exit exit3", "exit final"]
     for pid, sc in enumerate(rep["scenarios"]):
         mine = [e for e in cns if e["pid"] == pid]
-        keys = [(e["name"], e["args"]["rows"]) for e in mine]
+        keys = [(e["name"], e["args"]["rows"], e["args"]["channels"]) for e in mine]
         assert len(keys) == len(set(keys)), "a node appears twice"
         if policy == "wait":  # speculate drops queued work, so fewer may start
             assert len(mine) == sc["nodes"]
@@ -117,7 +117,7 @@ def test_search_never_loses_to_heft_and_repeats_with_its_seed(run_eesim, model, 
     out1, found, raw1 = run("--alloc", "search", "--objective", "latency", "--seed", "3", "--iterations", "60")
     assert found["allocation"] == "search (seed 3)"
     assert found["expected"]["latency_cycles"] <= heft["expected"]["latency_cycles"]
-    assert "search: " in out1 and "(heft) ->" in out1
+    assert "search: " in out1 and "(partition) ->" in out1
     _, _, raw2 = run("--alloc", "search", "--objective", "latency", "--seed", "3", "--iterations", "60")
     assert raw1 == raw2
     r = run_eesim("run", model, "--arch", hetero, "--alloc", "search", "--objective", "speed")
@@ -148,7 +148,8 @@ def test_report_protobuf_text_and_binary_agree_with_json(run_eesim, model, tmp_p
 def test_user_stacks_fuse_only_the_named_layers(run_eesim, model, tmp_path):
     stacks = tmp_path / "stacks.txt"
     stacks.write_text("# the stem\n/stem/stem.0/Conv, /stem/stem.2/Clip\n")
-    _, rep, _ = run_json(run_eesim, tmp_path, model, "--stacks", stacks, "--fusion", "rows=8")
+    _, rep, _ = run_json(run_eesim, tmp_path, model, "--stacks", stacks, "--fusion", "rows=8",
+                         "--alloc", "heft")
     assert rep["nodes"] == 109 + 2 * 4  # two 32-row layers in 8-row bands, the rest whole
     bad = tmp_path / "bad.txt"
     bad.write_text("/stem/stem.0/Conv nope\n")

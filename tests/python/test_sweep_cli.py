@@ -110,4 +110,4 @@ def test_bad_input_names_the_culprit(run_eesim, ee_model_path):
         "file or directory), expected a mapping file of 'LAYER = CORE' lines\n"
     r = run_eesim("sweep", ee_model_path, "--arch", QUAD, "--alloc", "sarch")
     assert r.returncode == 2 and "--alloc sarch: unknown allocator 'sarch'; expected " \
-        "file=PATH, heft, pipeline or search\n" in r.stderr
+        "file=PATH, heft, partition, pipeline or search\n" in r.stderr

@@ -67,7 +67,7 @@ eesim::sim::Trace two_row_trace(bool per_input) {
   t.core_names = {"a"};
   t.scenarios = {"exit1"};
   t.tracks = {"core a", "link (0,0)->(1,0)"};
-  t.rows.push_back({0, 0, "cn", "conv", 10, 30, "conv", 0, 4, 99, 0, false, 7});
+  t.rows.push_back({0, 0, "cn", "conv", 10, 30, "conv", 0, 4, 99, 0, false, 7, 16, 16});
   t.rows.push_back({0, 1, "transfer", "conv -> fc", 30, 40, "conv", 0, 0, 0, 64, false, 7});
   t.processes.push_back({per_input ? "stream" : "scenario exit1", {}, {{"exit exit1", 50, {}}}});
   return t;
@@ -76,16 +76,19 @@ eesim::sim::Trace two_row_trace(bool per_input) {
 TEST_CASE("trace: a run's and a stream's rows through the one writer") {
   CHECK(eesim::sim::trace_csv(two_row_trace(false)) ==
         "scenario,track,kind,name,start_cycles,end_cycles,layer,first_row,rows,macs,bytes,"
-        "cancelled\n\"exit1\",\"core a\",cn,\"conv\",10,30,\"conv\",0,4,99,0,0\n"
-        "\"exit1\",\"link (0,0)->(1,0)\",transfer,\"conv -> fc\",30,40,\"conv\",0,0,0,64,0\n");
+        "cancelled,first_channel,channels\n"
+        "\"exit1\",\"core a\",cn,\"conv\",10,30,\"conv\",0,4,99,0,0,16,16\n"
+        "\"exit1\",\"link (0,0)->(1,0)\",transfer,\"conv -> fc\",30,40,\"conv\",0,0,0,64,0,0,0\n");
   const std::string stream = eesim::sim::trace_csv(two_row_trace(true));
   CHECK(stream.substr(0, 15) == "input,scenario,");
   CHECK(stream.find("\n7,\"exit1\",\"core a\",cn,") != std::string::npos);
-  // 10 cycles at 500 MHz: 0.02 us; the run's args name the scenario and the rows band.
+  // 10 cycles at 500 MHz: 0.02 us; the run's args name the scenario, the rows band and the
+  // channels (channels 16-31 of a layer split by channels).
   const std::string run = eesim::sim::chrome_trace_json(two_row_trace(false));
   CHECK(run.find("\"ts\":0.02,\"dur\":0.040000000000000001,\"pid\":0,\"tid\":0,\"args\":{"
                  "\"scenario\":\"exit1\",\"layer\":\"conv\",\"start_cycles\":10,\"end_cycles\":30,"
-                 "\"rows\":\"0:4\",\"macs\":99,\"cancelled\":false}") != std::string::npos);
+                 "\"rows\":\"0:4\",\"channels\":\"16:32\",\"macs\":99,\"cancelled\":false}") !=
+        std::string::npos);
   CHECK(eesim::sim::chrome_trace_json(two_row_trace(true))
             .find("\"args\":{\"input\":7,\"exit\":\"exit1\",\"layer\":\"conv\"") !=
         std::string::npos);

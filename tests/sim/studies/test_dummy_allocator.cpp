@@ -41,7 +41,7 @@ eesim::workloads::Workload two_relus() {
 
 TEST_CASE("registry: an allocator registered by one line in a test runs end to end") {
   REQUIRE(kRegistered);
-  CHECK(mp::allocator_choices() == "file=PATH, heft, last_core, pipeline or search");
+  CHECK(mp::allocator_choices() == "file=PATH, heft, last_core, partition, pipeline or search");
   eesim::sim::Options o;
   eesim::sim::set_option(o, "alloc", "last_core");
   eesim::sim::set_option(o, "policy", "speculate");

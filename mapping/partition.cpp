@@ -1,0 +1,363 @@
+// `alloc=partition`: list scheduling with splits (partition.h).
+//
+// Why splits: a chain of layers on one of N cores uses 1/N of the chip (HEFT's answer: the
+// earliest finish of each layer is on the core that ran its producer, so every chain stays on
+// one core). Cutting each layer over a group of identical cores is how layer-parallel multi-core
+// accelerators run one input (Stream, Symons et al., "Stream: Design Space Exploration of
+// Layer-Fused DNNs on Heterogeneous Dataflow Accelerators", IEEE TC 2024, splits a layer's
+// computation nodes over cores; Simba, Shao et al., MICRO 2019, partitions each layer's output
+// channels or rows over its chiplets). Which cut is best depends on the layer: a row cut keeps
+// a chain's data on each core (only halo rows cross the NoC) but needs the layer's weights on
+// every core; a channel cut partitions the weights but every part reads the whole input. The
+// estimate below weighs both (and one core) for each layer, in HEFT's order, by the finish time
+// the layer would reach given what is already placed.
+#include "mapping/partition.h"
+
+#include <google/protobuf/message.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "common/checked_math.h"
+#include "common/error.h"
+#include "hw_models/core_model.h"
+#include "hw_models/dram.h"
+#include "hw_models/noc.h"
+#include "mapping/split.h"
+
+namespace eesim::mapping {
+namespace {
+
+using workloads::Layer;
+using workloads::LayerId;
+using workloads::Workload;
+
+// A part's share of a tensor: rows [r0, r1) and channels [c0, c1), as fractions of the whole.
+struct Region {
+  double r0 = 0, r1 = 1, c0 = 0, c1 = 1;
+};
+
+double overlap(const Region& a, const Region& b) {
+  const double rows = std::min(a.r1, b.r1) - std::max(a.r0, b.r0);
+  const double channels = std::min(a.c1, b.c1) - std::max(a.c0, b.c0);
+  return rows > 0 && channels > 0 ? rows * channels : 0.0;
+}
+
+// One part of a layer as the estimate sees it: its core, the tiles it runs (the base graph's
+// bands, or their channel parts), what it writes and what it reads of each input.
+struct Part {
+  size_t core = 0;
+  std::vector<hw::TileShape> tiles;  // weights_resident = "found on the core" (not fetched)
+  Region out, need;
+  int64_t weight_bytes = 0;
+  // Filled by the estimate:
+  bool resident = false;
+  // Times in double: an estimate, whose sums may pass the 2^53 cycles the simulator refuses (it
+  // reports those, with the model and node, when it runs the allocation).
+  double start = 0, finish = 0;
+  int64_t dram_bytes = 0;
+  double energy_pj = 0;
+};
+
+struct Option {
+  LayerSplit split;
+  std::vector<Part> parts;
+  double finish = 0;
+  double energy_pj = 0;
+};
+
+class Partitioner {
+ public:
+  Partitioner(const Workload& w, const CnGraph& g, const hw::Architecture& arch,
+              hw::CostCache& cache, const CoreConstraints& constraints, const Waits& waits)
+      : w_(w),
+        waits_(waits),
+        g_(g),
+        arch_(arch),
+        cache_(cache),
+        noc_(hw::make_noc(arch.noc)),
+        cycles_(layer_cycles(w, g, arch, cache, constraints)),
+        groups_(identical_core_groups(arch)),
+        core_free_(arch.cores.size(), 0),
+        param_free_(arch.cores.size(), 0),
+        placed_(w.num_layers()) {
+    int64_t capacity = 0, weights = 0;
+    for (size_t c = 0; c < arch.cores.size(); ++c) {
+      param_free_[c] = hw::core_model(arch.cores[c]).weight_capacity_bytes(arch.cores[c]);
+      on_chip_.push_back(hw::core_model(arch.cores[c]).on_chip_bytes(arch.cores[c]));
+      capacity = checked_add(capacity, param_free_[c], "parameter memory");
+      port_of_.push_back(hw::nearest_dram(arch, *noc_, c));
+    }
+    int64_t smallest_word = INT64_MAX;
+    for (size_t c = 0; c < arch.cores.size(); ++c)
+      smallest_word = std::min(smallest_word, word_bytes(c));
+    for (LayerId v = 0; v < w.num_layers(); ++v)
+      weights = checked_add(
+          weights, checked_mul(w.layer(v).weight_params, smallest_word, "weights"), "weights");
+    spare_bytes_ = std::max<int64_t>(0, capacity - weights);
+  }
+
+  Allocation run() {
+    Allocation out{std::vector<size_t>(w_.num_layers(), 0), "partition", {}};
+    out.splits.resize(w_.num_layers());
+    for (LayerId v : heft_order(w_, *noc_, cycles_, waits_)) {
+      std::vector<Option> options = candidates(v);
+      if (options.empty())
+        throw Error(arch_.source + ": no core of '" + arch_.name + "' can run layer '" +
+                    w_.layer(v).name + "' (" + w_.layer(v).op + ")");
+      for (Option& o : options) estimate(v, o);
+      const auto best =
+          std::min_element(options.begin(), options.end(), [](const auto& a, const auto& b) {
+            if (a.finish != b.finish) return a.finish < b.finish;
+            if (a.energy_pj != b.energy_pj) return a.energy_pj < b.energy_pj;
+            return a.parts.size() < b.parts.size();
+          });
+      commit(v, *best);
+      out.core_of_layer[v] = best->parts.front().core;
+      out.splits[v] = best->split;
+    }
+    if (!out.is_split()) out.splits.clear();
+    return out;
+  }
+
+ private:
+  // Cycles `bytes` occupy DRAM port `port` (hw::dram_cycles without its 2^53-cycle limit).
+  double dram_time(size_t port, double bytes) const {
+    return bytes / arch_.drams[port].bandwidth_bytes_per_cycle;
+  }
+
+  int64_t word_bytes(size_t core) const {
+    return hw::core_model(arch_.cores[core]).word_bytes(arch_.cores[core]);
+  }
+
+  // The base graph's nodes of v as one part on `core`.
+  Part whole(LayerId v, size_t core) const {
+    Part p{core, {}, {}, {}, 0};
+    for (CnId c : g_.layer_cns[v]) p.tiles.push_back(cn_tile(g_.cn(c)));
+    p.weight_bytes = checked_mul(w_.layer(v).weight_params, word_bytes(core), "weight bytes");
+    return p;
+  }
+
+  std::vector<Option> candidates(LayerId v) const {
+    std::vector<Option> out;
+    for (size_t c = 0; c < arch_.cores.size(); ++c)
+      if (cycles_[v][c] != kUnsupported) out.push_back({{SplitKind::kNone, {}}, {whole(v, c)}});
+    for (const std::vector<size_t>& group : groups_) {
+      std::vector<size_t> cores;
+      for (size_t c : group)
+        if (cycles_[v][c] != kUnsupported) cores.push_back(c);
+      if (cores.size() < 2) continue;
+      for (SplitKind kind : {SplitKind::kRows, SplitKind::kChannels}) {
+        const LayerSplit split{kind, cores};
+        if (!split_problem(w_, g_, v, split).empty()) continue;
+        out.push_back(
+            {split, kind == SplitKind::kRows ? row_parts(v, cores) : channel_parts(v, cores)});
+      }
+    }
+    return out;
+  }
+
+  std::vector<Part> row_parts(LayerId v, const std::vector<size_t>& cores) const {
+    const Layer& l = w_.layer(v);
+    const auto n = static_cast<int64_t>(cores.size());
+    const double h = static_cast<double>(hw::output_rows(l));
+    const std::vector<CnId>& bands = g_.layer_cns[v];
+    std::vector<Part> parts;
+    for (int64_t i = 0; i < n; ++i) {
+      Part p{cores[static_cast<size_t>(i)], {}, {}, {}, 0};
+      int64_t first = 0, last = 0;  // rows [first, last)
+      if (bands.size() == 1) {
+        first = hw::output_rows(l) * i / n;
+        last = hw::output_rows(l) * (i + 1) / n;
+        p.tiles.push_back(hw::row_band_tile(l, first, last - first));
+      } else {  // a fused layer: a run of its bands, as apply_splits cuts them
+        const auto nb = static_cast<int64_t>(bands.size());
+        first = INT64_MAX;
+        for (int64_t b = 0; b < nb; ++b)
+          if (b * n / nb == i) {
+            const Cn& cn = g_.cn(bands[static_cast<size_t>(b)]);
+            hw::TileShape t = cn.tile;
+            t.weights_resident = !p.tiles.empty();  // the run's first band fetches
+            p.tiles.push_back(t);
+            first = std::min(first, cn.first_row);
+            last = std::max(last, cn.first_row + cn.rows);
+          }
+      }
+      p.out = p.need = {static_cast<double>(first) / h, static_cast<double>(last) / h, 0, 1};
+      p.weight_bytes = checked_mul(l.weight_params, word_bytes(p.core), "weight bytes");
+      parts.push_back(std::move(p));
+    }
+    return parts;
+  }
+
+  std::vector<Part> channel_parts(LayerId v, const std::vector<size_t>& cores) const {
+    const Layer& l = w_.layer(v);
+    const ChannelCut cut = channel_cut(w_, v);
+    const auto n = static_cast<int64_t>(cores.size());
+    const double total = static_cast<double>(output_channels(l));
+    std::vector<Part> parts;
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t first = cut.units * i / n * cut.unit;
+      const int64_t count = cut.units * (i + 1) / n * cut.unit - first;
+      Part p{cores[static_cast<size_t>(i)], {}, {}, {}, 0};
+      for (CnId c : g_.layer_cns[v])
+        p.tiles.push_back(
+            channel_part_tile(l, cn_tile(g_.cn(c)), first, count, cut.reads_all_channels));
+      p.out = {0, 1, static_cast<double>(first) / total,
+               static_cast<double>(first + count) / total};
+      p.need = cut.reads_all_channels ? Region{} : Region{0, 1, p.out.c0, p.out.c1};
+      p.weight_bytes =
+          checked_mul(p.tiles.front().weight_elems, word_bytes(p.core), "weight bytes");
+      parts.push_back(std::move(p));
+    }
+    return parts;
+  }
+
+  // When the part's inputs are on its core: each producer part's finish, plus the transfer of
+  // the share of its output this part reads when that producer part ran elsewhere.
+  double inputs_ready(LayerId v, const Part& part) const {
+    double ready = 0;
+    const hw::CoreSpec& to = arch_.cores[part.core];
+    if (v < waits_.size())  // an exit decision gating v (its 0-byte signal: the NoC's latency)
+      for (LayerId d : waits_[v])
+        for (const Part& q : placed_[d]) {
+          const hw::CoreSpec& from = arch_.cores[q.core];
+          const int64_t latency =
+              q.core == part.core ? 0 : noc_->pipeline_cycles({from.x, from.y}, {to.x, to.y});
+          ready = std::max(ready, q.finish + static_cast<double>(latency));
+        }
+    for (auto [e, end] = boost::in_edges(v, w_.graph); e != end; ++e) {
+      const LayerId p = boost::source(*e, w_.graph);
+      const workloads::Dependency& d = w_.graph[*e];
+      const Layer& producer = w_.layer(p);
+      const double elems = producer.elem_bytes > 0
+                               ? static_cast<double>(d.bytes / producer.elem_bytes)
+                               : static_cast<double>(d.bytes);
+      for (const Part& q : placed_[p]) {
+        if (d.kind == workloads::EdgeKind::kControl || q.core == part.core) {
+          ready = std::max(ready, q.finish);
+          continue;
+        }
+        const double share = overlap(part.need, q.out);
+        if (share <= 0) continue;
+        const auto bytes = static_cast<int64_t>(
+            std::ceil(share * elems * static_cast<double>(word_bytes(q.core))));
+        const hw::CoreSpec& from = arch_.cores[q.core];
+        const int64_t transfer = noc_->transfer_cycles({from.x, from.y}, {to.x, to.y}, bytes);
+        ready = std::max(ready, q.finish + static_cast<double>(transfer));
+      }
+    }
+    return ready;
+  }
+
+  // Finish time and energy of option `o` for layer v given what is placed: each part starts when
+  // its core is free and its inputs arrived, runs its tiles (weights resident when they fit the
+  // core's remaining parameter memory), and the parts' DRAM traffic shares each port.
+  void estimate(LayerId v, Option& o) const {
+    std::map<size_t, double> port_bytes;
+    double earliest = 1e300;
+    o.finish = 0;
+    o.energy_pj = 0;
+    // Weights a row split copies to every part, beyond the one copy the network needs anyway:
+    // they keep the parameter memory of other layers' weights when memory is short.
+    const bool copies_fit = o.split.kind != SplitKind::kRows || replica_bytes(o) <= spare_bytes_;
+    for (Part& p : o.parts) {
+      p.resident = copies_fit && p.weight_bytes > 0 && p.weight_bytes <= param_free_[p.core];
+      double compute = 0;
+      p.dram_bytes = 0;
+      p.energy_pj = 0;
+      const int64_t wb = word_bytes(p.core);
+      const int64_t weights_held = param_used_[p.core] + (p.resident ? p.weight_bytes : 0);
+      for (hw::TileShape t : p.tiles) {
+        t.weights_resident = t.weights_resident || p.resident;
+        const hw::Cost& cost = cache_.get(p.core, t);
+        compute += static_cast<double>(cost.compute_cycles);
+        p.dram_bytes = checked_add(p.dram_bytes, cost.dram_bytes(), "partition estimate");
+        p.energy_pj += cost.energy.total();
+        // What the core holds while the tile runs (its resident weights, the input it reads, the
+        // output it writes) beyond its memory spills out to DRAM and back, as the simulator's
+        // hw::OnChipMemory charges it.
+        const int64_t held = checked_add(
+            weights_held, checked_mul(checked_add(t.in_elems, t.out_elems, "tile"), wb, "tile"),
+            "partition estimate");
+        if (held > on_chip_[p.core])
+          p.dram_bytes =
+              checked_add(p.dram_bytes, checked_mul(2, held - on_chip_[p.core], "spill"), "spill");
+      }
+      p.start = std::max(core_free_[p.core], inputs_ready(v, p));
+      p.finish = p.start +
+                 std::max(compute, dram_time(port_of_[p.core], static_cast<double>(p.dram_bytes)));
+      port_bytes[port_of_[p.core]] += static_cast<double>(p.dram_bytes);
+      earliest = std::min(earliest, p.start);
+      o.finish = std::max(o.finish, p.finish);
+      o.energy_pj += p.energy_pj;
+    }
+    for (const auto& [port, bytes] : port_bytes)  // the parts share their DRAM port
+      o.finish = std::max(o.finish, earliest + dram_time(port, bytes));
+  }
+
+  // Parameter bytes a row split keeps beyond one copy of the layer's weights.
+  static int64_t replica_bytes(const Option& o) {
+    int64_t bytes = 0;
+    for (size_t i = 1; i < o.parts.size(); ++i) bytes += o.parts[i].weight_bytes;
+    return bytes;
+  }
+
+  void commit(LayerId v, const Option& o) {
+    if (o.split.kind == SplitKind::kRows && o.parts.front().resident)
+      spare_bytes_ -= replica_bytes(o);
+    for (const Part& p : o.parts) {
+      core_free_[p.core] = std::max(core_free_[p.core], p.finish);
+      if (p.resident) param_free_[p.core] -= p.weight_bytes, param_used_[p.core] += p.weight_bytes;
+    }
+    placed_[v] = o.parts;
+  }
+
+  const Workload& w_;
+  const Waits& waits_;
+  const CnGraph& g_;
+  const hw::Architecture& arch_;
+  hw::CostCache& cache_;
+  std::unique_ptr<hw::Noc> noc_;
+  std::vector<std::vector<int64_t>> cycles_;
+  std::vector<std::vector<size_t>> groups_;
+  std::vector<size_t> port_of_;
+  std::vector<double> core_free_;
+  std::vector<int64_t> param_free_, on_chip_;
+  std::vector<int64_t> param_used_ = std::vector<int64_t>(arch_.cores.size(), 0);
+  // Parameter memory of the whole chip beyond one copy of every layer's weights: what row
+  // splits may spend on copies (weight-memory-aware partitioning).
+  int64_t spare_bytes_ = 0;
+  std::vector<std::vector<Part>> placed_;
+};
+
+}  // namespace
+
+std::vector<std::vector<size_t>> identical_core_groups(const hw::Architecture& arch) {
+  std::vector<std::vector<size_t>> groups;
+  std::vector<std::string> keys;
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    const hw::CoreSpec& core = arch.cores[c];
+    const std::string key =
+        core.kind() + '\n' + (core.params ? core.params->SerializeAsString() : std::string());
+    const auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      keys.push_back(key);
+      groups.push_back({c});
+    } else {
+      groups[static_cast<size_t>(it - keys.begin())].push_back(c);
+    }
+  }
+  std::erase_if(groups, [](const auto& g) { return g.size() < 2; });
+  return groups;
+}
+
+Allocation allocate_partition(const Workload& w, const CnGraph& g, const hw::Architecture& arch,
+                              hw::CostCache& cache, const CoreConstraints& constraints,
+                              const Waits& waits) {
+  return Partitioner(w, g, arch, cache, constraints, waits).run();
+}
+
+}  // namespace eesim::mapping

@@ -1,0 +1,23 @@
+#pragma once
+// The default mapper (`alloc=partition`): list scheduling in HEFT order where each layer may
+// run on one core or be split by output rows or output channels over a group of identical
+// cores (mapping/split.h), whichever finishes first by an estimate that counts the parts'
+// compute, their DRAM traffic on a shared port, the NoC transfers their inputs need and the
+// parameter memory left on each core. Deterministic and fast: no simulation.
+#include "hw_models/architecture.h"
+#include "hw_models/cost_cache.h"
+#include "mapping/allocation.h"
+#include "mapping/cn_graph.h"
+
+namespace eesim::mapping {
+
+// Cores of one spec (kind and parameters equal), in the order the chip lists them: the groups a
+// layer may be split over. Groups of one core are left out.
+std::vector<std::vector<size_t>> identical_core_groups(const hw::Architecture& arch);
+
+// Throws eesim::Error when some layer runs on no core (its kind, or `constraints`).
+Allocation allocate_partition(const workloads::Workload& w, const CnGraph& g,
+                              const hw::Architecture& arch, hw::CostCache& cache,
+                              const CoreConstraints& constraints = {}, const Waits& waits = {});
+
+}  // namespace eesim::mapping
