@@ -180,3 +180,19 @@ TEST_CASE("bands: whole layers keep SCALE-Sim's cycles; no band beats its row sh
         }
       }
 }
+
+TEST_CASE("bands edge_tpu: no band state; a 4-pixel band of the 2x4 conv takes 9 cycles") {
+  // 4x4 PEs x 4 cores x 40 lanes; K = 16: one lane chunk. Band: A ceil(1/16)*ceil(4/4)*9 = 9,
+  // B 1*ceil(4/64)*9 = 9. Whole: A 1*ceil(8/4)*9 = 18, B 1*ceil(8/64)*9 = 9. Two bands take 18:
+  // half the 64 cores idle in each band (real), no fill or drain to amortise.
+  const CoreSpec core = testing::core_of(
+      "edge_tpu { pes_x: 4 pes_y: 4 cores_per_pe: 4 lanes_per_core: 40 pe_memory_bytes: 65536 "
+      "core_memory_bytes: 114688 }");
+  const Layer l = conv3x3(1, 16, 2, 4);
+  CHECK(cost_of(core, layer_tile(l)).compute_cycles == 9);
+  const Cost b0 = cost_of(core, band_tile(l, 0, 1)), b1 = cost_of(core, band_tile(l, 1, 1));
+  CHECK(b0.compute_cycles == 9);
+  CHECK(b1.compute_cycles == 9);
+  CHECK(b0.dram_read_bytes == 144);  // the layer's weights, fetched by its first band
+  CHECK(b1.dram_read_bytes == 0);
+}
