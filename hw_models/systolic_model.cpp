@@ -86,14 +86,17 @@ void charge_dram(const Spec& s, const TileShape& t, const Passes& p, Cost& c) {
 // A band of a fused layer (TileShape::is_band): its passes pipelined on the array
 // (pipelined_passes_cycles, systolic_gemm.cpp: one fill, one stationary load and one drain per
 // band instead of per pass), but never fewer cycles than its row share of the whole layer's
-// SCALE-Sim cycles, ceil(whole * band pixels / layer pixels): the layer's bands together run
-// the whole layer's passes and more (a narrow band uses fewer PEs, or passes shorter than a
-// stationary load), and the whole layer's figure is the exact one. The share is a floor, not a
-// model: where pipelining would beat it, SCALE-Sim's per-fold overheads, which the floor keeps,
-// are what its golden reports measure.
-// What the pipelining takes from the band before it (on this core, in the fused order: another
-// layer's band) is nothing: the band's first stationary load and its fill are paid in full, so
-// the cost is a pure function of the tile whatever ran before it.
+// SCALE-Sim cycles, ceil(whole * band pixels / layer pixels).
+// Why the floor: the whole layer's figure is the exact one (SCALE-Sim), and it charges fill,
+// drain and load per pass; a wide band's pipelined figure can fall below its share of that,
+// which would make a layer cut into bands cheaper than the same passes run whole. That would be
+// a gap between two models, not a saving of the hardware, so the bands of a layer never sum to
+// less than the layer. Above the floor a band pays for what the hardware does lose: a band
+// narrower than the array leaves PEs idle (OS: Npix on rows), and passes shorter than a
+// stationary load wait for it (WS, IS: T = band pixels or K < rows).
+// Nothing carries over from the node the core ran before (in a fused order, another layer's
+// band, whose output this band often waits for): each band pays its first stationary load and
+// its fill, so the cost stays a pure function of the tile.
 int64_t band_cycles(const Spec& s, const TileShape& t, const SystolicCounts& g, int64_t gemms,
                     int64_t filters, bool on_columns) {
   const int64_t pipelined = pipelined_passes_cycles(s.rows(), s.cols(), dataflow(s), g, gemms);
