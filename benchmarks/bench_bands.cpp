@@ -13,10 +13,11 @@
 //    on three systolic_32x32 chips: the preset (64 KiB per buffer), kSmallSram (16 KiB per
 //    buffer: no activation map and few layers' weights fit) and kWeightsOnChip (16 KiB ifmap and
 //    ofmap buffers, a 12 MiB filter buffer holding all of ResNet-18's weights: activations do not
-//    fit, weights do). Printed with the simulated DRAM bytes, spilled bytes and compute, and the
-//    DRAM bytes the tiles' costs charge split into weights and activations, to say where the time
-//    goes; and kWeightsOnChip with a WS array (the tpu_like dataflow). Bar: fused <= layer by
-//    layer on a chip whose activations do not fit.
+//    fit, weights do). Printed with the simulated DRAM bytes, spilled bytes and compute, the
+//    DRAM bytes the tiles' costs charge split into weights and activations, and the DRAM stall
+//    (per node, DRAM port cycles beyond its compute; on one core E[L] = compute + stall), to say
+//    where the time goes; and kWeightsOnChip with a WS array (the tpu_like dataflow). Bar: fused <=
+//    layer by layer on a chip whose activations do not fit.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +27,7 @@
 #include "common/error.h"
 #include "hw_models/arch_loader.h"
 #include "hw_models/core_model.h"
+#include "hw_models/dram.h"
 #include "hw_models/systolic_gemm.h"
 #include "hw_models/tile.h"
 #include "mapping/allocation.h"
@@ -180,6 +182,9 @@ struct Run {
   double latency = 0;
   int64_t dram = 0, spilled = 0, busy = 0, compute = 0;
   int64_t weight_dram = 0, activation_dram = 0;  // what the tiles' costs charge
+  // Sum over nodes of max(0, DRAM port cycles - compute cycles): the DRAM time no node's own
+  // compute hides (the engine overlaps a node's DRAM with that node's compute only).
+  int64_t dram_stall = 0;
 };
 
 // DRAM bytes the cost models charge the graph's tiles on core 0: those of weights (the
@@ -190,7 +195,9 @@ void split_tile_dram(const workloads::Workload& w, const mapping::CnGraph& g,
   const hw::CoreModel& model = hw::core_model(core);
   for (mapping::CnId n = 0; n < g.num_cns(); ++n) {
     hw::TileShape t = mapping::cn_tile(g.cn(n));
-    const int64_t all = model.cost(core, t).dram_bytes();
+    const hw::Cost c = model.cost(core, t);
+    const int64_t all = c.dram_bytes();
+    r.dram_stall += std::max<int64_t>(0, hw::dram_cycles(arch.drams.at(0), all) - c.compute_cycles);
     t.weight_elems = 0;
     const int64_t no_weights = model.cost(core, t).dram_bytes();
     r.weight_dram += all - no_weights, r.activation_dram += no_weights;
@@ -224,11 +231,11 @@ void print_fused(const workloads::Workload& w, const workloads::ExitProfile& pro
   for (const auto& [name, r] : {std::pair{"layer by layer", lbl}, std::pair{"fused rows=1", fused},
                                 std::pair{"fused rows=4", fused4}})
     std::printf(
-        "  %-15s E[L] %10.0f cycles  compute %9lld  DRAM %10lld B (tiles: weights %10lld, "
-        "activations %10lld; spilled %9lld)\n",
-        name, r.latency, static_cast<long long>(r.compute), static_cast<long long>(r.dram),
-        static_cast<long long>(r.weight_dram), static_cast<long long>(r.activation_dram),
-        static_cast<long long>(r.spilled));
+        "  %-15s E[L] %10.0f cycles  compute %9lld  DRAM stall %9lld  DRAM %10lld B (tiles: "
+        "weights %10lld, activations %10lld; spilled %9lld)\n",
+        name, r.latency, static_cast<long long>(r.compute), static_cast<long long>(r.dram_stall),
+        static_cast<long long>(r.dram), static_cast<long long>(r.weight_dram),
+        static_cast<long long>(r.activation_dram), static_cast<long long>(r.spilled));
   std::printf(
       "  fused / layer by layer: %.3fx (rows=4: %.3fx); bar: fused (rows=1) <= layer by layer: "
       "%s\n",
