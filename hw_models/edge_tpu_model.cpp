@@ -23,6 +23,11 @@
 // (P * Nc * core_memory_bytes in all, stored once and broadcast to the PEs that need them);
 // weights that are not resident (they did not fit with the rest of the network) stream from
 // DRAM every inference, which is why large models are slow on a Coral stick.
+// Bands of a fused layer need no model of their own here: the template has no array to fill or
+// drain and no stationary operand to reload per pass, so a band's cycles are the formulas above
+// on its own pixels. What a band loses (ceil(Npix / Nc) or ceil(Npix / (P*Nc)) on fewer
+// pixels) is cores left idle, which the hardware does lose; its weights come from the core
+// memories, fetched from DRAM by the layer's first band only (mapping::cn_tile).
 // Access counts: one PE-memory read per core-cycle (the broadcast activation), one core-memory
 // read per MAC (each lane reads its weight), one PE-memory write per output element.
 #include <algorithm>

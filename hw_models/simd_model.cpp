@@ -2,7 +2,9 @@
 // softmax and data movement; layers with MACs run at one MAC per lane per cycle (a vector core
 // can run them, slowly). One local memory holds the tile's activations and weights; what does
 // not fit is streamed from and to DRAM. Access counts: each input element read once, each
-// output element written once, and for MACs one weight read per MAC.
+// output element written once, and for MACs one weight read per MAC. A band of a fused layer
+// costs its share of the layer (cycles are linear in its operations, up to one ceil): no
+// pipeline to fill, so nothing to model beyond the weights its layer's first band fetched.
 #include "arch.pb.h"
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"

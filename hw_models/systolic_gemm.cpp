@@ -3,6 +3,7 @@
 // counts. Checked against SCALE-Sim v2's own golden reports in tests/hw_models/test_systolic.cpp.
 #include "hw_models/systolic_gemm.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "common/checked_math.h"
@@ -80,6 +81,32 @@ SystolicCounts systolic_gemm(int64_t rows, int64_t cols, Dataflow dataflow, int6
   // With a private ifmap stream per column, a streamed ifmap is read by every column it feeds.
   if (columns_own_ifmap && dataflow != Dataflow::kIs) c.ifmap_reads = mul(mul(c.t, c.sr), c.sc);
   return c;
+}
+
+// Passes pipelined back to back (our model; SCALE-Sim times every fold on its own, which is
+// exact for its one-layer-at-a-time runs and is what systolic_gemm keeps).
+//   WS/IS: the stationary operand is double-buffered. TPU v1 (Jouppi et al., "In-Datacenter
+//   Performance Analysis of a Tensor Processing Unit", ISCA 2017, section 2) shifts the next
+//   tile's weights in while the current tile computes, and the switch to them advances with the
+//   wave of the new tile's first data, so the next pass streams as soon as the previous pass's
+//   last operand has entered: no drain or refill between passes. Loading a stationary tile takes
+//   `rows` cycles (one array row per cycle, SCALE-Sim's load term), so a pass whose streaming
+//   extent T is shorter than that waits for its load: a pass starts every max(T, rows) cycles.
+//   The first load is not hidden and the last pass drains (rows + cols - 2, SCALE-Sim's skew).
+//   OS: the outputs are what stays in the PEs. Each PE hands its finished sum to the column's
+//   output chain as the next pass's first operand reaches it (the same wave-front switch) and a
+//   column shifts out `rows` sums at one per cycle, so again a pass starts every max(T, rows)
+//   cycles, and only the last pass's fill-to-drain skew (rows + cols - 2) shows.
+// With n = 1 both formulas are SCALE-Sim's per-fold cycles, so a band of one pass costs what
+// SCALE-Sim says.
+int64_t pipelined_passes_cycles(int64_t rows, int64_t cols, Dataflow dataflow,
+                                const SystolicCounts& g, int64_t gemms) {
+  assert(rows > 0 && cols > 0 && gemms > 0 && g.folds() > 0);
+  const int64_t n = mul(gemms, g.folds());
+  const int64_t interval = std::max(g.t, rows);
+  const int64_t last = add(g.t, rows + cols - 2);
+  const int64_t first_load = dataflow == Dataflow::kOs ? 0 : rows;
+  return add(add(first_load, mul(n - 1, interval)), last);
 }
 
 }  // namespace eesim::hw

@@ -29,4 +29,14 @@ struct SystolicCounts {
 SystolicCounts systolic_gemm(int64_t rows, int64_t cols, Dataflow dataflow, int64_t npix,
                              int64_t filters, int64_t window, bool columns_own_ifmap = false);
 
+// Cycles of `gemms` copies of the GEMM `g` run back to back with their passes (folds)
+// pipelined, as a double-buffered array runs the passes of one band of a fused layer:
+//   WS, IS: rows + (n - 1) * max(T, rows) + T + rows + cols - 2
+//   OS:            (n - 1) * max(T, rows) + T + rows + cols - 2,     n = gemms * folds.
+// One pass alone (n = 1) takes exactly SCALE-Sim's per-fold cycles; systolic_gemm's whole-layer
+// figure charges every pass that full fill, drain and stationary load (see the .cpp for why a
+// band does not pay them per pass, and the sources).
+int64_t pipelined_passes_cycles(int64_t rows, int64_t cols, Dataflow dataflow,
+                                const SystolicCounts& g, int64_t gemms);
+
 }  // namespace eesim::hw

@@ -9,6 +9,11 @@
 // columns, each column fed its own input channel (no ifmap sharing along a row); IS keeps
 // per-channel GEMMs because its stationary operand would differ per column.
 //
+// Bands (TileShape::is_band: a band of output rows of a fused layer): the band's passes run
+// pipelined on the double-buffered array, one fill, stationary load and drain per band rather
+// than per pass, and a band is never charged less than its row share of the whole layer's
+// SCALE-Sim cycles (band_cycles below). A whole layer keeps SCALE-Sim's figure exactly.
+//
 // DRAM (our model; SCALE-Sim's DRAM counts come from its prefetch-buffer simulation): an
 // operand that fits its buffer is fetched into it once and is not charged here (it arrives
 // from the producer); one that does not fit streams from DRAM once per pass the dataflow makes
@@ -78,6 +83,33 @@ void charge_dram(const Spec& s, const TileShape& t, const Passes& p, Cost& c) {
   c.dram_write_bytes = write;
 }
 
+// A band of a fused layer (TileShape::is_band): its passes pipelined on the array
+// (pipelined_passes_cycles, systolic_gemm.cpp: one fill, one stationary load and one drain per
+// band instead of per pass), but never fewer cycles than its row share of the whole layer's
+// SCALE-Sim cycles, ceil(whole * band pixels / layer pixels).
+// Why the floor: the whole layer's figure is the exact one (SCALE-Sim), and it charges fill,
+// drain and load per pass; a wide band's pipelined figure can fall below its share of that,
+// which would make a layer cut into bands cheaper than the same passes run whole. That would be
+// a gap between two models, not a saving of the hardware, so the bands of a layer never sum to
+// less than the layer. Above the floor a band pays for what the hardware does lose: a band
+// narrower than the array leaves PEs idle (OS: Npix on rows), and passes shorter than a
+// stationary load wait for it (WS, IS: T = band pixels or K < rows).
+// Nothing carries over from the node the core ran before (in a fused order, another layer's
+// band, whose output this band often waits for): each band pays its first stationary load and
+// its fill, so the cost stays a pure function of the tile.
+int64_t band_cycles(const Spec& s, const TileShape& t, const SystolicCounts& g, int64_t gemms,
+                    int64_t filters, bool on_columns) {
+  const int64_t pipelined = pipelined_passes_cycles(s.rows(), s.cols(), dataflow(s), g, gemms);
+  const SystolicCounts whole = systolic_gemm(s.rows(), s.cols(), dataflow(s), t.layer_out_pixels,
+                                             filters, t.window, on_columns);
+  const int64_t whole_cycles = mul(gemms, whole.cycles);
+  // ceil(whole_cycles * out_pixels / layer_out_pixels) without forming the full product.
+  const int64_t q = whole_cycles / t.layer_out_pixels, r = whole_cycles % t.layer_out_pixels;
+  const int64_t share =
+      checked_add(mul(q, t.out_pixels), ceil_div(mul(r, t.out_pixels), t.layer_out_pixels), kWhat);
+  return std::max(pipelined, share);
+}
+
 Cost gemm_cost(const Spec& s, const TileShape& t) {
   Cost c;
   const bool on_columns = t.depthwise && s.depthwise_mapping() == Spec::CHANNELS_ON_COLUMNS &&
@@ -87,7 +119,8 @@ Cost gemm_cost(const Spec& s, const TileShape& t) {
   const int64_t filters = on_columns ? t.groups : t.filters;
   const SystolicCounts g =
       systolic_gemm(s.rows(), s.cols(), dataflow(s), t.out_pixels, filters, t.window, on_columns);
-  c.compute_cycles = mul(gemms, g.cycles);
+  c.compute_cycles =
+      t.is_band() ? band_cycles(s, t, g, gemms, filters, on_columns) : mul(gemms, g.cycles);
   c.macs = t.macs();
   c.peak_ops_per_cycle = int64_t{s.rows()} * s.cols();
   c.ifmap = {mul(gemms, g.ifmap_reads), t.in_elems};        // writes: the buffer's fill

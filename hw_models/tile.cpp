@@ -99,8 +99,8 @@ std::string to_string(TileClass c) {
 
 size_t TileShapeHash::operator()(const TileShape& t) const {
   size_t h = static_cast<size_t>(t.cls);
-  for (int64_t v : {t.groups, t.out_pixels, t.filters, t.window, t.vector_ops, t.in_elems,
-                    t.weight_elems, t.out_elems})
+  for (int64_t v : {t.groups, t.out_pixels, t.filters, t.window, t.layer_out_pixels, t.vector_ops,
+                    t.in_elems, t.weight_elems, t.out_elems})
     h = h * 1000003u ^ std::hash<int64_t>{}(v);
   return h * 31u + (t.depthwise ? 2u : 0u) + (t.weights_resident ? 1u : 0u);
 }
@@ -133,6 +133,9 @@ TileShape row_band_tile(const Layer& l, int64_t first_row, int64_t rows) {
     if (rows == out_h && t.macs() != l.macs)
       inconsistent(l, "GEMM view " + std::to_string(t.macs()) + " MACs != layer's " +
                           std::to_string(l.macs));
+    // set_gemm_view scales a conv's pixels by rows (a MatMul's view is always the whole layer).
+    if (rows < out_h && l.kind == LayerKind::kConv)
+      t.layer_out_pixels = t.out_pixels / rows * out_h;
   } else if (t.cls == TileClass::kVector) {
     // Element operations are uniform over output rows for every vector op eesim imports.
     // ceil(vector_ops * rows / out_h), without forming a product that may not fit in 64 bits.

@@ -26,6 +26,11 @@ struct TileShape {
   int64_t filters = 0;     // K per group
   int64_t window = 0;      // Win = R*S*C per group (the reduction length)
   bool depthwise = false;  // groups > 1 with one input and one output channel per group
+  // A band of a larger layer (row_band_tile with fewer rows than the layer has): the whole
+  // layer's out_pixels, so a cost model can charge a band by what the hardware does across the
+  // layer's consecutive bands (systolic_model.cpp). 0 for the whole layer, whose cost stays
+  // that of one independent GEMM (SCALE-Sim-exact), and for tiles without a GEMM view.
+  int64_t layer_out_pixels = 0;
   // Element counts of the whole tile (all groups): what crosses the core's memories.
   int64_t vector_ops = 0;    // kVector: element operations
   int64_t in_elems = 0;      // activation elements read (with the halo a window needs)
@@ -35,6 +40,7 @@ struct TileShape {
   // across inferences) rather than fetched from DRAM for this tile.
   bool weights_resident = false;
 
+  bool is_band() const { return layer_out_pixels > 0; }
   int64_t macs() const {
     const int64_t pixels = checked_mul(groups, out_pixels, "tile MACs");
     return checked_mul(checked_mul(pixels, filters, "tile MACs"), window, "tile MACs");
