@@ -125,17 +125,19 @@ void fused_resnet_time(const Model& m, const Architecture& quad, const Args& a) 
   eesim::sim::set_option(o, "fusion", "rows=4");
   std::vector<double> ms;
   size_t nodes = 0;
+  std::string method;
   for (int i = 0; i < a.repeats; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
     const Evaluation e = evaluate(m, quad, o);  // a fresh cost cache, as `eesim run` has
     ms.push_back(ms_since(t0));
     nodes = e.graph.num_cns();
+    method = e.allocation.method;
   }
   std::sort(ms.begin(), ms.end());
   std::printf(
-      "full evaluation of %s fused rows=4 on quad (%zu nodes, default allocator): "
+      "full evaluation of %s fused rows=4 on quad (%zu nodes, %s): "
       "min %.1f ms, median %.1f ms over %d (bar <= 10 ms)\n",
-      m.label.c_str(), nodes, ms.front(), ms[ms.size() / 2], a.repeats);
+      m.label.c_str(), nodes, method.c_str(), ms.front(), ms[ms.size() / 2], a.repeats);
 }
 
 Args parse(int argc, char** argv) {
