@@ -26,21 +26,50 @@ extern char** environ;
 namespace eesim::tools {
 namespace {
 
+// Each scenario's per-core busy time as a share of its own latency (the expected figures
+// above average over scenarios).
+void print_busy_per_scenario(const hw::Architecture& arch, const sim::Report& r,
+                             std::ostream& out) {
+  if (arch.cores.size() < 2) return;  // one core: its line above says it all
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%-16s", "busy % of L");
+  out << buf;
+  for (const auto& c : arch.cores) {
+    std::snprintf(buf, sizeof buf, " %8.8s", c.name.c_str());
+    out << buf;
+  }
+  out << "\n";
+  for (const auto& sc : r.scenarios) {
+    std::snprintf(buf, sizeof buf, "%-16s", sc.exit.c_str());
+    out << buf;
+    const auto l = static_cast<double>(sc.run.latency_cycles);
+    for (int64_t busy : sc.run.core_busy_cycles) {
+      std::snprintf(buf, sizeof buf, " %7.1f%%", l > 0 ? 100 * static_cast<double>(busy) / l : 0.0);
+      out << buf;
+    }
+    out << "\n";
+  }
+}
+
 void print_summary(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
                    const mapping::Allocation& alloc, const sim::Report& r,
                    const sim::EvaluateOptions& o, std::ostream& out) {
-  char buf[160];
+  char buf[400];
   out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
       << sim::policy_text(o.policy) << ", fusion " << sim::fusion_text(o) << " (" << g.num_cns()
       << " nodes), allocation " << alloc.method << "\n";
-  std::snprintf(buf, sizeof buf, "%-16s %9s %16s %12s %12s\n", "scenario", "P", "latency cycles",
-                "latency ms", "energy uJ");
+  std::snprintf(buf, sizeof buf, "%-16s %9s %16s %12s %12s %14s %8s %10s\n", "scenario", "P",
+                "latency cycles", "latency ms", "energy uJ", "bound cycles", "L/bound",
+                "idle-wait");
   out << buf;
   for (const auto& sc : r.scenarios) {
-    std::snprintf(buf, sizeof buf, "%-16s %9.4f %16lld %12.4f %12.3f\n", sc.exit.c_str(),
-                  sc.probability, static_cast<long long>(sc.run.latency_cycles),
-                  arch.ns(static_cast<double>(sc.run.latency_cycles)) / 1e6,
-                  sc.run.energy_pj() / 1e6);
+    const auto l = static_cast<double>(sc.run.latency_cycles);
+    const auto bound = static_cast<double>(sc.lower_bound.cycles());
+    std::snprintf(buf, sizeof buf, "%-16s %9.4f %16lld %12.4f %12.3f %14lld %8.2f %9.1f%%\n",
+                  sc.exit.c_str(), sc.probability, static_cast<long long>(sc.run.latency_cycles),
+                  arch.ns(l) / 1e6, sc.run.energy_pj() / 1e6,
+                  static_cast<long long>(sc.lower_bound.cycles()), bound > 0 ? l / bound : 0.0,
+                  l > 0 ? 100 * static_cast<double>(sc.run.idle_while_waiting_cycles) / l : 0.0);
     out << buf;
   }
   std::snprintf(buf, sizeof buf, "expected: latency %.0f cycles (%.4f ms), energy %.3f uJ\n",
@@ -60,8 +89,18 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
                   static_cast<long long>(r.core_peak_memory_bytes[c]));
     out << buf;
   }
+  print_busy_per_scenario(arch, r, out);
   out << "roofline lower bound (whole network): " << r.roofline.lower_bound_cycles() << " cycles ("
       << r.roofline.bound() << "-bound)\n";
+  const double el = r.expected_latency_cycles, lb = r.expected_lower_bound_cycles;
+  std::snprintf(buf, sizeof buf,
+                "mapping quality: E[L] / E[lower bound] = %.2f (E[lower bound] %.0f cycles: each "
+                "layer on its best core, over all cores, or DRAM); cores idle while work waited "
+                "%.0f cycles expected (%.1f%% of E[L])\n",
+                lb > 0 ? el / lb : 0.0, lb, r.expected_idle_while_waiting_cycles,
+                el > 0 ? 100 * r.expected_idle_while_waiting_cycles / el : 0.0);
+  out << buf;
+  for (const std::string& line : sim::idle_warnings(r)) out << "warning: " << line << "\n";
 }
 
 // `--plot OUT.png|svg`: the Gantt chart of every scenario, drawn by the package's plots.py

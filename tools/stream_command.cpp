@@ -3,6 +3,7 @@
 // analytical expectations the same plans give.
 #include "tools/stream_command.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -23,7 +24,7 @@ namespace eesim::tools {
 namespace {
 
 void print_summary(const sim::StreamReport& r, const hw::Architecture& arch, std::ostream& out) {
-  char buf[200];
+  char buf[400];
   const auto ms = [&](double cycles) { return arch.ns(cycles) / 1e6; };
   const sim::StreamOptions& o = r.options;
   out << "stream: " << o.inputs << " inputs, ";
@@ -68,6 +69,26 @@ void print_summary(const sim::StreamReport& r, const hw::Architecture& arch, std
                 r.throughput_per_s, ms(static_cast<double>(r.makespan_cycles)), one_at_a_time,
                 one_at_a_time > 0 ? r.throughput_per_s / one_at_a_time : 0.0);
   out << buf;
+  const double lb = r.analytical.expected_lower_bound_cycles;
+  std::snprintf(
+      buf, sizeof buf,
+      "throughput bound %.2f inputs/s (each input's layers on their best cores, over "
+      "all cores, or its DRAM traffic): reached %.1f%%; one input alone: E[L] / E[lower "
+      "bound] = %.2f\n",
+      r.throughput_bound_per_s,
+      r.throughput_bound_per_s > 0 ? 100 * r.throughput_per_s / r.throughput_bound_per_s : 0.0,
+      lb > 0 ? el / lb : 0.0);
+  out << buf;
+  const auto makespan = static_cast<double>(std::max<int64_t>(r.makespan_cycles, 1));
+  const auto idle = static_cast<double>(r.run.idle_while_waiting_cycles);
+  std::snprintf(buf, sizeof buf,
+                "cores idle while work waited: %lld cycles (%.1f%% of the makespan)\n",
+                static_cast<long long>(r.run.idle_while_waiting_cycles), 100 * idle / makespan);
+  out << buf;
+  if (idle > sim::kIdleWhileWaitingWarnFraction * makespan)
+    out << "warning: cores sat idle for " << std::lround(100 * idle / makespan)
+        << "% of the makespan while ready work they could run waited for a busy core; another "
+           "allocation could spread it\n";
   for (size_t c = 0; c < arch.cores.size(); ++c) {
     std::snprintf(buf, sizeof buf, "core %-10s utilization %5.1f%%, peak memory %lld B\n",
                   arch.cores[c].name.c_str(), 100 * r.core_utilization[c],

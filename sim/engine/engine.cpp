@@ -6,6 +6,7 @@
 #include "sim/engine/engine.h"
 
 #include <algorithm>
+#include <bit>
 #include <memory>
 #include <queue>
 #include <set>
@@ -29,6 +30,8 @@ namespace eesim::sim {
 namespace {
 
 constexpr size_t kNoInput = SIZE_MAX;
+// Idle-while-waiting is counted on chips of up to this many cores (one bit per core, RunsOn).
+constexpr size_t kMaxCountedCores = 64;
 
 // Tables of one plan, shared by every input that runs it.
 struct PlanIndex {
@@ -40,7 +43,11 @@ struct PlanIndex {
   std::vector<int> pending;                  // per node: inputs it waits for
   std::vector<int> readers;                  // per node: data consumers of its band
   std::vector<char> is_end;
-  explicit PlanIndex(const Plan& plan) {
+  // Per node: the other cores that could run it (bit c for core c; EngineOptions::runs_on), all
+  // 0 when idle-while-waiting is not counted.
+  std::vector<uint64_t> others;
+  // `layer_cores` (EngineOptions::runs_on): null when idle-while-waiting is not counted.
+  PlanIndex(const Plan& plan, const RunsOn* layer_cores) {
     const size_t n = plan.nodes.size();
     consumers.resize(n);
     pending.assign(n, 0);
@@ -53,6 +60,10 @@ struct PlanIndex {
         if (e.bytes > 0) ++readers[e.from];
       }
     for (size_t e : plan.end_nodes) is_end[e] = 1;
+    others.assign(n, 0);
+    if (!layer_cores) return;
+    for (size_t i = 0; i < n; ++i)
+      others[i] = (*layer_cores)[plan.nodes[i].layer] & ~(uint64_t{1} << plan.nodes[i].core);
   }
 };
 
@@ -147,6 +158,44 @@ struct Run {
     }
     return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(n) * ticks);
   }
+  // Idle while work waits (EngineOptions::runs_on). Per core: whether it runs a node, and
+  // ready nodes of other cores it could run: `waiting_any` nodes any other core could run
+  // (less `waiting_any_on[c]`, those queued on c itself) plus `waiting_some[c]` that only some
+  // cores could. Every change first books the time since the last one, with the state then
+  // (every change at one instant books nothing more): O(1) per change for nodes any core can
+  // run, the cores only when time moves.
+  bool counting_idle = false;
+  uint64_t chip_cores = 0;  // every core's bit
+  std::vector<int> running, waiting_any_on, waiting_some;
+  int waiting_any = 0;
+  int64_t since = 0;
+  void idle_advance(int64_t now) {
+    if (now == since) return;
+    for (size_t c = 0; c < running.size(); ++c)
+      if (running[c] == 0 && waiting_any - waiting_any_on[c] + waiting_some[c] > 0) {
+        out.idle_while_waiting_cycles += now - since;
+        break;
+      }
+    since = now;
+  }
+  // Node `node` of a plan (`index`) starts (+1) or stops (-1) waiting on its core.
+  void waiting(const PlanIndex& index, const PlanNode& n, size_t node, int delta, int64_t now) {
+    uint64_t others = index.others[node];
+    if (others == 0) return;
+    idle_advance(now);
+    if (others == (chip_cores & ~(uint64_t{1} << n.core))) {
+      waiting_any += delta;
+      waiting_any_on[n.core] += delta;
+      return;
+    }
+    for (; others != 0; others &= others - 1)
+      waiting_some[static_cast<size_t>(std::countr_zero(others))] += delta;
+  }
+  void runs(size_t core, int delta, int64_t now) {
+    if (!counting_idle) return;
+    idle_advance(now);
+    running[core] += delta;
+  }
   Instance* instance(size_t k) { return live_inputs[k].get(); }
   void admit(size_t k, int64_t now);
   void finish(size_t k, size_t node, int64_t now);
@@ -184,15 +233,23 @@ class CoreShell : public sc_core::sc_module {
     const int64_t now = run_.now();
     wake_.notify(run_.delay(now, at - now));
   }
-  void make_ready(size_t k, size_t node) {
-    ready_.insert({k, &run_.instance(k)->plan.nodes[node].priority, node});
+  void make_ready(size_t k, size_t node, int64_t now) {
+    const Instance& in = *run_.instance(k);
+    run_.waiting(in.index, in.plan.nodes[node], node, 1, now);
+    ready_.insert({k, &in.plan.nodes[node].priority, node});
     wake_.notify(sc_core::SC_ZERO_TIME);
   }
   // Input `k` has finished: its running node is cancelled (energy pro rata) and its queued
   // nodes dropped.
   void cancel(size_t k, int64_t now) {
-    ready_.erase(ready_.lower_bound({k, &kLowest, 0}), ready_.lower_bound({k + 1, &kLowest, 0}));
+    const auto first = ready_.lower_bound({k, &kLowest, 0});
+    const auto last = ready_.lower_bound({k + 1, &kLowest, 0});
+    const Instance& in = *run_.instance(k);
+    for (auto it = first; it != last; ++it)
+      run_.waiting(in.index, in.plan.nodes[it->node], it->node, -1, now);
+    ready_.erase(first, last);
     if (!busy_ || running_.input != k) return;
+    run_.runs(core_, -1, now);
     const PlanNode& n = run_.instance(k)->plan.nodes[running_.node];
     const double full = static_cast<double>(std::max<int64_t>(n.compute_cycles, 1));
     run_.out.inputs[k].dynamic_energy_pj +=
@@ -212,10 +269,11 @@ class CoreShell : public sc_core::sc_module {
         const Arrival a = arrivals_.top();
         arrivals_.pop();
         Instance* in = run_.instance(a.input);
-        if (in && --in->pending[a.node] == 0) make_ready(a.input, a.node);
+        if (in && --in->pending[a.node] == 0) make_ready(a.input, a.node, now);
       }
       if (busy_ && now >= run_end_) {
         busy_ = false;
+        run_.runs(core_, -1, now);
         run_.finish(running_.input, running_.node, now);
         changed = true;
       }
@@ -232,6 +290,8 @@ class CoreShell : public sc_core::sc_module {
     ready_.erase(ready_.begin());
     Instance& in = *run_.instance(running_.input);
     const PlanNode& n = in.plan.nodes[running_.node];
+    run_.waiting(in.index, n, running_.node, -1, now);
+    run_.runs(core_, 1, now);
     int64_t end = now + n.compute_cycles;
     if (n.dram_bytes > 0) {  // its DRAM traffic overlaps compute but shares the port
       const size_t port = run_.port[core_];
@@ -293,14 +353,14 @@ class Source : public sc_core::sc_module {
 void Run::admit(size_t k, int64_t now) {
   const Plan& plan = *inputs[k].plan;
   auto& index = indices[&plan];
-  if (!index) index = std::make_unique<PlanIndex>(plan);
+  if (!index) index = std::make_unique<PlanIndex>(plan, counting_idle ? options.runs_on : nullptr);
   live_inputs[k] =
       std::make_unique<Instance>(plan, *index, arch.cores.size(), k < options.record_inputs);
   ++in_flight;
   out.inputs[k].arrival_cycles = inputs[k].arrival_cycles;
   out.inputs[k].admitted_cycles = now;
   for (size_t i = 0; i < plan.nodes.size(); ++i)
-    if (index->pending[i] == 0) cores[plan.nodes[i].core]->make_ready(k, i);
+    if (index->pending[i] == 0) cores[plan.nodes[i].core]->make_ready(k, i, now);
   if (plan.end_nodes.empty()) complete(k, now);
 }
 
@@ -425,6 +485,12 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
   run.out.inputs.resize(inputs.size());
   run.out.core_busy_cycles.assign(cores, 0);
   run.out.core_peak_memory_bytes.assign(cores, 0);
+  run.running.assign(cores, 0);
+  run.waiting_any_on.assign(cores, 0);
+  run.waiting_some.assign(cores, 0);
+  run.counting_idle =
+      options.runs_on != nullptr && !options.runs_on->empty() && cores <= kMaxCountedCores;
+  run.chip_cores = cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << cores) - 1;
   for (size_t c = 0; c < cores; ++c) run.hold(kNoInput, c, resident_weight_bytes.at(c), 0);
   for (size_t c = 0; c < cores; ++c)
     run.cores.push_back(std::make_unique<CoreShell>(("core_" + std::to_string(c)).c_str(), run, c));
@@ -444,11 +510,12 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
   return result;
 }
 
-ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch,
-                     const NodeNamer& describe_node) {
+ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch, const NodeNamer& describe_node,
+                     const RunsOn* runs_on) {
   EngineOptions options;
   options.record_inputs = 1;
   options.describe_node = describe_node;
+  options.runs_on = runs_on;
   StreamRun s = run_inputs({{&plan, 0}}, plan.resident_weight_bytes, arch, options);
   InputRun& in = s.inputs.at(0);
   ScenarioRun r;
@@ -465,6 +532,7 @@ ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch,
   r.memory = std::move(s.memory);
   r.core_peak_memory_bytes = std::move(s.core_peak_memory_bytes);
   r.spilled_bytes = s.spilled_bytes;
+  r.idle_while_waiting_cycles = s.idle_while_waiting_cycles;
   return r;
 }
 

@@ -16,6 +16,10 @@
 
 namespace eesim::sim {
 
+// Per LayerId, the cores whose model can run the layer: bit c for core c (chips of up to 64
+// cores; an empty table on larger ones).
+using RunsOn = std::vector<uint64_t>;
+
 struct NodeTiming {
   int64_t start = -1;  // cycle the node started on its core (-1: never)
   int64_t end = -1;    // cycle it finished (-1: not finished; cancelled when start >= 0)
@@ -59,14 +63,18 @@ struct ScenarioRun {
   // both on the core's nearest port (occupying it) and charged in dram energy
   // (hw::OnChipMemory decides).
   int64_t spilled_bytes = 0;
+  // Cycles during which a node was ready but waited for its busy core while another core
+  // that can run its layer sat idle (counted when run_plan is given `runs_on`).
+  int64_t idle_while_waiting_cycles = 0;
   bool operator==(const ScenarioRun&) const = default;
 };
 
 // Deterministic: the same plan and chip give the same run. Creates and destroys its own
 // SystemC kernel (sim/kernel.h). Work still running when the end layer finishes is cancelled
 // (its energy charged pro rata); queued work is dropped.
+// `runs_on`, when given, lets the run count idle_while_waiting_cycles.
 ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch,
-                     const NodeNamer& describe_node = {});
+                     const NodeNamer& describe_node = {}, const RunsOn* runs_on = nullptr);
 
 // --- Streams -------------------------------------------------------------------------------
 
@@ -88,6 +96,10 @@ struct EngineOptions {
   // Told of every finished input ("inputs", finished, total); returning false stops the run,
   // which then throws eesim::Interrupted.
   Progress progress;
+  // Per LayerId, the cores that can run the layer. When set (and not empty), the run counts
+  // the cycles cores sat idle while a node they could run waited for its busy core
+  // (StreamRun::idle_while_waiting_cycles); must outlive the run.
+  const RunsOn* runs_on = nullptr;
 };
 
 struct InputRun {
@@ -108,6 +120,10 @@ struct StreamRun {
   std::vector<MemorySample> memory;
   int64_t noc_bytes = 0, dram_bytes = 0, spilled_bytes = 0;
   int64_t end_cycles = 0;  // the last input's done
+  // Cycles during which at least one admitted node was ready (all its inputs arrived) but
+  // waited for its busy core while another core that can run its layer (EngineOptions::runs_on)
+  // was idle: time a better allocation could have used. 0 without runs_on.
+  int64_t idle_while_waiting_cycles = 0;
   bool operator==(const StreamRun&) const = default;
 };
 

@@ -1,7 +1,11 @@
 #include "sim/results/run_report.h"
 
+#include <cstdio>
+
 namespace eesim::sim {
 namespace {
+
+void set_scenario_quality(report::ScenarioQuality& q, const ScenarioResult& s);
 
 void add_scenarios(report::RunReport& p, const Report& r) {
   for (const auto& s : r.scenarios) {
@@ -17,7 +21,18 @@ void add_scenarios(report::RunReport& p, const Report& r) {
     q->set_noc_bytes(s.run.noc_bytes);
     q->set_dram_bytes(s.run.dram_bytes);
     q->set_spilled_bytes(s.run.spilled_bytes);
+    set_scenario_quality(*q->mutable_quality(), s);
   }
+}
+
+double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+void set_scenario_quality(report::ScenarioQuality& q, const ScenarioResult& s) {
+  const auto latency = static_cast<double>(s.run.latency_cycles);
+  q.set_lower_bound_cycles(s.lower_bound.cycles());
+  q.set_latency_over_bound(ratio(latency, static_cast<double>(s.lower_bound.cycles())));
+  q.set_idle_while_waiting_cycles(s.run.idle_while_waiting_cycles);
+  for (int64_t busy : s.run.core_busy_cycles) q.add_core_busy_cycles(busy);
 }
 
 void add_cores_and_links(report::RunReport& p, const Report& r, const hw::Architecture& arch) {
@@ -63,7 +78,32 @@ report::RunReport run_message(const Report& r, const ReportContext& c, const wor
     q->set_weights_resident(r.layers[v].weights_resident);
   }
   p.set_lower_bound_cycles(r.roofline.lower_bound_cycles());
+  auto* q = p.mutable_quality();
+  q->set_expected_lower_bound_cycles(r.expected_lower_bound_cycles);
+  q->set_latency_over_bound(ratio(r.expected_latency_cycles, r.expected_lower_bound_cycles));
+  q->set_expected_idle_while_waiting_cycles(r.expected_idle_while_waiting_cycles);
+  q->set_idle_while_waiting_fraction(
+      ratio(r.expected_idle_while_waiting_cycles, r.expected_latency_cycles));
+  for (const std::string& line : idle_warnings(r)) q->add_warnings(line);
   return p;
+}
+
+std::vector<std::string> idle_warnings(const Report& r) {
+  std::vector<std::string> out;
+  char buf[400];
+  for (const auto& s : r.scenarios) {
+    const auto latency = static_cast<double>(s.run.latency_cycles);
+    const auto idle = static_cast<double>(s.run.idle_while_waiting_cycles);
+    if (latency <= 0 || idle <= kIdleWhileWaitingWarnFraction * latency) continue;
+    std::snprintf(buf, sizeof buf,
+                  "scenario '%s': cores sat idle for %lld of its %lld cycles (%.1f%%) while "
+                  "ready work they could run waited for a busy core; another allocation "
+                  "could spread it",
+                  s.exit.c_str(), static_cast<long long>(s.run.idle_while_waiting_cycles),
+                  static_cast<long long>(s.run.latency_cycles), 100 * idle / latency);
+    out.emplace_back(buf);
+  }
+  return out;
 }
 
 }  // namespace eesim::sim

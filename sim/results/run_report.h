@@ -4,6 +4,7 @@
 // (report_writers.h). What `eesim run --json|--report` writes and Python's Report is built from.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "hw_models/architecture.h"
 #include "report.pb.h"
@@ -30,6 +31,11 @@ void set_context(Message& p, const ReportContext& c, const hw::Architecture& arc
   p.set_allocation(c.allocation);
   p.set_nodes(c.nodes);
 }
+
+// One line per scenario whose cores sat idle while work waited for more than
+// kIdleWhileWaitingWarnFraction of its latency (mapping_quality.h); the text report prints
+// them after "warning: ", the message keeps them in quality.warnings.
+std::vector<std::string> idle_warnings(const Report& r);
 
 report::RunReport run_message(const Report& r, const ReportContext& c, const workloads::Workload& w,
                               const hw::Architecture& arch);

@@ -94,6 +94,18 @@ report::StreamReport stream_message(const StreamReport& r, const ReportContext& 
   p.set_noc_bytes(r.run.noc_bytes);
   p.set_dram_bytes(r.run.dram_bytes);
   p.set_spilled_bytes(r.run.spilled_bytes);
+  auto* q = p.mutable_quality();
+  const double lb = r.analytical.expected_lower_bound_cycles;
+  q->set_expected_lower_bound_cycles(lb);
+  q->set_latency_over_bound(lb > 0 ? el / lb : 0.0);
+  q->set_throughput_bound_per_s(r.throughput_bound_per_s);
+  q->set_throughput_over_bound(
+      r.throughput_bound_per_s > 0 ? r.throughput_per_s / r.throughput_bound_per_s : 0.0);
+  q->set_idle_while_waiting_cycles(r.run.idle_while_waiting_cycles);
+  q->set_idle_while_waiting_fraction(r.makespan_cycles > 0
+                                         ? static_cast<double>(r.run.idle_while_waiting_cycles) /
+                                               static_cast<double>(r.makespan_cycles)
+                                         : 0.0);
   return p;
 }
 

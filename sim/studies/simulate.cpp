@@ -9,6 +9,19 @@
 #include "sim/plan/scenarios.h"
 
 namespace eesim::sim {
+namespace {
+
+// The layers whose outputs a scenario writes: the exits it passes or takes, and the final
+// output when it reaches it.
+std::vector<workloads::LayerId> scenario_outputs(const workloads::Workload& w, const Scenario& s) {
+  std::vector<workloads::LayerId> out;
+  for (const auto& e : w.exits)
+    if (s.needed[e.output_layer]) out.push_back(e.output_layer);
+  if (s.needed[w.final_layer]) out.push_back(w.final_layer);
+  return out;
+}
+
+}  // namespace
 
 Report simulate(const workloads::Workload& w, const workloads::ExitProfile& profile,
                 const mapping::CnGraph& g, const mapping::Allocation& alloc,
@@ -16,12 +29,14 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
   Report r;
   r.expected_core_busy_cycles.assign(arch.cores.size(), 0.0);
   r.core_peak_memory_bytes.assign(arch.cores.size(), 0);
+  LayerBounds bounds = layer_bounds(w, arch, cache);
   for (const Scenario& s : make_scenarios(w, profile)) {
     Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
     ScenarioRun run;
     try {
-      run = run_plan(plan, arch,
-                     [&](const Plan& p, size_t i) { return describe_plan_node(w, g, p, i); });
+      run = run_plan(
+          plan, arch, [&](const Plan& p, size_t i) { return describe_plan_node(w, g, p, i); },
+          &bounds.runs_on);
     } catch (const Interrupted&) {
       throw;
     } catch (const Error& e) {  // the watchdog: time past 2^53 cycles, or a stuck plan
@@ -46,7 +61,10 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
         it->expected_busy_cycles += p * hold;
       }
     }
-    r.scenarios.push_back({s.name, p, std::move(plan), std::move(run)});
+    const LowerBound bound = scenario_lower_bound(w, bounds, s.needed, scenario_outputs(w, s));
+    r.expected_lower_bound_cycles += p * static_cast<double>(bound.cycles());
+    r.expected_idle_while_waiting_cycles += p * static_cast<double>(run.idle_while_waiting_cycles);
+    r.scenarios.push_back({s.name, p, std::move(plan), std::move(run), bound});
   }
   r.edp_of_means_pj_cycles = r.expected_energy_pj * r.expected_latency_cycles;
   const mapping::Residency residency = mapping::resident_weights(w, g, alloc, arch);
@@ -73,6 +91,7 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     r.layers.push_back(l);
   }
   r.roofline = hw::roofline(w, arch);
+  r.runs_on = std::move(bounds.runs_on);
   return r;
 }
 

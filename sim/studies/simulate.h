@@ -11,6 +11,7 @@
 #include "mapping/cn_graph.h"
 #include "sim/engine/engine.h"
 #include "sim/plan/plan.h"
+#include "sim/studies/mapping_quality.h"
 #include "workloads/exit_profile.h"
 
 namespace eesim::sim {
@@ -20,6 +21,9 @@ struct ScenarioResult {
   double probability = 0;
   Plan plan;        // what was simulated
   ScenarioRun run;  // what happened
+  // Mapping quality (mapping_quality.h): no mapping finishes before lower_bound.cycles(). The
+  // run counts run.idle_while_waiting_cycles.
+  LowerBound lower_bound;
 };
 
 struct Report {
@@ -30,6 +34,11 @@ struct Report {
   double expected_energy_pj = 0;
   double expected_edp_pj_cycles = 0;
   double edp_of_means_pj_cycles = 0;
+  // E[lower bound] and E[idle while work waits]; E[L] / E[lower bound] says how far the
+  // mapping is from the best the chip could do.
+  double expected_lower_bound_cycles = 0;
+  double expected_idle_while_waiting_cycles = 0;
+  RunsOn runs_on;  // per LayerId, the cores that can run it (LayerBounds; streams count with it)
   std::vector<double> expected_core_busy_cycles;  // per core, E[busy]
   std::vector<int64_t> core_peak_memory_bytes;    // per core, the most any scenario held
   struct LinkBusy {

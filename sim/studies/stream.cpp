@@ -102,6 +102,18 @@ void summarize(StreamReport& r, const hw::Architecture& arch) {
   r.energy_per_input_pj = (r.dynamic_energy_pj + r.static_energy_pj) / n;
   for (int64_t busy : r.run.core_busy_cycles)
     r.core_utilization.push_back(static_cast<double>(busy) / makespan);
+  double work = 0, dram = 0;
+  for (size_t k = 0; k < in.size(); ++k) {
+    const LowerBound& b = r.analytical.scenarios[r.scenario_of[k]].lower_bound;
+    work += static_cast<double>(b.work_cycles);
+    dram += static_cast<double>(b.dram_cycles);
+  }
+  double bound = std::max(work, dram);
+  if (r.options.arrival.kind != ArrivalProcess::Kind::kBackToBack)  // timed: the last arrival
+    bound = std::max(bound, static_cast<double>(
+                                in.back().arrival_cycles - in.front().arrival_cycles +
+                                r.analytical.scenarios[r.scenario_of.back()].lower_bound.cycles()));
+  r.throughput_bound_per_s = bound > 0 ? n / (arch.ns(bound) * 1e-9) : 0.0;
 }
 
 }  // namespace
@@ -150,6 +162,7 @@ StreamReport simulate_stream(const workloads::Workload& w, const mapping::CnGrap
   eo.max_in_flight = r.max_in_flight;
   eo.record_inputs = static_cast<size_t>(options.record_inputs);
   eo.progress = options.progress;
+  eo.runs_on = &r.analytical.runs_on;
   eo.describe_node = [&](const Plan& p, size_t i) { return describe_plan_node(w, g, p, i); };
   // Every scenario's plan holds the same resident weights (sim/plan.h).
   try {

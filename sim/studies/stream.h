@@ -56,6 +56,10 @@ struct StreamReport {
   std::vector<int64_t> latency_cycles;
   int64_t makespan_cycles = 0;  // first arrival -> last input done
   double throughput_per_s = 0;  // inputs / makespan
+  // No schedule beats inputs / max(sum of the inputs' work bounds, sum of their DRAM bounds,
+  // and for timed arrivals the last arrival plus its own bound): each input's scenario
+  // lower_bound (mapping_quality.h), within a cycle per input (each bound is rounded up).
+  double throughput_bound_per_s = 0;
   LatencyStats latency;
   double mean_queue_cycles = 0;  // admitted - arrival, averaged
   struct ExitRow {

@@ -31,9 +31,9 @@ def ee_mobilenet():
     return path
 
 
-def test_four_presets_are_bundled():
+def test_five_presets_are_bundled():
     assert PRESETS == ["edge_tpu_v1.textproto", "hetero.textproto", "quad_edge_tpu.textproto",
-                       "systolic_32x32.textproto"]
+                       "single_edge_tpu.textproto", "systolic_32x32.textproto"]
 
 
 @pytest.mark.parametrize("arch", PRESETS)

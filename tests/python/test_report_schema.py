@@ -88,9 +88,10 @@ def test_run_json_and_protobuf_reports_carry_the_same_figures(report_pb2, run_ee
                  "links[0].from[1]", "layers[0].weights_resident"):
         assert path in seen
     assert binary.arch == "quad_edge_tpu" and binary.arch_file == str(QUAD)
-    # 4 cores of 4 figures, 4 scenarios of 11; every layer has 5.
+    # 4 cores of 4 figures, 4 scenarios of 11 and 3 + 4 (busy per core) of quality; every
+    # layer has 5.
     assert len([p for p in seen if p.startswith("cores[")]) == 16
-    assert len([p for p in seen if p.startswith("scenarios[")]) == 44
+    assert len([p for p in seen if p.startswith("scenarios[")]) == 4 * (11 + 3 + 4)
     assert len([p for p in seen if p.startswith("layers[")]) == 5 * len(binary.layers)
 
 

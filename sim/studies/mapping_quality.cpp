@@ -1,0 +1,116 @@
+#include "sim/studies/mapping_quality.h"
+
+#include <algorithm>
+#include <climits>
+
+#include "common/checked_math.h"
+#include "common/error.h"
+#include "hw_models/core_model.h"
+#include "hw_models/tile.h"
+
+namespace eesim::sim {
+namespace {
+
+using workloads::LayerId;
+
+int64_t elems(const std::vector<workloads::TensorRef>& tensors) {
+  constexpr std::string_view kWhat = "graph input and output elements";
+  int64_t n = 0;
+  for (const auto& t : tensors) n = checked_add(n, checked_product(t.shape, kWhat), kWhat);
+  return n;
+}
+
+// Per core, the first core of the chip with the same kind and parameters (itself if none):
+// their cost models answer alike for compute cycles and support.
+std::vector<size_t> same_model(const hw::Architecture& arch) {
+  std::vector<hw::CoreSpec> bare;
+  for (hw::CoreSpec c : arch.cores) {
+    c.name.clear();
+    c.x = c.y = 0;
+    c.static_power_mw = 0;
+    bare.push_back(std::move(c));
+  }
+  std::vector<size_t> first(bare.size());
+  for (size_t c = 0; c < bare.size(); ++c) {
+    first[c] = c;
+    for (size_t d = 0; d < c; ++d)
+      if (bare[d] == bare[c]) {
+        first[c] = d;
+        break;
+      }
+  }
+  return first;
+}
+
+}  // namespace
+
+LayerBounds layer_bounds(const workloads::Workload& w, const hw::Architecture& arch,
+                         hw::CostCache& cache) {
+  LayerBounds b;
+  b.cores = arch.cores.size();
+  b.word_bytes = INT64_MAX;
+  for (const auto& c : arch.cores) {
+    const hw::CoreModel& m = hw::core_model(c);
+    b.word_bytes = std::min(b.word_bytes, m.word_bytes(c));
+    b.weight_capacity_bytes =
+        checked_add(b.weight_capacity_bytes, m.weight_capacity_bytes(c), "chip weight capacity");
+  }
+  for (const auto& d : arch.drams) b.dram_bytes_per_cycle += d.bandwidth_bytes_per_cycle;
+  b.best_compute_cycles.assign(w.num_layers(), 0);
+  // Cores of one kind with equal parameters compute alike: ask the cache once per such group
+  // (a quad chip of equal cores: a quarter of the lookups; the Python NAS loop runs this on
+  // every evaluation).
+  const std::vector<size_t> same = same_model(arch);
+  const bool masks = b.cores <= 64;
+  if (masks) b.runs_on.assign(w.num_layers(), 0);
+  std::vector<char> can(b.cores);
+  for (LayerId v = 0; v < w.num_layers(); ++v) {
+    const hw::TileShape tile = hw::layer_tile(w.layer(v));
+    int64_t best = INT64_MAX;
+    for (size_t c = 0; c < b.cores; ++c) {
+      can[c] = 0;
+      if (same[c] != c) {
+        can[c] = can[same[c]];
+      } else {
+        const hw::Cost* cost = nullptr;
+        try {
+          cost = &cache.get(c, tile);
+        } catch (const Error& e) {
+          throw Error(w.error_prefix() + "layer '" + w.layer(v).name + "' (" + w.layer(v).op +
+                      "): " + e.what());
+        }
+        if (cost->supported) can[c] = 1, best = std::min(best, cost->compute_cycles);
+      }
+      if (masks && can[c]) b.runs_on[v] |= uint64_t{1} << c;
+    }
+    b.best_compute_cycles[v] = best == INT64_MAX ? 0 : best;
+  }
+  return b;
+}
+
+LowerBound scenario_lower_bound(const workloads::Workload& w, const LayerBounds& b,
+                                const std::vector<char>& needed,
+                                const std::vector<LayerId>& outputs) {
+  LowerBound out;
+  if (b.cores == 0) return out;
+  int64_t work = 0, weight_elems = 0;
+  for (LayerId v = 0; v < b.best_compute_cycles.size(); ++v) {
+    if (!needed[v]) continue;
+    work = checked_add(work, b.best_compute_cycles[v], "lower bound work cycles");
+    weight_elems = checked_add(weight_elems, w.layer(v).weight_params, "scenario weights");
+  }
+  out.work_cycles = ceil_div(work, static_cast<int64_t>(b.cores));
+  int64_t io = elems(w.inputs);
+  for (LayerId v : outputs) io = checked_add(io, elems(w.layer(v).outputs), "scenario outputs");
+  const int64_t streamed =
+      std::max<int64_t>(0, checked_mul(weight_elems, b.word_bytes, "scenario weight bytes") -
+                               b.weight_capacity_bytes);
+  out.dram_bytes = checked_add(checked_mul(io, b.word_bytes, "scenario input and output bytes"),
+                               streamed, "lower bound DRAM bytes");
+  if (b.dram_bytes_per_cycle > 0)
+    out.dram_cycles = checked_ceil_cycles(
+        static_cast<double>(out.dram_bytes) / b.dram_bytes_per_cycle, "lower bound DRAM cycles");
+  return out;
+}
+
+}  // namespace eesim::sim
