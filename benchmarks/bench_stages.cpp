@@ -2,11 +2,12 @@
 // does after import, each repeated in one process; prints min and median wall time per stage,
 // resident memory before and after, and with --json one JSON line as well.
 //   bench_stages MODEL.onnx ARCH.textproto [ROWS_PER_CN] [REPEATS] [--json]
-// Stages (each timed on its own; fusion is `rows=ROWS_PER_CN`, allocation HEFT, policy wait):
+// Stages (each timed on its own; fusion is `rows=ROWS_PER_CN`, allocation the default
+// `partition`, policy wait):
 //   import      read_onnx_file + import_onnx + the exit profile from the model's metadata
 //   cost        every CN's tile (as allocation asks for it) on every core, fresh CostCache
-//   mapping     build_cn_graph + allocate_heft with a fresh CostCache, so it includes the cost
-//               lookups HEFT makes
+//   mapping     build_cn_graph + allocate_partition + apply_splits with a fresh CostCache, so it
+//               includes the cost lookups the mapper makes
 //   simulation  sim::simulate of every exit scenario, given graph, allocation and a warm cache
 //   full        sim::evaluate from the imported Workload with a fresh CostCache
 #include <algorithm>
@@ -22,6 +23,8 @@
 #include "hw_models/arch_loader.h"
 #include "hw_models/cost_cache.h"
 #include "mapping/allocation.h"
+#include "mapping/partition.h"
+#include "mapping/split.h"
 #include "sim/studies/evaluate.h"
 #include "sim/studies/simulate.h"
 #include "workloads/importer.h"
@@ -161,19 +164,23 @@ std::vector<Stage> run_stages(const Args& a, const hw::Architecture& arch, Facts
       {"cost", "every CN tile on every core, fresh cache", time_runs(a.repeats, cost)});
 
   mapping::Allocation alloc;
+  mapping::CnGraph mapped = g;
+  const mapping::Waits waits = sim::exit_waits(w, sim::ExitPolicy::kWait);
   const auto map = [&] {
     const auto graph = mapping::build_cn_graph(w, fusion);
     hw::CostCache cache(arch);
-    alloc = mapping::allocate_heft(w, graph, arch, cache);
+    alloc = mapping::allocate_partition(w, graph, arch, cache, {}, waits);
+    mapped = alloc.is_split() ? mapping::apply_splits(w, graph, alloc) : graph;
   };
-  stages.push_back({"mapping",
-                    "build_cn_graph + allocate_heft, fresh cache (incl. its cost lookups)",
-                    time_runs(a.repeats, map)});
+  stages.push_back(
+      {"mapping", "build_cn_graph + allocate_partition + apply_splits, fresh cache",
+       time_runs(a.repeats, map)});
 
   hw::CostCache warm(arch);
-  sim::Report report = sim::simulate(w, profile, g, alloc, arch, warm, sim::ExitPolicy::kWait);
+  sim::Report report =
+      sim::simulate(w, profile, mapped, alloc, arch, warm, sim::ExitPolicy::kWait);
   const auto simulate = [&] {
-    report = sim::simulate(w, profile, g, alloc, arch, warm, sim::ExitPolicy::kWait);
+    report = sim::simulate(w, profile, mapped, alloc, arch, warm, sim::ExitPolicy::kWait);
   };
   stages.push_back({"simulation", "sim::simulate, all exit scenarios, warm cache",
                     time_runs(a.repeats, simulate)});
@@ -191,10 +198,11 @@ std::vector<Stage> run_stages(const Args& a, const hw::Architecture& arch, Facts
     throw eesim::Error("sim::evaluate and the staged simulation disagree on E[L]");
 
   std::unordered_set<hw::TileShape, hw::TileShapeHash> shapes;
-  for (mapping::CnId n = 0; n < g.num_cns(); ++n) shapes.insert(mapping::cn_tile(g.cn(n)));
+  for (mapping::CnId n = 0; n < mapped.num_cns(); ++n)
+    shapes.insert(mapping::cn_tile(mapped.cn(n)));
   f.distinct_shapes = shapes.size();
   f.layers = w.num_layers();
-  f.nodes = g.num_cns();
+  f.nodes = mapped.num_cns();
   f.lookups = g.num_cns() * arch.cores.size();
   f.scenarios = report.scenarios.size();
   f.expected_latency_cycles = report.expected_latency_cycles;

@@ -18,7 +18,7 @@ struct Allocation {
   std::vector<size_t> core_of_layer;  // core index per LayerId (a split layer: its first part's)
   std::string method;                 // "heft", "file PATH"
   // Per LayerId, how the layer is split across cores; empty when no layer is split.
-  std::vector<LayerSplit> splits;
+  std::vector<LayerSplit> splits = {};
   bool operator==(const Allocation&) const = default;
 
   bool is_split() const;

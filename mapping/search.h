@@ -29,7 +29,7 @@ struct SearchResult {
   double start_fitness = 0;
   int64_t evaluations = 0;
   int64_t improvements = 0;
-  std::string start_method;  // the allocation it started from ("partition")
+  std::string start_method = {};  // the allocation it started from ("partition")
 };
 
 // Simulated annealing from `start` (Kirkpatrick, Gelatt and Vecchi, Science 220, 1983; lower

@@ -24,9 +24,9 @@ mapping::CnGraph fused_graph(const workloads::Workload& w, const hw::Architectur
   }
 }
 
-// What each layer waits for beyond its inputs under `policy`: the exit decisions gating it under
-// `wait` (the plan's gate edges), nothing under `speculate`.
-mapping::Waits waits_of(const workloads::Workload& w, ExitPolicy policy) {
+}  // namespace
+
+mapping::Waits exit_waits(const workloads::Workload& w, ExitPolicy policy) {
   mapping::Waits waits;
   if (policy != ExitPolicy::kWait) return waits;
   waits.resize(w.num_layers());
@@ -34,8 +34,6 @@ mapping::Waits waits_of(const workloads::Workload& w, ExitPolicy policy) {
     for (workloads::LayerId v : gate.gated) waits[v].push_back(gate.decision);
   return waits;
 }
-
-}  // namespace
 
 mapping::CoreConstraints resolve_constraints(
     const std::map<std::string, std::vector<std::string>>& allowed, const hw::Architecture& arch) {
@@ -68,7 +66,7 @@ Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& 
   mapping::SearchOptions search = o.search;
   search.progress = o.progress;
   const mapping::CoreConstraints constraints = resolve_constraints(o.allowed_cores, arch);
-  const mapping::Waits waits = waits_of(w, o.policy);
+  const mapping::Waits waits = exit_waits(w, o.policy);
   mapping::Allocated got =
       o.allocator->allocate({w, e.graph, arch, cache, fitness, search, constraints, waits});
   e.allocation = std::move(got.allocation);

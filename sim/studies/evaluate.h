@@ -52,6 +52,10 @@ struct Evaluation {
 mapping::CoreConstraints resolve_constraints(
     const std::map<std::string, std::vector<std::string>>& allowed, const hw::Architecture& arch);
 
+// What each layer waits for beyond its inputs under `policy`: the exit decisions gating it under
+// `wait` (the plan's gate edges), nothing under `speculate`. What evaluate hands the allocator.
+mapping::Waits exit_waits(const workloads::Workload& w, ExitPolicy policy);
+
 // Throws eesim::Error for a stack that cannot be fused (naming stacks_path and the line when
 // the stacks came from a file) or an allocation that does not fit; eesim::Interrupted when
 // `options.progress` stops the search.

@@ -52,7 +52,7 @@ struct Report {
     int64_t macs = 0;
     bool weights_resident = false;
     mapping::SplitKind split = mapping::SplitKind::kNone;
-    std::vector<size_t> cores;  // every core running a part of it (one, unless split)
+    std::vector<size_t> cores = {};  // every core running a part of it (one, unless split)
   };
   std::vector<LayerSummary> layers;  // per LayerId
   hw::Roofline roofline;             // of the whole network on the chip
