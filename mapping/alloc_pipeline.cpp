@@ -8,7 +8,7 @@ namespace {
 class Pipeline : public Allocator {
  public:
   Allocated allocate(const AllocationProblem& p) const override {
-    return {allocate_pipeline(p.workload, p.graph, p.arch, p.cache), std::nullopt};
+    return {allocate_pipeline(p.workload, p.graph, p.arch, p.cache, p.constraints), std::nullopt};
   }
 };
 

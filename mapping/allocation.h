@@ -4,6 +4,7 @@
 // (mapping/allocator.h).
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -91,9 +92,28 @@ Allocation allocate_heft(const workloads::Workload& w, const CnGraph& g,
                          const hw::Architecture& arch, hw::CostCache& cache,
                          const CoreConstraints& constraints = {}, const Waits& waits = {});
 
-// A mapping file: one `LAYER = CORE` per line, `* = CORE` for every layer not named, `#`
-// comments. Errors name the file, line and layer or core; every layer must get a core that
-// can run it.
+// A mapping file, one line each (`#` comments):
+//   LAYER = CORE                          the layer runs on CORE
+//   LAYER = CORE CORE ... by rows|channels  the layer is split over these cores (split.h)
+//   op TYPE = CORE CORE ...               ONNX op type TYPE runs only on these cores
+//   * = CORE                              every layer not named runs on CORE
+// Without `* = CORE`, the layers it does not name are left to the default mapper (partition),
+// which keeps to the file's pins and op lines. Errors name the file, line and layer or core.
+struct MappingSpec {
+  std::string source;
+  std::vector<std::optional<LayerSplit>> pins;  // per LayerId; one core: kind kNone, one core
+  CoreConstraints constraints;                  // the op lines
+  std::vector<int> line_of;                     // per LayerId: the line pinning it, or 0
+  std::map<std::string, int> op_line;           // per op type: its line
+  bool complete() const;                        // every layer pinned
+  // The allocation when complete; else throws naming the first layer left without a core.
+  Allocation allocation(const workloads::Workload& w) const;
+};
+// Checks names, cores and that each pinned core can run its layer and keeps to the op lines;
+// splits are checked against the CN graph when allocating (split_problem).
+MappingSpec parse_mapping(const std::string& text, const std::string& source,
+                          const workloads::Workload& w, const hw::Architecture& arch);
+// A file that pins every layer (else throws naming the first one left without a core).
 Allocation parse_allocation(const std::string& text, const std::string& source,
                             const workloads::Workload& w, const hw::Architecture& arch);
 Allocation load_allocation_file(const std::string& path, const workloads::Workload& w,

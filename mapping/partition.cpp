@@ -71,9 +71,11 @@ struct Option {
 class Partitioner {
  public:
   Partitioner(const Workload& w, const CnGraph& g, const hw::Architecture& arch,
-              hw::CostCache& cache, const CoreConstraints& constraints, const Waits& waits)
+              hw::CostCache& cache, const CoreConstraints& constraints, const Waits& waits,
+              const Pins& pins)
       : w_(w),
         waits_(waits),
+        pins_(pins),
         g_(g),
         arch_(arch),
         cache_(cache),
@@ -142,6 +144,17 @@ class Partitioner {
 
   std::vector<Option> candidates(LayerId v) const {
     std::vector<Option> out;
+    if (!pins_.empty() && pins_[v]) {  // given: the one option
+      const LayerSplit& pin = *pins_[v];
+      switch (pin.kind) {
+        case SplitKind::kNone:
+          return {{{}, {whole(v, pin.cores[0])}}};
+        case SplitKind::kRows:
+          return {{pin, row_parts(v, pin.cores)}};
+        case SplitKind::kChannels:
+          return {{pin, channel_parts(v, pin.cores)}};
+      }
+    }
     for (size_t c = 0; c < arch_.cores.size(); ++c)
       if (cycles_[v][c] != kUnsupported) out.push_back({{SplitKind::kNone, {}}, {whole(v, c)}});
     for (const std::vector<size_t>& group : groups_) {
@@ -317,6 +330,7 @@ class Partitioner {
 
   const Workload& w_;
   const Waits& waits_;
+  const Pins& pins_;
   const CnGraph& g_;
   const hw::Architecture& arch_;
   hw::CostCache& cache_;
@@ -356,8 +370,8 @@ std::vector<std::vector<size_t>> identical_core_groups(const hw::Architecture& a
 
 Allocation allocate_partition(const Workload& w, const CnGraph& g, const hw::Architecture& arch,
                               hw::CostCache& cache, const CoreConstraints& constraints,
-                              const Waits& waits) {
-  return Partitioner(w, g, arch, cache, constraints, waits).run();
+                              const Waits& waits, const Pins& pins) {
+  return Partitioner(w, g, arch, cache, constraints, waits, pins).run();
 }
 
 }  // namespace eesim::mapping

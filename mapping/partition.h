@@ -4,6 +4,9 @@
 // cores (mapping/split.h), whichever finishes first by an estimate that counts the parts'
 // compute, their DRAM traffic on a shared port, the NoC transfers their inputs need and the
 // parameter memory left on each core. Deterministic and fast: no simulation.
+#include <optional>
+#include <vector>
+
 #include "hw_models/architecture.h"
 #include "hw_models/cost_cache.h"
 #include "mapping/allocation.h"
@@ -15,9 +18,13 @@ namespace eesim::mapping {
 // layer may be split over. Groups of one core are left out.
 std::vector<std::vector<size_t>> identical_core_groups(const hw::Architecture& arch);
 
+// `pins` (per LayerId, or empty) fix some layers' core or split (a mapping file's lines; a
+// single core is kind kNone with one core): they are placed as given, the rest around them.
 // Throws eesim::Error when some layer runs on no core (its kind, or `constraints`).
+using Pins = std::vector<std::optional<LayerSplit>>;
 Allocation allocate_partition(const workloads::Workload& w, const CnGraph& g,
                               const hw::Architecture& arch, hw::CostCache& cache,
-                              const CoreConstraints& constraints = {}, const Waits& waits = {});
+                              const CoreConstraints& constraints = {}, const Waits& waits = {},
+                              const Pins& pins = {});
 
 }  // namespace eesim::mapping

@@ -25,8 +25,9 @@ std::vector<size_t> snake_order(const hw::Architecture& arch) {
 }  // namespace
 
 Allocation allocate_pipeline(const workloads::Workload& w, const CnGraph& g,
-                             const hw::Architecture& arch, hw::CostCache& cache) {
-  const auto cycles = layer_cycles(w, g, arch, cache);
+                             const hw::Architecture& arch, hw::CostCache& cache,
+                             const CoreConstraints& constraints) {
+  const auto cycles = layer_cycles(w, g, arch, cache, constraints);
   const std::vector<size_t> cores = snake_order(arch);
   const size_t n = w.num_layers(), m = cores.size();
   // prefix[j][i]: cycles of the layers in [0, i) stage j's core can run; banned[j][i]: how many

@@ -16,6 +16,7 @@ namespace eesim::mapping {
 // Manual, section 8.5). Throws eesim::Error when no cut puts every layer on a core that can
 // run it.
 Allocation allocate_pipeline(const workloads::Workload& w, const CnGraph& g,
-                             const hw::Architecture& arch, hw::CostCache& cache);
+                             const hw::Architecture& arch, hw::CostCache& cache,
+                             const CoreConstraints& constraints = {});
 
 }  // namespace eesim::mapping

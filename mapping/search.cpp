@@ -72,10 +72,18 @@ SearchResult search_allocation(const Allocation& start,
                         std::to_string(options.iterations) + " moves (" +
                         std::to_string(r.evaluations) + " simulations, " +
                         std::to_string(r.improvements) + " improvements)");
-    if (options.seconds > 0 &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count() >=
-            options.seconds)
-      break;
+    // The share of the budget spent: of the moves, or of the time when that runs out first.
+    double spent = static_cast<double>(i) / static_cast<double>(options.iterations);
+    if (options.seconds > 0) {
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+      if (elapsed >= options.seconds) {
+        r.stopped_by_time = true;
+        break;
+      }
+      spent = std::max(spent, elapsed / options.seconds);
+    }
+    r.moves = i + 1;
     const size_t first = std::uniform_int_distribution<size_t>(0, layers - 1)(rng);
     const size_t run = kRuns[std::uniform_int_distribution<size_t>(0, 3)(rng)];
     const size_t last = std::min(layers, first + run);
@@ -95,9 +103,7 @@ SearchResult search_allocation(const Allocation& start,
     if (!moved) continue;  // not a real move: no evaluation spent
     const double f = fitness(candidate);
     ++r.evaluations;
-    const double temperature =
-        kStartTemperature *
-        (1.0 - static_cast<double>(i) / static_cast<double>(options.iterations));
+    const double temperature = kStartTemperature * (1.0 - spent);
     const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
     if (f < now_fitness ||
         (temperature > 0 && u < std::exp(-(f - now_fitness) / (temperature * scale)))) {

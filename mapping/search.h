@@ -29,6 +29,8 @@ struct SearchResult {
   double start_fitness = 0;
   int64_t evaluations = 0;
   int64_t improvements = 0;
+  int64_t moves = 0;              // moves tried (of options.iterations)
+  bool stopped_by_time = false;   // options.seconds ran out before the moves did
   std::string start_method = {};  // the allocation it started from ("partition")
 };
 
@@ -36,9 +38,10 @@ struct SearchResult {
 // fitness is better). Each step puts a random run of 1, 2, 4 or 8 consecutive layers on a random
 // core that can run all of them, or (when `splits` offers any) gives such a run one split they
 // all accept or takes their splits away. A better candidate is always taken; a worse one with
-// probability exp(-(f - f_now) / (T * f_start)), the temperature T falling linearly from 0.05
-// to 0 over the iterations, so the search can leave a local minimum early and ends greedy. The
-// best allocation seen is the result. `cycles` (from layer_cycles) says which cores can run
+// probability exp(-(f - f_now) / (T * f_start)), the temperature T falling linearly from 0.005
+// (search.cpp's kStartTemperature) to 0 over the iterations, or over `options.seconds` when that
+// runs out first, so the search can leave a local minimum early and ends greedy. The best
+// allocation seen is the result. `cycles` (from layer_cycles) says which cores can run
 // which layers. The same seed gives the same result (unless `options.seconds` cuts it short).
 // Throws eesim::Interrupted, saying how far it got, when `options.progress` stops it.
 SearchResult search_allocation(const Allocation& start,

@@ -11,24 +11,35 @@ const char* const kEvaluationOptionsUsage =
     "                           core's memory, or every stack in bands of N rows\n"
     "  --stacks FILE            fuse these stacks only: one per line, layer names\n"
     "                           (band height from --fusion rows=N, default 1)\n"
-    "  --alloc heft|pipeline|search|file=PATH\n"
-    "                           HEFT list scheduling (default); layers cut into one\n"
-    "                           contiguous, balanced stage per core; a seeded local\n"
-    "                           search from HEFT that simulates every candidate; or a\n"
-    "                           mapping file of 'LAYER = CORE' lines ('* = CORE' for the rest;\n"
-    "                           a path with a '/' or ending in .txt or .map needs no file=)\n"
+    "  --alloc partition|heft|pipeline|search|file=PATH\n"
+    "                           partition (default): list scheduling that may split a layer\n"
+    "                           over identical cores by output rows or channels, minding\n"
+    "                           each core's parameter memory; heft: HEFT, one core per layer;\n"
+    "                           pipeline: one contiguous, balanced stage per core; search:\n"
+    "                           simulated annealing from partition that simulates every\n"
+    "                           candidate; or a mapping file ('LAYER = CORE', 'LAYER = CORE\n"
+    "                           CORE by rows|channels', 'op TYPE = CORE CORE', '* = CORE';\n"
+    "                           layers it leaves out are placed by partition; a path with a\n"
+    "                           '/' or ending in .txt or .map needs no file=)\n"
+    "  --allow OP=CORE[,CORE]   run ONNX op type OP only on these cores (repeatable, e.g.\n"
+    "                           --allow Conv=tpu0,tpu1); every allocator keeps to it\n"
     "  --objective NAME         search goal: latency, energy, edp (E[E]*E[L]) or\n"
     "                           expected_edp (E[E*L], default)\n"
-    "  --iterations N           search moves tried (default 200)\n";
+    "  --iterations N           search moves tried (default 200)\n"
+    "  --seconds S              search time budget: stop after S seconds if not done\n";
 
-const std::vector<std::string> kEvaluationKeys = {"policy",    "fusion",     "stacks", "alloc",
-                                                  "objective", "iterations", "seed"};
+const std::vector<std::string> kEvaluationKeys = {
+    "policy", "fusion", "stacks", "alloc", "objective", "iterations", "seconds", "allow", "seed"};
 
 sim::Options parse_study_options(const CliArgs& a, const std::vector<std::string>& keys) {
   sim::Options o;
   for (const std::string& key : keys) {
     if (a.all(key).empty()) continue;
     try {
+      if (key == "allow") {  // repeatable: each names its own op type
+        for (const std::string& v : a.all(key)) sim::set_option(o, key, v);
+        continue;
+      }
       sim::set_option(o, key, a.last(key));
     } catch (const sim::OptionError& e) {
       throw UsageError("--" + e.key + (e.value.empty() ? "" : " " + e.value) + ": " + e.reason);

@@ -178,6 +178,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
                   e.search->start_fitness, e.search->start_method.c_str(), e.search->best_fitness,
                   static_cast<long long>(e.search->improvements));
     out << buf;
+    if (e.search->stopped_by_time)
+      out << "search: stopped at the " << o.search.seconds << " s budget after "
+          << e.search->moves << " of " << o.search.iterations << " moves\n";
   }
   print_summary(m, arch, g, alloc, r, o, out);
   const report::RunReport message =

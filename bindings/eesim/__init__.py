@@ -163,6 +163,8 @@ def _option_text(key: str, value: Any) -> str:
         return repr(float(value))
     if isinstance(value, (list, tuple)):
         return ",".join(_option_text(key, v) for v in value)
+    if isinstance(value, Mapping):  # allow={"Conv": ["tpu0", "tpu1"]} -> "Conv=tpu0,tpu1"
+        return ";".join(f"{k}={_option_text(key, v)}" for k, v in value.items())
     raise Error(f"{key}={value!r}: expected a string or a number")
 
 
@@ -185,8 +187,10 @@ class Evaluator:
 
     Options are the keys of `eesim run/stream/sweep` (the CLI's --KEY VALUE), parsed by the
     same C++ parser (sim/studies/options.h): policy="wait"|"speculate"; fusion="off"|"auto"|
-    "rows=N"; stacks=FILE; alloc="heft"|"pipeline"|"search"|"file=PATH"; objective="latency"|
-    "energy"|"edp"|"expected_edp"; iterations=N; seed=N. Values may be str, int or float.
+    "rows=N"; stacks=FILE; alloc="partition" (default)|"heft"|"pipeline"|"search"|"file=PATH";
+    allow={"Conv": ["tpu0", "tpu1"]} (op type -> the cores it may run on; or "Conv=tpu0,tpu1");
+    objective="latency"|"energy"|"edp"|"expected_edp"; iterations=N; seconds=S (the search's
+    time budget); seed=N. Values may be str, int or float.
     Options given here apply to every call; `evaluate`, `stream` and `sweep` take the same
     keywords (and their own: inputs, arrival, in_flight, trace_inputs; head, probabilities,
     points) for one call. `evaluate` and `stream` release the GIL while they simulate."""

@@ -76,6 +76,8 @@ report::RunReport run_message(const Report& r, const ReportContext& c, const wor
     q->set_compute_cycles(r.layers[v].compute_cycles);
     q->set_macs(r.layers[v].macs);
     q->set_weights_resident(r.layers[v].weights_resident);
+    q->set_split(mapping::to_string(r.layers[v].split));
+    for (size_t c : r.layers[v].cores) q->add_cores(arch.cores[c].name);
   }
   p.set_lower_bound_cycles(r.roofline.lower_bound_cycles());
   auto* q = p.mutable_quality();

@@ -33,7 +33,7 @@ struct EvaluateOptions {
   // What an allocator that searches minimises (Allocator::uses_objective).
   Objective objective = find_objective("expected_edp");
   mapping::SearchOptions search;  // seed and iterations (its progress is `progress` below)
-  // Op type -> names of the cores it may run on (option allow=OP:CORE+CORE); every allocator
+  // Op type -> names of the cores it may run on (option allow=OP=CORE,CORE); every allocator
   // keeps to them. Checked against the chip at evaluation.
   std::map<std::string, std::vector<std::string>> allowed_cores;
   // Told how far long loops got (search moves; sweep points); may stop them (common/progress.h).

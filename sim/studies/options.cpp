@@ -1,5 +1,6 @@
 #include "sim/studies/options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 
 #include "common/file_io.h"
 #include "mapping/allocator.h"
+#include "workloads/op_registry.h"
 
 namespace eesim::sim {
 namespace {
@@ -114,6 +116,29 @@ void set_objective(EvaluateOptions& o, const std::string& text) {
   }
 }
 
+// `OP=CORE,CORE[;OP=CORE...]`: each op type named may run only on the cores listed. Given again,
+// an op type's list is replaced; other op types keep theirs (so `--allow` can be repeated).
+void set_allow(EvaluateOptions& o, const std::string& text) {
+  const std::string expected = "expected OP=CORE[,CORE...] (e.g. Conv=tpu0,tpu1), ';' between op types";
+  std::stringstream in(text);
+  bool any = false;
+  for (std::string entry; std::getline(in, entry, ';');) {
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0) throw OptionError("allow", text, expected);
+    const std::string op = entry.substr(0, eq);
+    if (!workloads::default_ops().find(op))
+      throw OptionError("allow", text,
+                        "'" + op + "' is not an ONNX op type eesim imports (they are case-sensitive, "
+                        "e.g. Conv, Gemm, MatMul, Add)");
+    std::vector<std::string> cores = split_commas(entry.substr(eq + 1));
+    if (cores.empty() || std::find(cores.begin(), cores.end(), "") != cores.end())
+      throw OptionError("allow", text, expected);
+    o.allowed_cores[op] = std::move(cores);
+    any = true;
+  }
+  if (!any) throw OptionError("allow", text, expected);
+}
+
 ArrivalProcess arrival(const std::string& text) {
   ArrivalProcess p;
   if (text == "back-to-back") return p;
@@ -177,6 +202,15 @@ const std::vector<std::pair<std::string, Setter>>& setters() {
        [](Options& o, const std::string& v) {
          o.evaluate.search.iterations = integer("iterations", v, 0);
        }},
+      {"seconds",
+       [](Options& o, const std::string& v) {
+         char* end = nullptr;
+         const double seconds = std::strtod(v.c_str(), &end);
+         if (v.empty() || *end != '\0' || !std::isfinite(seconds) || seconds <= 0)
+           throw OptionError("seconds", v, "expected a time budget in seconds > 0 (e.g. 30)");
+         o.evaluate.search.seconds = seconds;
+       }},
+      {"allow", [](Options& o, const std::string& v) { set_allow(o.evaluate, v); }},
       {"seed",
        [](Options& o, const std::string& v) {
          const auto seed = decimal<uint64_t>(v);
@@ -229,7 +263,7 @@ const std::vector<std::string>& option_keys() {
 std::vector<std::string> ineffective_options(const Options& options) {
   std::vector<std::string> out;
   if (options.evaluate.allocator->uses_objective()) return out;
-  for (const char* key : {"objective", "iterations"})
+  for (const char* key : {"objective", "iterations", "seconds"})
     if (options.given.count(key)) out.push_back(key);
   return out;
 }

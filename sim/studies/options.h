@@ -2,7 +2,8 @@
 // The studies' one options type and its one parser. The CLI (`--fusion rows=4`) and Python
 // (`Evaluator(fusion="rows=4")`) both hand key=value text to set_option, so a key means the
 // same thing, takes the same values and fails with the same message in both. Keys:
-//   evaluate (every study): policy, fusion, stacks, alloc, objective, iterations, seed
+//   evaluate (every study): policy, fusion, stacks, alloc, objective, iterations, seconds, allow,
+//                           seed
 //   stream: inputs, arrival, in-flight, trace-inputs      sweep: head, p, points
 #include <cstdint>
 #include <set>
@@ -48,8 +49,8 @@ void set_option(Options& options, const std::string& key, const std::string& val
 // Every key set_option takes, in the order of the header comment.
 const std::vector<std::string>& option_keys();
 
-// Keys given that change nothing with the options as set ("objective" and "iterations"
-// without an allocator that searches), so a front end can say so.
+// Keys given that change nothing with the options as set ("objective", "iterations" and
+// "seconds" without an allocator that searches), so a front end can say so.
 std::vector<std::string> ineffective_options(const Options& options);
 
 // The sweep's points as layer ids of `w`. Throws eesim::Error naming an unknown layer.

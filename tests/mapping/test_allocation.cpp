@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "hw_models/arch_loader.h"
 #include "mapping/allocation.h"
+#include "mapping/partition.h"
 #include "tests/workloads/onnx_builder.h"
 
 using eesim::mapping::Allocation;
@@ -138,4 +139,51 @@ TEST_CASE("layer cycles: bands summing beyond 2^53 cycles are an error naming la
                        "'d' of 3e-13 bytes/cycle, is beyond the 2^53 cycles eesim simulates (an "
                        "absurd layer or chip)",
                        eesim::Error);
+}
+
+TEST_CASE("mapping file: splits, op lines, and layers left to the default mapper") {
+  const auto w = fork_join();
+  const auto arch = eesim::hw::load_architecture_text(kTwoSimd, "two_simd");
+  using eesim::mapping::LayerSplit;
+  using eesim::mapping::SplitKind;
+  const auto relu = *w.find_layer("relu_a"), sig = *w.find_layer("sig_b"),
+             add = *w.find_layer("add");
+  const auto spec = eesim::mapping::parse_mapping(
+      "op Relu = v1   # Relu only on v1\nsig_b = v0\nadd = v0 v1 by rows\n", "map.txt", w, arch);
+  CHECK_FALSE(spec.complete());
+  CHECK_FALSE(spec.pins[relu].has_value());
+  CHECK(spec.pins[sig] == LayerSplit{SplitKind::kNone, {0}});
+  CHECK(spec.pins[add] == LayerSplit{SplitKind::kRows, {0, 1}});
+  CHECK(spec.constraints.cores_of_op == std::map<std::string, std::vector<size_t>>{{"Relu", {1}}});
+  CHECK(spec.line_of[add] == 3);
+  // The default mapper places relu_a (on v1, the only core its op line allows) around the pins.
+  const auto g = eesim::mapping::build_cn_graph(w, FusionOptions{});
+  eesim::hw::CostCache cache(arch);
+  const Allocation a = eesim::mapping::allocate_partition(w, g, arch, cache, spec.constraints, {},
+                                                          spec.pins);
+  CHECK(a.core_of_layer == std::vector<size_t>{1, 0, 0});
+  CHECK(a.splits[add] == LayerSplit{SplitKind::kRows, {0, 1}});
+  CHECK(a.splits[relu].kind == SplitKind::kNone);
+  // Complete with '*': an allocation, split included.
+  const Allocation full =
+      eesim::mapping::parse_allocation("* = v0\nadd = v1 v0 by channels\n", "map.txt", w, arch);
+  CHECK(full.core_of_layer == std::vector<size_t>{0, 0, 1});
+  CHECK(full.splits[add] == LayerSplit{SplitKind::kChannels, {1, 0}});
+  auto fails = [&](const std::string& text, const std::string& what) {
+    CHECK_THROWS_WITH_AS(eesim::mapping::parse_mapping(text, "map.txt", w, arch),
+                         doctest::Contains(what.c_str()), eesim::Error);
+  };
+  fails("op Relu = v0\nrelu_a = v1\n",
+        "map.txt:2: layer 'relu_a' is on core 'v1', but line 1 keeps Relu off it");
+  fails("add = v0 v1\n", "map.txt:1: several cores need 'by rows' or 'by channels' after them");
+  fails("add = v0 v0 by rows\n", "map.txt:1: a core is named twice");
+  fails("add = v0 by rows\n", "map.txt:1: a split needs at least two cores");
+  fails("add = v0 v1 by columns\n", "map.txt:1: expected 'by rows' or 'by channels', got 'by columns'");
+  fails("* = v0 v1 by rows\n", "map.txt:1: only a layer's line may split it ('by rows')");
+  fails("* = v0 v1\n", "map.txt:1: '*' takes one core");
+  fails("op Relu = v0\nop Relu = v1\n", "map.txt:2: op type 'Relu' given twice");
+  fails("op Relu = v9\n", "map.txt:1: no core named 'v9'");
+  fails("relu_a = sa v0 by rows\n", "map.txt:1: layer 'relu_a' cannot run on core 'sa'");
+  CHECK_THROWS_WITH_AS(eesim::mapping::parse_allocation("sig_b = v0\n", "map.txt", w, arch),
+                       doctest::Contains("map.txt: layer 'relu_a' has no core"), eesim::Error);
 }

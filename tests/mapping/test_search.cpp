@@ -84,3 +84,21 @@ TEST_CASE("search: progress counts moves; a stop request ends it with what was d
                           " simulations, ",
                       0) == 0);
 }
+
+TEST_CASE("search: a time budget ends it early and says so; the moves otherwise") {
+  const Allocation start{std::vector<size_t>(10, 0), "heft"};
+  eesim::mapping::SearchOptions o;
+  o.seed = 7;
+  o.iterations = 1'000'000'000;
+  o.seconds = 1e-9;  // spent before the first move's check
+  const auto cut = eesim::mapping::search_allocation(start, cycles(), distance, o);
+  CHECK(cut.stopped_by_time);
+  CHECK(cut.moves == 0);
+  CHECK(cut.evaluations == 1);  // the start's own
+  CHECK(cut.best.core_of_layer == start.core_of_layer);
+  o.iterations = 50;
+  o.seconds = 0;  // no budget: every move is tried
+  const auto all = eesim::mapping::search_allocation(start, cycles(), distance, o);
+  CHECK_FALSE(all.stopped_by_time);
+  CHECK(all.moves == 50);
+}

@@ -105,7 +105,36 @@ TEST_CASE("options: bad values name the key, the value and what it takes") {
   CHECK(error_of("points", "") == "points=: expected layer names or 'all'");
   CHECK(error_of("bogus", "1") ==
         "bogus=1: unknown option; expected one of policy, fusion, stacks, alloc, objective, "
-        "iterations, seed, inputs, arrival, in-flight, trace-inputs, head, p, points");
+        "iterations, seconds, allow, seed, inputs, arrival, in-flight, trace-inputs, head, p, "
+        "points");
+  CHECK(error_of("seconds", "0") == "seconds=0: expected a time budget in seconds > 0 (e.g. 30)");
+  CHECK(error_of("seconds", "inf") ==
+        "seconds=inf: expected a time budget in seconds > 0 (e.g. 30)");
+  CHECK(error_of("allow", "Conv") ==
+        "allow=Conv: expected OP=CORE[,CORE...] (e.g. Conv=tpu0,tpu1), ';' between op types");
+  CHECK(error_of("allow", "Conv=a,,b") ==
+        "allow=Conv=a,,b: expected OP=CORE[,CORE...] (e.g. Conv=tpu0,tpu1), ';' between op types");
+  CHECK(error_of("allow", "conv=tpu0") ==
+        "allow=conv=tpu0: 'conv' is not an ONNX op type eesim imports (they are "
+        "case-sensitive, e.g. Conv, Gemm, MatMul, Add)");
+}
+
+TEST_CASE("options: allow keeps op types to cores; repeated, it adds op types and replaces one") {
+  Options o;
+  set_option(o, "allow", "Conv=tpu0,tpu1;Gemm=simd");
+  set_option(o, "allow", "Conv=tpu2");
+  CHECK(o.evaluate.allowed_cores ==
+        std::map<std::string, std::vector<std::string>>{{"Conv", {"tpu2"}}, {"Gemm", {"simd"}}});
+  set_option(o, "seconds", "2.5");
+  CHECK(o.evaluate.search.seconds == 2.5);
+  // Names resolve on the chip: a core it lacks is named with the file.
+  const auto quad = eesim::hw::load_architecture_file(std::string(EESIM_SOURCE_ROOT) +
+                                                      "/examples/arch/quad_edge_tpu.textproto");
+  CHECK(eesim::sim::resolve_constraints({{"Conv", {"tpu3", "tpu1"}}}, quad).cores_of_op ==
+        std::map<std::string, std::vector<size_t>>{{"Conv", {3, 1}}});
+  CHECK_THROWS_WITH_AS(eesim::sim::resolve_constraints({{"Conv", {"simd"}}}, quad),
+                       doctest::Contains("option allow: Conv may run on core 'simd', but "),
+                       eesim::Error);
 }
 
 TEST_CASE("options: stream keys set the stream's fields") {
@@ -176,7 +205,9 @@ TEST_CASE("options: objective and iterations without a searching allocator chang
   Options o;
   set_option(o, "objective", "latency");
   set_option(o, "iterations", "5");
-  CHECK(eesim::sim::ineffective_options(o) == std::vector<std::string>{"objective", "iterations"});
+  set_option(o, "seconds", "1");
+  CHECK(eesim::sim::ineffective_options(o) ==
+        std::vector<std::string>{"objective", "iterations", "seconds"});
   set_option(o, "alloc", "search");
   CHECK(eesim::sim::ineffective_options(o).empty());
 }
