@@ -21,14 +21,56 @@ std::vector<workloads::LayerId> scenario_outputs(const workloads::Workload& w, c
   return out;
 }
 
+// Every expected figure of `r` from its scenarios' runs and probabilities, summed in scenario
+// order (so a reweighed report equals a fresh simulation to the last bit).
+void weigh(Report& r, size_t cores) {
+  r.expected_latency_cycles = r.expected_energy_pj = r.expected_edp_pj_cycles = 0;
+  r.expected_lower_bound_cycles = r.expected_idle_while_waiting_cycles = 0;
+  r.expected_core_busy_cycles.assign(cores, 0.0);
+  r.core_peak_memory_bytes.assign(cores, 0);
+  r.links.clear();
+  for (const ScenarioResult& s : r.scenarios) {
+    const ScenarioRun& run = s.run;
+    const double p = s.probability, l = static_cast<double>(run.latency_cycles),
+                 e = run.energy_pj();
+    r.expected_latency_cycles += p * l;
+    r.expected_energy_pj += p * e;
+    r.expected_edp_pj_cycles += p * e * l;
+    for (size_t c = 0; c < cores; ++c) {
+      r.expected_core_busy_cycles[c] += p * static_cast<double>(run.core_busy_cycles[c]);
+      r.core_peak_memory_bytes[c] =
+          std::max(r.core_peak_memory_bytes[c], run.core_peak_memory_bytes[c]);
+    }
+    for (const Transfer& t : run.transfers) {
+      const auto hold = static_cast<double>(t.hold_cycles);
+      for (const hw::Link& link : t.route) {
+        auto it = std::find_if(r.links.begin(), r.links.end(),
+                               [&](const auto& b) { return b.link == link; });
+        if (it == r.links.end()) it = r.links.insert(r.links.end(), {link, 0.0});
+        it->expected_busy_cycles += p * hold;
+      }
+    }
+    r.expected_lower_bound_cycles += p * static_cast<double>(s.lower_bound.cycles());
+    r.expected_idle_while_waiting_cycles += p * static_cast<double>(run.idle_while_waiting_cycles);
+  }
+  r.edp_of_means_pj_cycles = r.expected_energy_pj * r.expected_latency_cycles;
+}
+
 }  // namespace
+
+void reweigh(Report& r, const workloads::Workload& w, const workloads::ExitProfile& profile) {
+  const std::vector<Scenario> scenarios = make_scenarios(w, profile);
+  if (scenarios.size() != r.scenarios.size())
+    throw Error("reweigh: the report has " + std::to_string(r.scenarios.size()) +
+                " scenarios, the network " + std::to_string(scenarios.size()));
+  for (size_t i = 0; i < scenarios.size(); ++i) r.scenarios[i].probability = scenarios[i].probability;
+  weigh(r, r.expected_core_busy_cycles.size());
+}
 
 Report simulate(const workloads::Workload& w, const workloads::ExitProfile& profile,
                 const mapping::CnGraph& g, const mapping::Allocation& alloc,
                 const hw::Architecture& arch, hw::CostCache& cache, ExitPolicy policy) {
   Report r;
-  r.expected_core_busy_cycles.assign(arch.cores.size(), 0.0);
-  r.core_peak_memory_bytes.assign(arch.cores.size(), 0);
   LayerBounds bounds = layer_bounds(w, arch, cache);
   for (const Scenario& s : make_scenarios(w, profile)) {
     Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
@@ -42,31 +84,10 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     } catch (const Error& e) {  // the watchdog: time past 2^53 cycles, or a stuck plan
       throw Error(w.error_prefix() + "scenario '" + s.name + "': " + e.what());
     }
-    const double p = s.probability, l = static_cast<double>(run.latency_cycles),
-                 e = run.energy_pj();
-    r.expected_latency_cycles += p * l;
-    r.expected_energy_pj += p * e;
-    r.expected_edp_pj_cycles += p * e * l;
-    for (size_t c = 0; c < arch.cores.size(); ++c) {
-      r.expected_core_busy_cycles[c] += p * static_cast<double>(run.core_busy_cycles[c]);
-      r.core_peak_memory_bytes[c] =
-          std::max(r.core_peak_memory_bytes[c], run.core_peak_memory_bytes[c]);
-    }
-    for (const Transfer& t : run.transfers) {
-      const auto hold = static_cast<double>(t.hold_cycles);
-      for (const hw::Link& l : t.route) {
-        auto it = std::find_if(r.links.begin(), r.links.end(),
-                               [&](const auto& b) { return b.link == l; });
-        if (it == r.links.end()) it = r.links.insert(r.links.end(), {l, 0.0});
-        it->expected_busy_cycles += p * hold;
-      }
-    }
     const LowerBound bound = scenario_lower_bound(w, bounds, s.needed, scenario_outputs(w, s));
-    r.expected_lower_bound_cycles += p * static_cast<double>(bound.cycles());
-    r.expected_idle_while_waiting_cycles += p * static_cast<double>(run.idle_while_waiting_cycles);
-    r.scenarios.push_back({s.name, p, std::move(plan), std::move(run), bound});
+    r.scenarios.push_back({s.name, s.probability, std::move(plan), std::move(run), bound});
   }
-  r.edp_of_means_pj_cycles = r.expected_energy_pj * r.expected_latency_cycles;
+  weigh(r, arch.cores.size());
   const mapping::Residency residency = mapping::resident_weights(w, g, alloc, arch);
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     Report::LayerSummary l{alloc.core_of_layer[v], 0, w.layer(v).macs, residency.of_layer[v] != 0};

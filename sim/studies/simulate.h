@@ -62,4 +62,10 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
                 const mapping::CnGraph& g, const mapping::Allocation& alloc,
                 const hw::Architecture& arch, hw::CostCache& cache, ExitPolicy policy);
 
+// The report simulate would give for `profile`, from one it gave for another profile of the
+// same network: each scenario's probability from `profile`, every expectation summed again.
+// Exact (scenario runs do not depend on probabilities), and no simulation. Throws eesim::Error
+// when `r` has another number of scenarios than `w`.
+void reweigh(Report& r, const workloads::Workload& w, const workloads::ExitProfile& profile);
+
 }  // namespace eesim::sim

@@ -113,3 +113,26 @@ def test_nas_example_writes_the_front(model_path, tmp_path):
     r = _run_example("timing_plots.py", "--model", model_path, "--out-dir", tmp_path / "plots")
     assert r.returncode == 0, r.stderr
     assert all((tmp_path / "plots" / f).stat().st_size > 1000 for f in ("gantt.png", "energy.png", "edp_vs_p.svg"))
+
+
+def test_new_probabilities_for_the_same_model_equal_a_fresh_evaluation(ee_model_path):
+    # An evaluator reuses its last mapping and scenario runs when only the exit probabilities
+    # change (neither depends on them): the report must be the one a fresh evaluator gives,
+    # to the last bit, with the trace too; and a different model or option is evaluated anew.
+    model = eesim.load_model(ee_model_path)
+    ev = eesim.Evaluator(QUAD, fusion="rows=4")
+    first = ev.evaluate(model, {"exit1": 0.1, "exit2": 0.05})
+    for probs in ({"exit1": 0.4, "exit2": 0.2, "exit3": 0.1}, {"exit3": 1.0}, {}):
+        again = ev.evaluate(model, probs, trace=True)
+        fresh = eesim.Evaluator(QUAD, fusion="rows=4").evaluate(model, probs, trace=True)
+        assert again.as_dict() == fresh.as_dict()
+        assert again.trace.keys() == fresh.trace.keys()
+        for column in fresh.trace:
+            assert list(again.trace[column]) == list(fresh.trace[column]), column
+    assert again.expected.latency_cycles != first.expected.latency_cycles
+    # Another import of the same file is another model; another option another mapping.
+    other = ev.evaluate(eesim.load_model(ee_model_path), {"exit1": 0.1, "exit2": 0.05})
+    assert other.as_dict() == first.as_dict()
+    heft = ev.evaluate(model, {"exit1": 0.1, "exit2": 0.05}, alloc="heft")
+    assert heft.allocation == "heft"
+    assert heft.expected.latency_cycles > 2 * first.expected.latency_cycles

@@ -2,6 +2,7 @@
 // network mapped onto two SIMD cores.
 #include <doctest/doctest.h>
 
+#include "common/error.h"
 #include "hw_models/arch_loader.h"
 #include "sim/studies/simulate.h"
 #include "tests/sim/two_simd.h"
@@ -88,4 +89,38 @@ TEST_CASE("simulate: no scenario beats the roofline bound of the work it does") 
     CHECK(r.scenarios.back().run.latency_cycles >= r.roofline.lower_bound_cycles());
     CHECK(r.scenarios.back().run.latency_cycles > 0);
   }
+}
+
+TEST_CASE("simulate: a report reweighed to new probabilities equals a fresh simulation") {
+  Fixture f;
+  auto r = f.run({0.3, 0.2});
+  const auto fresh = f.run({0.1, 0.6});
+  const double rest = 1.0 - 0.1 - 0.6;  // as Fixture::run computes it
+  eesim::sim::reweigh(r, f.w, {{"exitA", "exitB"}, {0.1, 0.6}, rest, "test"});
+  CHECK(r.scenarios[0].probability == 0.1);
+  CHECK(r.scenarios[1].probability == 0.6);
+  CHECK(r.scenarios[2].probability == rest);
+  // Bit for bit: the same sums in the same order.
+  CHECK(r.expected_latency_cycles == fresh.expected_latency_cycles);
+  CHECK(r.expected_energy_pj == fresh.expected_energy_pj);
+  CHECK(r.expected_edp_pj_cycles == fresh.expected_edp_pj_cycles);
+  CHECK(r.edp_of_means_pj_cycles == fresh.edp_of_means_pj_cycles);
+  CHECK(r.expected_lower_bound_cycles == fresh.expected_lower_bound_cycles);
+  CHECK(r.expected_idle_while_waiting_cycles == fresh.expected_idle_while_waiting_cycles);
+  CHECK(r.expected_core_busy_cycles == fresh.expected_core_busy_cycles);
+  CHECK(r.core_peak_memory_bytes == fresh.core_peak_memory_bytes);
+  REQUIRE(r.links.size() == fresh.links.size());
+  for (size_t i = 0; i < r.links.size(); ++i) {
+    CHECK(r.links[i].link == fresh.links[i].link);
+    CHECK(r.links[i].expected_busy_cycles == fresh.links[i].expected_busy_cycles);
+  }
+  // E[L] by hand from the scenarios: 0.1 L_A + 0.6 L_B + 0.3 L_final.
+  CHECK(r.expected_latency_cycles ==
+        doctest::Approx(0.1 * static_cast<double>(r.scenarios[0].run.latency_cycles) +
+                        0.6 * static_cast<double>(r.scenarios[1].run.latency_cycles) +
+                        0.3 * static_cast<double>(r.scenarios[2].run.latency_cycles)));
+  eesim::workloads::Workload other = f.w;
+  other.exits.pop_back();
+  CHECK_THROWS_WITH_AS(eesim::sim::reweigh(r, other, {{"exitA"}, {0.1}, 0.9, "test"}),
+                       "reweigh: the report has 3 scenarios, the network 2", eesim::Error);
 }
