@@ -66,6 +66,7 @@ struct Option {
   std::vector<Part> parts;
   double finish = 0;
   double energy_pj = 0;
+  std::map<size_t, std::pair<double, double>> port_busy;  // per DRAM port: its traffic's span
 };
 
 class Partitioner {
@@ -99,6 +100,7 @@ class Partitioner {
       weights = checked_add(
           weights, checked_mul(w.layer(v).weight_params, smallest_word, "weights"), "weights");
     spare_bytes_ = std::max<int64_t>(0, capacity - weights);
+    set_edp_weights();
   }
 
   Allocation run() {
@@ -111,9 +113,9 @@ class Partitioner {
                     w_.layer(v).name + "' (" + w_.layer(v).op + ")");
       for (Option& o : options) estimate(v, o);
       const auto best =
-          std::min_element(options.begin(), options.end(), [](const auto& a, const auto& b) {
-            if (a.finish != b.finish) return a.finish < b.finish;
-            if (a.energy_pj != b.energy_pj) return a.energy_pj < b.energy_pj;
+          std::min_element(options.begin(), options.end(), [&](const auto& a, const auto& b) {
+            const double sa = score(a), sb = score(b);
+            if (sa != sb) return sa < sb;
             return a.parts.size() < b.parts.size();
           });
       commit(v, *best);
@@ -307,8 +309,59 @@ class Partitioner {
       o.finish = std::max(o.finish, p.finish);
       o.energy_pj += p.energy_pj;
     }
-    for (const auto& [port, bytes] : port_bytes)  // the parts share their DRAM port
-      o.finish = std::max(o.finish, earliest + dram_time(port, bytes));
+    // The parts share their DRAM port, and so does every layer placed before them: the port is
+    // a resource like a core, busy for the traffic's bytes over its bandwidth.
+    o.port_busy.clear();
+    for (const auto& [port, bytes] : port_bytes) {
+      const double length = dram_time(port, bytes);
+      const double from = port_gap(port, earliest, length);
+      o.port_busy[port] = {from, from + length};
+      o.finish = std::max(o.finish, from + length);
+    }
+  }
+
+  // The earliest time from `earliest` at which `port` is free for `length` cycles, between the
+  // intervals placed layers keep it busy (their traffic may be later in time than this layer's:
+  // list order is not time order).
+  double port_gap(size_t port, double earliest, double length) const {
+    double t = earliest;
+    for (const auto& [from, to] : port_busy_[port]) {  // sorted by start, disjoint
+      if (to <= t) continue;
+      if (from >= t + length) break;
+      t = to;
+    }
+    return t;
+  }
+
+  // What the choice minimises: the first-order change of ln(E * L) an option brings, around
+  // reference figures for the network's latency and energy (set_edp_weights):
+  // d ln(E L) = dL / L_ref + dE / E_ref, with E = dynamic energy + static power * L.
+  double score(const Option& o) const {
+    return o.finish * per_cycle_ + o.energy_pj * per_pj_;
+  }
+
+  // L_ref: the work bound (each layer's fastest whole-layer cycles over the cores); E_ref: each
+  // layer's least dynamic energy on any core plus the chip's static power over L_ref.
+  void set_edp_weights() {
+    double work = 0, dynamic_pj = 0, static_pj_per_cycle = 0;
+    for (LayerId v = 0; v < w_.num_layers(); ++v) {
+      double fastest = 1e300, least = 1e300;
+      for (size_t c = 0; c < arch_.cores.size(); ++c) {
+        if (cycles_[v][c] == kUnsupported) continue;
+        fastest = std::min(fastest, static_cast<double>(cycles_[v][c]));
+        double e = 0;
+        for (CnId n : g_.layer_cns[v]) e += cache_.get(c, cn_tile(g_.cn(n))).energy.total();
+        least = std::min(least, e);
+      }
+      if (fastest < 1e300) work += fastest, dynamic_pj += least;
+    }
+    // 1 mW for one cycle of 1000 / f_MHz ns is 1000 / f_MHz pJ.
+    for (const hw::CoreSpec& c : arch_.cores)
+      static_pj_per_cycle += c.static_power_mw * 1000.0 / arch_.clock_mhz;
+    const double l_ref = std::max(1.0, work / static_cast<double>(arch_.cores.size()));
+    const double e_ref = std::max(1.0, dynamic_pj + static_pj_per_cycle * l_ref);
+    per_cycle_ = 1.0 / l_ref + static_pj_per_cycle / e_ref;
+    per_pj_ = 1.0 / e_ref;
   }
 
   // Parameter bytes a row split keeps beyond one copy of the layer's weights.
@@ -319,6 +372,10 @@ class Partitioner {
   }
 
   void commit(LayerId v, const Option& o) {
+    for (const auto& [port, busy] : o.port_busy) {
+      auto& list = port_busy_[port];
+      list.insert(std::upper_bound(list.begin(), list.end(), busy), busy);
+    }
     if (o.split.kind == SplitKind::kRows && o.parts.front().resident)
       spare_bytes_ -= replica_bytes(o);
     for (const Part& p : o.parts) {
@@ -331,6 +388,7 @@ class Partitioner {
   const Workload& w_;
   const Waits& waits_;
   const Pins& pins_;
+  double per_cycle_ = 1, per_pj_ = 0;  // score()'s weights
   const CnGraph& g_;
   const hw::Architecture& arch_;
   hw::CostCache& cache_;
@@ -339,6 +397,9 @@ class Partitioner {
   std::vector<std::vector<size_t>> groups_;
   std::vector<size_t> port_of_;
   std::vector<double> core_free_;
+  // Per DRAM port, the spans placed layers' traffic keeps it busy, sorted and disjoint.
+  std::vector<std::vector<std::pair<double, double>>> port_busy_ =
+      std::vector<std::vector<std::pair<double, double>>>(arch_.drams.size());
   std::vector<int64_t> param_free_, on_chip_;
   std::vector<int64_t> param_used_ = std::vector<int64_t>(arch_.cores.size(), 0);
   // Parameter memory of the whole chip beyond one copy of every layer's weights: what row
