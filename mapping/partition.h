@@ -1,9 +1,11 @@
 #pragma once
 // The default mapper (`alloc=partition`): list scheduling in HEFT order where each layer may
 // run on one core or be split by output rows or output channels over a group of identical
-// cores (mapping/split.h), whichever finishes first by an estimate that counts the parts'
-// compute, their DRAM traffic on a shared port, the NoC transfers their inputs need and the
-// parameter memory left on each core. Deterministic and fast: no simulation.
+// cores (mapping/split.h). Each option is estimated (its parts' compute, their DRAM traffic on
+// a shared port kept busy by the layers placed before, the NoC transfers their inputs need, the
+// parameter memory left on each core) and the one that least raises the expected energy-delay
+// product is taken: the first-order change of ln(E * L), finish / L_ref + energy / E_ref.
+// Deterministic and fast: no simulation.
 #include <optional>
 #include <vector>
 

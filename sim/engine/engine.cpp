@@ -1,8 +1,13 @@
-// The SystemC shells: one module per core, each an SC_METHOD that keeps a ready queue of plan
-// nodes, runs the highest-priority one for its cost, and on finishing sends each consumer its
-// data over the NoC (booked on the link calendar). DRAM ports are booked the same way. A
-// source module admits inputs as they arrive. The shells only ask for delays and record what
-// happened (STYLE.md rule 3).
+// The SystemC shells: one module per core, each keeping a ready queue of plan nodes, running
+// the highest-priority one for its cost, and on finishing sending each consumer its data over
+// the NoC (booked on the link calendar). DRAM ports are booked the same way. A source module
+// admits inputs as they arrive. One SC_METHOD, the chip's dispatcher, steps the source and then
+// the cores in index order at every instant anything happens, until nothing more changes at
+// that instant: requests for a link or a DRAM port at one instant are granted in that fixed
+// order (a fixed-priority arbiter), never in the order SystemC's event queue happens to wake
+// processes, which depends on unrelated future events (an input alone and the same input in a
+// stream took different times). The shells only ask for delays and record what happened
+// (STYLE.md rule 3).
 #include "sim/engine/engine.h"
 
 #include <algorithm>
@@ -135,6 +140,19 @@ struct Run {
   std::string fault;         // why the watchdog stopped the run, empty if it did not
   bool interrupted = false;  // the progress callback asked to stop
 
+  // The dispatcher's wake-ups: `wake_at` a later cycle (once per cycle), or `dirty` for another
+  // pass at this instant (something changed that a shell stepped earlier in the pass may act on).
+  sc_core::sc_event_queue wake;
+  std::set<int64_t> wake_times;
+  bool dirty = false;
+  void wake_at(int64_t now, int64_t at) {
+    if (at <= now) {
+      dirty = true;
+      return;
+    }
+    if (wake_times.insert(at).second) wake.notify(delay(now, at - now));
+  }
+
   bool recording() const { return finished < options.record_inputs; }
   // False once the run is stopped: the process then returns without a new trigger, so every
   // process goes quiet and sc_start returns once the notifications already queued are spent.
@@ -222,22 +240,18 @@ const std::vector<int64_t> kLowest;  // compares below every priority
 
 class CoreShell : public sc_core::sc_module {
  public:
-  SC_HAS_PROCESS(CoreShell);
   CoreShell(sc_core::sc_module_name name, Run& run, size_t core)
-      : sc_module(name), run_(run), core_(core) {
-    SC_METHOD(step);
-  }
+      : sc_module(name), run_(run), core_(core) {}
   // Node `node` of input `k` gets one of its inputs at cycle `at` (>= now).
   void deliver(size_t k, size_t node, int64_t at) {
     arrivals_.push({at, k, node});
-    const int64_t now = run_.now();
-    wake_.notify(run_.delay(now, at - now));
+    run_.wake_at(run_.now(), at);
   }
   void make_ready(size_t k, size_t node, int64_t now) {
     const Instance& in = *run_.instance(k);
     run_.waiting(in.index, in.plan.nodes[node], node, 1, now);
     ready_.insert({k, &in.plan.nodes[node].priority, node});
-    wake_.notify(sc_core::SC_ZERO_TIME);
+    run_.dirty = true;
   }
   // Input `k` has finished: its running node is cancelled (energy pro rata) and its queued
   // nodes dropped.
@@ -256,13 +270,11 @@ class CoreShell : public sc_core::sc_module {
         n.dynamic_energy_pj * std::min(1.0, static_cast<double>(now - run_start_) / full);
     run_.out.core_busy_cycles[core_] -= run_end_ - now;
     busy_ = false;
-    wake_.notify(sc_core::SC_ZERO_TIME);
+    run_.dirty = true;
   }
 
- private:
-  void step() {
-    if (!run_.activate()) return;
-    const int64_t now = run_.now();
+  // What happens on this core at `now`: inputs arrive, the running node ends, the next starts.
+  void step(int64_t now) {
     for (bool changed = true; changed;) {
       changed = false;
       while (!arrivals_.empty() && arrivals_.top().at <= now) {
@@ -279,11 +291,10 @@ class CoreShell : public sc_core::sc_module {
       }
       if (!busy_ && !ready_.empty()) start(now), changed = true;
     }
-    if (busy_)
-      next_trigger(run_.delay(now, run_end_ - now), wake_.default_event());
-    else
-      next_trigger(wake_.default_event());
+    if (busy_) run_.wake_at(now, run_end_);
   }
+
+ private:
 
   void start(int64_t now) {
     running_ = *ready_.begin();
@@ -317,7 +328,6 @@ class CoreShell : public sc_core::sc_module {
     }
   };
   std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> arrivals_;
-  sc_core::sc_event_queue wake_;
   std::set<ReadyKey> ready_;
   bool busy_ = false;
   ReadyKey running_;
@@ -327,27 +337,43 @@ class CoreShell : public sc_core::sc_module {
 // Admits inputs in order once they have arrived and a slot is free (EngineOptions).
 class Source : public sc_core::sc_module {
  public:
-  SC_HAS_PROCESS(Source);
-  Source(sc_core::sc_module_name name, Run& run) : sc_module(name), run_(run) { SC_METHOD(step); }
-  void slot_freed() { slot_.notify(sc_core::SC_ZERO_TIME); }
-
- private:
-  void step() {
-    if (!run_.activate()) return;
-    const int64_t now = run_.now();
+  Source(sc_core::sc_module_name name, Run& run) : sc_module(name), run_(run) {}
+  void step(int64_t now) {
     const int64_t limit = run_.options.max_in_flight;
     while (run_.next_input < run_.inputs.size() &&
            run_.inputs[run_.next_input].arrival_cycles <= now &&
            (limit <= 0 || run_.in_flight < limit))
       run_.admit(run_.next_input++, now);
-    if (run_.next_input == run_.inputs.size()) return;  // no more triggers: all admitted
-    if (limit > 0 && run_.in_flight >= limit)
-      next_trigger(slot_);
-    else
-      next_trigger(run_.delay(now, run_.inputs[run_.next_input].arrival_cycles - now));
+    if (run_.next_input < run_.inputs.size() && (limit <= 0 || run_.in_flight < limit))
+      run_.wake_at(now, run_.inputs[run_.next_input].arrival_cycles);
+  }
+
+ private:
+  Run& run_;
+};
+
+// The one process: at each instant something happens, the source and then every core in index
+// order, pass after pass until a pass changes nothing (see the top of this file).
+class Dispatcher : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Dispatcher);
+  Dispatcher(sc_core::sc_module_name name, Run& run) : sc_module(name), run_(run) {
+    SC_METHOD(step);
+  }
+
+ private:
+  void step() {
+    const int64_t now = run_.now();
+    run_.wake_times.erase(run_.wake_times.begin(), run_.wake_times.upper_bound(now));
+    do {
+      if (!run_.activate()) return;  // stopped: no trigger, sc_start returns
+      run_.dirty = false;
+      run_.source->step(now);
+      for (auto& core : run_.cores) core->step(now);
+    } while (run_.dirty);
+    next_trigger(run_.wake.default_event());
   }
   Run& run_;
-  sc_core::sc_event slot_;
 };
 
 void Run::admit(size_t k, int64_t now) {
@@ -438,13 +464,13 @@ void Run::complete(size_t k, int64_t now) {
   if (in.record) out.inputs[k].nodes = std::move(in.timing);
   live_inputs[k].reset();
   --in_flight;
-  source->slot_freed();
+  dirty = true;  // a slot is free: the source may admit the next input
 }
 
-// Activations a finite run needs at most: a core wakes once per arrival, per node made ready,
-// per node finished and per cancellation; the source once per input and per freed slot. Four
-// per node and edge, plus slack, bounds that with room to spare (the examples, streams and
-// fused bands included, use at most 0.36 of it).
+// Activations (dispatcher passes) a finite run needs at most: one per instant something was
+// scheduled for (a node's input arriving, a node's end, an input's arrival) and one more per
+// pass that changed something (each change an arrival taken, a node started or ended, an input
+// admitted, a node cancelled). Four per node and edge, plus slack, bounds that.
 int64_t activation_budget(const std::vector<StreamInput>& inputs) {
   int64_t budget = 1024;
   std::unordered_map<const Plan*, int64_t> per_plan;
@@ -495,6 +521,7 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
   for (size_t c = 0; c < cores; ++c)
     run.cores.push_back(std::make_unique<CoreShell>(("core_" + std::to_string(c)).c_str(), run, c));
   run.source = std::make_unique<Source>("source", run);
+  auto dispatcher = std::make_unique<Dispatcher>("dispatcher", run);
   run.activation_budget =
       options.max_activations > 0 ? options.max_activations : activation_budget(inputs);
   sc_core::sc_start();
@@ -505,7 +532,8 @@ StreamRun run_inputs(const std::vector<StreamInput>& inputs,
     throw Error(stuck_report(run.fault, inputs.size(), run.finished, stuck_inputs(run), arch,
                              options.describe_node));
   StreamRun result = std::move(run.out);
-  run.cores.clear();  // modules go before their kernel
+  dispatcher.reset();  // modules go before their kernel
+  run.cores.clear();
   run.source.reset();
   return result;
 }

@@ -1,5 +1,6 @@
-// The engine's watchdog: a run that cannot make progress ends in an error naming the stuck
-// nodes, never a hang. Plans here are broken on purpose (make_plan never builds these).
+// The engine on hand-built plans: its watchdog (a run that cannot make progress ends in an
+// error naming the stuck nodes, never a hang; these plans are broken on purpose, make_plan
+// never builds them) and the order it grants simultaneous requests in.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -85,13 +86,14 @@ TEST_CASE("watchdog: the activation budget stops a run that keeps going and name
   eesim::sim::EngineOptions o;
   o.max_activations = 3;
   const std::string msg = error_of([&] { eesim::sim::run_inputs({{&p, 0}}, {0, 0}, chip(), o); });
-  // SystemC runs each of the three processes once at start (3 activations): the source admits
-  // the input and node 0 becomes ready. Core 0's wake-up to start it is the 4th: refused.
+  // The dispatcher's passes are the activations. Cycle 0: pass 1 admits the input and starts
+  // node 0, pass 2 finds nothing more to do. Cycle 10: pass 3 ends node 0 and starts node 1
+  // (same core: its input is there at once), so a 4th pass would follow: refused.
   CHECK(msg ==
         "simulation cannot make progress: no progress after 3 process activations (more than "
         "any finite run of these inputs needs); 1 of 1 inputs never finished\n"
         "  input 0:\n"
-        "    plan node 0 (layer 0, CN 0) on core 'v0' was ready or running but never finished");
+        "    plan node 1 (layer 0, CN 0) on core 'v0' was ready or running but never finished");
   // The same plan under the automatic budget finishes at 10 + 10 + 10.
   CHECK(eesim::sim::run_plan(p, chip()).latency_cycles == 30);
 }
@@ -137,4 +139,26 @@ TEST_CASE("watchdog: stuck nodes of a real plan are named by layer and rows") {
         "which never finished\n"
         "    CN 'sig' rows 0-15 (band 0) on core 'v0' waits for CN 'relu' rows 0-15 (band 0), "
         "which never finished");
+}
+
+TEST_CASE("engine: requests at one instant are granted in core order, whatever else is queued") {
+  // Both cores start a 10-cycle node at cycle 0 that moves 80 B over the one DRAM port
+  // (8 B/cycle: 10 cycles). Core 0 is granted first: port [0, 10), its node ends at
+  // max(10, 10) = 10; core 1 gets [10, 20) and ends at 20. The same, to the cycle, when a
+  // second input is queued to arrive much later (its arrival sits in SystemC's event queue and
+  // once reordered simultaneous wake-ups).
+  Plan p;
+  p.nodes = {node(0, 10, {}), node(1, 10, {})};
+  p.nodes[0].dram_bytes = p.nodes[1].dram_bytes = 80;
+  p.resident_weight_bytes = {0, 0};
+  p.end_nodes = {0, 1};
+  const auto alone = eesim::sim::run_plan(p, chip());
+  CHECK(alone.latency_cycles == 20);
+  CHECK(alone.nodes == std::vector<eesim::sim::NodeTiming>{{0, 10}, {0, 20}});
+  eesim::sim::EngineOptions o;
+  o.record_inputs = 2;
+  const auto stream = eesim::sim::run_inputs({{&p, 0}, {&p, 1'000'000}}, {0, 0}, chip(), o);
+  CHECK(stream.inputs[0].done_cycles == 20);
+  CHECK(stream.inputs[0].nodes == alone.nodes);
+  CHECK(stream.inputs[1].done_cycles == 1'000'020);
 }
