@@ -88,6 +88,7 @@ class Partitioner {
         placed_(w.num_layers()) {
     int64_t capacity = 0, weights = 0;
     for (size_t c = 0; c < arch.cores.size(); ++c) {
+      word_bytes_.push_back(hw::core_model(arch.cores[c]).word_bytes(arch.cores[c]));
       param_free_[c] = hw::core_model(arch.cores[c]).weight_capacity_bytes(arch.cores[c]);
       on_chip_.push_back(hw::core_model(arch.cores[c]).on_chip_bytes(arch.cores[c]));
       capacity = checked_add(capacity, param_free_[c], "parameter memory");
@@ -132,9 +133,7 @@ class Partitioner {
     return bytes / arch_.drams[port].bandwidth_bytes_per_cycle;
   }
 
-  int64_t word_bytes(size_t core) const {
-    return hw::core_model(arch_.cores[core]).word_bytes(arch_.cores[core]);
-  }
+  int64_t word_bytes(size_t core) const { return word_bytes_[core]; }
 
   // The base graph's nodes of v as one part on `core`.
   Part whole(LayerId v, size_t core) const {
@@ -396,6 +395,7 @@ class Partitioner {
   std::vector<std::vector<int64_t>> cycles_;
   std::vector<std::vector<size_t>> groups_;
   std::vector<size_t> port_of_;
+  std::vector<int64_t> word_bytes_;  // per core (the model's lookup is a registry search)
   std::vector<double> core_free_;
   // Per DRAM port, the spans placed layers' traffic keeps it busy, sorted and disjoint.
   std::vector<std::vector<std::pair<double, double>>> port_busy_ =

@@ -55,12 +55,15 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
   Plan plan;
   // Resident weights occupy their cores whichever exit an input takes.
   plan.resident_weight_bytes = residency.bytes_per_core;
+  std::vector<int64_t> word_bytes;  // per core, looked up once (a registry search each)
+  for (const hw::CoreSpec& spec : arch.cores)
+    word_bytes.push_back(hw::core_model(spec).word_bytes(spec));
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const mapping::Cn& cn = g.cn(c);
     if (!active[cn.layer]) continue;
     const size_t core = alloc.core_of(cn);
     const hw::Cost& cost = mapping::cn_cost(w, cn, core, cache, residency.of_cn[c] != 0);
-    const int64_t wb = hw::core_model(arch.cores[core]).word_bytes(arch.cores[core]);
+    const int64_t wb = word_bytes[core];
     PlanNode n{c,
                cn.layer,
                core,
@@ -80,7 +83,7 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
       const size_t from = index[boost::source(*e, g.graph)];
       if (from == SIZE_MAX) continue;  // a producer this scenario does not run
       const size_t pcore = plan.nodes[from].core;
-      const int64_t pwb = hw::core_model(arch.cores[pcore]).word_bytes(arch.cores[pcore]);
+      const int64_t pwb = word_bytes[pcore];
       n.inputs.push_back({from, checked_mul(g.graph[*e].elems, pwb, "edge bytes")});
     }
     index[c] = plan.nodes.size();
