@@ -172,13 +172,11 @@ std::vector<Stage> run_stages(const Args& a, const hw::Architecture& arch, Facts
     alloc = mapping::allocate_partition(w, graph, arch, cache, {}, waits);
     mapped = alloc.is_split() ? mapping::apply_splits(w, graph, alloc) : graph;
   };
-  stages.push_back(
-      {"mapping", "build_cn_graph + allocate_partition + apply_splits, fresh cache",
-       time_runs(a.repeats, map)});
+  stages.push_back({"mapping", "build_cn_graph + allocate_partition + apply_splits, fresh cache",
+                    time_runs(a.repeats, map)});
 
   hw::CostCache warm(arch);
-  sim::Report report =
-      sim::simulate(w, profile, mapped, alloc, arch, warm, sim::ExitPolicy::kWait);
+  sim::Report report = sim::simulate(w, profile, mapped, alloc, arch, warm, sim::ExitPolicy::kWait);
   const auto simulate = [&] {
     report = sim::simulate(w, profile, mapped, alloc, arch, warm, sim::ExitPolicy::kWait);
   };

@@ -36,7 +36,8 @@ CoreConstraints merged(const MappingSpec& spec, const CoreConstraints& options) 
 class MappingFile : public Allocator {
  public:
   explicit MappingFile(std::string path)
-      : path_(std::move(path)), text_(read_text_file(path_, "a mapping file of 'LAYER = CORE' lines")) {}
+      : path_(std::move(path)),
+        text_(read_text_file(path_, "a mapping file of 'LAYER = CORE' lines")) {}
   Allocated allocate(const AllocationProblem& p) const override {
     const MappingSpec spec = parse_mapping(text_, path_, p.workload, p.arch);
     const CoreConstraints constraints = merged(spec, p.constraints);
@@ -46,16 +47,16 @@ class MappingFile : public Allocator {
                              p.workload.layer(v).name + "' ";
       for (size_t c : spec.pins[v]->cores)
         if (!constraints.allows(p.workload.layer(v), c))
-          throw Error(at + "is on core '" + p.arch.cores[c].name + "', but the option allow keeps " +
-                      p.workload.layer(v).op + " off it");
+          throw Error(at + "is on core '" + p.arch.cores[c].name +
+                      "', but the option allow keeps " + p.workload.layer(v).op + " off it");
       if (spec.pins[v]->kind == SplitKind::kNone) continue;
       const std::string problem = split_problem(p.workload, p.graph, v, *spec.pins[v]);
       if (!problem.empty())
         throw Error(at + "cannot be split by " + to_string(spec.pins[v]->kind) + ": " + problem);
     }
     if (spec.complete()) return {spec.allocation(p.workload), std::nullopt};
-    Allocation out = allocate_partition(p.workload, p.graph, p.arch, p.cache, constraints,
-                                        p.waits, spec.pins);
+    Allocation out =
+        allocate_partition(p.workload, p.graph, p.arch, p.cache, constraints, p.waits, spec.pins);
     out.method = "file " + path_ + ", the rest by partition";
     return {std::move(out), std::nullopt};
   }

@@ -144,8 +144,7 @@ Allocation MappingSpec::allocation(const workloads::Workload& w) const {
   out.splits.resize(w.num_layers());
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     if (!pins[v])
-      throw Error(source + ": layer '" + w.layer(v).name +
-                  "' has no core (add it or '* = CORE')");
+      throw Error(source + ": layer '" + w.layer(v).name + "' has no core (add it or '* = CORE')");
     out.core_of_layer[v] = pins[v]->cores[0];
     if (pins[v]->kind != SplitKind::kNone) out.splits[v] = *pins[v];
   }
@@ -160,7 +159,8 @@ Allocation parse_allocation(const std::string& text, const std::string& source,
 
 Allocation load_allocation_file(const std::string& path, const workloads::Workload& w,
                                 const hw::Architecture& arch) {
-  return parse_allocation(read_text_file(path, "a mapping file of 'LAYER = CORE' lines"), path, w, arch);
+  return parse_allocation(read_text_file(path, "a mapping file of 'LAYER = CORE' lines"), path, w,
+                          arch);
 }
 
 }  // namespace eesim::mapping

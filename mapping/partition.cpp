@@ -335,9 +335,7 @@ class Partitioner {
   // What the choice minimises: the first-order change of ln(E * L) an option brings, around
   // reference figures for the network's latency and energy (set_edp_weights):
   // d ln(E L) = dL / L_ref + dE / E_ref, with E = dynamic energy + static power * L.
-  double score(const Option& o) const {
-    return o.finish * per_cycle_ + o.energy_pj * per_pj_;
-  }
+  double score(const Option& o) const { return o.finish * per_cycle_ + o.energy_pj * per_pj_; }
 
   // L_ref: the work bound (each layer's fastest whole-layer cycles over the cores); E_ref: each
   // layer's least dynamic energy on any core plus the chip's static power over L_ref.

@@ -179,8 +179,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
                   static_cast<long long>(e.search->improvements));
     out << buf;
     if (e.search->stopped_by_time)
-      out << "search: stopped at the " << o.search.seconds << " s budget after "
-          << e.search->moves << " of " << o.search.iterations << " moves\n";
+      out << "search: stopped at the " << o.search.seconds << " s budget after " << e.search->moves
+          << " of " << o.search.iterations << " moves\n";
   }
   print_summary(m, arch, g, alloc, r, o, out);
   const report::RunReport message =

@@ -207,8 +207,8 @@ class Evaluator {
       // which may have changed since.
       const bool reusable =
           !o.evaluate.allocator->uses_objective() && !names_a_file(call_options, o);
-      const bool hit = reusable && last_ && last_->serial == m.serial &&
-                       last_->call_options == call_options;
+      const bool hit =
+          reusable && last_ && last_->serial == m.serial && last_->call_options == call_options;
       sim::Evaluation fresh;
       if (!hit) {
         last_.reset();  // its memory goes before the new evaluation's comes

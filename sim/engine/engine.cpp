@@ -295,7 +295,6 @@ class CoreShell : public sc_core::sc_module {
   }
 
  private:
-
   void start(int64_t now) {
     running_ = *ready_.begin();
     ready_.erase(ready_.begin());

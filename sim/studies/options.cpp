@@ -119,7 +119,8 @@ void set_objective(EvaluateOptions& o, const std::string& text) {
 // `OP=CORE,CORE[;OP=CORE...]`: each op type named may run only on the cores listed. Given again,
 // an op type's list is replaced; other op types keep theirs (so `--allow` can be repeated).
 void set_allow(EvaluateOptions& o, const std::string& text) {
-  const std::string expected = "expected OP=CORE[,CORE...] (e.g. Conv=tpu0,tpu1), ';' between op types";
+  const std::string expected =
+      "expected OP=CORE[,CORE...] (e.g. Conv=tpu0,tpu1), ';' between op types";
   std::stringstream in(text);
   bool any = false;
   for (std::string entry; std::getline(in, entry, ';');) {
@@ -128,8 +129,9 @@ void set_allow(EvaluateOptions& o, const std::string& text) {
     const std::string op = entry.substr(0, eq);
     if (!workloads::default_ops().find(op))
       throw OptionError("allow", text,
-                        "'" + op + "' is not an ONNX op type eesim imports (they are case-sensitive, "
-                        "e.g. Conv, Gemm, MatMul, Add)");
+                        "'" + op +
+                            "' is not an ONNX op type eesim imports (they are case-sensitive, "
+                            "e.g. Conv, Gemm, MatMul, Add)");
     std::vector<std::string> cores = split_commas(entry.substr(eq + 1));
     if (cores.empty() || std::find(cores.begin(), cores.end(), "") != cores.end())
       throw OptionError("allow", text, expected);

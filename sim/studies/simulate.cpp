@@ -63,7 +63,8 @@ void reweigh(Report& r, const workloads::Workload& w, const workloads::ExitProfi
   if (scenarios.size() != r.scenarios.size())
     throw Error("reweigh: the report has " + std::to_string(r.scenarios.size()) +
                 " scenarios, the network " + std::to_string(scenarios.size()));
-  for (size_t i = 0; i < scenarios.size(); ++i) r.scenarios[i].probability = scenarios[i].probability;
+  for (size_t i = 0; i < scenarios.size(); ++i)
+    r.scenarios[i].probability = scenarios[i].probability;
   weigh(r, r.expected_core_busy_cycles.size());
 }
 

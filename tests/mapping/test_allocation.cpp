@@ -159,8 +159,8 @@ TEST_CASE("mapping file: splits, op lines, and layers left to the default mapper
   // The default mapper places relu_a (on v1, the only core its op line allows) around the pins.
   const auto g = eesim::mapping::build_cn_graph(w, FusionOptions{});
   eesim::hw::CostCache cache(arch);
-  const Allocation a = eesim::mapping::allocate_partition(w, g, arch, cache, spec.constraints, {},
-                                                          spec.pins);
+  const Allocation a =
+      eesim::mapping::allocate_partition(w, g, arch, cache, spec.constraints, {}, spec.pins);
   CHECK(a.core_of_layer == std::vector<size_t>{1, 0, 0});
   CHECK(a.splits[add] == LayerSplit{SplitKind::kRows, {0, 1}});
   CHECK(a.splits[relu].kind == SplitKind::kNone);
@@ -178,7 +178,8 @@ TEST_CASE("mapping file: splits, op lines, and layers left to the default mapper
   fails("add = v0 v1\n", "map.txt:1: several cores need 'by rows' or 'by channels' after them");
   fails("add = v0 v0 by rows\n", "map.txt:1: a core is named twice");
   fails("add = v0 by rows\n", "map.txt:1: a split needs at least two cores");
-  fails("add = v0 v1 by columns\n", "map.txt:1: expected 'by rows' or 'by channels', got 'by columns'");
+  fails("add = v0 v1 by columns\n",
+        "map.txt:1: expected 'by rows' or 'by channels', got 'by columns'");
   fails("* = v0 v1 by rows\n", "map.txt:1: only a layer's line may split it ('by rows')");
   fails("* = v0 v1\n", "map.txt:1: '*' takes one core");
   fails("op Relu = v0\nop Relu = v1\n", "map.txt:2: op type 'Relu' given twice");
