@@ -83,7 +83,7 @@ void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
     for (CnId c : g.layer_cns[v]) {
       if (dep.kind == workloads::EdgeKind::kControl) {
         for (CnId pc : g.layer_cns[p])
-          boost::add_edge(pc, c, CnDependency{dep.kind, "", 0}, g.graph);
+          boost::add_edge(pc, c, CnDependency{dep.kind, 0}, g.graph);
         continue;
       }
       const Shape& produced = produced_shape(w.layer(p), dep.tensor);
@@ -96,7 +96,15 @@ void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
       ChannelRange want{0, produced_channels};
       if (consumed && consumed->size() >= 2 && (*consumed)[1] == produced_channels)
         want = channels_read(w, g.graph[c], produced_channels);
-      for (CnId pc : g.layer_cns[p]) {
+      // A layer's nodes go top to bottom (a channel split lists a band's parts together), so
+      // the producer nodes this one reads are a run: from the first ending at or below
+      // need.first to the last starting at or above need.last.
+      const std::vector<CnId>& from = g.layer_cns[p];
+      const auto first = std::partition_point(from.begin(), from.end(), [&](CnId pc) {
+        return g.graph[pc].first_row + g.graph[pc].rows - 1 < need.first;
+      });
+      for (auto it = first; it != from.end() && g.graph[*it].first_row <= need.last; ++it) {
+        const CnId pc = *it;
         const Cn& pn = g.graph[pc];
         const int64_t lo = std::max(need.first, pn.first_row);
         const int64_t hi = std::min(need.last, pn.first_row + pn.rows - 1);
@@ -111,8 +119,7 @@ void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
           if (last <= first) continue;
           per_row_read = per_row / produced_channels * (last - first);
         }
-        boost::add_edge(pc, c, CnDependency{dep.kind, dep.tensor, (hi - lo + 1) * per_row_read},
-                        g.graph);
+        boost::add_edge(pc, c, CnDependency{dep.kind, (hi - lo + 1) * per_row_read}, g.graph);
       }
     }
   }

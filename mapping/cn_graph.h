@@ -34,8 +34,9 @@ struct Cn {
 
 struct CnDependency {
   workloads::EdgeKind kind = workloads::EdgeKind::kData;
-  std::string tensor;  // data edges: the producer's tensor read
-  int64_t elems = 0;   // data edges: elements of it this node reads from that producer node
+  // Data edges: elements of the producer's output this node reads from that producer node (the
+  // workload's edge between their layers names the tensor).
+  int64_t elems = 0;
   bool operator==(const CnDependency&) const = default;
 };
 
