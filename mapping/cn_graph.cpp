@@ -82,8 +82,7 @@ void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
     const workloads::Dependency& dep = w.graph[*e];
     for (CnId c : g.layer_cns[v]) {
       if (dep.kind == workloads::EdgeKind::kControl) {
-        for (CnId pc : g.layer_cns[p])
-          boost::add_edge(pc, c, CnDependency{dep.kind, 0}, g.graph);
+        for (CnId pc : g.layer_cns[p]) boost::add_edge(pc, c, CnDependency{dep.kind, 0}, g.graph);
         continue;
       }
       const Shape& produced = produced_shape(w.layer(p), dep.tensor);

@@ -66,7 +66,7 @@ struct Option {
   std::vector<Part> parts;
   double finish = 0;
   double energy_pj = 0;
-  std::map<size_t, std::pair<double, double>> port_busy;  // per DRAM port: its traffic's span
+  std::map<size_t, std::pair<double, double>> port_busy = {};  // per DRAM port: its traffic's span
 };
 
 class Partitioner {

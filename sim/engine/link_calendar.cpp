@@ -16,6 +16,24 @@ int64_t conflict_end(const std::map<int64_t, int64_t>& windows, int64_t t, int64
   return -1;
 }
 
+// Books [start, end), free in `windows`, merged with the windows it touches: back-to-back
+// transfers make one window, so later searches pass them in one step.
+void book(std::map<int64_t, int64_t>& windows, int64_t start, int64_t end) {
+  auto next = windows.lower_bound(start);
+  if (next != windows.end() && next->first == end) {
+    end = next->second;
+    next = windows.erase(next);
+  }
+  if (next != windows.begin()) {
+    auto prev = std::prev(next);
+    if (prev->second == start) {
+      prev->second = end;
+      return;
+    }
+  }
+  windows.emplace_hint(next, start, end);
+}
+
 }  // namespace
 
 int64_t LinkCalendar::reserve(const std::vector<Resource>& resources, int64_t ready,
@@ -31,7 +49,7 @@ int64_t LinkCalendar::reserve(const std::vector<Resource>& resources, int64_t re
       if (end >= 0) t = end, moved = true;
     }
   }
-  for (const Resource& r : resources) booked_[r][t] = t + hold_cycles;
+  for (const Resource& r : resources) book(booked_[r], t, t + hold_cycles);
   return t;
 }
 
