@@ -14,6 +14,7 @@
 #include "mapping/partition.h"
 
 #include <google/protobuf/message.h>
+#include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
 #include <cmath>
@@ -409,19 +410,22 @@ class Partitioner {
 }  // namespace
 
 std::vector<std::vector<size_t>> identical_core_groups(const hw::Architecture& arch) {
+  // Same kind and parameters equivalent field by field (a default written out equals one left
+  // unset: CoreSpec::operator== compares them so too); name, place and static power may differ.
+  const auto same = [](const hw::CoreSpec& a, const hw::CoreSpec& b) {
+    if (a.kind() != b.kind()) return false;
+    if (a.params == nullptr || b.params == nullptr) return a.params == b.params;
+    return google::protobuf::util::MessageDifferencer::Equivalent(*a.params, *b.params);
+  };
   std::vector<std::vector<size_t>> groups;
-  std::vector<std::string> keys;
   for (size_t c = 0; c < arch.cores.size(); ++c) {
-    const hw::CoreSpec& core = arch.cores[c];
-    const std::string key =
-        core.kind() + '\n' + (core.params ? core.params->SerializeAsString() : std::string());
-    const auto it = std::find(keys.begin(), keys.end(), key);
-    if (it == keys.end()) {
-      keys.push_back(key);
+    const auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+      return same(arch.cores[g.front()], arch.cores[c]);
+    });
+    if (it == groups.end())
       groups.push_back({c});
-    } else {
-      groups[static_cast<size_t>(it - keys.begin())].push_back(c);
-    }
+    else
+      it->push_back(c);
   }
   std::erase_if(groups, [](const auto& g) { return g.size() < 2; });
   return groups;
