@@ -120,24 +120,27 @@ void default_vs_search(const Model& m, const Architecture& quad, const Architect
       (vd < 1) == (vs < 1) ? "same verdict" : "VERDICTS DIFFER");
 }
 
+// In 4-row bands and in 1-row bands (the finest, a channel split multiplying its nodes).
 void fused_resnet_time(const Model& m, const Architecture& quad, const Args& a) {
-  Options o = options(a);
-  eesim::sim::set_option(o, "fusion", "rows=4");
-  std::vector<double> ms;
-  size_t nodes = 0;
-  std::string method;
-  for (int i = 0; i < a.repeats; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    const Evaluation e = evaluate(m, quad, o);  // a fresh cost cache, as `eesim run` has
-    ms.push_back(ms_since(t0));
-    nodes = e.graph.num_cns();
-    method = e.allocation.method;
+  for (const char* rows : {"rows=4", "rows=1"}) {
+    Options o = options(a);
+    eesim::sim::set_option(o, "fusion", rows);
+    std::vector<double> ms;
+    size_t nodes = 0;
+    std::string method;
+    for (int i = 0; i < a.repeats; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const Evaluation e = evaluate(m, quad, o);  // a fresh cost cache, as `eesim run` has
+      ms.push_back(ms_since(t0));
+      nodes = e.graph.num_cns();
+      method = e.allocation.method;
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf(
+        "full evaluation of %s fused %s on quad (%zu nodes, %s): "
+        "min %.1f ms, median %.1f ms over %d (bar <= 10 ms)\n",
+        m.label.c_str(), rows, nodes, method.c_str(), ms.front(), ms[ms.size() / 2], a.repeats);
   }
-  std::sort(ms.begin(), ms.end());
-  std::printf(
-      "full evaluation of %s fused rows=4 on quad (%zu nodes, %s): "
-      "min %.1f ms, median %.1f ms over %d (bar <= 10 ms)\n",
-      m.label.c_str(), nodes, method.c_str(), ms.front(), ms[ms.size() / 2], a.repeats);
 }
 
 Args parse(int argc, char** argv) {

@@ -54,7 +54,7 @@ void add_layer_nodes(const Workload& w, LayerId v, int64_t stack, int64_t rows_p
     Cn cn{v, first, rows, i, stack, hw::row_band_tile(l, first, rows)};
     cn.channels = output_channels(l);
     cn.fetches_weights = i == 0;
-    g.layer_cns[v].push_back(boost::add_vertex(cn, g.graph));
+    g.layer_cns[v].push_back(boost::add_vertex(cn, g.graph()));
   }
 }
 
@@ -82,29 +82,29 @@ void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
     const workloads::Dependency& dep = w.graph[*e];
     for (CnId c : g.layer_cns[v]) {
       if (dep.kind == workloads::EdgeKind::kControl) {
-        for (CnId pc : g.layer_cns[p]) boost::add_edge(pc, c, CnDependency{dep.kind, 0}, g.graph);
+        for (CnId pc : g.layer_cns[p]) boost::add_edge(pc, c, CnDependency{dep.kind, 0}, g.graph());
         continue;
       }
       const Shape& produced = produced_shape(w.layer(p), dep.tensor);
       const int64_t per_row = elems(produced) / height(produced);
       const Shape* consumed = consumed_shape(l, dep.tensor);
-      const hw::RowRange need = rows_read(l, g.graph[c], produced, consumed);
+      const hw::RowRange need = rows_read(l, g.graph()[c], produced, consumed);
       const int64_t produced_channels = produced.size() >= 2 ? produced[1] : 1;
       // Channels of the producer's output this node reads (all, when the tensor is a view
       // whose channels do not line up with the producer's).
       ChannelRange want{0, produced_channels};
       if (consumed && consumed->size() >= 2 && (*consumed)[1] == produced_channels)
-        want = channels_read(w, g.graph[c], produced_channels);
+        want = channels_read(w, g.graph()[c], produced_channels);
       // A layer's nodes go top to bottom (a channel split lists a band's parts together), so
       // the producer nodes this one reads are a run: from the first ending at or below
       // need.first to the last starting at or above need.last.
       const std::vector<CnId>& from = g.layer_cns[p];
       const auto first = std::partition_point(from.begin(), from.end(), [&](CnId pc) {
-        return g.graph[pc].first_row + g.graph[pc].rows - 1 < need.first;
+        return g.graph()[pc].first_row + g.graph()[pc].rows - 1 < need.first;
       });
-      for (auto it = first; it != from.end() && g.graph[*it].first_row <= need.last; ++it) {
+      for (auto it = first; it != from.end() && g.graph()[*it].first_row <= need.last; ++it) {
         const CnId pc = *it;
-        const Cn& pn = g.graph[pc];
+        const Cn& pn = g.graph()[pc];
         const int64_t lo = std::max(need.first, pn.first_row);
         const int64_t hi = std::min(need.last, pn.first_row + pn.rows - 1);
         if (hi < lo) continue;
@@ -118,7 +118,7 @@ void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
           if (last <= first) continue;
           per_row_read = per_row / produced_channels * (last - first);
         }
-        boost::add_edge(pc, c, CnDependency{dep.kind, (hi - lo + 1) * per_row_read}, g.graph);
+        boost::add_edge(pc, c, CnDependency{dep.kind, (hi - lo + 1) * per_row_read}, g.graph());
       }
     }
   }
@@ -151,21 +151,21 @@ CnGraph build_cn_graph(const Workload& w, const FusionOptions& options) {
 int64_t CnGraph::total_macs() const {
   int64_t total = 0;
   for (CnId c = 0; c < num_cns(); ++c)
-    total = checked_add(total, graph[c].tile.macs(), "CN graph MACs");
+    total = checked_add(total, cn(c).tile.macs(), "CN graph MACs");
   return total;
 }
 
 bool operator==(const CnGraph& a, const CnGraph& b) {
   if (a.num_cns() != b.num_cns() || a.layer_cns != b.layer_cns || a.stacks != b.stacks)
     return false;
-  if (boost::num_edges(a.graph) != boost::num_edges(b.graph)) return false;
+  if (boost::num_edges(a.graph()) != boost::num_edges(b.graph())) return false;
   for (CnId c = 0; c < a.num_cns(); ++c) {
-    if (!(a.graph[c] == b.graph[c])) return false;
-    auto [ea, enda] = boost::in_edges(c, a.graph);
-    auto [eb, endb] = boost::in_edges(c, b.graph);
+    if (!(a.graph()[c] == b.graph()[c])) return false;
+    auto [ea, enda] = boost::in_edges(c, a.graph());
+    auto [eb, endb] = boost::in_edges(c, b.graph());
     for (; ea != enda && eb != endb; ++ea, ++eb)
-      if (boost::source(*ea, a.graph) != boost::source(*eb, b.graph) ||
-          !(a.graph[*ea] == b.graph[*eb]))
+      if (boost::source(*ea, a.graph()) != boost::source(*eb, b.graph()) ||
+          !(a.graph()[*ea] == b.graph()[*eb]))
         return false;
     if ((ea == enda) != (eb == endb)) return false;
   }
@@ -173,16 +173,16 @@ bool operator==(const CnGraph& a, const CnGraph& b) {
 }
 
 std::ostream& operator<<(std::ostream& os, const CnGraph& g) {
-  os << "CnGraph{" << g.num_cns() << " nodes, " << boost::num_edges(g.graph) << " edges, "
+  os << "CnGraph{" << g.num_cns() << " nodes, " << boost::num_edges(g.graph()) << " edges, "
      << g.stacks.size() << " stacks}\n";
   for (CnId c = 0; c < g.num_cns(); ++c) {
-    const Cn& n = g.graph[c];
+    const Cn& n = g.graph()[c];
     os << "  cn " << c << ": layer " << n.layer << " rows [" << n.first_row << ","
        << n.first_row + n.rows << ") channels [" << n.first_channel << ","
        << n.first_channel + n.channels << ") part " << n.part << " stack " << n.stack << " macs "
        << n.tile.macs() << " <-";
-    for (auto [e, end] = boost::in_edges(c, g.graph); e != end; ++e)
-      os << " " << boost::source(*e, g.graph) << "(" << g.graph[*e].elems << ")";
+    for (auto [e, end] = boost::in_edges(c, g.graph()); e != end; ++e)
+      os << " " << boost::source(*e, g.graph()) << "(" << g.graph()[*e].elems << ")";
     os << "\n";
   }
   return os;

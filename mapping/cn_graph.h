@@ -5,6 +5,7 @@
 // the simulator.
 #include <boost/graph/adjacency_list.hpp>
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -41,32 +42,47 @@ struct CnDependency {
   bool operator==(const CnDependency&) const = default;
 };
 
-using CnGraphT =
-    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Cn, CnDependency>;
+// Edges kept in a vector (EdgeList = vecS), not boost's default std::list: graphs are built once
+// and never lose an edge, and a list node per edge was an allocation per dependency (a split
+// ResNet-18 in 1-row bands has tens of thousands).
+using CnGraphT = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Cn,
+                                       CnDependency, boost::no_property, boost::vecS>;
 using CnId = CnGraphT::vertex_descriptor;
 
 struct CnGraph {
-  CnGraphT graph;                                       // vertex ids in topological order
   std::vector<std::vector<CnId>> layer_cns;             // per LayerId, its nodes top to bottom
   std::vector<std::vector<workloads::LayerId>> stacks;  // fused stacks, topological
 
-  // Moves really move: boost::adjacency_list declares a copy constructor and assignment but
-  // no move, so a defaulted move would copy every node and edge (a third of an evaluation's
-  // time on a split graph of 3,000 nodes). Its swap is O(1).
+  // The nodes and edges; vertex ids in topological order.
+  CnGraphT& graph() { return *graph_; }
+  const CnGraphT& graph() const { return *graph_; }
+
+  // Moves really move. boost::adjacency_list has no move constructor, and its swap copies the
+  // graph three times (boost 1.83, adjacency_list.hpp: "Is there a more efficient way to do
+  // this?"): a defaulted move, or one by swap, copied every node and edge (a quarter of an
+  // evaluation's time on a split graph of 3,000 nodes). Held on the heap, it moves by pointer;
+  // a moved-from CnGraph is empty.
   CnGraph() = default;
-  CnGraph(const CnGraph&) = default;
-  CnGraph& operator=(const CnGraph&) = default;
+  CnGraph(const CnGraph& o)
+      : layer_cns(o.layer_cns), stacks(o.stacks), graph_(std::make_unique<CnGraphT>(*o.graph_)) {}
+  CnGraph& operator=(const CnGraph& o) {
+    if (this != &o) *this = CnGraph(o);
+    return *this;
+  }
   CnGraph(CnGraph&& o) noexcept { *this = std::move(o); }
   CnGraph& operator=(CnGraph&& o) noexcept {
-    graph.swap(o.graph);
     layer_cns = std::move(o.layer_cns);
     stacks = std::move(o.stacks);
+    graph_.swap(o.graph_);
     return *this;
   }
 
-  size_t num_cns() const { return boost::num_vertices(graph); }
-  const Cn& cn(CnId id) const { return graph[id]; }
+  size_t num_cns() const { return boost::num_vertices(*graph_); }
+  const Cn& cn(CnId id) const { return (*graph_)[id]; }
   int64_t total_macs() const;
+
+ private:
+  std::unique_ptr<CnGraphT> graph_ = std::make_unique<CnGraphT>();
 };
 
 bool operator==(const CnGraph& a, const CnGraph& b);

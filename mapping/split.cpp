@@ -146,7 +146,7 @@ CnGraph apply_splits(const Workload& w, const CnGraph& base, const Allocation& a
                   "): cannot split by " + to_string(split.kind) + " over " +
                   std::to_string(split.cores.size()) + " cores: " + problem);
     const auto parts = static_cast<int64_t>(split.cores.size());
-    const auto add = [&](Cn cn) { g.layer_cns[v].push_back(boost::add_vertex(cn, g.graph)); };
+    const auto add = [&](Cn cn) { g.layer_cns[v].push_back(boost::add_vertex(cn, g.graph())); };
     if (split.kind == SplitKind::kNone) {
       for (CnId c : bands) add(base.cn(c));
     } else if (split.kind == SplitKind::kRows && bands.size() == 1) {

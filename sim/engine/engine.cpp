@@ -41,10 +41,14 @@ constexpr size_t kMaxCountedCores = 64;
 // Tables of one plan, shared by every input that runs it.
 struct PlanIndex {
   struct Send {
-    size_t to = 0;      // consumer node
-    int64_t bytes = 0;  // 0 for gates
+    size_t to = 0;           // consumer node
+    int64_t bytes = 0;       // 0 for gates
+    int64_t multicast = -1;  // PlanEdge::multicast
+    // Sends of one multicast are contiguous: the first has span = their count, the others 0;
+    // every other send has span 1.
+    size_t span = 1;
   };
-  std::vector<std::vector<Send>> consumers;  // per node
+  std::vector<std::vector<Send>> consumers;  // per node, in plan order, multicasts gathered
   std::vector<int> pending;                  // per node: inputs it waits for
   std::vector<int> readers;                  // per node: data consumers of its band
   std::vector<char> is_end;
@@ -58,17 +62,44 @@ struct PlanIndex {
     pending.assign(n, 0);
     readers.assign(n, 0);
     is_end.assign(n, 0);
+    bool multicasts = false;
     for (size_t i = 0; i < n; ++i)
       for (const PlanEdge& e : plan.nodes[i].inputs) {
-        consumers[e.from].push_back({i, e.bytes});
+        consumers[e.from].push_back({i, e.bytes, e.multicast});
+        multicasts = multicasts || e.multicast >= 0;
         ++pending[i];
         if (e.bytes > 0) ++readers[e.from];
       }
+    if (multicasts)
+      for (std::vector<Send>& sends : consumers) gather_multicasts(sends);
     for (size_t e : plan.end_nodes) is_end[e] = 1;
     others.assign(n, 0);
     if (!layer_cores) return;
     for (size_t i = 0; i < n; ++i)
       others[i] = (*layer_cores)[plan.nodes[i].layer] & ~(uint64_t{1} << plan.nodes[i].core);
+  }
+
+ private:
+  // Moves each multicast's later sends next to its first (which keeps its place in plan order).
+  static void gather_multicasts(std::vector<Send>& sends) {
+    if (std::none_of(sends.begin(), sends.end(), [](const Send& e) { return e.multicast >= 0; }))
+      return;
+    std::vector<Send> out;
+    std::vector<char> taken(sends.size(), 0);
+    for (size_t i = 0; i < sends.size(); ++i) {
+      if (taken[i]) continue;
+      const size_t first = out.size();
+      out.push_back(sends[i]);
+      if (sends[i].multicast < 0) continue;
+      for (size_t j = i + 1; j < sends.size(); ++j)
+        if (!taken[j] && sends[j].multicast == sends[i].multicast) {
+          taken[j] = 1;
+          out.push_back(sends[j]);
+          out.back().span = 0;
+        }
+      out[first].span = out.size() - first;
+    }
+    sends = std::move(out);
   }
 };
 
@@ -140,17 +171,19 @@ struct Run {
   std::string fault;         // why the watchdog stopped the run, empty if it did not
   bool interrupted = false;  // the progress callback asked to stop
 
-  // The dispatcher's wake-ups: `wake_at` a later cycle (once per cycle), or `dirty` for another
-  // pass at this instant (something changed that a shell stepped earlier in the pass may act on).
-  sc_core::sc_event_queue wake;
-  std::set<int64_t> wake_times;
+  // The dispatcher's wake-ups: `wake_at` a later cycle, or `dirty` for another pass at this
+  // instant (something changed that a shell stepped earlier in the pass may act on). Every
+  // wake_at comes from inside the dispatcher's pass, so the cycles wait in a heap and one
+  // sc_event is notified for the earliest when the pass ends: one kernel activation per distinct
+  // cycle, where an sc_event_queue notified per cycle took two and a std::set node each.
+  sc_core::sc_event wake;
+  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> wake_times;
   bool dirty = false;
   void wake_at(int64_t now, int64_t at) {
-    if (at <= now) {
+    if (at <= now)
       dirty = true;
-      return;
-    }
-    if (wake_times.insert(at).second) wake.notify(delay(now, at - now));
+    else
+      wake_times.push(at);
   }
 
   bool recording() const { return finished < options.record_inputs; }
@@ -219,6 +252,7 @@ struct Run {
   void finish(size_t k, size_t node, int64_t now);
   void complete(size_t k, int64_t now);
   void send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now);
+  void multicast(size_t k, size_t node, const PlanIndex::Send* sends, size_t count, int64_t now);
   void hold(size_t k, size_t core, int64_t delta, int64_t now);
   void release_inputs(size_t k, size_t node, int64_t now);
 };
@@ -291,7 +325,6 @@ class CoreShell : public sc_core::sc_module {
       }
       if (!busy_ && !ready_.empty()) start(now), changed = true;
     }
-    if (busy_) run_.wake_at(now, run_end_);
   }
 
  private:
@@ -313,6 +346,7 @@ class CoreShell : public sc_core::sc_module {
     busy_ = true;
     run_start_ = now;
     run_end_ = end;
+    run_.wake_at(now, end);
     if (in.record) in.timing[running_.node].start = now;
     run_.out.core_busy_cycles[core_] += end - now;
   }
@@ -343,12 +377,16 @@ class Source : public sc_core::sc_module {
            run_.inputs[run_.next_input].arrival_cycles <= now &&
            (limit <= 0 || run_.in_flight < limit))
       run_.admit(run_.next_input++, now);
-    if (run_.next_input < run_.inputs.size() && (limit <= 0 || run_.in_flight < limit))
-      run_.wake_at(now, run_.inputs[run_.next_input].arrival_cycles);
+    if (run_.next_input < run_.inputs.size() && (limit <= 0 || run_.in_flight < limit) &&
+        run_.inputs[run_.next_input].arrival_cycles != asked_) {  // once per arrival
+      asked_ = run_.inputs[run_.next_input].arrival_cycles;
+      run_.wake_at(now, asked_);
+    }
   }
 
  private:
   Run& run_;
+  int64_t asked_ = -1;  // the arrival a wake-up was last asked for
 };
 
 // The one process: at each instant something happens, the source and then every core in index
@@ -363,14 +401,17 @@ class Dispatcher : public sc_core::sc_module {
  private:
   void step() {
     const int64_t now = run_.now();
-    run_.wake_times.erase(run_.wake_times.begin(), run_.wake_times.upper_bound(now));
     do {
       if (!run_.activate()) return;  // stopped: no trigger, sc_start returns
       run_.dirty = false;
       run_.source->step(now);
       for (auto& core : run_.cores) core->step(now);
     } while (run_.dirty);
-    next_trigger(run_.wake.default_event());
+    auto& times = run_.wake_times;
+    while (!times.empty() && times.top() <= now) times.pop();
+    if (times.empty()) return;  // nothing left to happen: no trigger, sc_start returns
+    run_.wake.notify(run_.delay(now, times.top() - now));
+    next_trigger(run_.wake);
   }
   Run& run_;
 };
@@ -435,6 +476,54 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now) {
   cores[to_core]->deliver(k, e.to, at);
 }
 
+// One band to several cores (the parts of a channel split): a multicast down the tree the XY
+// routes to its destinations make (the union of the routes, each link once). The tree's links
+// are held together for one serialisation time (wormhole: the flits are copied where the routes
+// part, as in a tree-based multicast router, e.g. Jerger, Peh and Lipasti, "Virtual Circuit
+// Tree Multicasting", ISCA 2008); each destination receives the data after its own route's
+// pipeline latency. Energy is paid per link of the tree (hw::Noc::energy_pj of each one-hop
+// link), not per destination; each destination's core buffers its copy. Consumers on the
+// producer's own core get the band at once, as with unicast.
+void Run::multicast(size_t k, size_t node, const PlanIndex::Send* sends, size_t count,
+                    int64_t now) {
+  Instance& in = *live_inputs[k];
+  const size_t from_core = in.plan.nodes[node].core;
+  const hw::Node from{arch.cores[from_core].x, arch.cores[from_core].y};
+  std::vector<std::vector<hw::Link>> branches(count);  // per send: the links it adds to the tree
+  std::vector<hw::Link> tree;
+  int64_t link_hold = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t to_core = in.plan.nodes[sends[i].to].core;
+    if (to_core == from_core) continue;
+    const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
+    for (const hw::Link& l : noc->route(from, to))
+      if (std::find(tree.begin(), tree.end(), l) == tree.end()) {
+        tree.push_back(l);
+        branches[i].push_back(l);
+      }
+    link_hold = std::max(link_hold, noc->hold_cycles(from, to, sends[i].bytes));
+  }
+  const int64_t start = calendar.reserve(route_resources(tree), now, link_hold);
+  for (size_t i = 0; i < count; ++i) {
+    const PlanIndex::Send& e = sends[i];
+    const size_t to_core = in.plan.nodes[e.to].core;
+    int64_t at = now;
+    if (to_core != from_core) {
+      const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
+      at = start + noc->pipeline_cycles(from, to) + link_hold;
+      out.noc_bytes += e.bytes;  // bytes delivered to other cores, as for unicast
+      in.remote_in_bytes[e.to] += e.bytes;
+      hold(k, to_core, e.bytes, now);
+      for (const hw::Link& l : branches[i])
+        out.inputs[k].noc_energy_pj += noc->energy_pj(l.from, l.to, e.bytes);
+      if (e.bytes > 0 && in.record)
+        out.inputs[k].transfers.push_back(
+            {node, e.to, start, at, e.bytes, std::move(branches[i]), link_hold});
+    }
+    cores[to_core]->deliver(k, e.to, at);
+  }
+}
+
 void Run::finish(size_t k, size_t node, int64_t now) {
   Instance& in = *live_inputs[k];
   const PlanNode& n = in.plan.nodes[node];
@@ -443,7 +532,12 @@ void Run::finish(size_t k, size_t node, int64_t now) {
   release_inputs(k, node, now);
   if (in.readers_left[node] > 0) hold(k, n.core, n.out_bytes, now);
   out.inputs[k].dynamic_energy_pj += n.dynamic_energy_pj;
-  for (const PlanIndex::Send& e : in.index.consumers[node]) send(k, node, e, now);
+  const std::vector<PlanIndex::Send>& sends = in.index.consumers[node];
+  for (size_t i = 0; i < sends.size(); i += sends[i].span)
+    if (sends[i].span == 1)
+      send(k, node, sends[i], now);
+    else
+      multicast(k, node, &sends[i], sends[i].span, now);
   if (in.index.is_end[node] && --in.ends_left == 0) complete(k, now);
 }
 

@@ -28,7 +28,10 @@ struct NodeTiming {
 
 // One NoC transfer: it held the links of its route over [start, start + hold_cycles) (its
 // serialisation, hw::Noc::hold_cycles) and reached the consumer's core at `arrive` (after the
-// NoC's pipeline latency on top).
+// NoC's pipeline latency on top). A multicast (PlanEdge::multicast) records one per destination,
+// all with the same start and hold; `route` lists only the links its branch adds to the tree
+// (the first destination's whole route, then what each later one does not share), so every
+// link of the tree appears once.
 struct Transfer {
   size_t from_node = 0, to_node = 0;  // plan nodes
   int64_t start = 0, arrive = 0, bytes = 0;

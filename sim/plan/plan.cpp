@@ -4,6 +4,7 @@
 #include "hw_models/core_model.h"
 #include "hw_models/dram.h"
 #include "hw_models/noc.h"
+#include "mapping/split.h"
 #include "workloads/exits.h"
 
 namespace eesim::sim {
@@ -33,6 +34,20 @@ std::vector<char> runs(const workloads::Workload& w, const Scenario& s, ExitPoli
   return workloads::data_ancestors(w.graph, ends);
 }
 
+// The multicast key of the data edges into `cn` (PlanEdge::multicast): its layer and band when
+// it is one channel part of a band whose parts all read the same input, else -1. Per layer,
+// whether its channel parts read all input channels is looked up once (`reads_all`: -1 unknown).
+int64_t multicast_key(const workloads::Workload& w, const mapping::Cn& cn,
+                      std::vector<signed char>& reads_all) {
+  signed char& known = reads_all[cn.layer];
+  if (known < 0) {
+    const workloads::Layer& l = w.layer(cn.layer);
+    known = cn.channels != mapping::output_channels(l) &&
+            mapping::channel_cut(w, cn.layer).reads_all_channels;
+  }
+  return known ? (static_cast<int64_t>(cn.layer) << 32) + cn.band : -1;
+}
+
 }  // namespace
 
 std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGraph& g,
@@ -58,6 +73,7 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
   std::vector<int64_t> word_bytes;  // per core, looked up once (a registry search each)
   for (const hw::CoreSpec& spec : arch.cores)
     word_bytes.push_back(hw::core_model(spec).word_bytes(spec));
+  std::vector<signed char> reads_all(w.num_layers(), -1);
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const mapping::Cn& cn = g.cn(c);
     if (!active[cn.layer]) continue;
@@ -79,12 +95,15 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
       n.dram_bytes = checked_add(n.dram_bytes, bytes, "graph input bytes");
       n.dynamic_energy_pj += hw::dram_energy_pj(arch.drams[hw::nearest_dram(arch, core)], bytes);
     }
-    for (auto [e, end] = boost::in_edges(c, g.graph); e != end; ++e) {
-      const size_t from = index[boost::source(*e, g.graph)];
+    const int64_t key = multicast_key(w, cn, reads_all);
+    for (auto [e, end] = boost::in_edges(c, g.graph()); e != end; ++e) {
+      const size_t from = index[boost::source(*e, g.graph())];
       if (from == SIZE_MAX) continue;  // a producer this scenario does not run
       const size_t pcore = plan.nodes[from].core;
       const int64_t pwb = word_bytes[pcore];
-      n.inputs.push_back({from, checked_mul(g.graph[*e].elems, pwb, "edge bytes")});
+      const mapping::CnDependency& d = g.graph()[*e];
+      n.inputs.push_back({from, checked_mul(d.elems, pwb, "edge bytes"),
+                          d.kind == workloads::EdgeKind::kData && d.elems > 0 ? key : -1});
     }
     index[c] = plan.nodes.size();
     plan.nodes.push_back(std::move(n));

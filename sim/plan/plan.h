@@ -22,6 +22,10 @@ enum class ExitPolicy {
 struct PlanEdge {
   size_t from = 0;    // index into Plan::nodes
   int64_t bytes = 0;  // data moved (0 for control and gate edges)
+  // Edges from one node with the same key >= 0 carry the same data to consumers on several
+  // cores (the parts of one band of a layer split by output channels, each reading every input
+  // channel): the engine sends it once, down the union of the routes (a multicast tree).
+  int64_t multicast = -1;
   bool operator==(const PlanEdge&) const = default;
 };
 

@@ -36,7 +36,7 @@ eesim::workloads::Workload net() {
   return b.import();
 }
 
-int64_t in_degree(const CnGraph& g, CnId c) { return boost::in_degree(c, g.graph); }
+int64_t in_degree(const CnGraph& g, CnId c) { return boost::in_degree(c, g.graph()); }
 
 CnId node(const eesim::workloads::Workload& w, const CnGraph& g, const char* layer, size_t band) {
   return g.layer_cns.at(*w.find_layer(layer)).at(band);
@@ -49,12 +49,12 @@ TEST_CASE("cn graph: layer by layer is one node per layer with the layer graph's
   const CnGraph g = build_cn_graph(w, FusionOptions{});
   CHECK(g.num_cns() == w.num_layers());
   CHECK(g.num_cns() == 7);
-  CHECK(boost::num_edges(g.graph) == 7);  // add reads two producers
+  CHECK(boost::num_edges(g.graph()) == 7);  // add reads two producers
   CHECK(g.stacks.empty());
   CHECK(g.total_macs() == w.total_macs());
-  auto [e, end] = boost::in_edges(node(w, g, "conv2", 0), g.graph);
+  auto [e, end] = boost::in_edges(node(w, g, "conv2", 0), g.graph());
   REQUIRE(e != end);
-  CHECK(g.graph[*e].elems == 4 * 8 * 8);  // all of relu1's output
+  CHECK(g.graph()[*e].elems == 4 * 8 * 8);  // all of relu1's output
 }
 
 TEST_CASE("cn graph: 1-row bands follow receptive fields (30 nodes, 42 edges, same MACs)") {
@@ -65,7 +65,7 @@ TEST_CASE("cn graph: 1-row bands follow receptive fields (30 nodes, 42 edges, sa
   REQUIRE(g.stacks.size() == 1);
   CHECK(g.stacks[0].size() == 5);  // conv1 relu1 conv2 conv3 add; gap has H = 1
   CHECK(g.num_cns() == 8 + 8 + 4 + 4 + 4 + 1 + 1);
-  CHECK(boost::num_edges(g.graph) == 8 + 11 + 10 + 8 + 4 + 1);
+  CHECK(boost::num_edges(g.graph()) == 8 + 11 + 10 + 8 + 4 + 1);
   CHECK(g.total_macs() == w.total_macs());
   // conv2 (stride 2, pad 1) output row r reads relu1 rows [2r-1, 2r+1], clipped to [0, 7].
   CHECK(in_degree(g, node(w, g, "conv2", 0)) == 2);
@@ -76,16 +76,16 @@ TEST_CASE("cn graph: 1-row bands follow receptive fields (30 nodes, 42 edges, sa
   // The residual add reads the same row of both inputs.
   const CnId add1 = node(w, g, "add", 1);
   CHECK(in_degree(g, add1) == 2);
-  for (auto [e, end] = boost::in_edges(add1, g.graph); e != end; ++e) {
-    const auto& src = g.cn(boost::source(*e, g.graph));
+  for (auto [e, end] = boost::in_edges(add1, g.graph()); e != end; ++e) {
+    const auto& src = g.cn(boost::source(*e, g.graph()));
     CHECK(src.first_row == 1);
-    CHECK(g.graph[*e].elems == 4 * 4);  // one row of a [1,4,4,4] tensor
+    CHECK(g.graph()[*e].elems == 4 * 4);  // one row of a [1,4,4,4] tensor
   }
   // gap needs every row of add.
   CHECK(in_degree(g, node(w, g, "gap", 0)) == 4);
   // Vertex ids are topological.
-  for (auto [e, end] = boost::edges(g.graph); e != end; ++e)
-    CHECK(boost::source(*e, g.graph) < boost::target(*e, g.graph));
+  for (auto [e, end] = boost::edges(g.graph()); e != end; ++e)
+    CHECK(boost::source(*e, g.graph()) < boost::target(*e, g.graph()));
 }
 
 TEST_CASE("cn graph: 3-row bands cut 8 rows into 3+3+2 and keep MACs") {

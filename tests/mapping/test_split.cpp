@@ -95,8 +95,8 @@ Allocation split_alloc(const wl::Workload& w,
 // The in-edges of node c as (producer node, elements read), in the graph's order.
 std::vector<std::pair<CnId, int64_t>> in_edges(const CnGraph& g, CnId c) {
   std::vector<std::pair<CnId, int64_t>> out;
-  for (auto [e, end] = boost::in_edges(c, g.graph); e != end; ++e)
-    out.emplace_back(boost::source(*e, g.graph), g.graph[*e].elems);
+  for (auto [e, end] = boost::in_edges(c, g.graph()); e != end; ++e)
+    out.emplace_back(boost::source(*e, g.graph()), g.graph()[*e].elems);
   return out;
 }
 

@@ -40,8 +40,8 @@ Allocation split_conv1(const eesim::workloads::Workload& w, SplitKind kind) {
 
 // The elements node `to` reads from node `from` (0 when no edge joins them).
 int64_t elems(const CnGraph& g, CnId from, CnId to) {
-  for (auto [e, end] = boost::in_edges(to, g.graph); e != end; ++e)
-    if (boost::source(*e, g.graph) == from) return g.graph[*e].elems;
+  for (auto [e, end] = boost::in_edges(to, g.graph()); e != end; ++e)
+    if (boost::source(*e, g.graph()) == from) return g.graph()[*e].elems;
   return 0;
 }
 
@@ -81,7 +81,7 @@ TEST_CASE("split: by channels, weights are partitioned and the input goes to eve
   // conv2 reads each part's 2 channels x 16 pixels = 32 elements.
   CHECK(elems(g, p0, c2) == 32);
   CHECK(elems(g, p1, c2) == 32);
-  CHECK(boost::num_edges(g.graph) == 4);
+  CHECK(boost::num_edges(g.graph()) == 4);
 }
 
 TEST_CASE("split: by rows, each part computes a slice with its halo and keeps all weights") {
