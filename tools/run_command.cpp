@@ -95,7 +95,8 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
   const double el = r.expected_latency_cycles, lb = r.expected_lower_bound_cycles;
   std::snprintf(buf, sizeof buf,
                 "mapping quality: E[L] / E[lower bound] = %.2f (E[lower bound] %.0f cycles: each "
-                "layer on its best core, over all cores, or DRAM); cores idle while work waited "
+                "layer on its best core, over the cores it may run on, or DRAM); cores idle while "
+                "work waited "
                 "%.0f cycles expected (%.1f%% of E[L])\n",
                 lb > 0 ? el / lb : 0.0, lb, r.expected_idle_while_waiting_cycles,
                 el > 0 ? 100 * r.expected_idle_while_waiting_cycles / el : 0.0);

@@ -56,23 +56,23 @@ Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& 
   Evaluation e;
   e.graph = fused_graph(w, arch, o);
   const ObjectiveFn objective = o.objective.value;  // resolved once, called per candidate
+  const mapping::CoreConstraints constraints = resolve_constraints(o.allowed_cores, arch);
   const std::function<double(const mapping::Allocation&)> fitness =
       [&](const mapping::Allocation& a) {
         if (!a.is_split())
-          return objective(simulate(w, profile, e.graph, a, arch, cache, o.policy));
+          return objective(simulate(w, profile, e.graph, a, arch, cache, o.policy, constraints));
         const mapping::CnGraph split = mapping::apply_splits(w, e.graph, a);
-        return objective(simulate(w, profile, split, a, arch, cache, o.policy));
+        return objective(simulate(w, profile, split, a, arch, cache, o.policy, constraints));
       };
   mapping::SearchOptions search = o.search;
   search.progress = o.progress;
-  const mapping::CoreConstraints constraints = resolve_constraints(o.allowed_cores, arch);
   const mapping::Waits waits = exit_waits(w, o.policy);
   mapping::Allocated got =
       o.allocator->allocate({w, e.graph, arch, cache, fitness, search, constraints, waits});
   e.allocation = std::move(got.allocation);
   e.search = std::move(got.search);
   if (e.allocation.is_split()) e.graph = mapping::apply_splits(w, e.graph, e.allocation);
-  e.report = simulate(w, profile, e.graph, e.allocation, arch, cache, o.policy);
+  e.report = simulate(w, profile, e.graph, e.allocation, arch, cache, o.policy, constraints);
   return e;
 }
 

@@ -1,6 +1,7 @@
 #include "sim/studies/mapping_quality.h"
 
 #include <algorithm>
+#include <bit>
 #include <climits>
 
 #include "common/checked_math.h"
@@ -45,7 +46,7 @@ std::vector<size_t> same_model(const hw::Architecture& arch) {
 }  // namespace
 
 LayerBounds layer_bounds(const workloads::Workload& w, const hw::Architecture& arch,
-                         hw::CostCache& cache) {
+                         hw::CostCache& cache, const mapping::CoreConstraints& constraints) {
   LayerBounds b;
   b.cores = arch.cores.size();
   b.word_bytes = INT64_MAX;
@@ -63,14 +64,13 @@ LayerBounds layer_bounds(const workloads::Workload& w, const hw::Architecture& a
   const std::vector<size_t> same = same_model(arch);
   const bool masks = b.cores <= 64;
   if (masks) b.runs_on.assign(w.num_layers(), 0);
-  std::vector<char> can(b.cores);
+  std::vector<int64_t> cycles(b.cores);  // per core: the layer's, or -1 where it cannot run
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     const hw::TileShape tile = hw::layer_tile(w.layer(v));
     int64_t best = INT64_MAX;
     for (size_t c = 0; c < b.cores; ++c) {
-      can[c] = 0;
       if (same[c] != c) {
-        can[c] = can[same[c]];
+        cycles[c] = cycles[same[c]];
       } else {
         const hw::Cost* cost = nullptr;
         try {
@@ -79,9 +79,11 @@ LayerBounds layer_bounds(const workloads::Workload& w, const hw::Architecture& a
           throw Error(w.error_prefix() + "layer '" + w.layer(v).name + "' (" + w.layer(v).op +
                       "): " + e.what());
         }
-        if (cost->supported) can[c] = 1, best = std::min(best, cost->compute_cycles);
+        cycles[c] = cost->supported ? cost->compute_cycles : -1;
       }
-      if (masks && can[c]) b.runs_on[v] |= uint64_t{1} << c;
+      if (cycles[c] < 0 || !constraints.allows(w.layer(v), c)) continue;
+      best = std::min(best, cycles[c]);
+      if (masks) b.runs_on[v] |= uint64_t{1} << c;
     }
     b.best_compute_cycles[v] = best == INT64_MAX ? 0 : best;
   }
@@ -100,6 +102,24 @@ LowerBound scenario_lower_bound(const workloads::Workload& w, const LayerBounds&
     weight_elems = checked_add(weight_elems, w.layer(v).weight_params, "scenario weights");
   }
   out.work_cycles = ceil_div(work, static_cast<int64_t>(b.cores));
+  // Layers that only some cores may run (their model, or `--allow`) load those cores alone: for
+  // each set of cores some layer is confined to, the work of every layer confined within it
+  // over its size bounds the latency too (Graham's argument on the subset).
+  if (!b.runs_on.empty()) {
+    std::vector<uint64_t> sets;
+    for (LayerId v = 0; v < b.runs_on.size(); ++v)
+      if (needed[v] && b.runs_on[v] != 0 &&
+          std::find(sets.begin(), sets.end(), b.runs_on[v]) == sets.end())
+        sets.push_back(b.runs_on[v]);
+    for (uint64_t set : sets) {
+      if (std::popcount(set) == static_cast<int>(b.cores)) continue;  // the chip: done above
+      int64_t confined = 0;
+      for (LayerId v = 0; v < b.runs_on.size(); ++v)
+        if (needed[v] && b.runs_on[v] != 0 && (b.runs_on[v] & ~set) == 0)
+          confined = checked_add(confined, b.best_compute_cycles[v], "lower bound work cycles");
+      out.work_cycles = std::max(out.work_cycles, ceil_div(confined, std::popcount(set)));
+    }
+  }
   int64_t io = elems(w.inputs);
   for (LayerId v : outputs) io = checked_add(io, elems(w.layer(v).outputs), "scenario outputs");
   const int64_t streamed =

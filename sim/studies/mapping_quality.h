@@ -9,6 +9,7 @@
 
 #include "hw_models/architecture.h"
 #include "hw_models/cost_cache.h"
+#include "mapping/allocation.h"
 #include "sim/engine/engine.h"
 #include "workloads/workload.h"
 
@@ -31,16 +32,22 @@ struct LayerBounds {
   double dram_bytes_per_cycle = 0;
 };
 
-// Throws eesim::Error naming the layer when a cost model refuses a whole-layer tile's numbers.
+// Only the cores `constraints` allow a layer's op on count for it (`--allow`: a layer kept off
+// a core is neither bounded by that core's speed nor waiting for it while it idles). Throws
+// eesim::Error naming the layer when a cost model refuses a whole-layer tile's numbers.
 LayerBounds layer_bounds(const workloads::Workload& w, const hw::Architecture& arch,
-                         hw::CostCache& cache);
+                         hw::CostCache& cache, const mapping::CoreConstraints& constraints = {});
 
 // A lower bound on one scenario's latency: the classic work bound of multiprocessor scheduling
 // (R. L. Graham, "Bounds on multiprocessing timing anomalies", SIAM J. Appl. Math. 17(2),
 // 1969: no schedule on m processors finishes before total work / m), with each layer's work
 // taken on its best core, next to the DRAM bound (compulsory bytes over all ports).
+// Layers confined to some cores (LayerBounds::runs_on) bound the latency by their work over
+// those cores alone, where that is more.
 struct LowerBound {
-  int64_t work_cycles = 0;  // ceil(sum over needed layers of best_compute_cycles / cores)
+  // ceil(sum over needed layers of best_compute_cycles / cores), or more: for a set S of cores
+  // some layer is confined to, the needed layers confined within S, ceil(their cycles / |S|)
+  int64_t work_cycles = 0;
   int64_t dram_bytes = 0;   // compulsory
   int64_t dram_cycles = 0;  // ceil(dram_bytes / all ports' bytes per cycle)
   int64_t cycles() const { return work_cycles > dram_cycles ? work_cycles : dram_cycles; }

@@ -70,9 +70,10 @@ void reweigh(Report& r, const workloads::Workload& w, const workloads::ExitProfi
 
 Report simulate(const workloads::Workload& w, const workloads::ExitProfile& profile,
                 const mapping::CnGraph& g, const mapping::Allocation& alloc,
-                const hw::Architecture& arch, hw::CostCache& cache, ExitPolicy policy) {
+                const hw::Architecture& arch, hw::CostCache& cache, ExitPolicy policy,
+                const mapping::CoreConstraints& constraints) {
   Report r;
-  LayerBounds bounds = layer_bounds(w, arch, cache);
+  LayerBounds bounds = layer_bounds(w, arch, cache, constraints);
   for (const Scenario& s : make_scenarios(w, profile)) {
     Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
     ScenarioRun run;

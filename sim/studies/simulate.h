@@ -60,7 +60,8 @@ struct Report {
 
 Report simulate(const workloads::Workload& w, const workloads::ExitProfile& profile,
                 const mapping::CnGraph& g, const mapping::Allocation& alloc,
-                const hw::Architecture& arch, hw::CostCache& cache, ExitPolicy policy);
+                const hw::Architecture& arch, hw::CostCache& cache, ExitPolicy policy,
+                const mapping::CoreConstraints& constraints = {});
 
 // The report simulate would give for `profile`, from one it gave for another profile of the
 // same network: each scenario's probability from `profile`, every expectation summed again.

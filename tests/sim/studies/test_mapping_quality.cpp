@@ -128,6 +128,34 @@ TEST_CASE("mapping quality: an idle core that cannot run the waiting layer does 
   CHECK(s.run.idle_while_waiting_cycles == 0);
 }
 
+TEST_CASE("mapping quality: a core the op-type constraints forbid neither bounds nor idles") {
+  // Relu, Sigmoid and Add allowed on v0 only (`--allow Relu=v0` ...): the bound is one core's
+  // work, 3 x 16 = 48 cycles, and v1 idling while sig waits is what the user asked for.
+  const auto w = fork_net();
+  const auto arch = eesim::hw::load_architecture_text(kTwoSimd64, "chip");
+  eesim::mapping::CoreConstraints only_v0;
+  only_v0.cores_of_op = {{"Relu", {0}}, {"Sigmoid", {0}}, {"Add", {0}}};
+  eesim::hw::CostCache cache(arch);
+  const auto b = eesim::sim::layer_bounds(w, arch, cache, only_v0);
+  CHECK(b.runs_on == std::vector<uint64_t>{1, 1, 1});
+  CHECK(b.best_compute_cycles == std::vector<int64_t>{16, 16, 16});
+  const auto g = eesim::mapping::build_cn_graph(w, {});
+  const auto alloc = eesim::mapping::parse_allocation("* = v0\n", "map", w, arch);
+  const auto r = eesim::sim::simulate(w, {{}, {}, 1.0, ""}, g, alloc, arch, cache,
+                                      eesim::sim::ExitPolicy::kWait, only_v0);
+  const auto& s = r.scenarios.at(0);
+  CHECK(s.run.latency_cycles == 48);
+  CHECK(s.run.idle_while_waiting_cycles == 0);  // 16 without the constraints (above)
+  CHECK(s.lower_bound.cycles() == 48);          // 24 without
+  CHECK(eesim::sim::idle_warnings(r).empty());
+  // Sigmoid alone kept on v0: relu and add may use either core. The chip's bound, ceil(48 / 2)
+  // = 24, beats v0's alone (sig's 16 cycles), so it stays 24.
+  only_v0.cores_of_op = {{"Sigmoid", {0}}};
+  const auto sig_on_v0 = eesim::sim::layer_bounds(w, arch, cache, only_v0);
+  CHECK(sig_on_v0.runs_on == std::vector<uint64_t>{3, 1, 3});
+  CHECK(eesim::sim::scenario_lower_bound(w, sig_on_v0, {1, 1, 1}, {}).work_cycles == 24);
+}
+
 TEST_CASE("mapping quality: two nodes waiting over the same idle window count once") {
   // x -> relu, sig, tanh (16 cycles each), all on v0 with v1 idle; Sum(a, b, c): 2 x 1024
   // operations = 32 cycles. relu [0, 16), sig waits [0, 16) and runs [16, 32), tanh waits
