@@ -80,7 +80,8 @@ struct PlanIndex {
   }
 
  private:
-  // Moves each multicast's later sends next to its first (which keeps its place in plan order).
+  // Moves each multicast's later sends (same key, same bytes) next to its first, which keeps its
+  // place in plan order.
   static void gather_multicasts(std::vector<Send>& sends) {
     if (std::none_of(sends.begin(), sends.end(), [](const Send& e) { return e.multicast >= 0; }))
       return;
@@ -92,7 +93,8 @@ struct PlanIndex {
       out.push_back(sends[i]);
       if (sends[i].multicast < 0) continue;
       for (size_t j = i + 1; j < sends.size(); ++j)
-        if (!taken[j] && sends[j].multicast == sends[i].multicast) {
+        if (!taken[j] && sends[j].multicast == sends[i].multicast &&
+            sends[j].bytes == sends[i].bytes) {
           taken[j] = 1;
           out.push_back(sends[j]);
           out.back().span = 0;
