@@ -7,28 +7,17 @@
 #include "mapping/allocation.h"
 #include "mapping/cn_graph.h"
 #include "mapping/split.h"
-#include "tests/workloads/onnx_builder.h"
+#include "tests/mapping/split_net.h"
 
 using eesim::mapping::Allocation;
 using eesim::mapping::CnGraph;
 using eesim::mapping::CnId;
 using eesim::mapping::LayerSplit;
 using eesim::mapping::SplitKind;
-using eesim::testing::OnnxBuilder;
-using eesim::testing::set_ints;
 
 namespace {
 
-eesim::workloads::Workload net() {
-  OnnxBuilder b;
-  b.input("x", {1, 2, 4, 4});
-  b.weight("w1", {4, 2, 3, 3}).weight("w2", {4, 4, 1, 1});
-  b.node("Relu", {"x"}, {"r0"}, "relu0");
-  set_ints(b.node("Conv", {"r0", "w1"}, {"c1"}, "conv1"), "pads", {1, 1, 1, 1});
-  b.node("Conv", {"c1", "w2"}, {"c2"}, "conv2");
-  b.output("c2");
-  return b.import();
-}
+eesim::workloads::Workload net() { return eesim::testing::split_net(); }
 
 // conv1 split `kind` over cores 0 and 1; the rest on core 0.
 Allocation split_conv1(const eesim::workloads::Workload& w, SplitKind kind) {

@@ -11,14 +11,12 @@
 #include "mapping/allocation.h"
 #include "mapping/split.h"
 #include "sim/studies/simulate.h"
-#include "tests/workloads/onnx_builder.h"
+#include "tests/mapping/split_net.h"
 
 namespace {
 
 using eesim::mapping::LayerSplit;
 using eesim::mapping::SplitKind;
-using eesim::testing::OnnxBuilder;
-using eesim::testing::set_ints;
 
 // Three 64-lane SIMD cores in a row, one hop apart; links 4 B/cycle, 1 + 1 cycles per hop,
 // 0.5 pJ per byte and hop; a 1000 B/cycle DRAM port beside v0, so every node's DRAM traffic
@@ -37,16 +35,7 @@ dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1000 }
 // words. relu0 on v0; conv1 split by channels over v1 (filters 0-1) and v2 (filters 2-3);
 // conv2 on v1.
 struct Fixture {
-  eesim::workloads::Workload w = [] {
-    OnnxBuilder b;
-    b.input("x", {1, 2, 4, 4});
-    b.weight("w1", {4, 2, 3, 3}).weight("w2", {4, 4, 1, 1});
-    b.node("Relu", {"x"}, {"r0"}, "relu0");
-    set_ints(b.node("Conv", {"r0", "w1"}, {"c1"}, "conv1"), "pads", {1, 1, 1, 1});
-    b.node("Conv", {"c1", "w2"}, {"c2"}, "conv2");
-    b.output("c2");
-    return b.import();
-  }();
+  eesim::workloads::Workload w = eesim::testing::split_net();
   eesim::hw::Architecture arch = eesim::hw::load_architecture_text(kThreeSimd, "three_simd");
   eesim::mapping::Allocation alloc{{0, 1, 1}, "test", {}};
   eesim::sim::ScenarioResult run() {
