@@ -58,8 +58,8 @@ struct CnGraph {
   const CnGraphT& graph() const { return *graph_; }
 
   // Moves really move. boost::adjacency_list has no move constructor, and its swap copies the
-  // graph three times (boost 1.83, adjacency_list.hpp: "Is there a more efficient way to do
-  // this?"): a defaulted move, or one by swap, copied every node and edge (a quarter of an
+  // graph three times (Boost 1.74, Debian 12; adjacency_list.hpp: "Is there a more efficient way to
+  // do this?"): a defaulted move, or one by swap, copied every node and edge (a quarter of an
   // evaluation's time on a split graph of 3,000 nodes). Held on the heap, it moves by pointer;
   // a moved-from CnGraph is empty.
   CnGraph() = default;
