@@ -124,10 +124,13 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v)
     name_w = std::max(name_w, w.layer(v).name.size());
   name_w = std::min<size_t>(name_w, 60);
+  size_t op_w = 18;  // wider only for long names (QLinearGlobalAveragePool)
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v)
+    op_w = std::max(op_w, w.layer(v).op.size() + 3 * w.layer(v).folded.size());
   out << w.name << ": " << w.num_layers() << " layers\n";
   for (const auto& t : w.inputs)
     out << "input " << t.name << " " << workloads::to_string(t.shape) << "\n";
-  out << std::left << std::setw(5) << "#" << std::setw(name_w + 2) << "layer" << std::setw(20)
+  out << std::left << std::setw(5) << "#" << std::setw(name_w + 2) << "layer" << std::setw(op_w + 2)
       << "op" << std::setw(20) << "output" << std::right << std::setw(16) << "MACs" << std::setw(14)
       << "weight B" << std::setw(12) << "bits W/I/O"
       << "\n";
@@ -137,8 +140,8 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
     for (const auto& f : l.folded) op += "+BN", (void)f;
     std::string name =
         l.name.size() > name_w ? "..." + l.name.substr(l.name.size() - name_w + 3) : l.name;
-    out << std::left << std::setw(5) << v << std::setw(name_w + 2) << name << std::setw(20) << op
-        << std::setw(20) << workloads::to_string(l.outputs.at(0).shape) << std::right
+    out << std::left << std::setw(5) << v << std::setw(name_w + 2) << name << std::setw(op_w + 2)
+        << op << std::setw(20) << workloads::to_string(l.outputs.at(0).shape) << std::right
         << std::setw(16) << with_commas(l.macs) << std::setw(14) << with_commas(l.weight_bytes)
         << std::setw(12) << bits_column(l) << "\n";
   }
