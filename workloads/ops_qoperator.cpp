@@ -15,8 +15,6 @@
 namespace eesim::workloads {
 namespace {
 
-constexpr size_t kAbsent = static_cast<size_t>(-1);
-
 void expect_between(const NodeView& n, size_t lo, size_t hi, const char* layout) {
   if (n.num_inputs() < lo || n.num_inputs() > hi)
     n.fail("takes " +
@@ -24,7 +22,8 @@ void expect_between(const NodeView& n, size_t lo, size_t hi, const char* layout)
            " inputs (" + layout + "), got " + std::to_string(n.num_inputs()));
 }
 
-// Runs float op `op` on this node's inputs at `picks` (kAbsent: omitted), with its attributes.
+// Runs float op `op` on this node's inputs at `picks` (one past the inputs or "": omitted), with
+// its attributes.
 OpResult float_twin(const NodeView& n, const std::string& op, const std::vector<size_t>& picks) {
   OnnxNode twin;
   twin.name = n.node().name;
@@ -32,7 +31,7 @@ OpResult float_twin(const NodeView& n, const std::string& op, const std::vector<
   twin.attributes = n.node().attributes;
   std::vector<const Value*> inputs;
   for (size_t i : picks) {
-    const bool present = i != kAbsent && n.has_input(i);
+    const bool present = n.has_input(i);
     twin.inputs.push_back(present ? n.node().inputs[i] : "");
     inputs.push_back(present ? &n.input(i) : nullptr);
   }
