@@ -110,7 +110,8 @@ TEST_CASE("ConvInteger and MatMulInteger: float twins' MACs; 8-bit in, int32 acc
   typed_tensor(m, "b_q", kU8, {16, 8}, 1);
   m.node("MatMulInteger", {"xq", "b_q"}, {"y"}, "mm");
   m.output("y");
-  const auto& mm = layer(m.import(), "mm");
+  const Workload wm = m.import();
+  const auto& mm = layer(wm, "mm");
   CHECK(mm.macs == 128);
   CHECK(mm.weight_bytes == 128);
   CHECK((mm.weight_bits == 8 && mm.input_bits == 8 && mm.output_bits == 32));
