@@ -41,6 +41,12 @@ std::string with_commas(int64_t v) {
   return s;
 }
 
+// "8/8/8": weight, input and output bits ("-" for a layer without weights).
+std::string bits_column(const workloads::Layer& l) {
+  return (l.weight_bits > 0 ? std::to_string(l.weight_bits) : "-") + "/" +
+         std::to_string(l.input_bits) + "/" + std::to_string(l.output_bits);
+}
+
 int64_t head_macs(const Workload& w, const workloads::Exit& e) {
   int64_t m = 0;
   for (auto v : e.head) m += w.layer(v).macs;
@@ -71,6 +77,8 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
         to_string(l.kind));
     j.key("macs").value(l.macs).key("vector_ops").value(l.vector_ops);
     j.key("weight_params").value(l.weight_params).key("weight_bytes").value(l.weight_bytes);
+    j.key("weight_bits").value(l.weight_bits).key("input_bits").value(l.input_bits);
+    j.key("output_bits").value(l.output_bits);
     j.key("output_shape").array(l.outputs.at(0).shape);
     j.key("inputs").begin_array();
     for (const auto& t : l.inputs) j.value(t.name);
@@ -116,12 +124,15 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v)
     name_w = std::max(name_w, w.layer(v).name.size());
   name_w = std::min<size_t>(name_w, 60);
+  size_t op_w = 18;  // wider only for long names (QLinearGlobalAveragePool)
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v)
+    op_w = std::max(op_w, w.layer(v).op.size() + 3 * w.layer(v).folded.size());
   out << w.name << ": " << w.num_layers() << " layers\n";
   for (const auto& t : w.inputs)
     out << "input " << t.name << " " << workloads::to_string(t.shape) << "\n";
-  out << std::left << std::setw(5) << "#" << std::setw(name_w + 2) << "layer" << std::setw(20)
+  out << std::left << std::setw(5) << "#" << std::setw(name_w + 2) << "layer" << std::setw(op_w + 2)
       << "op" << std::setw(20) << "output" << std::right << std::setw(16) << "MACs" << std::setw(14)
-      << "weight B"
+      << "weight B" << std::setw(12) << "bits W/I/O"
       << "\n";
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     const auto& l = w.layer(v);
@@ -129,10 +140,10 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
     for (const auto& f : l.folded) op += "+BN", (void)f;
     std::string name =
         l.name.size() > name_w ? "..." + l.name.substr(l.name.size() - name_w + 3) : l.name;
-    out << std::left << std::setw(5) << v << std::setw(name_w + 2) << name << std::setw(20) << op
-        << std::setw(20) << workloads::to_string(l.outputs.at(0).shape) << std::right
+    out << std::left << std::setw(5) << v << std::setw(name_w + 2) << name << std::setw(op_w + 2)
+        << op << std::setw(20) << workloads::to_string(l.outputs.at(0).shape) << std::right
         << std::setw(16) << with_commas(l.macs) << std::setw(14) << with_commas(l.weight_bytes)
-        << "\n";
+        << std::setw(12) << bits_column(l) << "\n";
   }
   out << "total: " << with_commas(w.total_macs()) << " MACs, "
       << with_commas(w.total_weight_bytes()) << " weight bytes\n";

@@ -167,6 +167,9 @@ struct Tensor {
 // Appends a layer on `in` the way importer.cpp's add_layer records it: the activation input,
 // the output, and a data edge carrying the tensor read and its bytes.
 Tensor append(Workload& w, Layer l, const Tensor& in, const std::string& out_name, Shape out) {
+  // A head has no Q/DQ nodes: everything at its activation width, as add_layer would record.
+  l.input_bits = l.output_bits = 8 * l.elem_bytes;
+  l.weight_bits = l.weight_params > 0 ? 8 * l.elem_bytes : 0;
   const int64_t bytes = checked_mul(checked_product(in.shape, l.name), l.elem_bytes, l.name);
   l.inputs = {{in.name, in.shape}};
   l.outputs = {{out_name, out}};

@@ -150,14 +150,14 @@ class Builder {
   }
 
   void process_node(const OnnxNode& node) {
-    if (!node.domain.empty() && node.domain != "ai.onnx")
+    if (!ops_.has_domain(node.domain))
       throw Error(where(node) + ": unsupported op domain '" + node.domain + "'");
-    const OpHandler handler = ops_.find(node.op_type);
+    const OpHandler handler = ops_.find(node.op_type, node.domain);
     if (!handler) {
       std::string known;
       for (const std::string& name : ops_.names()) known += (known.empty() ? "" : " ") + name;
-      throw Error(where(node) + ": unsupported op '" + node.op_type + "' (supported: " + known +
-                  " If)");
+      throw Error(where(node) + ": unsupported op '" + OpRegistry::key(node.op_type, node.domain) +
+                  "' (supported: " + known + " If)");
     }
     std::vector<const Value*> inputs;
     bool on_activation = false;
@@ -189,6 +189,7 @@ class Builder {
                       to_string(r.outputs[i].dims) + ": dimensions must be positive");
       if (r.is_view && view.is_activation(0)) {
         producer = inputs[0]->producer;
+        requantize(producer, r.outputs);
       } else {
         producer = fold_batch_norm(node, view);
         if (producer < 0) producer = add_layer(node, view, r);
@@ -203,6 +204,18 @@ class Builder {
                                   : Origin::kWeight;
       v.producer = v.origin == Origin::kActivation ? producer : -1;
       define(node.outputs[i], std::move(v), "node '" + node.name + "'");
+    }
+  }
+
+  // A view narrower than the data it shows (a QuantizeLinear on a layer's output) re-quantizes
+  // that output: the layer writes it at the view's width.
+  void requantize(int64_t producer, const std::vector<TensorData>& view_outputs) {
+    if (producer < 0 || view_outputs.empty()) return;
+    const int64_t bits = storage_bits(view_outputs[0]);
+    Layer& l = graph_[producer];
+    if (bits > 0 && bits < l.output_bits) {
+      l.output_bits = bits;
+      l.elem_bytes = std::max<int64_t>(1, bits / 8);
     }
   }
 
@@ -241,6 +254,24 @@ class Builder {
     return p;
   }
 
+  // Data stored as integers by a quantizer: behind a DequantizeLinear, or of a QOperator type.
+  static bool is_quantized(const TensorData& t) {
+    return t.quantized_bits > 0 || t.dtype == DataType::kInt8 || t.dtype == DataType::kUint8 ||
+           t.dtype == DataType::kInt16 || t.dtype == DataType::kUint16;
+  }
+
+  // The storage bits of a node's largest input that is not an activation (a conv's kernel
+  // rather than its bias, scales or zero points).
+  static int64_t main_weight_bits(const NodeView& view) {
+    int64_t bits = 0, largest = -1;
+    for (size_t i = 0; i < view.num_inputs(); ++i)
+      if (view.has_input(i) && !view.is_activation(i) && view.elements(i) > largest) {
+        largest = view.elements(i);
+        bits = storage_bits(view.in(i));
+      }
+    return bits;
+  }
+
   int64_t add_layer(const OnnxNode& node, const NodeView& view, const OpResult& r) {
     Layer l;
     l.name = node.name;
@@ -251,15 +282,29 @@ class Builder {
     l.weight_params = r.weight_params;
     l.weight_bytes = r.weight_bytes;
     l.window = r.window;
-    bool first = true;
+    bool quantized = false;
     for (size_t i = 0; i < node.inputs.size(); ++i)
       if (view.is_activation(i)) {
+        if (l.inputs.empty()) {
+          l.input_bits = storage_bits(view.in(i));
+          l.elem_bytes = std::max<int64_t>(1, l.input_bits / 8);
+          quantized = is_quantized(view.in(i));
+        }
         l.inputs.push_back({node.inputs[i], view.dims(i)});
-        if (first) l.elem_bytes = std::max<int64_t>(1, element_bytes(view.in(i).dtype));
-        first = false;
       }
     for (size_t i = 0; i < node.outputs.size(); ++i)
-      if (!node.outputs[i].empty()) l.outputs.push_back({node.outputs[i], r.outputs[i].dims});
+      if (!node.outputs[i].empty()) {
+        if (l.outputs.empty()) {
+          l.output_bits = storage_bits(r.outputs[i]);
+          quantized |= is_quantized(r.outputs[i]);
+        }
+        l.outputs.push_back({node.outputs[i], r.outputs[i].dims});
+      }
+    // mapping/ turns a data edge's bytes back into elements with its producer's elem_bytes: a
+    // layer on quantized data (an int8 Conv writing float, ConvInteger's int32) gives the
+    // width it writes. Float layers keep their input's, which their outputs share.
+    if (quantized) l.elem_bytes = std::max<int64_t>(1, l.output_bits / 8);
+    l.weight_bits = r.weight_params > 0 ? main_weight_bits(view) : 0;
     const LayerId id = boost::add_vertex(std::move(l), graph_);
     has_bias_.push_back(node.inputs.size() > 2 && !node.inputs[2].empty());
     std::set<std::pair<int64_t, std::string>> seen;
@@ -267,9 +312,8 @@ class Builder {
       if (!view.is_activation(i)) continue;
       const Value& v = view.input(i);
       if (v.producer < 0 || !seen.emplace(v.producer, node.inputs[i]).second) continue;
-      const int64_t bytes =
-          checked_mul(num_elements(v.data.dims), std::max<int64_t>(1, element_bytes(v.data.dtype)),
-                      view.where());
+      const int64_t bytes = checked_mul(
+          num_elements(v.data.dims), std::max<int64_t>(1, storage_bits(v.data) / 8), view.where());
       boost::add_edge(v.producer, id, Dependency{EdgeKind::kData, node.inputs[i], bytes}, graph_);
     }
     return static_cast<int64_t>(id);

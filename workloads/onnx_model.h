@@ -47,6 +47,9 @@ struct TensorData {
   bool has_value = false;
   std::vector<int64_t> ints;  // integral dtypes, row-major
   std::vector<double> reals;  // floating dtypes, row-major
+  // Width the values were stored at when that is not dtype's: a DequantizeLinear's float output
+  // holds int8 values (8). 0: the dtype's width. Views of the tensor keep it.
+  int64_t quantized_bits = 0;
 };
 
 struct OnnxGraph;

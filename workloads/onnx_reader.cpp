@@ -129,9 +129,19 @@ struct Reader {
     out.has_value = true;
   }
 
+  // Types ONNX added after Debian's onnx.proto (1.13 onward: TensorProto.DataType 17-23).
+  static const char* newer_type_name(int type) {
+    static const char* names[] = {"float8e4m3fn", "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz",
+                                  "uint4",        "int4",           "float4e2m1"};
+    return type >= 17 && type <= 23 ? names[type - 17] : nullptr;
+  }
+
   TensorData tensor(const eesim_onnx::TensorProto& t, const std::string& what) const {
     TensorData out;
     out.dtype = static_cast<DataType>(t.data_type());
+    if (const char* newer = newer_type_name(t.data_type()))
+      fail(what + ": data type " + newer + " (" + std::to_string(t.data_type()) +
+           ") is not supported; eesim reads quantized tensors of 8 bits and wider");
     if (t.data_type() <= 0 || t.data_type() > static_cast<int>(DataType::kBfloat16))
       fail(what + ": unknown data type " + std::to_string(t.data_type()));
     for (int64_t d : t.dims()) {

@@ -83,7 +83,7 @@ int64_t NodeView::weight_bytes(std::initializer_list<size_t> indices) const {
   int64_t n = 0;
   for (size_t i : indices)
     if (has_input(i) && !is_activation(i))
-      n = checked_add(n, checked_mul(elements(i), element_bytes(in(i).dtype), where_), where_);
+      n = checked_add(n, checked_mul(elements(i), storage_bits(in(i)) / 8, where_), where_);
   return n;
 }
 
@@ -123,9 +123,16 @@ int64_t NodeView::to_int(double v, const std::string& role) const {
 
 void NodeView::fail(const std::string& message) const { throw Error(where_ + ": " + message); }
 
-OpHandler OpRegistry::find(const std::string& op_type) const {
-  auto it = handlers_.find(op_type);
+OpHandler OpRegistry::find(const std::string& op_type, const std::string& domain) const {
+  auto it = handlers_.find(key(op_type, domain));
   return it == handlers_.end() ? nullptr : it->second;
+}
+
+bool OpRegistry::has_domain(const std::string& domain) const {
+  const std::string prefix = key("", domain);
+  if (prefix.empty()) return true;
+  auto it = handlers_.lower_bound(prefix);
+  return it != handlers_.end() && it->first.starts_with(prefix);
 }
 
 std::vector<std::string> OpRegistry::names() const {
@@ -142,6 +149,8 @@ const OpRegistry& default_ops() {
     register_window_ops(r);
     register_layout_ops(r);
     register_shape_ops(r);
+    register_qdq_ops(r);
+    register_qoperator_ops(r);
     return r;
   }();
   return registry;
@@ -173,6 +182,10 @@ TensorData make_ints(Shape dims, std::vector<int64_t> values, DataType t) {
   d.ints = std::move(values);
   d.has_value = true;
   return d;
+}
+
+int64_t storage_bits(const TensorData& t) {
+  return t.quantized_bits > 0 ? t.quantized_bits : 8 * element_bytes(t.dtype);
 }
 
 TensorData make_shape_only(DataType t, Shape dims) {

@@ -91,11 +91,22 @@ struct OpResult {
 
 using OpHandler = OpResult (*)(const NodeView&);
 
+// onnxruntime's contrib ops (QLinearAdd, QGemm, ...): docs/ContribOperators.md in its repo.
+inline const std::string kMicrosoftDomain = "com.microsoft";
+
 class OpRegistry {
  public:
-  void add(const std::string& op_type, OpHandler handler) { handlers_[op_type] = handler; }
-  OpHandler find(const std::string& op_type) const;
+  // `domain` "" is the default ONNX domain ("ai.onnx" is looked up as "").
+  void add(const std::string& op_type, OpHandler handler, const std::string& domain = "") {
+    handlers_[key(op_type, domain)] = handler;
+  }
+  OpHandler find(const std::string& op_type, const std::string& domain = "") const;
+  bool has_domain(const std::string& domain) const;
+  // "Conv", ..., and "com.microsoft.QLinearAdd" for the other domains' ops.
   std::vector<std::string> names() const;
+  static std::string key(const std::string& op_type, const std::string& domain) {
+    return domain.empty() || domain == "ai.onnx" ? op_type : domain + "." + op_type;
+  }
 
  private:
   std::map<std::string, OpHandler> handlers_;
@@ -108,6 +119,8 @@ void register_elementwise_ops(OpRegistry& r);  // ops_elementwise.cpp
 void register_window_ops(OpRegistry& r);       // ops_window.cpp
 void register_layout_ops(OpRegistry& r);       // ops_layout.cpp
 void register_shape_ops(OpRegistry& r);        // ops_shape.cpp
+void register_qdq_ops(OpRegistry& r);          // ops_qdq.cpp
+void register_qoperator_ops(OpRegistry& r);    // ops_qoperator.cpp
 
 // Helpers shared by the op files.
 int64_t num_elements(const Shape& dims);  // throws on overflow
@@ -116,6 +129,8 @@ int64_t num_elements(const Shape& dims);  // throws on overflow
 void check_shape(const Shape& dims, const std::string& who);
 TensorData make_ints(Shape dims, std::vector<int64_t> values, DataType t = DataType::kInt64);
 TensorData make_shape_only(DataType t, Shape dims);
+// Bits one element of `t` is stored in: its quantized width when set, else its type's.
+int64_t storage_bits(const TensorData& t);
 
 }  // namespace eesim::workloads
 

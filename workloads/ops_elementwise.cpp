@@ -297,6 +297,16 @@ OpResult cast(const NodeView& n) {
   if (to <= 0 || to > static_cast<int64_t>(DataType::kBfloat16))
     n.fail("attribute 'to' is not a tensor data type: " + std::to_string(to));
   OpResult r;
+  const DataType t = n.in(0).dtype;
+  if (static_cast<DataType>(to) == t && !n.in(0).has_value &&
+      (t == DataType::kInt8 || t == DataType::kUint8 || t == DataType::kInt16 ||
+       t == DataType::kUint16)) {
+    // A Cast of quantized data to its own type is a view: PyTorch 1.13 writes one between
+    // every QuantizeLinear and DequantizeLinear (Q -> Cast(uint8) -> DQ).
+    r.outputs.push_back(n.in(0));
+    r.is_view = true;
+    return r;
+  }
   r.outputs.push_back(make_shape_only(static_cast<DataType>(to), n.dims(0)));
   r.kind = LayerKind::kEltwise;
   r.vector_ops = num_elements(n.dims(0));

@@ -88,7 +88,8 @@ std::ostream& operator<<(std::ostream& os, const Layer& l) {
   os << l.name << " (" << l.op << ", " << to_string(l.kind) << ") -> ";
   for (size_t i = 0; i < l.outputs.size(); ++i)
     os << (i ? " " : "") << to_string(l.outputs[i].shape);
-  os << " macs=" << l.macs << " vector_ops=" << l.vector_ops << " weight_bytes=" << l.weight_bytes;
+  os << " macs=" << l.macs << " vector_ops=" << l.vector_ops << " weight_bytes=" << l.weight_bytes
+     << " bits=" << l.weight_bits << "/" << l.input_bits << "/" << l.output_bits;
   return os;
 }
 

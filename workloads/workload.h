@@ -58,7 +58,16 @@ struct Layer {
   int64_t vector_ops = 0;          // element operations for SIMD units (everything else)
   int64_t weight_params = 0;       // parameters, after folding BatchNormalization
   int64_t weight_bytes = 0;        // as stored in the model file
-  int64_t elem_bytes = 4;          // activation element size in the model file
+  // Element size of the data the layer writes, as mapping/ converts edge bytes to elements:
+  // output_bits / 8 for a layer on quantized data; a float layer's input element size.
+  int64_t elem_bytes = 4;
+  // Precisions as stored in the model file (quantized tensors: their integer type, through
+  // QDQ pairs or QOperator ops; fp16/bf16: 16). weight_bits is the layer's main (largest)
+  // weight tensor's, 0 when it has none; input_bits its first activation input's; output_bits
+  // its output's, or the narrower type a QuantizeLinear re-quantizes that output to.
+  int64_t weight_bits = 0;
+  int64_t input_bits = 32;
+  int64_t output_bits = 32;
   std::optional<Window> window;
   std::vector<std::string> folded;  // nodes folded into this layer (BatchNormalization)
   bool operator==(const Layer&) const = default;

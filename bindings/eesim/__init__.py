@@ -61,6 +61,12 @@ class Report(SimpleNamespace):
     def as_dict(self) -> Dict[str, Any]:
         return self._data
 
+    def layers_frame(self):
+        """The layers (core, cycles, MACs, split, weight/input/output bits) as a pandas
+        DataFrame, one row per layer."""
+        import pandas as pd
+        return pd.DataFrame(self._data["layers"])
+
     def trace_frame(self):
         """The trace as a pandas DataFrame (needs pandas and evaluate(..., trace=True))."""
         if self.trace is None:

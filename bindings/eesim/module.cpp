@@ -43,6 +43,23 @@ struct Model {
 
 std::atomic<uint64_t> next_model_serial{1};
 
+// One dict per layer, keys as `eesim inspect --json` names them (pandas.DataFrame(rows) works).
+py::list layer_rows(const Model& m) {
+  py::list rows;
+  const workloads::Workload& w = m.workload;
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
+    const workloads::Layer& l = w.layer(v);
+    py::dict d;
+    d["name"] = l.name, d["op"] = l.op, d["kind"] = workloads::to_string(l.kind);
+    d["macs"] = l.macs, d["vector_ops"] = l.vector_ops;
+    d["weight_params"] = l.weight_params, d["weight_bytes"] = l.weight_bytes;
+    d["weight_bits"] = l.weight_bits, d["input_bits"] = l.input_bits;
+    d["output_bits"] = l.output_bits, d["output_shape"] = l.outputs.at(0).shape;
+    rows.append(d);
+  }
+  return rows;
+}
+
 Model make_model(workloads::OnnxModel onnx,
                  const std::map<std::string, std::vector<int64_t>>& inputs,
                  const std::string& final_output) {
@@ -337,6 +354,9 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("name", [](const Model& x) { return x.workload.name; })
       .def_property_readonly("num_layers", [](const Model& x) { return x.workload.num_layers(); })
       .def_property_readonly("total_macs", [](const Model& x) { return x.workload.total_macs(); })
+      .def_property_readonly("total_weight_bytes",
+                             [](const Model& x) { return x.workload.total_weight_bytes(); })
+      .def_property_readonly("layers", &layer_rows)
       .def_property_readonly("exits",
                              [](const Model& x) {
                                std::vector<std::string> names;

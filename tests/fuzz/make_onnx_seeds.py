@@ -6,7 +6,8 @@ op handler in workloads/ops_*.cpp, If-based exits, exit rates in metadata_props 
 eesim.exit.NAME / eesim.exit_rates convention of workloads/exit_profile.h), the tensor
 encodings onnx_reader.cpp decodes (raw_data, typed fields, float16, external data) and three
 opsets (9, 13, 18: Slice/Pad/Split/Reduce* moved attributes to inputs). One model is a PyTorch
-export, with the exporter's own Shape -> Gather -> Concat -> Reshape arithmetic.
+export, with the exporter's own Shape -> Gather -> Concat -> Reshape arithmetic; two are
+quantized (onnxruntime's QDQ and QOperator layouts).
 
 Usage: /usr/bin/python3 tests/fuzz/make_onnx_seeds.py [OUT_DIR]
 (default: tests/fuzz/corpus/onnx next to this script). Deterministic: fixed seeds throughout.
@@ -315,8 +316,96 @@ def torch_two_exits():
     return m
 
 
+def q_params(prefix, count=0, dtype=np.uint8):
+    """A quantizer's scale and zero point: scalars, or [count] per channel."""
+    shape = (count,) if count else ()
+    return [numpy_helper.from_array(np.full(shape, 0.02, np.float32), prefix + "_scale"),
+            numpy_helper.from_array(np.zeros(shape, dtype), prefix + "_zp")]
+
+
+def qdq(x, nodes, inits):
+    """QuantizeLinear -> DequantizeLinear on activation x (uint8, per tensor)."""
+    inits += q_params(x)
+    nodes += [node("QuantizeLinear", [x, x + "_scale", x + "_zp"], [x + "_q"]),
+              node("DequantizeLinear", [x + "_q", x + "_scale", x + "_zp"], [x + "_dq"])]
+    return x + "_dq"
+
+
+def dq_weight(name, dims, nodes, inits, channels=0, dtype=np.int8):
+    """An integer initializer feeding DequantizeLinear (per channel along axis 0 if asked)."""
+    inits.append(numpy_helper.from_array(np.zeros(dims, dtype), name + "_q"))
+    inits += q_params(name, channels, dtype)
+    nodes.append(node("DequantizeLinear", [name + "_q", name + "_scale", name + "_zp"],
+                      [name + "_dq"], **({"axis": 0} if channels else {})))
+    return name + "_dq"
+
+
+def qdq_exit():
+    """onnxruntime's QDQ layout (quantize_static): int8 per-channel conv weights, int32 biases,
+    uint8 activations in Q -> DQ pairs; an exit after the first conv and the final output."""
+    nodes, inits = [], []
+    x = qdq("input", nodes, inits)
+    nodes.append(node("Conv", [x, dq_weight("w1", (8, 3, 3, 3), nodes, inits, 8),
+                               dq_weight("b1", (8,), nodes, inits, 8, np.int32)], ["c1"],
+                      pads=[1, 1, 1, 1]))
+    c1 = qdq("c1", nodes, inits)
+    nodes.append(node("GlobalAveragePool", [c1], ["g1"]))
+    nodes.append(node("Flatten", [qdq("g1", nodes, inits)], ["f1"]))
+    nodes.append(node("Gemm", ["f1", dq_weight("e1", (10, 8), nodes, inits)], ["exit1"], transB=1))
+    nodes.append(node("Conv", [c1, dq_weight("w2", (16, 8, 3, 3), nodes, inits, 16)], ["c2"],
+                      strides=[2, 2], pads=[1, 1, 1, 1]))
+    nodes.append(node("GlobalAveragePool", [qdq("c2", nodes, inits)], ["g2"]))
+    nodes.append(node("Flatten", [qdq("g2", nodes, inits)], ["f2"]))
+    nodes.append(node("Gemm", ["f2", dq_weight("fc", (10, 16), nodes, inits)], ["final"],
+                      transB=1))
+    graph = helper.make_graph(nodes, "qdq_exit", [value("input", [1, 3, 8, 8])],
+                              [value("final", [1, 10]), value("exit1", [1, 10])], inits)
+    return model(graph, 13, {"exit1": "0.4"})
+
+
+def qoperator_ops():
+    """onnxruntime's QOperator layout: every QLinear*/Integer op eesim reads, com.microsoft
+    ones included; an int32 MatMulInteger exit and a QGemm final output."""
+    inits = q_params("s") + q_params("sw", 0, np.int8) + [numpy_helper.from_array(np.zeros(d, t), n) for n, d, t in (
+        ("w", (4, 3, 3, 3), np.int8), ("b", (4,), np.int32), ("wc", (4, 4, 1, 1), np.int8),
+        ("m", (8, 10), np.int8), ("e", (4, 10), np.uint8), ("fc", (10, 8), np.int8))]
+    s, sw = ["s_scale", "s_zp"], ["sw_scale", "sw_zp"]
+
+    def ms(op, inputs, out, **attrs):
+        return helper.make_node(op, inputs, [out], name=out, domain="com.microsoft", **attrs)
+
+    nodes = [node("QuantizeLinear", ["input"] + s, ["xq"]),
+             node("QLinearConv", ["xq"] + s + ["w"] + sw + s + ["b"], ["c"], pads=[1, 1, 1, 1]),
+             ms("QLinearLeakyRelu", ["c"] + s + s, "r", alpha=0.1),
+             ms("QLinearAveragePool", ["r"] + s + s, "p", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             ms("QLinearSigmoid", ["r"] + s + s, "sg"),
+             ms("QLinearAdd", ["p"] + s + ["sg"] + s + s, "a"),
+             ms("QLinearMul", ["a"] + s + ["r"] + s + s, "mu"),
+             node("ConvInteger", ["mu", "wc", "s_zp"], ["ci"]),
+             node("Cast", ["ci"], ["cf"], to=FLOAT),
+             node("QuantizeLinear", ["cf"] + s, ["cq"]),
+             ms("QLinearConcat", s + ["cq"] + s + ["r"] + s, "cat", axis=1),
+             ms("QLinearGlobalAveragePool", ["cat"] + s + s, "g"),
+             node("Flatten", ["g"], ["f"]),
+             node("QLinearMatMul", ["f"] + s + ["m"] + sw + s, ["mm"]),
+             ms("QGemm", ["f"] + s + ["fc"] + sw + ["b8"] + s, "qg", transB=1),
+             node("DequantizeLinear", ["qg"] + s, ["final"]),
+             node("GlobalAveragePool", ["r"], ["gr"]),
+             node("Flatten", ["gr"], ["fr"]),
+             node("MatMulInteger", ["fr", "e"], ["exit1"])]
+    inits.append(numpy_helper.from_array(np.zeros((8,), np.int32), "b8"))
+    graph = helper.make_graph(nodes, "qoperator_ops", [value("input", [1, 3, 8, 8])],
+                              [value("final", [1, 10]), value("exit1", [1, 10], TensorProto.INT32),
+                               value("mm", [1, 10], TensorProto.UINT8)], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                helper.make_opsetid("com.microsoft", 1)],
+                          producer_name="eesim-fuzz-seeds")
+    m.ir_version = 8
+    return m
+
+
 SEEDS = [conv_two_exits, if_exits, mlp_gemm_matmul, shape_arith, constants_opset18,
-         dtypes_opset9, torch_two_exits]
+         dtypes_opset9, torch_two_exits, qdq_exit, qoperator_ops]
 
 
 def main():

@@ -230,6 +230,9 @@ TEST_CASE("mount_exit: the head's layers equal the importer's for the same ONNX 
     CHECK(a.weight_params == i.weight_params);
     CHECK(a.weight_bytes == i.weight_bytes);
     CHECK(a.elem_bytes == i.elem_bytes);
+    CHECK(a.weight_bits == i.weight_bits);
+    CHECK(a.input_bits == i.input_bits);
+    CHECK(a.output_bits == i.output_bits);
     CHECK(a.window == i.window);
     CHECK(a.inputs[0].shape == i.inputs[0].shape);
     CHECK(a.outputs[0].shape == i.outputs[0].shape);
