@@ -253,8 +253,7 @@ struct Run {
   void admit(size_t k, int64_t now);
   void finish(size_t k, size_t node, int64_t now);
   void complete(size_t k, int64_t now);
-  void send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now);
-  void multicast(size_t k, size_t node, const PlanIndex::Send* sends, size_t count, int64_t now);
+  void send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count, int64_t now);
   void hold(size_t k, size_t core, int64_t delta, int64_t now);
   void release_inputs(size_t k, size_t node, int64_t now);
 };
@@ -456,38 +455,18 @@ void Run::release_inputs(size_t k, size_t node, int64_t now) {
   hold(k, in.plan.nodes[node].core, -in.remote_in_bytes[node], now);
 }
 
-void Run::send(size_t k, size_t node, const PlanIndex::Send& e, int64_t now) {
-  Instance& in = *live_inputs[k];
-  const size_t from_core = in.plan.nodes[node].core, to_core = in.plan.nodes[e.to].core;
-  int64_t at = now;
-  if (to_core != from_core) {
-    const hw::Node from{arch.cores[from_core].x, arch.cores[from_core].y};
-    const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
-    std::vector<hw::Link> route = noc->route(from, to);
-    const int64_t link_hold = noc->hold_cycles(from, to, e.bytes);
-    const int64_t start = calendar.reserve(route_resources(route), now, link_hold);
-    at = start + noc->pipeline_cycles(from, to) + link_hold;
-    out.noc_bytes += e.bytes;
-    in.remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
-    hold(k, to_core, e.bytes, now);
-    if (e.bytes > 0 && in.record)
-      out.inputs[k].transfers.push_back(
-          {node, e.to, start, at, e.bytes, std::move(route), link_hold});
-    out.inputs[k].noc_energy_pj += noc->energy_pj(from, to, e.bytes);
-  }
-  cores[to_core]->deliver(k, e.to, at);
-}
-
-// One band to several cores (the parts of a channel split): a multicast down the tree the XY
-// routes to its destinations make (the union of the routes, each link once). The tree's links
-// are held together for one serialisation time (wormhole: the flits are copied where the routes
-// part, as in a tree-based multicast router, e.g. Jerger, Peh and Lipasti, "Virtual Circuit
-// Tree Multicasting", ISCA 2008); each destination receives the data after its own route's
-// pipeline latency. Energy is paid per link of the tree (hw::Noc::energy_pj of each one-hop
-// link), not per destination; each destination's core buffers its copy. Consumers on the
-// producer's own core get the band at once, as with unicast.
-void Run::multicast(size_t k, size_t node, const PlanIndex::Send* sends, size_t count,
-                    int64_t now) {
+// A band to its consumers on other cores: one send to one consumer (a unicast), or to the parts
+// of a channel split at once (a multicast, PlanIndex::Send::span > 1) down the tree the XY
+// routes to its destinations make (the union of the routes, each link once). The links are held
+// together for one serialisation time (wormhole: the flits are copied where the routes part, as
+// in a tree-based multicast router, e.g. Jerger, Peh and Lipasti, "Virtual Circuit Tree
+// Multicasting", ISCA 2008); each destination receives the data after its own route's pipeline
+// latency and its core buffers its copy. Energy is paid once per link of the tree: a
+// destination pays for its branch, the links its route adds past where it leaves the tree (routes
+// from one source by dimension order share a prefix), energy_pj(source, destination) less
+// energy_pj(source, that junction) — a unicast's whole route. Consumers on the producer's own
+// core get the band at once.
+void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count, int64_t now) {
   Instance& in = *live_inputs[k];
   const size_t from_core = in.plan.nodes[node].core;
   const hw::Node from{arch.cores[from_core].x, arch.cores[from_core].y};
@@ -513,11 +492,12 @@ void Run::multicast(size_t k, size_t node, const PlanIndex::Send* sends, size_t 
     if (to_core != from_core) {
       const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
       at = start + noc->pipeline_cycles(from, to) + link_hold;
-      out.noc_bytes += e.bytes;  // bytes delivered to other cores, as for unicast
-      in.remote_in_bytes[e.to] += e.bytes;
+      out.noc_bytes += e.bytes;             // bytes delivered to other cores
+      in.remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
       hold(k, to_core, e.bytes, now);
-      for (const hw::Link& l : branches[i])
-        out.inputs[k].noc_energy_pj += noc->energy_pj(l.from, l.to, e.bytes);
+      if (!branches[i].empty())
+        out.inputs[k].noc_energy_pj += noc->energy_pj(from, to, e.bytes) -
+                                       noc->energy_pj(from, branches[i].front().from, e.bytes);
       if (e.bytes > 0 && in.record)
         out.inputs[k].transfers.push_back(
             {node, e.to, start, at, e.bytes, std::move(branches[i]), link_hold});
@@ -536,10 +516,7 @@ void Run::finish(size_t k, size_t node, int64_t now) {
   out.inputs[k].dynamic_energy_pj += n.dynamic_energy_pj;
   const std::vector<PlanIndex::Send>& sends = in.index.consumers[node];
   for (size_t i = 0; i < sends.size(); i += sends[i].span)
-    if (sends[i].span == 1)
-      send(k, node, sends[i], now);
-    else
-      multicast(k, node, &sends[i], sends[i].span, now);
+    send(k, node, &sends[i], sends[i].span, now);
   if (in.index.is_end[node] && --in.ends_left == 0) complete(k, now);
 }
 

@@ -1,5 +1,5 @@
 // A band sent to the parts of a channel split on two other cores goes once, down a tree (the
-// union of the XY routes, sim/engine/engine.cpp Run::multicast): the shared link is held once,
+// union of the XY routes, sim/engine/engine.cpp Run::send): the shared link is held once,
 // the farther part no longer waits behind the nearer one's copy, and NoC energy is paid per
 // link of the tree. Every cycle and picojoule below is computed by hand.
 #include <doctest/doctest.h>
