@@ -61,13 +61,25 @@ struct Layer {
   // Element size of the data the layer writes, as mapping/ converts edge bytes to elements:
   // output_bits / 8 for a layer on quantized data; a float layer's input element size.
   int64_t elem_bytes = 4;
-  // Precisions as stored in the model file (quantized tensors: their integer type, through
-  // QDQ pairs or QOperator ops; fp16/bf16: 16). weight_bits is the layer's main (largest)
-  // weight tensor's, 0 when it has none; input_bits its first activation input's; output_bits
-  // its output's, or the narrower type a QuantizeLinear re-quantizes that output to.
+  // Operand widths in bits, as stored in the model file (quantized tensors: their integer type,
+  // through QDQ pairs or QOperator ops; fp16/bf16: 16; fp32: 32) or as overridden
+  // (workloads/precision.h). weight_bits is the layer's main (largest) weight tensor's;
+  // input_bits its first activation input's; output_bits its output's, or the narrower type a
+  // QuantizeLinear re-quantizes that output to. 0: not stated, the core's native word (what a
+  // hand-built layer means, and what every operand is under PrecisionMode::kNative). Costs
+  // follow them (hw_models/precision.h): storage and traffic in bits, packed; compute as the
+  // core kind declares.
   int64_t weight_bits = 0;
-  int64_t input_bits = 32;
-  int64_t output_bits = 32;
+  int64_t input_bits = 0;
+  int64_t output_bits = 0;
+  // False under PrecisionMode::kMemory: the bits above set storage and traffic only, and the
+  // arithmetic runs and costs what the core's native width does (the cost model of the
+  // early-exit NAS study, arXiv 2512.04705, where precision rescales tensor sizes only).
+  bool bits_scale_compute = true;
+  // Fraction of the layer's weights that are non-zero, in [0, 1]: measured from the file's
+  // weights when asked for, or overridden (workloads/precision.h); 1 otherwise. Cores that
+  // skip zero weights or store them compressed cost by it (hw_models/sparsity.h).
+  double weight_density = 1.0;
   std::optional<Window> window;
   std::vector<std::string> folded;  // nodes folded into this layer (BatchNormalization)
   bool operator==(const Layer&) const = default;
