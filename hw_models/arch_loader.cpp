@@ -153,13 +153,16 @@ CoreSpec to_spec(const schema::Core& c) {
   const pb::Message& given = c.GetReflection()->GetMessage(c, kind);
   std::shared_ptr<pb::Message> params(given.New());
   params->CopyFrom(given);
-  return CoreSpec{c.name(),
-                  c.x(),
-                  c.y(),
-                  c.static_power_mw(),
-                  kind->name(),
-                  std::move(params),
-                  &core_model(kind->name())};
+  CoreSpec spec{c.name(),
+                c.x(),
+                c.y(),
+                c.static_power_mw(),
+                kind->name(),
+                std::move(params),
+                &core_model(kind->name())};
+  if (c.has_precision()) spec.precision = std::make_shared<schema::Precision>(c.precision());
+  if (c.has_sparsity()) spec.sparsity = std::make_shared<schema::Sparsity>(c.sparsity());
+  return spec;
 }
 
 Architecture convert(const schema::Architecture& a, const std::string& source) {

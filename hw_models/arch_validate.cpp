@@ -108,7 +108,9 @@ void require_keys(const Scope& s) {
   const pb::Reflection* r = s.msg->GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
     const pb::FieldDescriptor* f = d->field(i);
-    if (f->is_repeated() || f->has_default_value() || f->containing_oneof() != nullptr) continue;
+    if (f->is_repeated() || f->has_default_value() || f->containing_oneof() != nullptr ||
+        f->options().GetExtension(schema::may_omit))
+      continue;
     if (!r->HasField(*s.msg, f)) s.fail_block("missing required key '" + f->name() + "'");
   }
   // A set extension (arch.proto: Core's extension range) stands in for the message's oneof.

@@ -92,8 +92,13 @@ bool CoreSpec::operator==(const CoreSpec& o) const {
   if (name != o.name || x != o.x || y != o.y || static_power_mw != o.static_power_mw ||
       kind_name != o.kind_name)
     return false;
-  if (params == nullptr || o.params == nullptr) return params == o.params;
-  return pb::util::MessageDifferencer::Equivalent(*params, *o.params);  // defaults = unset
+  // Messages compared field by field, defaults = unset (a null one is all defaults).
+  const auto same = [](const auto& a, const auto& b) {
+    if (a == nullptr || b == nullptr)
+      return a == b || (a ? a->ByteSizeLong() : b->ByteSizeLong()) == 0;
+    return pb::util::MessageDifferencer::Equivalent(*a, *b);
+  };
+  return same(params, o.params) && same(precision, o.precision) && same(sparsity, o.sparsity);
 }
 
 std::optional<size_t> Architecture::find_core(const std::string& core_name) const {

@@ -32,6 +32,10 @@ struct CoreSpec {
   // The registered model of `kind_name`, resolved once by the loader (core_model() looks it up
   // by name when this is null, e.g. for a spec built in code).
   const CoreModel* model = nullptr;
+  // The core's Precision and Sparsity messages (arch.proto), as given; null: the schema's
+  // defaults. Only hw_models/datapath.cpp reads them.
+  std::shared_ptr<const google::protobuf::Message> precision;
+  std::shared_ptr<const google::protobuf::Message> sparsity;
   // The registered cost-model name of this core's kind ("systolic", "edge_tpu", "simd").
   const std::string& kind() const { return kind_name; }
   // Equal when every field is, parameters compared field by field.

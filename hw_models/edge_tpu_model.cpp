@@ -35,6 +35,7 @@
 #include "arch.pb.h"
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 
 namespace eesim::hw {
 namespace {
@@ -52,11 +53,13 @@ int64_t pes(const Spec& s) { return mul(s.pes_x(), s.pes_y()); }
 int64_t cores(const Spec& s) { return mul(pes(s), s.cores_per_pe()); }
 int64_t lanes(const Spec& s) { return mul(cores(s), s.lanes_per_core()); }
 
-Cost gemm_cost(const Spec& s, const TileShape& t) {
+// The window is time on a lane: it runs as the datapath runs it (Datapath::reduction).
+Cost gemm_cost(const Spec& s, const TileShape& t, const Datapath& d) {
   const int64_t p = pes(s), nc = s.cores_per_pe(), l = s.lanes_per_core();
   const int64_t chunks = mul(t.groups, ceil_div(t.filters, l));
-  const int64_t cycles_a = mul(mul(ceil_div(chunks, p), ceil_div(t.out_pixels, nc)), t.window);
-  const int64_t cycles_b = mul(mul(chunks, ceil_div(t.out_pixels, cores(s))), t.window);
+  const int64_t window = d.reduction(t.window);
+  const int64_t cycles_a = mul(mul(ceil_div(chunks, p), ceil_div(t.out_pixels, nc)), window);
+  const int64_t cycles_b = mul(mul(chunks, ceil_div(t.out_pixels, cores(s))), window);
   Cost c;
   c.compute_cycles = std::min(cycles_a, cycles_b);
   c.macs = t.macs();
@@ -64,7 +67,7 @@ Cost gemm_cost(const Spec& s, const TileShape& t) {
   c.ifmap = {mul(mul(chunks, t.out_pixels), t.window), 0};  // one broadcast read per lane chunk
   c.filter = {c.macs, t.weights_resident ? 0 : t.weight_elems};
   c.ofmap = {0, t.out_elems};
-  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj();
+  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj() * d.mac_energy_factor;
   return c;
 }
 
@@ -79,18 +82,16 @@ Cost vector_cost(const Spec& s, const TileShape& t) {
   return c;
 }
 
-void charge_memories(const Spec& s, const TileShape& t, Cost& c) {
-  const int64_t wb = s.word_bytes();
-  const int64_t act_b = mul(add(t.in_elems, t.out_elems), wb);
+void charge_memories(const Spec& s, const TileShape& t, const Datapath& d, Cost& c) {
+  const int64_t act_b = add(d.input_bytes, d.output_bytes);
   if (act_b > mul(pes(s), s.pe_memory_bytes())) {  // activations spill: stream in and out of DRAM
-    c.dram_read_bytes = mul(t.in_elems, wb);
-    c.dram_write_bytes = mul(t.out_elems, wb);
+    c.dram_read_bytes = d.input_bytes;
+    c.dram_write_bytes = d.output_bytes;
   }
-  if (!t.weights_resident) c.dram_read_bytes = add(c.dram_read_bytes, mul(t.weight_elems, wb));
-  const double word_bytes = static_cast<double>(wb);
-  c.energy.sram =
-      (c.ifmap.words() + c.ofmap.words()) * word_bytes * s.pe_memory_energy_pj_per_byte() +
-      c.filter.words() * word_bytes * s.core_memory_energy_pj_per_byte();
+  if (!t.weights_resident) c.dram_read_bytes = add(c.dram_read_bytes, d.weight_bytes);
+  c.energy.sram = (d.input_access_bytes(c.ifmap.words()) + d.output_access_bytes(c.ofmap.words())) *
+                      s.pe_memory_energy_pj_per_byte() +
+                  d.weight_access_bytes(c.filter.words()) * s.core_memory_energy_pj_per_byte();
 }
 
 class EdgeTpuModel : public CoreModel {
@@ -112,8 +113,10 @@ class EdgeTpuModel : public CoreModel {
   }
   Cost cost(const CoreSpec& core, const TileShape& t) const override {
     const auto& s = params_of<Spec>(core);
-    Cost c = t.cls == TileClass::kGemm ? gemm_cost(s, t) : vector_cost(s, t);
-    charge_memories(s, t, c);
+    const Datapath d = datapath(core, s.word_bytes(), t);
+    if (!d.refusal.empty()) return unsupported(d.refusal);
+    Cost c = t.cls == TileClass::kGemm ? gemm_cost(s, t, d) : vector_cost(s, t);
+    charge_memories(s, t, d, c);
     return c;
   }
 };

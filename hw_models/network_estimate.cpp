@@ -5,6 +5,7 @@
 
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 #include "hw_models/dram.h"
 #include "hw_models/noc.h"
 
@@ -49,11 +50,12 @@ CoreEstimate layer_by_layer(const Workload& w, const Architecture& arch, size_t 
   const CoreModel& model = core_model(core);
   const int64_t wb = model.word_bytes(core);
   int64_t capacity = model.weight_capacity_bytes(core);
+  const int64_t io_bits = narrowest_activation_bits(w, wb);
   CoreEstimate out;
   out.core_index = core_index;
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     TileShape tile = layer_tile(w.layer(v));
-    const int64_t bytes = checked_mul(tile.weight_elems, wb, "weight bytes");
+    const int64_t bytes = weight_storage_bytes(core, wb, tile);
     tile.weights_resident = bytes > 0 && bytes <= capacity;
     if (tile.weights_resident) capacity -= bytes;
     int64_t& kept = tile.weights_resident ? out.resident_weight_bytes : out.streamed_weight_bytes;
@@ -68,7 +70,7 @@ CoreEstimate layer_by_layer(const Workload& w, const Architecture& arch, size_t 
     out.layers.push_back(std::move(e));
   }
   const DramSpec& dram = arch.drams[nearest_dram(arch, core_index)];
-  out.io_bytes = checked_mul(io_elems(w), wb, "graph input and output bytes");
+  out.io_bytes = operand_bytes(io_elems(w), io_bits, wb);
   out.io_cycles = dram_cycles(dram, out.io_bytes);
   out.latency_cycles = checked_add(out.latency_cycles, out.io_cycles, "network cycles");
   out.dynamic_pj.dram += dram_energy_pj(dram, out.io_bytes);
@@ -88,17 +90,42 @@ Roofline roofline(const Workload& w, const Architecture& arch) {
     capacity = checked_add(capacity, m.weight_capacity_bytes(c), "chip weight capacity");
     word_bytes = std::min(word_bytes, m.word_bytes(c));
   }
-  int64_t weight_elems = 0;
-  for (LayerId v = 0; v < w.num_layers(); ++v)
-    weight_elems = checked_add(weight_elems, w.layer(v).weight_params, "network weights");
-  r.compute_cycles = ceil_div(r.total_macs, r.peak_macs_per_cycle);
-  const int64_t weight_bytes = checked_mul(weight_elems, word_bytes, "network weight bytes");
-  r.dram_bytes = checked_add(checked_mul(io_elems(w), word_bytes, "graph input and output bytes"),
-                             std::max<int64_t>(0, weight_bytes - capacity), "roofline DRAM bytes");
+  int64_t weight_bytes = 0;
+  double mac_runs = 0;  // MACs as the fastest datapath runs them
+  for (LayerId v = 0; v < w.num_layers(); ++v) {
+    const TileShape tile = layer_tile(w.layer(v));
+    int64_t fewest = INT64_MAX;
+    double factor = 1;
+    for (const auto& c : arch.cores) {
+      const int64_t wb = core_model(c).word_bytes(c);
+      fewest = std::min(fewest, weight_storage_bytes(c, wb, tile));
+      const Datapath d = datapath(c, wb, tile);
+      if (d.refusal.empty())
+        factor = std::min(factor, static_cast<double>(d.passes) * d.skipped_density /
+                                      static_cast<double>(d.fused));
+    }
+    weight_bytes = checked_add(weight_bytes, fewest, "network weight bytes");
+    mac_runs += static_cast<double>(w.layer(v).macs) * factor;
+  }
+  r.compute_cycles =
+      mac_runs == static_cast<double>(r.total_macs)  // every layer at the native rate: exact
+          ? ceil_div(r.total_macs, r.peak_macs_per_cycle)
+          : static_cast<int64_t>(std::ceil(mac_runs / static_cast<double>(r.peak_macs_per_cycle)));
+  r.dram_bytes =
+      checked_add(operand_bytes(io_elems(w), narrowest_activation_bits(w, word_bytes), word_bytes),
+                  std::max<int64_t>(0, weight_bytes - capacity), "roofline DRAM bytes");
   for (const auto& d : arch.drams) r.dram_bytes_per_cycle += d.bandwidth_bytes_per_cycle;
   r.dram_cycles = checked_ceil_cycles(static_cast<double>(r.dram_bytes) / r.dram_bytes_per_cycle,
                                       "roofline DRAM cycles");
   return r;
+}
+
+int64_t narrowest_activation_bits(const Workload& w, int64_t word_bytes) {
+  int64_t bits = 8 * word_bytes;
+  for (LayerId v = 0; v < w.num_layers(); ++v)
+    for (int64_t b : {w.layer(v).input_bits, w.layer(v).output_bits})
+      if (b > 0) bits = std::min(bits, b);
+  return bits;
 }
 
 }  // namespace eesim::hw

@@ -48,9 +48,12 @@ struct Roofline {
   int64_t total_macs = 0;
   int64_t peak_macs_per_cycle = 0;  // all cores together
   int64_t compute_cycles = 0;       // ceil(MACs / peak)
-  // Compulsory DRAM traffic: graph inputs, every graph output (exits included) and the weights
-  // that do not fit in all cores' parameter memories together, at the smallest word size on
-  // the chip; over all DRAM ports' bandwidth together.
+  // Compulsory DRAM traffic: graph inputs and every graph output (exits included) at the
+  // narrowest activation width, and the weights that do not fit in all cores' parameter
+  // memories together, each layer's as stored by the core that stores them most compactly;
+  // over all DRAM ports' bandwidth together. compute_cycles counts each layer's MACs as the
+  // core that runs them in the fewest unit-cycles would (hw_models/datapath.h: fused narrow
+  // operands, skipped zeros), so the bound holds whatever the widths.
   int64_t dram_bytes = 0;
   double dram_bytes_per_cycle = 0;
   int64_t dram_cycles = 0;
@@ -59,5 +62,9 @@ struct Roofline {
 };
 
 Roofline roofline(const workloads::Workload& w, const Architecture& arch);
+
+// The narrowest activation width of `w`'s layers, bits (a layer's 0: 8 x word_bytes): graph
+// inputs and outputs counted at it bound their traffic from below.
+int64_t narrowest_activation_bits(const workloads::Workload& w, int64_t word_bytes);
 
 }  // namespace eesim::hw

@@ -8,6 +8,7 @@
 #include "arch.pb.h"
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 
 namespace eesim::hw {
 namespace {
@@ -35,11 +36,16 @@ class SimdModel : public CoreModel {
   }
   Cost cost(const CoreSpec& core, const TileShape& t) const override {
     const auto& s = params_of<Spec>(core);
+    const Datapath d = datapath(core, s.word_bytes(), t);
+    if (!d.refusal.empty()) return unsupported(d.refusal);
     Cost c;
     c.peak_ops_per_cycle = s.lanes();
     if (t.cls == TileClass::kGemm) {
       c.macs = t.macs();
-      c.compute_cycles = ceil_div(c.macs, s.lanes());
+      // One MAC per lane per cycle, the reduction as the datapath runs it (datapath.h).
+      const int64_t macs_run =
+          mul(mul(t.groups, t.out_pixels), mul(t.filters, d.reduction(t.window)));
+      c.compute_cycles = ceil_div(macs_run, s.lanes());
       c.filter = {c.macs, t.weight_elems};
     } else {
       c.ops = t.vector_ops;
@@ -47,15 +53,18 @@ class SimdModel : public CoreModel {
     }
     c.ifmap = {t.in_elems, 0};
     c.ofmap = {0, t.out_elems};
-    const int64_t wb = s.word_bytes();
-    if (mul(add(add(t.in_elems, t.out_elems), t.weight_elems), wb) > s.memory_bytes()) {
-      c.dram_read_bytes = mul(t.in_elems, wb);
-      c.dram_write_bytes = mul(t.out_elems, wb);
+    if (add(add(d.input_bytes, d.output_bytes), d.weight_bytes) > s.memory_bytes()) {
+      c.dram_read_bytes = d.input_bytes;
+      c.dram_write_bytes = d.output_bytes;
     }
-    if (!t.weights_resident) c.dram_read_bytes = add(c.dram_read_bytes, mul(t.weight_elems, wb));
-    c.energy.compute = static_cast<double>(c.macs + c.ops) * s.op_energy_pj();
-    const double words = c.ifmap.words() + c.filter.words() + c.ofmap.words();
-    c.energy.sram = words * static_cast<double>(wb) * s.memory_energy_pj_per_byte();
+    if (!t.weights_resident) c.dram_read_bytes = add(c.dram_read_bytes, d.weight_bytes);
+    c.energy.compute =
+        (static_cast<double>(c.macs) * d.mac_energy_factor + static_cast<double>(c.ops)) *
+        s.op_energy_pj();
+    c.energy.sram =
+        (d.input_access_bytes(c.ifmap.words()) + d.weight_access_bytes(c.filter.words()) +
+         d.output_access_bytes(c.ofmap.words())) *
+        s.memory_energy_pj_per_byte();
     return c;
   }
 };

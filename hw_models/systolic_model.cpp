@@ -23,6 +23,7 @@
 #include "arch.pb.h"
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 #include "hw_models/systolic_gemm.h"
 
 namespace eesim::hw {
@@ -66,9 +67,8 @@ constexpr std::string_view kWhat = "systolic tile counts";
 
 int64_t mul(int64_t a, int64_t b) { return checked_mul(a, b, kWhat); }
 
-void charge_dram(const Spec& s, const TileShape& t, const Passes& p, Cost& c) {
-  const int64_t in_b = mul(t.in_elems, s.word_bytes()), w_b = mul(t.weight_elems, s.word_bytes()),
-                out_b = mul(t.out_elems, s.word_bytes());
+void charge_dram(const Spec& s, const TileShape& t, const Datapath& d, const Passes& p, Cost& c) {
+  const int64_t in_b = d.input_bytes, w_b = d.weight_bytes, out_b = d.output_bytes;
   int64_t read = 0, write = 0;
   if (in_b > s.ifmap_sram_bytes()) read = mul(in_b, p.ifmap);
   if (w_b > s.filter_sram_bytes())
@@ -110,8 +110,13 @@ int64_t band_cycles(const Spec& s, const TileShape& t, const SystolicCounts& g, 
   return std::max(pipelined, share);
 }
 
-Cost gemm_cost(const Spec& s, const TileShape& t) {
+// Cycles come from the reduction as the datapath runs it (Datapath::reduction: slices of wider
+// operands, fused narrower ones, skipped zero weights), access counts from the tile's own
+// elements (the bits they move are the datapath's).
+Cost gemm_cost(const Spec& s, const TileShape& t, const Datapath& d) {
   Cost c;
+  TileShape timed = t;
+  timed.window = d.reduction(t.window);
   const bool on_columns = t.depthwise && s.depthwise_mapping() == Spec::CHANNELS_ON_COLUMNS &&
                           dataflow(s) != Dataflow::kIs;
   // One GEMM for the whole tile, or `groups` identical GEMMs run back to back.
@@ -119,19 +124,23 @@ Cost gemm_cost(const Spec& s, const TileShape& t) {
   const int64_t filters = on_columns ? t.groups : t.filters;
   const SystolicCounts g =
       systolic_gemm(s.rows(), s.cols(), dataflow(s), t.out_pixels, filters, t.window, on_columns);
+  const SystolicCounts gt = timed.window == t.window
+                                ? g
+                                : systolic_gemm(s.rows(), s.cols(), dataflow(s), t.out_pixels,
+                                                filters, timed.window, on_columns);
   c.compute_cycles =
-      t.is_band() ? band_cycles(s, t, g, gemms, filters, on_columns) : mul(gemms, g.cycles);
+      t.is_band() ? band_cycles(s, timed, gt, gemms, filters, on_columns) : mul(gemms, gt.cycles);
   c.macs = t.macs();
   c.peak_ops_per_cycle = int64_t{s.rows()} * s.cols();
   c.ifmap = {mul(gemms, g.ifmap_reads), t.in_elems};        // writes: the buffer's fill
   c.filter = {mul(gemms, g.filter_reads), t.weight_elems};  // writes: the buffer's fill
   c.ofmap = {0, mul(gemms, g.ofmap_writes)};
-  charge_dram(s, t, passes(dataflow(s), g), c);
-  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj();
+  charge_dram(s, t, d, passes(dataflow(s), g), c);
+  c.energy.compute = static_cast<double>(c.macs) * s.mac_energy_pj() * d.mac_energy_factor;
   return c;
 }
 
-Cost vector_cost(const Spec& s, const TileShape& t) {
+Cost vector_cost(const Spec& s, const TileShape& t, const Datapath& d) {
   if (s.vector_lanes() == 0)
     return unsupported("systolic core has no vector unit (vector_lanes = 0) for " +
                        to_string(t.cls) + " layers");
@@ -141,7 +150,7 @@ Cost vector_cost(const Spec& s, const TileShape& t) {
   c.compute_cycles = ceil_div(t.vector_ops, s.vector_lanes());
   c.ifmap = {t.in_elems, 0};
   c.ofmap = {0, t.out_elems};
-  charge_dram(s, t, Passes{}, c);
+  charge_dram(s, t, d, Passes{}, c);
   c.energy.compute = static_cast<double>(c.ops) * s.vector_op_energy_pj();
   return c;
 }
@@ -166,10 +175,14 @@ class SystolicModel : public CoreModel {
   }
   Cost cost(const CoreSpec& core, const TileShape& t) const override {
     const auto& s = params_of<Spec>(core);
-    Cost c = t.cls == TileClass::kGemm ? gemm_cost(s, t) : vector_cost(s, t);
+    const Datapath d = datapath(core, s.word_bytes(), t);
+    if (!d.refusal.empty()) return unsupported(d.refusal);
+    Cost c = t.cls == TileClass::kGemm ? gemm_cost(s, t, d) : vector_cost(s, t, d);
     if (!c.supported) return c;
-    const double words = c.ifmap.words() + c.filter.words() + c.ofmap.words();
-    c.energy.sram = words * static_cast<double>(s.word_bytes()) * s.sram_energy_pj_per_byte();
+    const double bytes = d.input_access_bytes(c.ifmap.words()) +
+                         d.weight_access_bytes(c.filter.words()) +
+                         d.output_access_bytes(c.ofmap.words());
+    c.energy.sram = bytes * s.sram_energy_pj_per_byte();
     return c;
   }
 };

@@ -99,10 +99,13 @@ std::string to_string(TileClass c) {
 
 size_t TileShapeHash::operator()(const TileShape& t) const {
   size_t h = static_cast<size_t>(t.cls);
-  for (int64_t v : {t.groups, t.out_pixels, t.filters, t.window, t.layer_out_pixels, t.vector_ops,
-                    t.in_elems, t.weight_elems, t.out_elems})
+  for (int64_t v :
+       {t.groups, t.out_pixels, t.filters, t.window, t.layer_out_pixels, t.vector_ops, t.in_elems,
+        t.weight_elems, t.out_elems, t.weight_bits, t.input_bits, t.output_bits})
     h = h * 1000003u ^ std::hash<int64_t>{}(v);
-  return h * 31u + (t.depthwise ? 2u : 0u) + (t.weights_resident ? 1u : 0u);
+  h = h * 1000003u ^ std::hash<double>{}(t.weight_density);
+  return h * 31u + (t.depthwise ? 2u : 0u) + (t.weights_resident ? 1u : 0u) +
+         (t.bits_scale_compute ? 4u : 0u);
 }
 
 RowRange input_rows(const Layer& l, int64_t in_h, int64_t first_row, int64_t rows) {
@@ -128,6 +131,11 @@ TileShape row_band_tile(const Layer& l, int64_t first_row, int64_t rows) {
   t.out_elems = out_total / out_h * rows;
   t.in_elems = band_input_elems(l, first_row, rows, out_h);
   t.weight_elems = l.weight_params;
+  t.weight_bits = l.weight_bits;
+  t.input_bits = l.input_bits;
+  t.output_bits = l.output_bits;
+  t.bits_scale_compute = l.bits_scale_compute;
+  t.weight_density = l.weight_density;
   if (t.cls == TileClass::kGemm) {
     set_gemm_view(l, t, rows);
     if (rows == out_h && t.macs() != l.macs)

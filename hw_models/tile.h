@@ -39,6 +39,11 @@ struct TileShape {
   // Weights already in the core's parameter memory (loaded by an earlier tile or kept resident
   // across inferences) rather than fetched from DRAM for this tile.
   bool weights_resident = false;
+  // The layer's operand widths and weight density (workloads::Layer: bits 0 = the core's native
+  // word); what a core makes of them is hw_models/datapath.h's business.
+  int64_t weight_bits = 0, input_bits = 0, output_bits = 0;
+  bool bits_scale_compute = true;
+  double weight_density = 1.0;
 
   bool is_band() const { return layer_out_pixels > 0; }
   int64_t macs() const {

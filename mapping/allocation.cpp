@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/limits.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 #include "hw_models/dram.h"
 #include "hw_models/noc.h"
 
@@ -16,12 +17,13 @@ namespace {
 using workloads::LayerId;
 using workloads::Workload;
 
-// Bytes a data edge moves between two layers, at the word size of the core that writes them.
+// Bytes a data edge moves between two layers: the producer's output width, packed, or the word
+// of the core that writes it (hw_models/datapath.h).
 int64_t edge_bytes(const Workload& w, const workloads::Dependency& d, LayerId producer,
                    int64_t word_bytes) {
   const auto& l = w.layer(producer);
   if (l.elem_bytes <= 0) return d.bytes;
-  return checked_mul(d.bytes / l.elem_bytes, word_bytes, "edge bytes");
+  return hw::operand_bytes(d.bytes / l.elem_bytes, l.output_bits, word_bytes);
 }
 
 // HEFT's estimate of an edge's transfer: uncontended, and free when it carries no data (the
@@ -130,8 +132,8 @@ Residency resident_weights(const Workload& w, const CnGraph& g, const Allocation
           g.cn(*std::find_if(cns.begin(), cns.end(), [&](CnId c) { return g.cn(c).part == part; }));
       const size_t core = alloc.core_of(first);
       const auto& spec = arch.cores[core];
-      const int64_t bytes = checked_mul(first.tile.weight_elems,
-                                        hw::core_model(spec).word_bytes(spec), "weight bytes");
+      const int64_t bytes =
+          hw::weight_storage_bytes(spec, hw::core_model(spec).word_bytes(spec), first.tile);
       const bool fits = bytes > 0 && bytes <= free_bytes[core];
       if (fits) {
         free_bytes[core] -= bytes;

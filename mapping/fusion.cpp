@@ -6,6 +6,7 @@
 #include "common/checked_math.h"
 #include "common/error.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 
 namespace eesim::mapping {
 namespace {
@@ -57,9 +58,11 @@ int64_t resident_bytes(const Workload& w, LayerId v, const FusionOptions& o) {
   const auto& l = w.layer(v);
   const auto band = hw::row_band_tile(l, 0, std::min(o.rows_per_cn, hw::output_rows(l)));
   constexpr std::string_view kWhat = "fused layer bytes";
-  const int64_t elems =
-      checked_add(checked_add(l.weight_params, band.in_elems, kWhat), band.out_elems, kWhat);
-  return checked_mul(elems, o.word_bytes, kWhat);
+  // Each operand at its width, packed (hw_models/datapath.h); bits 0: the chip's widest word.
+  return checked_add(
+      checked_add(hw::operand_bytes(l.weight_params, l.weight_bits, o.word_bytes),
+                  hw::operand_bytes(band.in_elems, l.input_bits, o.word_bytes), kWhat),
+      hw::operand_bytes(band.out_elems, l.output_bits, o.word_bytes), kWhat);
 }
 
 // Cuts each run where adding the next layer would overflow the budget; a layer that alone

@@ -24,6 +24,7 @@
 #include "common/checked_math.h"
 #include "common/error.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 #include "hw_models/dram.h"
 #include "hw_models/noc.h"
 #include "mapping/split.h"
@@ -100,7 +101,9 @@ class Partitioner {
       smallest_word = std::min(smallest_word, word_bytes(c));
     for (LayerId v = 0; v < w.num_layers(); ++v)
       weights = checked_add(
-          weights, checked_mul(w.layer(v).weight_params, smallest_word, "weights"), "weights");
+          weights,
+          hw::operand_bytes(w.layer(v).weight_params, w.layer(v).weight_bits, smallest_word),
+          "weights");
     spare_bytes_ = std::max<int64_t>(0, capacity - weights);
     set_edp_weights();
   }
@@ -135,12 +138,17 @@ class Partitioner {
   }
 
   int64_t word_bytes(size_t core) const { return word_bytes_[core]; }
+  // Weights of a part as its core stores them (width, density, format: hw_models/datapath.h).
+  int64_t weight_bytes(const Part& p) const {
+    if (p.tiles.empty()) return 0;
+    return hw::weight_storage_bytes(arch_.cores[p.core], word_bytes(p.core), p.tiles.front());
+  }
 
   // The base graph's nodes of v as one part on `core`.
   Part whole(LayerId v, size_t core) const {
     Part p{core, {}, {}, {}, 0};
     for (CnId c : g_.layer_cns[v]) p.tiles.push_back(cn_tile(g_.cn(c)));
-    p.weight_bytes = checked_mul(w_.layer(v).weight_params, word_bytes(core), "weight bytes");
+    p.weight_bytes = weight_bytes(p);
     return p;
   }
 
@@ -201,7 +209,7 @@ class Partitioner {
           }
       }
       p.out = p.need = {static_cast<double>(first) / h, static_cast<double>(last) / h, 0, 1};
-      p.weight_bytes = checked_mul(l.weight_params, word_bytes(p.core), "weight bytes");
+      p.weight_bytes = weight_bytes(p);
       parts.push_back(std::move(p));
     }
     return parts;
@@ -223,8 +231,7 @@ class Partitioner {
       p.out = {0, 1, static_cast<double>(first) / total,
                static_cast<double>(first + count) / total};
       p.need = cut.reads_all_channels ? Region{} : Region{0, 1, p.out.c0, p.out.c1};
-      p.weight_bytes =
-          checked_mul(p.tiles.front().weight_elems, word_bytes(p.core), "weight bytes");
+      p.weight_bytes = weight_bytes(p);
       parts.push_back(std::move(p));
     }
     return parts;
@@ -247,9 +254,7 @@ class Partitioner {
       const LayerId p = boost::source(*e, w_.graph);
       const workloads::Dependency& d = w_.graph[*e];
       const Layer& producer = w_.layer(p);
-      const double elems = producer.elem_bytes > 0
-                               ? static_cast<double>(d.bytes / producer.elem_bytes)
-                               : static_cast<double>(d.bytes);
+      const int64_t elems = producer.elem_bytes > 0 ? d.bytes / producer.elem_bytes : d.bytes;
       for (const Part& q : placed_[p]) {
         if (d.kind == workloads::EdgeKind::kControl || q.core == part.core) {
           ready = std::max(ready, q.finish);
@@ -258,7 +263,8 @@ class Partitioner {
         const double share = overlap(part.need, q.out);
         if (share <= 0) continue;
         const auto bytes = static_cast<int64_t>(
-            std::ceil(share * elems * static_cast<double>(word_bytes(q.core))));
+            std::ceil(share * static_cast<double>(hw::operand_bytes(elems, producer.output_bits,
+                                                                    word_bytes(q.core)))));
         const hw::CoreSpec& from = arch_.cores[q.core];
         const int64_t transfer = noc_->transfer_cycles({from.x, from.y}, {to.x, to.y}, bytes);
         ready = std::max(ready, q.finish + static_cast<double>(transfer));
@@ -294,9 +300,11 @@ class Partitioner {
         // What the core holds while the tile runs (its resident weights, the input it reads, the
         // output it writes) beyond its memory spills out to DRAM and back, as the simulator's
         // hw::OnChipMemory charges it.
-        const int64_t held = checked_add(
-            weights_held, checked_mul(checked_add(t.in_elems, t.out_elems, "tile"), wb, "tile"),
-            "partition estimate");
+        const int64_t held =
+            checked_add(weights_held,
+                        checked_add(hw::operand_bytes(t.in_elems, t.input_bits, wb),
+                                    hw::operand_bytes(t.out_elems, t.output_bits, wb), "tile"),
+                        "partition estimate");
         if (held > on_chip_[p.core])
           p.dram_bytes =
               checked_add(p.dram_bytes, checked_mul(2, held - on_chip_[p.core], "spill"), "spill");

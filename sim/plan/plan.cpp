@@ -2,6 +2,7 @@
 
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 #include "hw_models/dram.h"
 #include "hw_models/noc.h"
 #include "mapping/split.h"
@@ -85,13 +86,13 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
                core,
                cost.compute_cycles,
                cost.dram_bytes(),
-               checked_mul(cn.tile.out_elems, wb, "band bytes"),
+               hw::operand_bytes(cn.tile.out_elems, cn.tile.output_bits, wb),
                cost.energy.total(),
                cost.macs,
                priority_of(g, cn),
                {}};
     if (reads_graph_input(w, cn.layer)) {  // the input arrives in DRAM
-      const int64_t bytes = checked_mul(cn.tile.in_elems, wb, "graph input bytes");
+      const int64_t bytes = hw::operand_bytes(cn.tile.in_elems, cn.tile.input_bits, wb);
       n.dram_bytes = checked_add(n.dram_bytes, bytes, "graph input bytes");
       n.dynamic_energy_pj += hw::dram_energy_pj(arch.drams[hw::nearest_dram(arch, core)], bytes);
     }
@@ -102,8 +103,11 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
       const size_t pcore = plan.nodes[from].core;
       const int64_t pwb = word_bytes[pcore];
       const mapping::CnDependency& d = g.graph()[*e];
-      n.inputs.push_back({from, checked_mul(d.elems, pwb, "edge bytes"),
-                          d.kind == workloads::EdgeKind::kData && d.elems > 0 ? key : -1});
+      // The producer's output, as its core writes it (hw_models/datapath.h).
+      const int64_t bytes =
+          hw::operand_bytes(d.elems, w.layer(plan.nodes[from].layer).output_bits, pwb);
+      n.inputs.push_back(
+          {from, bytes, d.kind == workloads::EdgeKind::kData && d.elems > 0 ? key : -1});
     }
     index[c] = plan.nodes.size();
     plan.nodes.push_back(std::move(n));

@@ -7,6 +7,8 @@
 #include "common/checked_math.h"
 #include "common/error.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
+#include "hw_models/network_estimate.h"
 #include "hw_models/tile.h"
 
 namespace eesim::sim {
@@ -65,8 +67,14 @@ LayerBounds layer_bounds(const workloads::Workload& w, const hw::Architecture& a
   const bool masks = b.cores <= 64;
   if (masks) b.runs_on.assign(w.num_layers(), 0);
   std::vector<int64_t> cycles(b.cores);  // per core: the layer's, or -1 where it cannot run
+  b.io_bits = hw::narrowest_activation_bits(w, b.word_bytes);
+  b.weight_bytes.assign(w.num_layers(), 0);
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     const hw::TileShape tile = hw::layer_tile(w.layer(v));
+    b.weight_bytes[v] = INT64_MAX;
+    for (const auto& c : arch.cores)
+      b.weight_bytes[v] = std::min(
+          b.weight_bytes[v], hw::weight_storage_bytes(c, hw::core_model(c).word_bytes(c), tile));
     int64_t best = INT64_MAX;
     for (size_t c = 0; c < b.cores; ++c) {
       if (same[c] != c) {
@@ -95,11 +103,11 @@ LowerBound scenario_lower_bound(const workloads::Workload& w, const LayerBounds&
                                 const std::vector<LayerId>& outputs) {
   LowerBound out;
   if (b.cores == 0) return out;
-  int64_t work = 0, weight_elems = 0;
+  int64_t work = 0, weight_bytes = 0;
   for (LayerId v = 0; v < b.best_compute_cycles.size(); ++v) {
     if (!needed[v]) continue;
     work = checked_add(work, b.best_compute_cycles[v], "lower bound work cycles");
-    weight_elems = checked_add(weight_elems, w.layer(v).weight_params, "scenario weights");
+    weight_bytes = checked_add(weight_bytes, b.weight_bytes[v], "scenario weights");
   }
   out.work_cycles = ceil_div(work, static_cast<int64_t>(b.cores));
   // Layers that only some cores may run (their model, or `--allow`) load those cores alone: for
@@ -122,11 +130,9 @@ LowerBound scenario_lower_bound(const workloads::Workload& w, const LayerBounds&
   }
   int64_t io = elems(w.inputs);
   for (LayerId v : outputs) io = checked_add(io, elems(w.layer(v).outputs), "scenario outputs");
-  const int64_t streamed =
-      std::max<int64_t>(0, checked_mul(weight_elems, b.word_bytes, "scenario weight bytes") -
-                               b.weight_capacity_bytes);
-  out.dram_bytes = checked_add(checked_mul(io, b.word_bytes, "scenario input and output bytes"),
-                               streamed, "lower bound DRAM bytes");
+  const int64_t streamed = std::max<int64_t>(0, weight_bytes - b.weight_capacity_bytes);
+  out.dram_bytes = checked_add(hw::operand_bytes(io, b.io_bits, b.word_bytes), streamed,
+                               "lower bound DRAM bytes");
   if (b.dram_bytes_per_cycle > 0)
     out.dram_cycles = checked_ceil_cycles(
         static_cast<double>(out.dram_bytes) / b.dram_bytes_per_cycle, "lower bound DRAM cycles");

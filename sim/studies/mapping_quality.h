@@ -25,9 +25,12 @@ struct LayerBounds {
   // chips of more than 64 cores, where idle-while-waiting is not counted).
   RunsOn runs_on;
   // Compulsory DRAM traffic (hw::roofline's rule, per scenario): graph inputs and the outputs a
-  // scenario writes, and the weights beyond all cores' parameter memories together, at the
-  // smallest word size on the chip; over all DRAM ports' bandwidth together.
+  // scenario writes, at the narrowest operand width of the network on the chip, and the weights
+  // beyond all cores' parameter memories together, each layer's as the core storing them most
+  // compactly does (hw_models/datapath.h); over all DRAM ports' bandwidth together.
   int64_t word_bytes = 1;
+  int64_t io_bits = 8;                // the narrowest activation width, bits
+  std::vector<int64_t> weight_bytes;  // per LayerId: the fewest bytes its weights take
   int64_t weight_capacity_bytes = 0;
   double dram_bytes_per_cycle = 0;
 };

@@ -21,11 +21,12 @@ TEST_CASE("arch loader: an unknown key names file, line and key and lists the ex
   CHECK(error_of(with_line(2, "clock_ghz: 0.5")) ==
         "chip.textproto:2: unknown key 'clock_ghz' in eesim.hw.schema.Architecture; expected one "
         "of: name, clock_mhz, noc, core, dram");
-  CHECK_THROWS_WITH_AS(load(with_line(41, "  vector {")),
-                       doctest::Contains("chip.textproto:41: unknown key 'vector' in "
-                                         "eesim.hw.schema.Core; expected one of: name, x, y, "
-                                         "static_power_mw, systolic, edge_tpu, simd"),
-                       eesim::Error);
+  CHECK_THROWS_WITH_AS(
+      load(with_line(41, "  vector {")),
+      doctest::Contains("chip.textproto:41: unknown key 'vector' in "
+                        "eesim.hw.schema.Core; expected one of: name, x, y, "
+                        "static_power_mw, precision, sparsity, systolic, edge_tpu, simd"),
+      eesim::Error);
 }
 
 TEST_CASE("arch loader: a syntax error keeps protobuf's text after file, line and column") {

@@ -126,7 +126,7 @@ TEST_CASE("dummy core kind: relu then sigmoid on 1024 elements, end to end throu
   b.node("Relu", {"x"}, {"a"}, "relu");
   b.node("Sigmoid", {"a"}, {"y"}, "sig");
   b.output("y");
-  const workloads::Workload w = b.import();
+  const workloads::Workload w = b.import_native();
   const hw::Architecture arch = hw::load_architecture_text(kChip, "dummy.textproto");
   hw::CostCache cache(arch);
   const sim::Report r = sim::evaluate(w, {{}, {}, 1.0, ""}, arch, cache, {}).report;

@@ -14,7 +14,7 @@ inline workloads::Workload split_net() {
   set_ints(b.node("Conv", {"r0", "w1"}, {"c1"}, "conv1"), "pads", {1, 1, 1, 1});
   b.node("Conv", {"c1", "w2"}, {"c2"}, "conv2");
   b.output("c2");
-  return b.import();
+  return b.import_native();
 }
 
 }  // namespace eesim::testing

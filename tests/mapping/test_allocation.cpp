@@ -32,7 +32,7 @@ eesim::workloads::Workload fork_join() {
   b.node("Sigmoid", {"x"}, {"b"}, "sig_b");
   b.node("Add", {"a", "b"}, {"y"}, "add");
   b.output("y");
-  return b.import();
+  return b.import_native();
 }
 
 }  // namespace
@@ -87,7 +87,7 @@ TEST_CASE("resident weights: a core keeps layers in order while they fit its par
   b.node("Conv", {"c1", "w2"}, {"c2"}, "conv2");
   b.node("Conv", {"c2", "w3"}, {"c3"}, "conv3");
   b.output("c3");
-  const auto w = b.import();
+  const auto w = b.import_native();
   const auto arch = eesim::hw::load_architecture_text(R"(
     name: "tiny" clock_mhz: 100 noc { width: 1 height: 1 link_bytes_per_cycle: 1 }
     core { name: "t" x: 0 y: 0 static_power_mw: 0 edge_tpu { pes_x: 2 pes_y: 1 cores_per_pe: 1
@@ -116,7 +116,7 @@ TEST_CASE("layer cycles: bands summing beyond 2^53 cycles are an error naming la
   b.input("x", {1, 1, 2, 1000});
   b.node("Relu", {"x"}, {"y"}, "relu");
   b.output("y");
-  const auto w = b.import();
+  const auto w = b.import_native();
   const auto arch = eesim::hw::load_architecture_text(R"(
     name: "slow" clock_mhz: 1000 noc { width: 1 height: 1 link_bytes_per_cycle: 4 }
     core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 1 memory_bytes: 1 } }

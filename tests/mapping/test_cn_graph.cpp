@@ -33,7 +33,7 @@ eesim::workloads::Workload net() {
   b.node("Flatten", {"g"}, {"f"}, "flat");
   set_int(b.node("Gemm", {"f", "wf"}, {"out"}, "fc"), "transB", 1);
   b.output("out");
-  return b.import();
+  return b.import_native();
 }
 
 int64_t in_degree(const CnGraph& g, CnId c) { return boost::in_degree(c, g.graph()); }

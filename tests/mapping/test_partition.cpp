@@ -50,7 +50,7 @@ wl::Workload chain() {
   b.node("Relu", {"c1"}, {"r1"}, "relu1");
   set_ints(b.node("Conv", {"r1", "w2"}, {"c2"}, "conv2"), "pads", {1, 1, 1, 1});
   b.output("c2");
-  return b.import();
+  return b.import_native();
 }
 
 wl::LayerId id(const wl::Workload& w, const char* name) {
@@ -181,7 +181,7 @@ TEST_CASE(
   b.input("x", {1, 64, 56, 56}).weight("w", {64, 64, 3, 3});
   set_ints(b.node("Conv", {"x", "w"}, {"y"}, "conv"), "pads", {1, 1, 1, 1});
   b.output("y");
-  const auto w = b.import();
+  const auto w = b.import_native();
   REQUIRE(w.num_layers() == 1);
   CHECK(w.total_macs() == 115605504);
   const auto quad = eesim::hw::load_architecture_file(kArchDir + "quad_edge_tpu.textproto");

@@ -10,6 +10,7 @@
 #include "eesim_onnx.pb.h"  // onnx.proto renamed to package eesim_onnx (workloads/meson.build)
 #include "workloads/importer.h"
 #include "workloads/onnx_reader.h"
+#include "workloads/precision.h"
 
 namespace doctest {
 template <>
@@ -99,6 +100,11 @@ class OnnxBuilder {
   std::string bytes() const { return model_.SerializeAsString(); }
   workloads::Workload import(const workloads::ImportOptions& options = {}) const {
     return workloads::import_onnx(workloads::read_onnx_bytes(bytes(), "test.onnx"), options);
+  }
+  // The model with every operand in the core's native word (PrecisionMode::kNative), whatever
+  // its float types: what the hand-computed timing tests of mapping/ and sim/ count in.
+  workloads::Workload import_native(const workloads::ImportOptions& options = {}) const {
+    return workloads::with_precision_mode(import(options), workloads::PrecisionMode::kNative);
   }
 
  private:

@@ -29,7 +29,7 @@ eesim::workloads::Workload chain() {
   b.node("Relu", {"x"}, {"a"}, "relu");
   b.node("Sigmoid", {"a"}, {"y"}, "sig");
   b.output("y");
-  return b.import();
+  return b.import_native();
 }
 
 eesim::sim::ScenarioRun run(const char* mapping, const std::string& chip = kTwoSimd) {
@@ -106,7 +106,7 @@ TEST_CASE(
   b.node("Sigmoid", {"x"}, {"s"}, "sig");
   b.node("Add", {"a", "s"}, {"y"}, "add");
   b.output("y");
-  const auto w = b.import();
+  const auto w = b.import_native();
   const auto arch = eesim::hw::load_architecture_text(chip, "three");
   const auto g = eesim::mapping::build_cn_graph(w, {});
   const auto alloc =

@@ -34,7 +34,7 @@ eesim::workloads::Workload two_relus() {
   b.node("Relu", {"x"}, {"r1"}, "relu1");
   b.node("Relu", {"r1"}, {"r2"}, "relu2");
   b.output("r2");
-  return b.import();
+  return b.import_native();
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ eesim::sim::Evaluation run_on(const std::string& kind_line) {
   b.node("Relu", {"x"}, {"a"}, "relu");
   b.node("Sigmoid", {"a"}, {"y"}, "sig");
   b.output("y");
-  const auto w = b.import();
+  const auto w = b.import_native();
   eesim::sim::EvaluateOptions o;
   o.allocator = eesim::mapping::given_allocator(
       eesim::mapping::parse_allocation("relu = v0\nsig = v2\n", "map", w, arch));

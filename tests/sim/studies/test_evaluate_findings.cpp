@@ -40,7 +40,7 @@ wl::Workload backbone_reads_exit_a() {
   eesim::testing::head(b.graph(), "r2", "fb", "exitB", "b");
   eesim::testing::head(b.graph(), "r1", "fa", "exitA", "a");
   b.output("final").output("exitA").output("exitB");
-  return b.import();
+  return b.import_native();
 }
 
 eesim::sim::Report evaluate_on_two_simd(const wl::Workload& w, const wl::ExitProfile& p,
@@ -115,7 +115,7 @@ wl::Workload relus(bool two) {
     b.node("Relu", {"x"}, {"y"}, "relu");
   }
   b.output("y");
-  return b.import();
+  return b.import_native();
 }
 
 // The message of the eesim::Error `run` throws ("" when it throws none).

@@ -36,7 +36,7 @@ wl::Workload one_exit_net() {
   eesim::testing::head(b.graph(), "c3", "ff", "final", "final");
   eesim::testing::head(b.graph(), "r1", "fa", "exitA", "a");
   b.output("final").output("exitA");
-  return b.import();
+  return b.import_native();
 }
 
 struct Fixture {

@@ -46,7 +46,7 @@ eesim::workloads::Workload fork_net() {
   b.node("Sigmoid", {"x"}, {"b"}, "sig");
   b.node("Add", {"a", "b"}, {"y"}, "add");
   b.output("y");
-  return b.import();
+  return b.import_native();
 }
 
 eesim::sim::Report simulate(const char* chip, const char* mapping) {
@@ -167,7 +167,7 @@ TEST_CASE("mapping quality: two nodes waiting over the same idle window count on
   b.node("Tanh", {"x"}, {"c"}, "tanh");
   b.node("Sum", {"a", "b", "c"}, {"y"}, "sum");
   b.output("y");
-  const auto w = b.import();
+  const auto w = b.import_native();
   const auto arch = eesim::hw::load_architecture_text(kTwoSimd64, "chip");
   const auto g = eesim::mapping::build_cn_graph(w, {});
   const auto alloc = eesim::mapping::parse_allocation("* = v0\n", "map", w, arch);
