@@ -26,17 +26,32 @@ const char* const kEvaluationOptionsUsage =
     "  --objective NAME         search goal: latency, energy, edp (E[E]*E[L]) or\n"
     "                           expected_edp (E[E*L], default)\n"
     "  --iterations N           search moves tried (default 200)\n"
-    "  --seconds S              search time budget: stop after S seconds if not done\n";
+    "  --seconds S              search time budget: stop after S seconds if not done\n"
+    "  --precision full|memory|native\n"
+    "                           how layer bits enter costs: storage, traffic and arithmetic\n"
+    "                           (default); storage and traffic only (the early-exit NAS\n"
+    "                           study's model); or every operand in the core's word\n"
+    "  --bits SEL=BITS[,...]    override layer bits (repeatable; later rules win). SEL: a\n"
+    "                           layer name, a glob (layer3.*, */conv*), backbone, exits or\n"
+    "                           exit:NAME (one exit's head); BITS: N (all operands), wN\n"
+    "                           (weights), aN (activations), iN, oN, or a run like w4a8;\n"
+    "                           1 <= N <= 64. E.g. --bits backbone=w8a8,exits=w4a8\n"
+    "  --bits-file FILE         bits rules, one SEL=BITS per line, '#' comments; applied\n"
+    "                           before --bits\n"
+    "  --density SEL=D[,...]    weight density D in [0, 1] (fraction of non-zero weights)\n"
+    "                           per selector, as --bits (repeatable)\n";
 
 const std::vector<std::string> kEvaluationKeys = {
-    "policy", "fusion", "stacks", "alloc", "objective", "iterations", "seconds", "allow", "seed"};
+    "policy", "fusion", "stacks",    "alloc",     "objective", "iterations", "seconds",
+    "allow",  "seed",   "precision", "bits-file", "bits",      "density"};
 
 sim::Options parse_study_options(const CliArgs& a, const std::vector<std::string>& keys) {
   sim::Options o;
   for (const std::string& key : keys) {
     if (a.all(key).empty()) continue;
     try {
-      if (key == "allow") {  // repeatable: each names its own op type
+      // Repeatable: each names its own op type, or adds its rules after the ones before.
+      if (key == "allow" || key == "bits" || key == "bits-file" || key == "density") {
         for (const std::string& v : a.all(key)) sim::set_option(o, key, v);
         continue;
       }
@@ -58,6 +73,7 @@ std::vector<std::pair<std::string, std::string>> input_paths(const CliArgs& a,
   for (const char* key : {"arch", "exits"})
     for (const std::string& path : a.all(key)) out.emplace_back(std::string("--") + key, path);
   if (!o.evaluate.stacks_path.empty()) out.emplace_back("--stacks", o.evaluate.stacks_path);
+  for (const std::string& path : o.bits_files) out.emplace_back("--bits-file", path);
   const std::string mapping = o.evaluate.allocator->source_file();
   if (!mapping.empty()) out.emplace_back("--alloc", mapping);
   return out;

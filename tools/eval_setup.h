@@ -11,7 +11,8 @@
 namespace eesim::tools {
 
 extern const char* const kEvaluationOptionsUsage;
-// The keys every study takes (policy, fusion, stacks, alloc, objective, iterations, seed).
+// The keys every study takes (policy, fusion, stacks, alloc, objective, iterations, seconds,
+// allow, seed, precision, bits-file, bits, density).
 extern const std::vector<std::string> kEvaluationKeys;
 
 // sim::set_option(key, a.last(key)) for each of `keys` given on the command line; a value a key
@@ -19,8 +20,8 @@ extern const std::vector<std::string> kEvaluationKeys;
 // stderr the options given that have no effect.
 sim::Options parse_study_options(const CliArgs& a, const std::vector<std::string>& keys);
 
-// The input files the command line names (the model, --arch, --exits, the stacks file and
-// the mapping file) as (label, path), for check_output_paths.
+// The input files the command line names (the model, --arch, --exits, the stacks file, the
+// mapping file and the bits files) as (label, path), for check_output_paths.
 std::vector<std::pair<std::string, std::string>> input_paths(const CliArgs& a,
                                                              const sim::Options& o);
 

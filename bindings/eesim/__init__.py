@@ -156,7 +156,9 @@ def load_arch(arch: Union[str, os.PathLike], *, text: bool = False) -> Architect
 def _option_text(key: str, value: Any) -> str:
     """An option's value as the text the parser takes (the CLI's spelling): str as given,
     integers (numpy's too) in decimal, floats as their shortest round-trip text, sequences
-    (probabilities, points) joined by commas."""
+    (probabilities, points, rules) joined by commas; a dict as KEY=VALUE entries: joined by
+    commas for bits and density ({"backbone": "w8a8", "exits": 4} -> "backbone=w8a8,exits=4",
+    in the dict's order, so later entries win), by ';' for allow."""
     if isinstance(value, str):
         return value
     if isinstance(value, os.PathLike):
@@ -170,7 +172,8 @@ def _option_text(key: str, value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ",".join(_option_text(key, v) for v in value)
     if isinstance(value, Mapping):  # allow={"Conv": ["tpu0", "tpu1"]} -> "Conv=tpu0,tpu1"
-        return ";".join(f"{k}={_option_text(key, v)}" for k, v in value.items())
+        separator = "," if key in ("bits", "density") else ";"
+        return separator.join(f"{k}={_option_text(key, v)}" for k, v in value.items())
     raise Error(f"{key}={value!r}: expected a string or a number")
 
 
@@ -197,6 +200,16 @@ class Evaluator:
     allow={"Conv": ["tpu0", "tpu1"]} (op type -> the cores it may run on; or "Conv=tpu0,tpu1");
     objective="latency"|"energy"|"edp"|"expected_edp"; iterations=N; seconds=S (the search's
     time budget); seed=N. Values may be str, int or float.
+    Precision: precision="full"|"memory"|"native" (how layer bits enter costs: everywhere;
+    storage and traffic only, the early-exit NAS study's model; or not at all: every operand in
+    the core's word); bits={"backbone": "w8a8", "exits": "w4a4"} or the CLI's text
+    "backbone=w8a8,exits=w4a4" (per-layer bit overrides: selector -> bits; selectors are a
+    layer name, a glob like "layer3.*", "backbone", "exits" or "exit:NAME"; bits N, wN, aN,
+    iN, oN or a run like "w4a8", 1 <= N <= 64; later rules win); bits_file=PATH (one rule a
+    line, applied before bits); density={"conv1": 0.3, "layer4.*": 0.5} (weight density in
+    [0, 1]). bits and density given here and on a call add up: the call's rules come after the
+    evaluator's, so they win where both select a layer. A rule that selects no layer of the
+    model is an eesim.Error naming it.
     Options given here apply to every call; `evaluate`, `stream` and `sweep` take the same
     keywords (and their own: inputs, arrival, in_flight, trace_inputs; head, probabilities,
     points) for one call. `evaluate` and `stream` release the GIL while they simulate."""

@@ -35,8 +35,9 @@ def load_model_bytes(data: bytes, label: str = ..., inputs: Mapping[str, Sequenc
 def load_arch_file(path: str) -> Architecture: ...
 def load_arch_text(text: str, source: str = ...) -> Architecture: ...
 
-# Options are (key, value text) pairs, keys as in Python (in_flight), parsed by
-# sim::set_option (sim/studies/options.h), the parser the CLI uses.
+# Options are (key, value text) pairs, keys as in Python (in_flight, bits_file), parsed by
+# sim::set_option (sim/studies/options.h), the parser the CLI uses; bits and density rules as
+# text ("backbone=w8a8,exits=w4a4"; eesim.Evaluator turns a dict into it).
 _Options = Sequence[Tuple[str, str]]
 
 class Evaluator:

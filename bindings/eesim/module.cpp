@@ -319,10 +319,12 @@ class Evaluator {
     return o;
   }
 
-  // True when this call's options name a file (stacks, a mapping file): read anew each call.
+  // True when this call's options name a file (stacks, a mapping file, a bits file): read anew
+  // each call.
   static bool names_a_file(const OptionPairs& call_options, const sim::Options& o) {
     for (const auto& [key, value] : call_options)
-      if (key == "stacks" || (key == "alloc" && !o.evaluate.allocator->source_file().empty()))
+      if (key == "stacks" || key == "bits_file" ||
+          (key == "alloc" && !o.evaluate.allocator->source_file().empty()))
         return true;
     return false;
   }

@@ -78,9 +78,9 @@ report::RunReport run_message(const Report& r, const ReportContext& c, const wor
     q->set_weights_resident(r.layers[v].weights_resident);
     q->set_split(mapping::to_string(r.layers[v].split));
     for (size_t c : r.layers[v].cores) q->add_cores(arch.cores[c].name);
-    q->set_weight_bits(w.layer(v).weight_bits);
-    q->set_input_bits(w.layer(v).input_bits);
-    q->set_output_bits(w.layer(v).output_bits);
+    q->set_weight_bits(r.layers[v].weight_bits);  // as simulated: after any overrides
+    q->set_input_bits(r.layers[v].input_bits);
+    q->set_output_bits(r.layers[v].output_bits);
   }
   p.set_lower_bound_cycles(r.roofline.lower_bound_cycles());
   auto* q = p.mutable_quality();

@@ -51,8 +51,12 @@ mapping::CoreConstraints resolve_constraints(
   return out;
 }
 
-Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& profile,
-                    const hw::Architecture& arch, hw::CostCache& cache, const EvaluateOptions& o) {
+namespace {
+
+// evaluate() on a workload whose precision spec has been applied.
+Evaluation evaluate_as_given(const workloads::Workload& w, const workloads::ExitProfile& profile,
+                             const hw::Architecture& arch, hw::CostCache& cache,
+                             const EvaluateOptions& o) {
   Evaluation e;
   e.graph = fused_graph(w, arch, o);
   const ObjectiveFn objective = o.objective.value;  // resolved once, called per candidate
@@ -74,6 +78,15 @@ Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& 
   if (e.allocation.is_split()) e.graph = mapping::apply_splits(w, e.graph, e.allocation);
   e.report = simulate(w, profile, e.graph, e.allocation, arch, cache, o.policy, constraints);
   return e;
+}
+
+}  // namespace
+
+Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& profile,
+                    const hw::Architecture& arch, hw::CostCache& cache, const EvaluateOptions& o) {
+  // A NAS loop evaluates thousands of times: the workload is copied only when the spec says so.
+  if (o.precision.trivial()) return evaluate_as_given(w, profile, arch, cache, o);
+  return evaluate_as_given(workloads::apply_precision(w, o.precision), profile, arch, cache, o);
 }
 
 std::string policy_text(ExitPolicy policy) {

@@ -15,6 +15,7 @@
 #include "mapping/search.h"
 #include "sim/studies/objective.h"
 #include "sim/studies/simulate.h"
+#include "workloads/layer_overrides.h"
 
 namespace eesim::sim {
 
@@ -36,6 +37,9 @@ struct EvaluateOptions {
   // Op type -> names of the cores it may run on (option allow=OP=CORE,CORE); every allocator
   // keeps to them. Checked against the chip at evaluation.
   std::map<std::string, std::vector<std::string>> allowed_cores;
+  // The precision mode and the per-layer bits and density rules (options precision, bits,
+  // bits-file, density; workloads/layer_overrides.h), applied to the workload before it is fused.
+  workloads::PrecisionSpec precision;
   // Told how far long loops got (search moves; sweep points); may stop them (common/progress.h).
   Progress progress;
 };
@@ -56,9 +60,11 @@ mapping::CoreConstraints resolve_constraints(
 // `wait` (the plan's gate edges), nothing under `speculate`. What evaluate hands the allocator.
 mapping::Waits exit_waits(const workloads::Workload& w, ExitPolicy policy);
 
-// Throws eesim::Error for a stack that cannot be fused (naming stacks_path and the line when
-// the stacks came from a file) or an allocation that does not fit; eesim::Interrupted when
-// `options.progress` stops the search.
+// Evaluates `w` with `options.precision` applied (a copy only when the spec changes anything),
+// so the report's per-layer bits are those simulated. Throws eesim::Error for a precision rule
+// that selects no layer (naming the rule, or the bits file and line), a stack that cannot be
+// fused (naming stacks_path and the line when the stacks came from a file) or an allocation
+// that does not fit; eesim::Interrupted when `options.progress` stops the search.
 Evaluation evaluate(const workloads::Workload& w, const workloads::ExitProfile& profile,
                     const hw::Architecture& arch, hw::CostCache& cache,
                     const EvaluateOptions& options);

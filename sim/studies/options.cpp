@@ -141,6 +141,36 @@ void set_allow(EvaluateOptions& o, const std::string& text) {
   if (!any) throw OptionError("allow", text, expected);
 }
 
+// Refreshes the spec's rules from the three keys' lists: bits-file, then bits, then density.
+void set_rules(Options& o) {
+  std::vector<workloads::LayerOverride>& rules = o.evaluate.precision.rules;
+  rules = o.bits_file_rules;
+  rules.insert(rules.end(), o.bits_rules.begin(), o.bits_rules.end());
+  rules.insert(rules.end(), o.density_rules.begin(), o.density_rules.end());
+}
+
+// Inline rules: a rule that does not parse is the key's OptionError, its reason naming the rule.
+void add_rules(Options& o, const std::string& key, const std::string& text) {
+  std::vector<workloads::LayerOverride> rules;
+  try {
+    rules =
+        key == "bits" ? workloads::parse_bits_rules(text) : workloads::parse_density_rules(text);
+  } catch (const Error& e) {
+    throw OptionError(key, text, e.what());
+  }
+  std::vector<workloads::LayerOverride>& to = key == "bits" ? o.bits_rules : o.density_rules;
+  to.insert(to.end(), rules.begin(), rules.end());
+  set_rules(o);
+}
+
+void add_bits_file(Options& o, const std::string& path) {
+  const std::vector<workloads::LayerOverride> rules = workloads::parse_bits_file(
+      read_text_file(path, "a bits file (one SELECTOR=BITS rule per line)"), path);
+  o.bits_file_rules.insert(o.bits_file_rules.end(), rules.begin(), rules.end());
+  o.bits_files.push_back(path);
+  set_rules(o);
+}
+
 ArrivalProcess arrival(const std::string& text) {
   ArrivalProcess p;
   if (text == "back-to-back") return p;
@@ -219,6 +249,15 @@ const std::vector<std::pair<std::string, Setter>>& setters() {
          if (!seed) throw OptionError("seed", v, "expected an integer in [0, 2^64 - 1]");
          o.evaluate.search.seed = o.stream.seed = *seed;
        }},
+      {"precision",
+       [](Options& o, const std::string& v) {
+         if (v != "full" && v != "memory" && v != "native")
+           throw OptionError("precision", v, "expected full, memory or native");
+         o.evaluate.precision.mode = workloads::parse_precision_mode(v);
+       }},
+      {"bits-file", add_bits_file},
+      {"bits", [](Options& o, const std::string& v) { add_rules(o, "bits", v); }},
+      {"density", [](Options& o, const std::string& v) { add_rules(o, "density", v); }},
       {"inputs",
        [](Options& o, const std::string& v) {
          o.stream.inputs = integer("inputs", v, 1, kMaxStreamInputs);

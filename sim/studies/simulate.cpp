@@ -111,6 +111,9 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
       l.split = alloc.splits[v].kind;
       l.cores = alloc.splits[v].cores;
     }
+    l.weight_bits = w.layer(v).weight_bits;
+    l.input_bits = w.layer(v).input_bits;
+    l.output_bits = w.layer(v).output_bits;
     r.layers.push_back(l);
   }
   r.roofline = hw::roofline(w, arch);

@@ -53,6 +53,9 @@ struct Report {
     bool weights_resident = false;
     mapping::SplitKind split = mapping::SplitKind::kNone;
     std::vector<size_t> cores = {};  // every core running a part of it (one, unless split)
+    // Its operand widths as simulated (after the options' precision overrides; 0: the core's
+    // word), so a report shows what it priced.
+    int64_t weight_bits = 0, input_bits = 0, output_bits = 0;
   };
   std::vector<LayerSummary> layers;  // per LayerId
   hw::Roofline roofline;             // of the whole network on the chip

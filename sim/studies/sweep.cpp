@@ -144,7 +144,10 @@ SweepResult sweep_exit_mounts(const Workload& backbone, const workloads::HeadTem
                        std::to_string(ids.size()) + " points");
   };
   try {
-    r.baseline = evaluate_scenarios(stripped, "", 0, arch, cache, at_point(0)).second;
+    EvaluateOptions o = at_point(0);
+    // No exit heads to select: rules for them apply to each point's mounted head.
+    o.precision = workloads::without_exit_rules(std::move(o.precision));
+    r.baseline = evaluate_scenarios(stripped, "", 0, arch, cache, o).second;
   } catch (const Interrupted&) {
     throw stopped(0);
   }

@@ -62,7 +62,8 @@ struct SweepResult {
 // `backbone`; empty means workloads::mount_points of the stripped backbone. Without allocation
 // search one evaluation per point serves every p (the schedule ignores the probabilities); with
 // an allocator that uses the objective the search runs per point and p, since its objective
-// depends on p. Throws
+// depends on p. options.precision applies to every network evaluated: its exit rules (exits,
+// exit:NAME) select each point's mounted head, and are left out for the backbone alone. Throws
 // eesim::Error for a probability outside [0, 1], a point that is not a mountable backbone
 // layer, a head that does not fit a point, or an allocator with fixed_layers (a given allocation
 // names the backbone's layers, not the heads').

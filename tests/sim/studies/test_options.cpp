@@ -105,8 +105,8 @@ TEST_CASE("options: bad values name the key, the value and what it takes") {
   CHECK(error_of("points", "") == "points=: expected layer names or 'all'");
   CHECK(error_of("bogus", "1") ==
         "bogus=1: unknown option; expected one of policy, fusion, stacks, alloc, objective, "
-        "iterations, seconds, allow, seed, inputs, arrival, in-flight, trace-inputs, head, p, "
-        "points");
+        "iterations, seconds, allow, seed, precision, bits-file, bits, density, inputs, "
+        "arrival, in-flight, trace-inputs, head, p, points");
   CHECK(error_of("seconds", "0") == "seconds=0: expected a time budget in seconds > 0 (e.g. 30)");
   CHECK(error_of("seconds", "inf") ==
         "seconds=inf: expected a time budget in seconds > 0 (e.g. 30)");
@@ -249,4 +249,54 @@ TEST_CASE("options: a stack the stacks file names that cannot be fused is report
   direct.fusion.stacks = {{"conv1", "nope"}};
   CHECK_THROWS_WITH_AS(eesim::sim::evaluate(w, profile, arch, cache, direct),
                        "fusion stack 0: no layer named 'nope'", eesim::mapping::StackError);
+}
+
+TEST_CASE("options: precision sets the mode; bits and density add rules to the spec") {
+  using eesim::workloads::PrecisionMode;
+  CHECK(Options().evaluate.precision.trivial());
+  CHECK(with("precision", "memory").evaluate.precision.mode == PrecisionMode::kMemory);
+  CHECK(with("precision", "native").evaluate.precision.mode == PrecisionMode::kNative);
+  CHECK(with("precision", "full").evaluate.precision.mode == PrecisionMode::kFull);
+  Options o = with("bits", "backbone=w8a8,exits=w4a8");
+  set_option(o, "bits", "layer3.*=w4");  // given again: added after the rules before
+  const auto& rules = o.evaluate.precision.rules;
+  REQUIRE(rules.size() == 3);
+  CHECK(rules[0].selector == "backbone");
+  CHECK(rules[2].origin == "bits rule 'layer3.*=w4'");
+  CHECK(o.given == std::set<std::string>{"bits"});
+  CHECK(eesim::sim::ineffective_options(o).empty());
+}
+
+TEST_CASE("options: bits-file rules come first, then bits, then density, in any order given") {
+  const std::string path = "test_options_bits.txt";
+  std::ofstream(path) << "# NAS 8/4\nbackbone = 8\nexits = 4  # heads\n";
+  Options o = with("density", "conv1=0.5");
+  set_option(o, "bits", "conv1=w2");
+  set_option(o, "bits-file", path);
+  std::remove(path.c_str());
+  std::vector<std::string> order;
+  for (const auto& r : o.evaluate.precision.rules) order.push_back(r.origin);
+  CHECK(order == std::vector<std::string>{path + ":2", path + ":3", "bits rule 'conv1=w2'",
+                                          "density rule 'conv1=0.5'"});
+  CHECK(o.bits_files == std::vector<std::string>{path});
+}
+
+TEST_CASE("options: a bad precision, bits rule, density or bits file names what it expected") {
+  CHECK(error_of("precision", "int8") == "precision=int8: expected full, memory or native");
+  CHECK(error_of("bits", "backbone=w8,exits=w99") ==
+        "bits=backbone=w8,exits=w99: bits rule 'exits=w99': 99 bits is outside 1..64");
+  CHECK(error_of("bits", "exits") ==
+        "bits=exits: bits rule 'exits': expected SELECTOR=BITS with BITS one of N, wN, aN, iN, "
+        "oN or a run of them like w4a8 (N in 1..64 bits; w: weights, a: activations, i: input, "
+        "o: output)");
+  CHECK(error_of("density", "conv1=2") ==
+        "density=conv1=2: density rule 'conv1=2': density 2 is outside [0, 1]");
+  CHECK(error_of("density", "") == "density=: density rules '': expected SELECTOR=VALUE[,...]");
+  const std::string path = "test_options_bad_bits.txt";
+  std::ofstream(path) << "backbone=8\n\n# heads\nexits=w4x\n";
+  CHECK_THROWS_WITH_AS(with("bits-file", path),
+                       doctest::Contains((path + ":4: expected SELECTOR=BITS").c_str()),
+                       eesim::Error);
+  std::remove(path.c_str());
+  CHECK_THROWS_WITH_AS(with("bits-file", path), doctest::Contains(path.c_str()), eesim::Error);
 }
