@@ -212,7 +212,7 @@ TEST_CASE("density through a Transpose of the initializer, a Constant node and a
   OnnxBuilder b(13);
   b.input("x0", {1, 256}).output("y").output("y2");
   b.node("Relu", {"x0"}, {"x"}, "relu");  // the layer both outputs share
-  std::vector<float> wt(2560, 0.0f);  // [256,10], transposed to fc's [10,256]: 640 non-zero
+  std::vector<float> wt(2560, 0.0f);      // [256,10], transposed to fc's [10,256]: 640 non-zero
   for (size_t i = 0; i < 640; ++i) wt[i * 4] = 0.5f;
   typed_tensor(b, "wt", Tensor::FLOAT, {256, 10}, 4);
   initializer(b, "wt").set_raw_data(bytes_of(wt));
