@@ -47,6 +47,22 @@ std::string bits_column(const workloads::Layer& l) {
          std::to_string(l.input_bits) + "/" + std::to_string(l.output_bits);
 }
 
+// "0.100": the measured weight density; "?" when it could not be measured (a warning says
+// why), "-" for a layer without weights.
+std::string density_column(const workloads::Layer& l) {
+  if (l.weight_params == 0) return "-";
+  if (l.density_source != workloads::DensitySource::kMeasured) return "?";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", l.weight_density);
+  return buf;
+}
+
+bool any_density_asked(const Workload& w) {
+  for (workloads::LayerId v = 0; v < w.num_layers(); ++v)
+    if (w.layer(v).density_source != workloads::DensitySource::kAssumed) return true;
+  return false;
+}
+
 int64_t head_macs(const Workload& w, const workloads::Exit& e) {
   int64_t m = 0;
   for (auto v : e.head) m += w.layer(v).macs;
@@ -79,6 +95,8 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
     j.key("weight_params").value(l.weight_params).key("weight_bytes").value(l.weight_bytes);
     j.key("weight_bits").value(l.weight_bits).key("input_bits").value(l.input_bits);
     j.key("output_bits").value(l.output_bits);
+    j.key("weight_density").value(l.weight_density);
+    j.key("weight_density_source").value(to_string(l.density_source));
     j.key("output_shape").array(l.outputs.at(0).shape);
     j.key("inputs").begin_array();
     for (const auto& t : l.inputs) j.value(t.name);
@@ -114,6 +132,7 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
   j.key("final_output").value(w.final_output).key("final_probability").value(profile.p_final);
   j.key("exit_profile_source").value(profile.source);
   j.key("pruned_layers").array(w.pruned);
+  j.key("warnings").array(w.warnings);
   if (costs) write_arch_json(j, *costs);
   j.end_object();
   out << j.str() << "\n";
@@ -132,8 +151,10 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
     out << "input " << t.name << " " << workloads::to_string(t.shape) << "\n";
   out << std::left << std::setw(5) << "#" << std::setw(name_w + 2) << "layer" << std::setw(op_w + 2)
       << "op" << std::setw(20) << "output" << std::right << std::setw(16) << "MACs" << std::setw(14)
-      << "weight B" << std::setw(12) << "bits W/I/O"
-      << "\n";
+      << "weight B" << std::setw(12) << "bits W/I/O";
+  const bool densities = any_density_asked(w);
+  if (densities) out << std::setw(9) << "density";
+  out << "\n";
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     const auto& l = w.layer(v);
     std::string op = l.op;
@@ -143,10 +164,13 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
     out << std::left << std::setw(5) << v << std::setw(name_w + 2) << name << std::setw(op_w + 2)
         << op << std::setw(20) << workloads::to_string(l.outputs.at(0).shape) << std::right
         << std::setw(16) << with_commas(l.macs) << std::setw(14) << with_commas(l.weight_bytes)
-        << std::setw(12) << bits_column(l) << "\n";
+        << std::setw(12) << bits_column(l);
+    if (densities) out << std::setw(9) << density_column(l);
+    out << "\n";
   }
   out << "total: " << with_commas(w.total_macs()) << " MACs, "
       << with_commas(w.total_weight_bytes()) << " weight bytes\n";
+  for (const std::string& warning : w.warnings) out << "warning: " << warning << "\n";
   if (!w.pruned.empty()) {
     out << "note: " << w.pruned.size() << " node(s) feed no output and were dropped:";
     for (const auto& name : w.pruned) out << " " << name;
@@ -179,7 +203,9 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
 int inspect_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
   values.insert("arch");
-  const CliArgs a = parse_cli(args, {"json", "conditional", "help"}, values);
+  std::set<std::string> flags = kModelFlags;
+  flags.insert({"json", "help"});
+  const CliArgs a = parse_cli(args, flags, values);
   if (a.flag("help")) {
     out << inspect_usage();
     return 0;

@@ -8,12 +8,15 @@
 namespace eesim::tools {
 
 const std::set<std::string> kModelValueOptions = {"exit", "exits", "input", "final"};
+const std::set<std::string> kModelFlags = {"conditional", "measure-density"};
 const char* const kModelOptionsUsage =
     "  --exit NAME=P          probability of leaving at exit NAME (repeatable)\n"
     "  --exits FILE           exit profile file (lines 'NAME = P', 'rates = conditional')\n"
     "  --conditional          --exit values are P(leave | reached) instead of P(leave)\n"
     "  --input NAME=1x3x32x32 shape of a graph input (for symbolic dimensions)\n"
-    "  --final NAME           graph output that ends the backbone (default: the deepest)\n";
+    "  --final NAME           graph output that ends the backbone (default: the deepest)\n"
+    "  --measure-density      read the weights and count each layer's non-zero ones (its\n"
+    "                         weight density); otherwise weights are not read: density 1\n";
 
 namespace {
 
@@ -37,6 +40,7 @@ workloads::Shape parse_shape(const std::string& text, const std::string& arg) {
 workloads::ImportOptions import_options(const CliArgs& a) {
   workloads::ImportOptions options;
   options.final_output = a.last("final");
+  options.measure_density = a.flag("measure-density");
   for (const std::string& s : a.all("input")) {
     const size_t eq = s.find('=');
     if (eq == std::string::npos) throw UsageError("--input " + s + ": expected NAME=1x3x224x224");
@@ -48,7 +52,9 @@ workloads::ImportOptions import_options(const CliArgs& a) {
 LoadedModel load_model(const CliArgs& a) {
   const workloads::ImportOptions options = import_options(a);
   LoadedModel m;
-  m.onnx = workloads::read_onnx_file(a.positional.at(0));
+  workloads::ReadOptions read;
+  read.weights = options.measure_density;
+  m.onnx = workloads::read_onnx_file(a.positional.at(0), read);
   m.workload = workloads::import_onnx(m.onnx, options);
   std::vector<workloads::ExitRates> sources = {
       workloads::exit_rates_from_metadata(m.onnx.metadata, m.onnx.source)};
@@ -58,6 +64,10 @@ LoadedModel load_model(const CliArgs& a) {
                                            : workloads::RateKind::kUnconditional));
   m.profile = workloads::make_exit_profile(m.workload, sources);
   return m;
+}
+
+void print_warnings(const workloads::Workload& w, std::ostream& err) {
+  for (const std::string& warning : w.warnings) err << "eesim: warning: " << warning << "\n";
 }
 
 }  // namespace eesim::tools

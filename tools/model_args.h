@@ -1,6 +1,7 @@
 #pragma once
 // The model options `inspect` and `run` share: MODEL.onnx, --input, --final, and the exit
 // profile from metadata, --exits and --exit (with --conditional).
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -13,6 +14,7 @@
 namespace eesim::tools {
 
 extern const std::set<std::string> kModelValueOptions;  // exit, exits, input, final
+extern const std::set<std::string> kModelFlags;         // conditional, measure-density
 extern const char* const kModelOptionsUsage;
 
 struct LoadedModel {
@@ -23,7 +25,11 @@ struct LoadedModel {
 
 // Reads a.positional[0] with the options above. Throws UsageError / eesim::Error.
 LoadedModel load_model(const CliArgs& a);
-// Just the import options (--input, --final), for commands that take no exit profile.
+// Just the import options (--input, --final, --measure-density), for commands that take no exit
+// profile.
 workloads::ImportOptions import_options(const CliArgs& a);
+// The workload's warnings (a weight density that could not be measured), one
+// "eesim: warning: ..." line each.
+void print_warnings(const workloads::Workload& w, std::ostream& err);
 
 }  // namespace eesim::tools

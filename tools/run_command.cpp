@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <iostream>
 #include <sstream>
 
 #include "common/error.h"
@@ -148,7 +149,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
   values.insert(kEvaluationKeys.begin(), kEvaluationKeys.end());
   values.insert({"arch", "json", "trace", "csv", "report", "plot"});
-  const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
+  std::set<std::string> flags = kModelFlags;
+  flags.insert("help");
+  const CliArgs a = parse_cli(args, flags, values);
   if (a.flag("help")) {
     out << run_usage();
     return 0;
@@ -159,6 +162,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   sim::EvaluateOptions& o = options.evaluate;
   check_output_paths(a, {"json", "trace", "csv", "plot", "report"}, input_paths(a, options));
   const LoadedModel m = load_model(a);
+  print_warnings(m.workload, std::cerr);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
   hw::CostCache cache(arch);
   sim::Evaluation e;

@@ -139,7 +139,9 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
   keys.insert(keys.end(), {"inputs", "arrival", "in-flight", "trace-inputs"});
   values.insert(keys.begin(), keys.end());
   values.insert({"arch", "json", "csv", "trace", "trace-csv", "report"});
-  const CliArgs a = parse_cli(args, {"conditional", "help"}, values);
+  std::set<std::string> flags = kModelFlags;
+  flags.insert("help");
+  const CliArgs a = parse_cli(args, flags, values);
   if (a.flag("help")) {
     out << stream_usage();
     return 0;
@@ -158,6 +160,7 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
     so.record_inputs = 20;  // the CLI's default: a trace of every input would be huge
   check_output_paths(a, {"json", "csv", "trace", "trace-csv", "report"}, input_paths(a, options));
   const LoadedModel m = load_model(a);
+  print_warnings(m.workload, std::cerr);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
   hw::CostCache cache(arch);
   sim::Evaluation e;

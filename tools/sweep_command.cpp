@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
 
 #include "common/error.h"
@@ -100,7 +101,9 @@ std::string sweep_usage() {
          "  --report OUT.binpb       the sweep as an eesim.report.SweepReport protobuf message;\n"
          "                           text format for .txtpb/.textproto\n"
          "  --input NAME=1x3x32x32   shape of a graph input (for symbolic dimensions)\n"
-         "  --final NAME             graph output that ends the backbone (default: the deepest)\n";
+         "  --final NAME             graph output that ends the backbone (default: the deepest)\n"
+         "  --measure-density        read the weights and count each layer's non-zero ones (its\n"
+         "                           weight density); otherwise weights are not read: density 1\n";
 }
 
 int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -108,7 +111,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
   keys.insert(keys.end(), {"head", "p", "points"});
   std::set<std::string> values(keys.begin(), keys.end());
   values.insert({"arch", "csv", "json", "input", "final", "report"});
-  const CliArgs a = parse_cli(args, {"help"}, values);
+  const CliArgs a = parse_cli(args, {"help", "measure-density"}, values);
   if (a.flag("help")) {
     out << sweep_usage();
     return 0;
@@ -119,6 +122,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
   sim::EvaluateOptions& o = options.evaluate;
   check_output_paths(a, {"csv", "json", "report"}, input_paths(a, options));
   const workloads::Workload w = workloads::load_workload(a.positional[0], import_options(a));
+  print_warnings(w, std::cerr);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
   const sim::SweepContext c{w.name, sim::policy_text(o.policy), sim::fusion_text(o)};
   const auto points = sim::sweep_point_ids(options.sweep, w);

@@ -15,6 +15,7 @@
 #include "workloads/node_order.h"
 #include "workloads/onnx_reader.h"
 #include "workloads/op_registry.h"
+#include "workloads/weight_density.h"
 
 namespace eesim::workloads {
 namespace {
@@ -27,6 +28,8 @@ class Builder {
       : model_(model), options_(options), ops_(default_ops()) {}
 
   Workload build() {
+    if (options_.measure_density && !model_.weights_read)
+      fail("weight density is asked for, but the model was read without its weights");
     count_uses(model_.graph);
     add_initializers(model_.graph);
     Workload w;
@@ -60,6 +63,10 @@ class Builder {
     w.final_output = ea.final_output;
     w.final_layer = ea.final_layer;
     w.backbone = std::move(ea.backbone);
+    for (LayerId v = 0; v < w.num_layers(); ++v)
+      if (auto it = density_notes_.find(w.layer(v).name); it != density_notes_.end())
+        w.warnings.push_back("layer '" + it->first +
+                             "': weight density not measured (1 assumed): " + it->second);
     return w;
   }
 
@@ -197,6 +204,7 @@ class Builder {
     }
     for (size_t i = 0; i < node.outputs.size(); ++i) {
       if (node.outputs[i].empty()) continue;
+      if (options_.measure_density) producers_[node.outputs[i]] = &node;
       Value v;
       v.data = std::move(r.outputs[i]);
       v.origin = v.data.has_value ? Origin::kConstant
@@ -260,16 +268,33 @@ class Builder {
            t.dtype == DataType::kInt16 || t.dtype == DataType::kUint16;
   }
 
-  // The storage bits of a node's largest input that is not an activation (a conv's kernel
-  // rather than its bias, scales or zero points).
-  static int64_t main_weight_bits(const NodeView& view) {
-    int64_t bits = 0, largest = -1;
+  // A node's main weight: its largest input that is not an activation (a conv's kernel rather
+  // than its bias, scales or zero points). -1 when every input is an activation.
+  static int64_t main_weight_input(const NodeView& view) {
+    int64_t index = -1, largest = -1;
     for (size_t i = 0; i < view.num_inputs(); ++i)
       if (view.has_input(i) && !view.is_activation(i) && view.elements(i) > largest) {
         largest = view.elements(i);
-        bits = storage_bits(view.in(i));
+        index = static_cast<int64_t>(i);
       }
-    return bits;
+    return index;
+  }
+
+  // Layer::weight_density from the file's weights; what cannot be traced keeps 1 and a note
+  // that becomes one of the Workload's warnings.
+  void measure_density(const OnnxNode& node, size_t weight, Layer& l) {
+    const WeightLookup lookup{[this](const std::string& name) -> const Value* {
+                                auto it = values_.find(name);
+                                return it == values_.end() ? nullptr : &it->second;
+                              },
+                              [this](const std::string& name) -> const OnnxNode* {
+                                auto it = producers_.find(name);
+                                return it == producers_.end() ? nullptr : it->second;
+                              }};
+    const DensityResult d = measure_weight_density(node, weight, lookup);
+    l.density_source = d.density ? DensitySource::kMeasured : DensitySource::kUnmeasured;
+    l.weight_density = d.density.value_or(1.0);
+    if (!d.density) density_notes_[l.name] = d.reason;
   }
 
   int64_t add_layer(const OnnxNode& node, const NodeView& view, const OpResult& r) {
@@ -304,7 +329,9 @@ class Builder {
     // layer on quantized data (an int8 Conv writing float, ConvInteger's int32) gives the
     // width it writes. Float layers keep their input's, which their outputs share.
     if (quantized) l.elem_bytes = std::max<int64_t>(1, l.output_bits / 8);
-    l.weight_bits = r.weight_params > 0 ? main_weight_bits(view) : 0;
+    const int64_t weight = r.weight_params > 0 ? main_weight_input(view) : -1;
+    l.weight_bits = weight >= 0 ? storage_bits(view.in(weight)) : 0;
+    if (weight >= 0 && options_.measure_density) measure_density(node, weight, l);
     const LayerId id = boost::add_vertex(std::move(l), graph_);
     has_bias_.push_back(node.inputs.size() > 2 && !node.inputs[2].empty());
     std::set<std::pair<int64_t, std::string>> seen;
@@ -444,6 +471,9 @@ class Builder {
   LayerGraph graph_;
   std::unordered_map<std::string, Value> values_;
   std::unordered_map<std::string, int> uses_;
+  // measure_density only: the node writing each tensor, and why a layer's density is unknown.
+  std::unordered_map<std::string, const OnnxNode*> producers_;
+  std::map<std::string, std::string> density_notes_;
   std::vector<bool> has_bias_;
   std::vector<OutputCandidate> if_exits_;
 };
@@ -455,7 +485,9 @@ Workload import_onnx(const OnnxModel& model, const ImportOptions& options) {
 }
 
 Workload load_workload(const std::string& path, const ImportOptions& options) {
-  return import_onnx(read_onnx_file(path), options);
+  ReadOptions read;
+  read.weights = options.measure_density;
+  return import_onnx(read_onnx_file(path, read), options);
 }
 
 }  // namespace eesim::workloads

@@ -15,11 +15,15 @@ struct ImportOptions {
   std::map<std::string, Shape> input_shapes;
   // The graph output that ends the backbone; empty: the output with the most layers behind it.
   std::string final_output;
+  // Count each layer's non-zero weights (Layer::weight_density, workloads/weight_density.h):
+  // the model must have been read with ReadOptions::weights. Off: weights are not read and
+  // every density is 1 (DensitySource::kAssumed).
+  bool measure_density = false;
 };
 
 Workload import_onnx(const OnnxModel& model, const ImportOptions& options = {});
 
-// read_onnx_file + import_onnx.
+// read_onnx_file (with ReadOptions::weights when options.measure_density) + import_onnx.
 Workload load_workload(const std::string& path, const ImportOptions& options = {});
 
 }  // namespace eesim::workloads

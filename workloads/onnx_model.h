@@ -40,7 +40,8 @@ std::string to_string(DataType t);
 constexpr int64_t kMaxValueElements = 1 << 16;
 
 // A tensor's static description and, when small enough to matter for shape arithmetic, its
-// value. Weights are never needed: only their dims.
+// value. Weights are needed only to measure their density (ReadOptions::weights): then every
+// initializer and Constant tensor also keeps its stored elements in `payload`.
 struct TensorData {
   DataType dtype = DataType::kUndefined;
   std::vector<int64_t> dims;
@@ -50,6 +51,12 @@ struct TensorData {
   // Width the values were stored at when that is not dtype's: a DequantizeLinear's float output
   // holds int8 values (8). 0: the dtype's width. Views of the tensor keep it.
   int64_t quantized_bits = 0;
+  // The stored elements, row-major, as little-endian bytes of `dtype` (raw_data as it is; the
+  // typed fields and external data re-encoded or read to that form): dims x element_bytes(dtype)
+  // bytes. Only initializers and Constant tensors of a model read with ReadOptions::weights
+  // have one (shared: views and copies of the tensor keep pointing at the same bytes); null
+  // otherwise, and when the file stores no values for the tensor.
+  std::shared_ptr<const std::string> payload;
 };
 
 struct OnnxGraph;
@@ -102,6 +109,7 @@ struct OnnxModel {
   std::string producer;
   OnnxGraph graph;
   std::map<std::string, std::string> metadata;  // metadata_props
+  bool weights_read = false;  // read with ReadOptions::weights: tensors carry their payloads
 };
 
 }  // namespace eesim::workloads

@@ -1,11 +1,15 @@
 // ONNX protobuf -> OnnxModel. The one file that includes the classes generated from Debian's
 // onnx.proto (STYLE.md rule 4). It checks the container (is this a model at all, are tensors
-// whole) and copies out only what eesim needs: structure, attributes, shapes, small values.
+// whole) and copies out only what eesim needs: structure, attributes, shapes, small values, and
+// when asked (ReadOptions::weights) every initializer's stored elements.
 #include "workloads/onnx_reader.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "common/checked_math.h"
@@ -22,6 +26,7 @@ const char* const kOver2Gb =
 
 struct Reader {
   std::string source;
+  ReadOptions options;
   std::set<std::string> node_names;  // whole model, subgraphs included: names must be unique
   int unnamed_count = 0;
 
@@ -149,7 +154,10 @@ struct Reader {
       out.dims.push_back(d);
     }
     const int64_t n = checked_product(out.dims, source + ": " + what + ": element count");
-    if (t.data_location() == eesim_onnx::TensorProto::EXTERNAL) return out;  // dims are all we need
+    if (t.data_location() == eesim_onnx::TensorProto::EXTERNAL) {
+      if (options.weights) out.payload = external_payload(t, out.dtype, n, what);
+      return out;  // otherwise dims are all we need
+    }
     if (t.has_raw_data()) {
       const int64_t want =
           checked_mul(n, element_bytes(out.dtype), source + ": " + what + ": bytes");
@@ -157,10 +165,119 @@ struct Reader {
         fail(what + ": raw_data holds " + std::to_string(t.raw_data().size()) +
              " bytes, its dims and type need " + std::to_string(want) + " (truncated file?)");
       if (n <= kMaxValueElements) load_raw(t, out, n);
-    } else if (n <= kMaxValueElements) {
-      load_typed(t, out, n, what);
+      if (options.weights && want > 0)
+        out.payload = std::make_shared<const std::string>(t.raw_data());
+    } else {
+      if (n <= kMaxValueElements) load_typed(t, out, n, what);
+      if (options.weights) out.payload = typed_payload(t, out.dtype, n, what);
     }
     return out;
+  }
+
+  // A typed field's values re-encoded as raw_data would hold them (TensorProto's comments: int8,
+  // uint8, int16, uint16, bool, float16 and bfloat16 in int32_data; uint32 and uint64 in
+  // uint64_data). Null for types without a numeric payload, and when the field is empty (a
+  // tensor whose values were stripped); a length other than the dims' is an error.
+  std::shared_ptr<const std::string> typed_payload(const eesim_onnx::TensorProto& t, DataType dtype,
+                                                   int64_t n, const std::string& what) const {
+    auto bytes = std::make_shared<std::string>();
+    auto encode = [&](const auto& field, auto as) {
+      if (field.size() != 0 && field.size() != n)
+        fail(what + ": holds " + std::to_string(field.size()) + " values, its dims say " +
+             std::to_string(n));
+      bytes->reserve(static_cast<size_t>(field.size()) * sizeof(as));
+      for (auto v : field) {
+        const auto e = static_cast<decltype(as)>(v);
+        bytes->append(reinterpret_cast<const char*>(&e), sizeof e);
+      }
+    };
+    switch (dtype) {
+      case DataType::kFloat:
+        encode(t.float_data(), float{});
+        break;
+      case DataType::kDouble:
+        encode(t.double_data(), double{});
+        break;
+      case DataType::kFloat16:
+      case DataType::kBfloat16:
+      case DataType::kUint16:
+        encode(t.int32_data(), uint16_t{});
+        break;
+      case DataType::kInt16:
+        encode(t.int32_data(), int16_t{});
+        break;
+      case DataType::kInt8:
+        encode(t.int32_data(), int8_t{});
+        break;
+      case DataType::kUint8:
+      case DataType::kBool:
+        encode(t.int32_data(), uint8_t{});
+        break;
+      case DataType::kInt32:
+        encode(t.int32_data(), int32_t{});
+        break;
+      case DataType::kInt64:
+        encode(t.int64_data(), int64_t{});
+        break;
+      case DataType::kUint32:
+        encode(t.uint64_data(), uint32_t{});
+        break;
+      case DataType::kUint64:
+        encode(t.uint64_data(), uint64_t{});
+        break;
+      default:
+        return nullptr;  // strings, complex numbers: no density to measure
+    }
+    if (bytes->empty()) return nullptr;
+    return bytes;
+  }
+
+  // data_location EXTERNAL: `location` (relative to the model's directory), `offset` and
+  // `length` in bytes (onnx.proto's TensorProto.external_data; length absent: the rest of the
+  // file). The range must hold exactly dims x element size bytes.
+  std::shared_ptr<const std::string> external_payload(const eesim_onnx::TensorProto& t,
+                                                      DataType dtype, int64_t n,
+                                                      const std::string& what) const {
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto& e : t.external_data()) {
+      if (e.key() == "location") location = e.value();
+      if (e.key() != "offset" && e.key() != "length") continue;
+      int64_t v = -1;
+      const char* end = e.value().data() + e.value().size();
+      if (std::from_chars(e.value().data(), end, v).ptr != end || v < 0)
+        fail(what + ": external data " + e.key() + " '" + e.value() + "' is not a byte count");
+      (e.key() == "offset" ? offset : length) = v;
+    }
+    if (location.empty()) fail(what + ": external data without a location");
+    const int64_t want = checked_mul(n, element_bytes(dtype), source + ": " + what + ": bytes");
+    if (element_bytes(dtype) == 0) return nullptr;
+    if (length >= 0 && length != want)
+      fail(what + ": external data length is " + std::to_string(length) +
+           " bytes, its dims and type need " + std::to_string(want));
+    namespace fs = std::filesystem;
+    if (options.base_dir.empty())
+      fail(what + ": external data in '" + location +
+           "' cannot be found without the model's directory (load the model from its file)");
+    if (fs::path(location).is_absolute() || location.find('\0') != std::string::npos)
+      fail(what + ": external data location '" + location +
+           "' must be a path relative to the model's directory");
+    const std::string path = (fs::path(options.base_dir) / location).string();
+    const std::string file = "external data file '" + path + "'";
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+      fail(what + ": " + file + (fs::exists(path, ec) ? " is not a regular file" : " is missing"));
+    const auto size = static_cast<int64_t>(fs::file_size(path, ec));
+    if (ec) fail(what + ": cannot read " + file + ": " + ec.message());
+    if (offset > size || size - offset < want || (length < 0 && size - offset != want))
+      fail(what + ": " + file + " holds " + std::to_string(size) + " bytes; the tensor needs " +
+           std::to_string(want) + " from offset " + std::to_string(offset) +
+           (length < 0 ? " to the end" : "") + " (truncated file?)");
+    auto bytes = std::make_shared<std::string>(static_cast<size_t>(want), '\0');
+    std::ifstream in(path, std::ios::binary);
+    if (in) in.seekg(offset);
+    if (!in || !in.read(bytes->data(), want)) fail(what + ": cannot read " + file);
+    return bytes;
   }
 
   static ValueDecl value_decl(const eesim_onnx::ValueInfoProto& v) {
@@ -343,23 +460,31 @@ std::string to_string(DataType t) {
   return i >= 0 && i <= 16 ? names[i] : "type" + std::to_string(i);
 }
 
-OnnxModel read_onnx_bytes(std::string_view bytes, const std::string& source) {
+OnnxModel read_onnx_bytes(std::string_view bytes, const std::string& source,
+                          const ReadOptions& options) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX))
     throw Error(source + ": " + std::to_string(bytes.size()) + " bytes is over " + kOver2Gb);
   eesim_onnx::ModelProto proto;
   if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     throw Error(source + ": not a valid ONNX protobuf (truncated or corrupt file, " +
                 std::to_string(bytes.size()) + " bytes)");
-  Reader reader{source, {}, 0};
-  return reader.model(proto);
+  Reader reader{source, options, {}, 0};
+  OnnxModel model = reader.model(proto);
+  model.weights_read = options.weights;
+  return model;
 }
 
-OnnxModel read_onnx_file(const std::string& path) {
+OnnxModel read_onnx_file(const std::string& path, const ReadOptions& options) {
   // Refused by size before it is read: protobuf's messages are limited to 2 GB (INT32_MAX
   // bytes), and a 3 GB file would otherwise be read into memory only to be rejected.
   const std::string bytes = read_file(path, "an ONNX model", INT32_MAX, kOver2Gb);
   if (bytes.empty()) throw Error(path + ": empty file, expected an ONNX model");
-  return read_onnx_bytes(bytes, path);
+  ReadOptions o = options;
+  if (o.base_dir.empty()) {
+    o.base_dir = std::filesystem::path(path).parent_path().string();
+    if (o.base_dir.empty()) o.base_dir = ".";
+  }
+  return read_onnx_bytes(bytes, path, o);
 }
 
 }  // namespace eesim::workloads

@@ -39,6 +39,18 @@ std::string to_string(LayerKind k) {
   return "?";
 }
 
+std::string to_string(DensitySource s) {
+  switch (s) {
+    case DensitySource::kAssumed:
+      return "assumed";
+    case DensitySource::kMeasured:
+      return "measured";
+    case DensitySource::kUnmeasured:
+      return "unmeasured";
+  }
+  return "?";
+}
+
 std::string to_string(const Shape& s) {
   std::string out = "[";
   for (size_t i = 0; i < s.size(); ++i) out += (i ? "," : "") + std::to_string(s[i]);
@@ -68,8 +80,8 @@ std::optional<LayerId> Workload::find_layer(const std::string& layer_name) const
 bool operator==(const Workload& a, const Workload& b) {
   if (a.name != b.name || a.inputs != b.inputs || a.exits != b.exits ||
       a.final_output != b.final_output || a.final_layer != b.final_layer ||
-      a.backbone != b.backbone || a.pruned != b.pruned || a.num_layers() != b.num_layers() ||
-      boost::num_edges(a.graph) != boost::num_edges(b.graph))
+      a.backbone != b.backbone || a.pruned != b.pruned || a.warnings != b.warnings ||
+      a.num_layers() != b.num_layers() || boost::num_edges(a.graph) != boost::num_edges(b.graph))
     return false;
   for (LayerId v = 0; v < a.num_layers(); ++v) {
     if (!(a.graph[v] == b.graph[v])) return false;
@@ -90,6 +102,8 @@ std::ostream& operator<<(std::ostream& os, const Layer& l) {
     os << (i ? " " : "") << to_string(l.outputs[i].shape);
   os << " macs=" << l.macs << " vector_ops=" << l.vector_ops << " weight_bytes=" << l.weight_bytes
      << " bits=" << l.weight_bits << "/" << l.input_bits << "/" << l.output_bits;
+  if (l.density_source != DensitySource::kAssumed)
+    os << " density=" << l.weight_density << " (" << to_string(l.density_source) << ")";
   return os;
 }
 
@@ -101,6 +115,7 @@ std::ostream& operator<<(std::ostream& os, const Workload& w) {
     os << "  exit " << e.name << " at " << w.graph[e.branch_point].name << " depth " << e.depth
        << "\n";
   os << "  final " << w.final_output << "\n";
+  for (const std::string& warning : w.warnings) os << "  warning: " << warning << "\n";
   return os;
 }
 

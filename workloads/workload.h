@@ -42,6 +42,15 @@ struct Window {
   bool operator==(const Window&) const = default;
 };
 
+// Where a layer's weight_density comes from.
+enum class DensitySource {
+  kAssumed,     // weights not read (the default import): 1
+  kMeasured,    // counted from the file's weights (ImportOptions::measure_density)
+  kUnmeasured,  // asked for, but the weight's values could not be traced to what the file
+                // stores: 1, and Workload::warnings says why
+};
+std::string to_string(DensitySource s);  // "assumed", "measured", "unmeasured"
+
 struct TensorRef {
   std::string name;
   Shape shape;
@@ -80,6 +89,7 @@ struct Layer {
   // weights when asked for, or overridden (workloads/precision.h); 1 otherwise. Cores that
   // skip zero weights or store them compressed cost by it (hw_models/sparsity.h).
   double weight_density = 1.0;
+  DensitySource density_source = DensitySource::kAssumed;
   std::optional<Window> window;
   std::vector<std::string> folded;  // nodes folded into this layer (BatchNormalization)
   bool operator==(const Layer&) const = default;
@@ -120,6 +130,9 @@ struct Workload {
   LayerId final_layer = 0;
   std::vector<LayerId> backbone;    // layers the final output depends on, topological
   std::vector<std::string> pruned;  // nodes that computed on the input but fed no output
+  // What the import could not do as asked, one line each naming the layer ("layer 'fc':
+  // weight density not measured: ..."); empty for a plain import.
+  std::vector<std::string> warnings;
 
   size_t num_layers() const { return boost::num_vertices(graph); }
   const Layer& layer(LayerId id) const { return graph[id]; }

@@ -133,15 +133,22 @@ class SweepReport(SimpleNamespace):
 
 def load_model(model: Union[str, os.PathLike, bytes, Any], *,
                inputs: Optional[Mapping[str, Sequence[int]]] = None,
-               final: str = "") -> Model:
-    """An early-exit network from a path, the bytes of an ONNX file, or an onnx.ModelProto."""
+               final: str = "", measure_density: bool = False) -> Model:
+    """An early-exit network from a path, the bytes of an ONNX file, or an onnx.ModelProto.
+
+    measure_density=True reads the weights and sets each layer's `weight_density` (the
+    fraction of its main weight tensor that is non-zero; `weight_density_source` "measured");
+    a weight it cannot trace keeps 1 ("unmeasured") and is listed in `Model.warnings`.
+    External data is found next to a model given by path; bytes must hold their weights."""
     shapes = {k: list(v) for k, v in (inputs or {}).items()}
+    md = bool(measure_density)
     if isinstance(model, (str, os.PathLike)):
-        return _core.load_model_file(os.fspath(model), shapes, final)
+        return _core.load_model_file(os.fspath(model), shapes, final, md)
     if isinstance(model, (bytes, bytearray)):
-        return _core.load_model_bytes(bytes(model), "<bytes>", shapes, final)
+        return _core.load_model_bytes(bytes(model), "<bytes>", shapes, final, md)
     if hasattr(model, "SerializeToString"):  # onnx.ModelProto, without importing onnx here
-        return _core.load_model_bytes(model.SerializeToString(), "<onnx.ModelProto>", shapes, final)
+        return _core.load_model_bytes(model.SerializeToString(), "<onnx.ModelProto>", shapes,
+                                      final, md)
     raise TypeError("load_model: expected a path, bytes or onnx.ModelProto, "
                     f"got {type(model).__name__}")
 

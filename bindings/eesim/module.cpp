@@ -55,6 +55,8 @@ py::list layer_rows(const Model& m) {
     d["weight_params"] = l.weight_params, d["weight_bytes"] = l.weight_bytes;
     d["weight_bits"] = l.weight_bits, d["input_bits"] = l.input_bits;
     d["output_bits"] = l.output_bits, d["output_shape"] = l.outputs.at(0).shape;
+    d["weight_density"] = l.weight_density;
+    d["weight_density_source"] = workloads::to_string(l.density_source);
     rows.append(d);
   }
   return rows;
@@ -65,6 +67,7 @@ Model make_model(workloads::OnnxModel onnx,
                  const std::string& final_output) {
   workloads::ImportOptions o;
   o.final_output = final_output;
+  o.measure_density = onnx.weights_read;  // read with weights only when density is asked for
   for (const auto& [name, shape] : inputs) o.input_shapes[name] = shape;
   Model m{std::move(onnx), {}, next_model_serial++};
   m.workload = workloads::import_onnx(m.onnx, o);
@@ -365,26 +368,31 @@ PYBIND11_MODULE(_core, m) {
                                for (const auto& e : x.workload.exits) names.push_back(e.name);
                                return names;
                              })
-      .def_property_readonly("final_output",
-                             [](const Model& x) { return x.workload.final_output; });
+      .def_property_readonly("final_output", [](const Model& x) { return x.workload.final_output; })
+      .def_property_readonly("warnings", [](const Model& x) { return x.workload.warnings; });
   m.def(
       "load_model_file",
       [](const std::string& path, const std::map<std::string, std::vector<int64_t>>& inputs,
-         const std::string& final_output) {
-        return make_model(workloads::read_onnx_file(path), inputs, final_output);
+         const std::string& final_output, bool measure_density) {
+        workloads::ReadOptions read;
+        read.weights = measure_density;
+        return make_model(workloads::read_onnx_file(path, read), inputs, final_output);
       },
       py::arg("path"), py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{},
-      py::arg("final") = "");
+      py::arg("final") = "", py::arg("measure_density") = false);
   m.def(
       "load_model_bytes",
       [](const py::bytes& data, const std::string& label,
-         const std::map<std::string, std::vector<int64_t>>& inputs,
-         const std::string& final_output) {
-        return make_model(workloads::read_onnx_bytes(std::string(data), label), inputs,
+         const std::map<std::string, std::vector<int64_t>>& inputs, const std::string& final_output,
+         bool measure_density) {
+        workloads::ReadOptions read;
+        read.weights = measure_density;
+        return make_model(workloads::read_onnx_bytes(std::string(data), label, read), inputs,
                           final_output);
       },
       py::arg("data"), py::arg("label") = "<bytes>",
-      py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{}, py::arg("final") = "");
+      py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{}, py::arg("final") = "",
+      py::arg("measure_density") = false);
 
   py::class_<hw::Architecture>(m, "Architecture")
       .def_readonly("name", &hw::Architecture::name)

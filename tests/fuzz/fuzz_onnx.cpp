@@ -60,6 +60,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)w.total_weight_bytes();
     exit_profile(model, w);
     mount_sweep(w);
+    // `--measure-density`: the same bytes read with their weights (no model directory: external
+    // data is an error, so the fuzzer never opens a file) and every layer's weights counted.
+    wl::ReadOptions read;
+    read.weights = true;
+    wl::ImportOptions density;
+    density.measure_density = true;
+    const wl::Workload d = wl::import_onnx(wl::read_onnx_bytes(bytes, "fuzz.onnx", read), density);
+    dump << d;
   } catch (const eesim::Error& e) {
     eesim::fuzz::rejected(e, "fuzz.onnx");  // bad input, reported as it should be
   }

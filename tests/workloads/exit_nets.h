@@ -34,7 +34,7 @@ inline workloads::Workload chain_net() {
   backbone(b);
   head(b.graph(), "c3", "ff", "final", "final");
   b.output("final");
-  return b.import_native();
+  return b.import();
 }
 
 // The same with exits at relu1 ("exitA", head a/gap a/fc) and relu2 ("exitB").
@@ -45,7 +45,7 @@ inline workloads::Workload chain_net_with_exits() {
   head(b.graph(), "r2", "fb", "exitB", "b");
   head(b.graph(), "r1", "fa", "exitA", "a");
   b.output("final").output("exitA").output("exitB");
-  return b.import_native();
+  return b.import();
 }
 
 }  // namespace eesim::testing
