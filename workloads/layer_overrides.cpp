@@ -251,7 +251,10 @@ Workload apply_overrides(Workload w, const std::vector<LayerOverride>& rules) {
       changed |= sets_activations(r);
       if (l.weight_params == 0) continue;  // weight fields stay 0 / 1 on a layer without weights
       if (r.weight_bits) l.weight_bits = *r.weight_bits;
-      if (r.weight_density) l.weight_density = *r.weight_density;
+      if (r.weight_density) {
+        l.weight_density = *r.weight_density;
+        l.density_source = DensitySource::kOverridden;
+      }
       changed = true;
     }
     if (!changed) throw Error(r.origin + ": " + unmatched(w, r, !ids.empty()));

@@ -47,6 +47,8 @@ std::string to_string(DensitySource s) {
       return "measured";
     case DensitySource::kUnmeasured:
       return "unmeasured";
+    case DensitySource::kOverridden:
+      return "overridden";
   }
   return "?";
 }

@@ -48,8 +48,9 @@ enum class DensitySource {
   kMeasured,    // counted from the file's weights (ImportOptions::measure_density)
   kUnmeasured,  // asked for, but the weight's values could not be traced to what the file
                 // stores: 1, and Workload::warnings says why
+  kOverridden,  // set by a density rule (workloads/layer_overrides.h)
 };
-std::string to_string(DensitySource s);  // "assumed", "measured", "unmeasured"
+std::string to_string(DensitySource s);  // "assumed", "measured", "unmeasured", "overridden"
 
 struct TensorRef {
   std::string name;
