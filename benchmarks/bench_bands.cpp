@@ -35,6 +35,7 @@
 #include "sim/studies/evaluate.h"
 #include "workloads/importer.h"
 #include "workloads/onnx_reader.h"
+#include "workloads/precision.h"
 
 namespace {
 
@@ -262,7 +263,10 @@ int main(int argc, char** argv) {
   }
   try {
     const auto model = workloads::read_onnx_file(argv[1]);
-    const workloads::Workload w = workloads::import_onnx(model);
+    // Every operand in the array's 8-bit word, as Stream and SCALE-Sim price these layers (the
+    // export is fp32; precision's own effects are bench_nas_precision's business).
+    const workloads::Workload w = workloads::with_precision_mode(workloads::import_onnx(model),
+                                                                 workloads::PrecisionMode::kNative);
     const auto profile = workloads::make_exit_profile(
         w, {workloads::exit_rates_from_metadata(model.metadata, model.source)});
     const bool verbose = std::getenv("BENCH_BANDS_LAYERS") != nullptr;

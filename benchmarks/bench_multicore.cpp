@@ -3,7 +3,8 @@
 // ResNet-18 and GoogLeNet with its auxiliary exits; the default allocator against a search on
 // quad and on hetero (and whether they agree on which chip wins); the full-evaluation time of
 // fused ResNet-18 on quad. Options are the evaluation options of `eesim run`, through the same
-// parser (sim::set_option).
+// parser (sim::set_option). Precision is `native` unless given (every operand in the cores' 8-bit
+// word, as Stream prices an ONNX network and as these bars were set; the exports are fp32).
 //   bench_multicore [--alloc NAME] [--fusion SPEC] [--search NAME] [--iterations N]
 //                   [--inputs N] [--repeats N] [--models DIR] [--bench DIR] [--arch DIR]
 #include <algorithm>
@@ -47,6 +48,7 @@ struct Model {
 
 Options options(const Args& a, const std::string& alloc = "") {
   Options o;
+  eesim::sim::set_option(o, "precision", "native");
   for (const auto& [k, v] : a.evaluate) eesim::sim::set_option(o, k, v);
   if (!alloc.empty()) {
     eesim::sim::set_option(o, "alloc", alloc);

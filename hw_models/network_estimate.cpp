@@ -95,7 +95,7 @@ Roofline roofline(const Workload& w, const Architecture& arch) {
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     const TileShape tile = layer_tile(w.layer(v));
     int64_t fewest = INT64_MAX;
-    double factor = 1;
+    double factor = HUGE_VAL;  // the fastest datapath's; 1 when every core refuses the layer
     for (const auto& c : arch.cores) {
       const int64_t wb = core_model(c).word_bytes(c);
       fewest = std::min(fewest, weight_storage_bytes(c, wb, tile));
@@ -104,6 +104,7 @@ Roofline roofline(const Workload& w, const Architecture& arch) {
         factor = std::min(factor, static_cast<double>(d.passes) * d.skipped_density /
                                       static_cast<double>(d.fused));
     }
+    if (factor == HUGE_VAL) factor = 1;
     weight_bytes = checked_add(weight_bytes, fewest, "network weight bytes");
     mac_runs += static_cast<double>(w.layer(v).macs) * factor;
   }

@@ -11,10 +11,12 @@
 #include "common/json_writer.h"
 #include "hw_models/arch_loader.h"
 #include "tools/cli_args.h"
+#include "tools/eval_setup.h"
 #include "tools/inspect_costs.h"
 #include "tools/model_args.h"
 #include "workloads/exit_profile.h"
 #include "workloads/importer.h"
+#include "workloads/layer_overrides.h"
 #include "workloads/onnx_reader.h"
 
 namespace eesim::tools {
@@ -26,7 +28,10 @@ const char* const kInspectUsage =
     "options:\n"
     "  --json                 print JSON instead of a table\n"
     "  --arch FILE.textproto  add per-layer costs on each core kind of this chip, each kind's\n"
-    "                         layer-by-layer latency and energy, and the chip's roofline bound\n";
+    "                         layer-by-layer latency and energy, and the chip's roofline bound\n"
+    "  --precision, --bits, --bits-file, --density\n"
+    "                         operand widths and weight density as `eesim run` takes them: the\n"
+    "                         table shows, and the costs use, the widths after them\n";
 }  // namespace
 
 std::string inspect_usage() { return std::string(kInspectUsage) + kModelOptionsUsage; }
@@ -202,7 +207,9 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
 
 int inspect_command(const std::vector<std::string>& args, std::ostream& out) {
   std::set<std::string> values = kModelValueOptions;
+  const std::vector<std::string> precision_keys = {"precision", "bits", "bits-file", "density"};
   values.insert("arch");
+  values.insert(precision_keys.begin(), precision_keys.end());
   std::set<std::string> flags = kModelFlags;
   flags.insert({"json", "help"});
   const CliArgs a = parse_cli(args, flags, values);
@@ -212,7 +219,8 @@ int inspect_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   if (a.positional.size() != 1) throw UsageError("inspect takes one MODEL.onnx");
   const LoadedModel loaded = load_model(a);
-  const Workload& w = loaded.workload;
+  const Workload w = workloads::apply_precision(
+      loaded.workload, parse_study_options(a, precision_keys).evaluate.precision);
   const workloads::OnnxModel& model = loaded.onnx;
   const workloads::ExitProfile& profile = loaded.profile;
   std::optional<hw::Architecture> arch;

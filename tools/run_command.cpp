@@ -59,6 +59,8 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
   out << m.workload.name << " on " << arch.name << " (" << arch.source << "): policy "
       << sim::policy_text(o.policy) << ", fusion " << sim::fusion_text(o) << " (" << g.num_cns()
       << " nodes), allocation " << alloc.method << "\n";
+  out << "precision " << workloads::to_string(o.precision.mode) << ": weights " << r.weight_bytes
+      << " B as the cores store them\n";
   std::snprintf(buf, sizeof buf, "%-16s %9s %16s %12s %12s %14s %8s %10s\n", "scenario", "P",
                 "latency cycles", "latency ms", "energy uJ", "bound cycles", "L/bound",
                 "idle-wait");
@@ -103,6 +105,7 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
                 el > 0 ? 100 * r.expected_idle_while_waiting_cycles / el : 0.0);
   out << buf;
   for (const std::string& line : sim::idle_warnings(r)) out << "warning: " << line << "\n";
+  for (const std::string& line : sim::precision_notes(r)) out << "note: " << line << "\n";
 }
 
 // `--plot OUT.png|svg`: the Gantt chart of every scenario, drawn by the package's plots.py
@@ -188,11 +191,10 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
           << " of " << o.search.iterations << " moves\n";
   }
   print_summary(m, arch, g, alloc, r, o, out);
-  const report::RunReport message =
-      sim::run_message(r,
-                       {m.workload.name, sim::policy_text(o.policy), sim::fusion_text(o),
-                        alloc.method, static_cast<int64_t>(g.num_cns())},
-                       m.workload, arch);
+  sim::ReportContext context{m.workload.name, sim::policy_text(o.policy), sim::fusion_text(o),
+                             alloc.method, static_cast<int64_t>(g.num_cns())};
+  context.precision = workloads::to_string(o.precision.mode);
+  const report::RunReport message = sim::run_message(r, context, m.workload, arch);
   if (!a.last("json").empty()) write_file(a.last("json"), sim::report_json(message));
   if (!a.last("report").empty()) sim::write_report_message(message, a.last("report"));
   if (!a.last("trace").empty() || !a.last("csv").empty() || !a.last("plot").empty()) {

@@ -237,11 +237,11 @@ class Evaluator {
       }
       sim::Evaluation& e = reusable ? last_->evaluation : fresh;
       if (hit) sim::reweigh(e.report, m.workload, p);
-      json = sim::report_json(sim::run_message(
-          e.report,
-          {m.workload.name, sim::policy_text(o.evaluate.policy), sim::fusion_text(o.evaluate),
-           e.allocation.method, static_cast<int64_t>(e.graph.num_cns())},
-          m.workload, arch_));
+      sim::ReportContext context{m.workload.name, sim::policy_text(o.evaluate.policy),
+                                 sim::fusion_text(o.evaluate), e.allocation.method,
+                                 static_cast<int64_t>(e.graph.num_cns())};
+      context.precision = workloads::to_string(o.evaluate.precision.mode);
+      json = sim::report_json(sim::run_message(e.report, context, m.workload, arch_));
       if (trace) {
         t = sim::trace_rows(m.workload, e.graph, arch_, e.report);
         r = e.report;

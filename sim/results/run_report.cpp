@@ -1,5 +1,6 @@
 #include "sim/results/run_report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace eesim::sim {
@@ -43,6 +44,8 @@ void add_cores_and_links(report::RunReport& p, const Report& r, const hw::Archit
     q->set_busy_cycles(busy);
     q->set_utilization(r.expected_latency_cycles > 0 ? busy / r.expected_latency_cycles : 0.0);
     q->set_peak_memory_bytes(r.core_peak_memory_bytes[c]);
+    if (c < r.core_resident_weight_bytes.size())
+      q->set_resident_weight_bytes(r.core_resident_weight_bytes[c]);
   }
   for (const auto& l : r.links) {
     auto* q = p.add_links();
@@ -81,7 +84,13 @@ report::RunReport run_message(const Report& r, const ReportContext& c, const wor
     q->set_weight_bits(r.layers[v].weight_bits);  // as simulated: after any overrides
     q->set_input_bits(r.layers[v].input_bits);
     q->set_output_bits(r.layers[v].output_bits);
+    q->set_weight_density(r.layers[v].weight_density);
+    q->set_weight_bytes(r.layers[v].weight_bytes);
+    q->set_mac_passes(r.layers[v].mac_passes);
   }
+  p.set_precision(c.precision);
+  p.set_weight_bytes(r.weight_bytes);
+  for (const std::string& line : precision_notes(r)) p.add_notes(line);
   p.set_lower_bound_cycles(r.roofline.lower_bound_cycles());
   auto* q = p.mutable_quality();
   q->set_expected_lower_bound_cycles(r.expected_lower_bound_cycles);
@@ -91,6 +100,24 @@ report::RunReport run_message(const Report& r, const ReportContext& c, const wor
       ratio(r.expected_idle_while_waiting_cycles, r.expected_latency_cycles));
   for (const std::string& line : idle_warnings(r)) q->add_warnings(line);
   return p;
+}
+
+std::vector<std::string> precision_notes(const Report& r) {
+  int64_t layers = 0, most = 1, widest = 0;
+  for (const auto& l : r.layers)
+    if (l.mac_passes > 1) {
+      ++layers;
+      most = std::max(most, l.mac_passes);
+      widest = std::max({widest, l.weight_bits, l.input_bits});
+    }
+  if (layers == 0) return {};
+  return {std::to_string(layers) + " layer" + (layers > 1 ? "s have" : " has") +
+          " operands (up to " + std::to_string(widest) +
+          "-bit) wider than their core's MAC datapath: each MAC runs in " + "up to " +
+          std::to_string(most) +
+          " passes (arch.proto Precision). To price the network as an int8 chip runs it, " +
+          "quantize it or pass --bits '*=8' (Python: bits=\"*=8\"); --precision memory prices " +
+          "widths in memory traffic only"};
 }
 
 std::vector<std::string> idle_warnings(const Report& r) {

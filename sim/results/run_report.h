@@ -15,7 +15,8 @@ namespace eesim::sim {
 // What the report names besides the numbers in sim::Report.
 struct ReportContext {
   std::string model, policy, fusion, allocation;
-  int64_t nodes = 0;  // computation nodes in the CN graph
+  int64_t nodes = 0;               // computation nodes in the CN graph
+  std::string precision = "full";  // the precision mode (workloads::PrecisionMode)
 };
 
 // The fields every study's message opens with (the JSON's first keys): RunReport and
@@ -36,6 +37,10 @@ void set_context(Message& p, const ReportContext& c, const hw::Architecture& arc
 // kIdleWhileWaitingWarnFraction of its latency (mapping_quality.h); the text report prints
 // them after "warning: ", the message keeps them in quality.warnings.
 std::vector<std::string> idle_warnings(const Report& r);
+
+// What a reader should know about how the run was priced: layers whose operands are wider than
+// their core's MAC datapath (they run in passes: an fp32 export on an int8 chip).
+std::vector<std::string> precision_notes(const Report& r);
 
 report::RunReport run_message(const Report& r, const ReportContext& c, const workloads::Workload& w,
                               const hw::Architecture& arch);

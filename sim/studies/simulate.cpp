@@ -5,6 +5,8 @@
 
 #include "common/checked_math.h"
 #include "common/error.h"
+#include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 #include "sim/plan/plan.h"
 #include "sim/plan/scenarios.h"
 
@@ -114,8 +116,24 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     l.weight_bits = w.layer(v).weight_bits;
     l.input_bits = w.layer(v).input_bits;
     l.output_bits = w.layer(v).output_bits;
+    l.weight_density = w.layer(v).weight_density;
+    std::vector<char> seen_part;  // each part's weights once, from its first node
+    for (mapping::CnId c : g.layer_cns[v]) {
+      const mapping::Cn& cn = g.cn(c);
+      const auto part = static_cast<size_t>(cn.part);
+      if (seen_part.size() <= part) seen_part.resize(part + 1, 0);
+      if (seen_part[part]) continue;
+      seen_part[part] = 1;
+      const hw::CoreSpec& core = arch.cores[alloc.core_of(cn)];
+      const int64_t word = hw::core_model(core).word_bytes(core);
+      const hw::Datapath d = hw::datapath(core, word, cn.tile);
+      l.weight_bytes = checked_add(l.weight_bytes, d.weight_bytes, "network weight bytes");
+      l.mac_passes = std::max(l.mac_passes, cn.tile.cls == hw::TileClass::kGemm ? d.passes : 1);
+    }
+    r.weight_bytes = checked_add(r.weight_bytes, l.weight_bytes, "network weight bytes");
     r.layers.push_back(l);
   }
+  r.core_resident_weight_bytes = residency.bytes_per_core;
   r.roofline = hw::roofline(w, arch);
   r.runs_on = std::move(bounds.runs_on);
   return r;

@@ -31,7 +31,7 @@ TEST_CASE("report json: every field in declaration order, defaults included") {
         "\"busy_cycles\":0}],\"layers\":[],\"lower_bound_cycles\":0,\"quality\":{"
         "\"expected_lower_bound_cycles\":0,\"latency_over_bound\":0,"
         "\"expected_idle_while_waiting_cycles\":0,\"idle_while_waiting_fraction\":0,"
-        "\"warnings\":[]}}\n");
+        "\"warnings\":[]},\"precision\":\"\",\"weight_bytes\":0,\"notes\":[]}\n");
 }
 
 TEST_CASE("report json: non-finite doubles are null, repeated doubles an array") {

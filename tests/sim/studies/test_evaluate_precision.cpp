@@ -103,3 +103,35 @@ TEST_CASE("sweep: exit rules select each mounted head; the bare backbone is eval
       eesim::sim::sweep_exit_mounts(w, head, {0.5}, {}, chip.arch, chip.cache, typo.evaluate),
       doctest::Contains("bits rule 'conv9=4'"), eesim::Error);
 }
+
+TEST_CASE("evaluate: costs follow the bits: fp32 takes 16 passes on 8-bit lanes, int4 half bytes") {
+  // Three 4x4x3x3 convs (144 weights, 9216 MACs on 8x8 pixels) and three 10x4 heads (40
+  // weights) on 16-lane SIMD cores whose word is 1 byte (native 8 bits).
+  const auto w = eesim::testing::chain_net_with_exits();
+  Chip chip;
+  const auto int8 = chip.evaluate(w, options({{"bits", "*=8"}})).report;
+  const auto int4 = chip.evaluate(w, options({{"bits", "*=w4a8"}})).report;
+  const auto fp32 = chip.evaluate(w, {}).report;
+  const auto conv1 = *w.find_layer("conv1");
+  CHECK(int8.weight_bytes == 3 * 144 + 3 * 40);
+  CHECK(int4.weight_bytes == (3 * 144 + 3 * 40) / 2);
+  CHECK(fp32.weight_bytes == 4 * (3 * 144 + 3 * 40));
+  CHECK(int8.layers[conv1].weight_bytes == 144);
+  // The default mapper splits conv1 over both cores: each half's 4608 MACs on 16 lanes.
+  REQUIRE(int8.layers[conv1].cores.size() == 2);
+  CHECK(int8.layers[conv1].compute_cycles == 4608 / 16);
+  CHECK(int8.layers[conv1].mac_passes == 1);
+  REQUIRE(fp32.layers[conv1].cores.size() == 2);
+  CHECK(fp32.layers[conv1].compute_cycles == 16 * 4608 / 16);  // 32/8 slices each way
+  CHECK(fp32.layers[conv1].mac_passes == 16);
+  CHECK(eesim::sim::precision_notes(int8).empty());
+  const auto notes = eesim::sim::precision_notes(fp32);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("up to 16 passes") != std::string::npos);
+  // Memory only: fp32 bytes, 8-bit arithmetic.
+  const auto memory = chip.evaluate(w, options({{"precision", "memory"}})).report;
+  CHECK(memory.weight_bytes == fp32.weight_bytes);
+  CHECK(memory.layers[conv1].compute_cycles == 4608 / 16);
+  CHECK(memory.expected_energy_pj < fp32.expected_energy_pj);
+  CHECK(int8.expected_energy_pj < memory.expected_energy_pj);
+}
