@@ -111,6 +111,8 @@ std::ostream& operator<<(std::ostream& os, const CoreSpec& c) {
   os << "core " << c.name << " (" << c.kind() << ") at (" << c.x << "," << c.y
      << ") static_power_mw=" << num(c.static_power_mw);
   if (c.params != nullptr) print_fields(os, *c.params, "");
+  if (c.precision != nullptr) print_fields(os, *c.precision, "precision.");
+  if (c.sparsity != nullptr) print_fields(os, *c.sparsity, "sparsity.");
   return os;
 }
 

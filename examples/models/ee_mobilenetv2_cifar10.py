@@ -149,7 +149,12 @@ def randomize_batchnorm(model):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True, help="path of the .onnx file to write")
+    ap.add_argument("--no-exits", action="store_true",
+                    help="the backbone alone (one output, 'final'): the no-exit baseline")
     args = ap.parse_args()
+    if args.no_exits:
+        EXITS.clear()
+        EXIT_PROBS.clear()
 
     torch.manual_seed(0)
     model = EEMobileNetV2()

@@ -117,7 +117,9 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     l.input_bits = w.layer(v).input_bits;
     l.output_bits = w.layer(v).output_bits;
     l.weight_density = w.layer(v).weight_density;
-    std::vector<char> seen_part;  // each part's weights once, from its first node
+    // One copy of its weights: each channel part's share; a row split's parts each hold the
+    // whole layer's weights, counted once (the first part's core's format).
+    std::vector<char> seen_part;
     for (mapping::CnId c : g.layer_cns[v]) {
       const mapping::Cn& cn = g.cn(c);
       const auto part = static_cast<size_t>(cn.part);
@@ -127,7 +129,8 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
       const hw::CoreSpec& core = arch.cores[alloc.core_of(cn)];
       const int64_t word = hw::core_model(core).word_bytes(core);
       const hw::Datapath d = hw::datapath(core, word, cn.tile);
-      l.weight_bytes = checked_add(l.weight_bytes, d.weight_bytes, "network weight bytes");
+      if (l.split != mapping::SplitKind::kRows || part == 0)
+        l.weight_bytes = checked_add(l.weight_bytes, d.weight_bytes, "network weight bytes");
       l.mac_passes = std::max(l.mac_passes, cn.tile.cls == hw::TileClass::kGemm ? d.passes : 1);
     }
     r.weight_bytes = checked_add(r.weight_bytes, l.weight_bytes, "network weight bytes");

@@ -42,7 +42,8 @@ struct Report {
   std::vector<double> expected_core_busy_cycles;  // per core, E[busy]
   std::vector<int64_t> core_peak_memory_bytes;    // per core, the most any scenario held
   // Per core, the weights kept on it across inferences (part of its peak memory above), and the
-  // network's weights as the cores store them (sum of LayerSummary::weight_bytes).
+  // network's weights, one copy each, as the cores store them (sum of
+  // LayerSummary::weight_bytes).
   std::vector<int64_t> core_resident_weight_bytes;
   int64_t weight_bytes = 0;
   struct LinkBusy {
@@ -61,8 +62,9 @@ struct Report {
     // word), so a report shows what it priced.
     int64_t weight_bits = 0, input_bits = 0, output_bits = 0;
     double weight_density = 1;  // fraction of non-zero weights (workloads::Layer)
-    // Its weights as its cores store them (every part's; hw_models/datapath.h: width, density,
-    // format), and the most passes a MAC of it takes on them (operands wider than the datapath).
+    // One copy of its weights as its cores store them (hw_models/datapath.h: width, density,
+    // format; a row split's replicas counted once), and the most passes a MAC of it takes on
+    // them (operands wider than the datapath).
     int64_t weight_bytes = 0;
     int64_t mac_passes = 1;
   };

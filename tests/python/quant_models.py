@@ -87,3 +87,33 @@ def ort_qdq_model():
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10])],
                               inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def qoperator_model():
+    """onnxruntime's QOperator layout (quantize_static(..., quant_format=QuantFormat.QOperator)):
+    the float input quantized once, QLinearConv with an int8 per-channel weight initializer and
+    an int32 bias, MaxPool and Flatten on uint8 data, QLinearMatMul for the classifier (the
+    quantizer's Gemm without a bias), and one DequantizeLinear at the output."""
+    inits = [
+        _init("x_scale", np.float32(0.02)), _init("x_zp", np.uint8(128)),
+        _init("w_q", np.zeros(CONV_W, np.int8)), _init("w_scale", np.full(4, 0.01, np.float32)),
+        _init("w_zp", np.zeros(4, np.int8)), _init("b_q", np.zeros(CONV_B, np.int32)),
+        _init("c_scale", np.float32(0.05)), _init("c_zp", np.uint8(128)),
+        _init("fc_wq", np.zeros((FC_W[1], FC_W[0]), np.int8)), _init("fc_scale", np.float32(0.01)),
+        _init("fc_zp", np.int8(0)), _init("y_scale", np.float32(0.1)), _init("y_zp", np.uint8(128)),
+    ]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "x_scale", "x_zp"], ["xq"], "x_quant"),
+        helper.make_node("QLinearConv", ["xq", "x_scale", "x_zp", "w_q", "w_scale", "w_zp",
+                                         "c_scale", "c_zp", "b_q"], ["cq"], "conv",
+                         pads=[1, 1, 1, 1]),
+        helper.make_node("MaxPool", ["cq"], ["pq"], "pool", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["pq"], ["fq"], "flatten"),
+        helper.make_node("QLinearMatMul", ["fq", "c_scale", "c_zp", "fc_wq", "fc_scale", "fc_zp",
+                                           "y_scale", "y_zp"], ["yq"], "fc"),
+        helper.make_node("DequantizeLinear", ["yq", "y_scale", "y_zp"], ["y"], "y_dequant"),
+    ]
+    graph = helper.make_graph(
+        nodes, "qoperator", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10])], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])

@@ -115,6 +115,30 @@ def test_nas_example_writes_the_front(model_path, tmp_path):
     assert all((tmp_path / "plots" / f).stat().st_size > 1000 for f in ("gantt.png", "energy.png", "edp_vs_p.svg"))
 
 
+def test_compression_study_example_orders_the_configurations(model_path, tmp_path):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("torch")  # it exports the backbone alone
+    out, table = tmp_path / "study.png", tmp_path / "study.csv"
+    r = _run_example("compression_study.py", "--model", model_path, "--out", out, "--csv", table)
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 10_000
+    import csv
+    rows = {row["configuration"]: row for row in csv.DictReader(table.open())}
+    assert len(rows) == 9
+    f = lambda name, key: float(rows[name][key])  # noqa: E731
+    # The chip stores every weight in a bitmask format (one mask bit per weight): fp32 costs
+    # 33 bits per weight, int8 9, fp32 pruned to 50% 16 + 1. Activations: int8 a quarter of
+    # fp32. Exits cut the expected latency; combining helps.
+    assert f("int8", "weights") == pytest.approx(f("fp32 dense", "weights") * 9 / 33, rel=0.001)
+    assert f("pruned 50%", "weights") == pytest.approx(f("fp32 dense", "weights") * 17 / 33,
+                                                       rel=0.001)
+    assert f("int8", "activations") == pytest.approx(f("fp32 dense", "activations") / 4,
+                                                     rel=0.05)
+    assert f("early exits", "latency") < f("fp32 dense", "latency")
+    assert f("exits + int8", "edp") < f("int8", "edp") < f("fp32 dense", "edp")
+    assert f("all: exits, int8/int4, pruned", "edp") == min(f(n, "edp") for n in rows)
+
+
 def test_new_probabilities_for_the_same_model_equal_a_fresh_evaluation(ee_model_path):
     # An evaluator reuses its last mapping and scenario runs when only the exit probabilities
     # change (neither depends on them): the report must be the one a fresh evaluator gives,

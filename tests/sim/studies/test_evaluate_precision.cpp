@@ -111,7 +111,8 @@ TEST_CASE("evaluate: costs follow the bits: fp32 takes 16 passes on 8-bit lanes,
   Chip chip;
   const auto int8 = chip.evaluate(w, options({{"bits", "*=8"}})).report;
   const auto int4 = chip.evaluate(w, options({{"bits", "*=w4a8"}})).report;
-  const auto fp32 = chip.evaluate(w, {}).report;
+  const eesim::sim::Options none;  // named: a {} temporary trips GCC 12's maybe-uninitialized
+  const auto fp32 = chip.evaluate(w, none).report;
   const auto conv1 = *w.find_layer("conv1");
   CHECK(int8.weight_bytes == 3 * 144 + 3 * 40);
   CHECK(int4.weight_bytes == (3 * 144 + 3 * 40) / 2);
