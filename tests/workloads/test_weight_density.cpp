@@ -78,6 +78,20 @@ void set_zero_points(OnnxBuilder& b, const std::string& name, const std::vector<
   initializer(b, name).set_raw_data(bytes_of(zp));
 }
 
+// A Constant node 'cq' holding an int8 [256, 10] tensor with 256 non-zero values (9), as
+// PyTorch's quantized export writes weights.
+void constant_int8_weight(OnnxBuilder& b) {
+  auto& c = b.node("Constant", {}, {"cq"}, "const");
+  auto* a = c.add_attribute();
+  a->set_name("value");
+  a->set_type(eesim_onnx::AttributeProto::TENSOR);
+  a->mutable_t()->set_data_type(Tensor::INT8);
+  for (int64_t d : {256, 10}) a->mutable_t()->add_dims(d);
+  std::vector<int8_t> q(2560, 0);
+  for (size_t i = 0; i < 256; ++i) q[i] = 9;
+  a->mutable_t()->set_raw_data(bytes_of(q));
+}
+
 }  // namespace
 
 TEST_CASE("density: not asked for, weights are not read and every density is 1 (assumed)") {
@@ -219,15 +233,7 @@ TEST_CASE("density through a Transpose of the initializer, a Constant node and a
   set_ints(b.node("Transpose", {"wt"}, {"w"}, "t"), "perm", {1, 0});
   eesim::testing::set_int(b.node("Gemm", {"x", "w"}, {"y"}, "fc"), "transB", 1);
   // A Constant node's int8 tensor (PyTorch's quantized export) through DequantizeLinear.
-  auto& c = b.node("Constant", {}, {"cq"}, "const");
-  auto* a = c.add_attribute();
-  a->set_name("value");
-  a->set_type(eesim_onnx::AttributeProto::TENSOR);
-  a->mutable_t()->set_data_type(Tensor::INT8);
-  for (int64_t d : {256, 10}) a->mutable_t()->add_dims(d);
-  std::vector<int8_t> q(2560, 0);
-  for (size_t i = 0; i < 256; ++i) q[i] = 9;
-  a->mutable_t()->set_raw_data(bytes_of(q));
+  constant_int8_weight(b);
   b.scalar("s", 0.1f);
   b.node("DequantizeLinear", {"cq", "s"}, {"cw"}, "dq");
   // Weight arithmetic the import folds (2,560 values): counted on the folded value.
@@ -248,15 +254,7 @@ TEST_CASE("density: a DequantizeLinear of a Constant int8 tensor, and small fold
   OnnxBuilder b(13);
   b.input("x0", {1, 256}).output("y").output("y2");
   b.node("Relu", {"x0"}, {"x"}, "relu");  // the layer both outputs share
-  auto& c = b.node("Constant", {}, {"cq"}, "const");
-  auto* a = c.add_attribute();
-  a->set_name("value");
-  a->set_type(eesim_onnx::AttributeProto::TENSOR);
-  a->mutable_t()->set_data_type(Tensor::INT8);
-  for (int64_t d : {256, 10}) a->mutable_t()->add_dims(d);
-  std::vector<int8_t> q(2560, 0);
-  for (size_t i = 0; i < 256; ++i) q[i] = 9;
-  a->mutable_t()->set_raw_data(bytes_of(q));
+  constant_int8_weight(b);
   b.scalar("s", 0.1f);
   b.node("DequantizeLinear", {"cq", "s"}, {"cw"}, "dq");
   b.node("MatMul", {"x", "cw"}, {"y"}, "fc");
