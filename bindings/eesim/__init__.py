@@ -41,7 +41,10 @@ def _namespace(value: Any) -> Any:
 
 class Report(SimpleNamespace):
     """A simulation report; attributes mirror `eesim run --json` (expected, scenarios, cores,
-    layers, lower_bound_cycles, ...). `as_dict()` gives the plain dictionary.
+    layers, lower_bound_cycles, precision, weight_bytes, notes, ...). `as_dict()` gives the plain
+    dictionary. How precision priced the run: each layer's bits, weight_density, weight_bytes
+    (one copy, as its core stores it) and mac_passes; each core's resident_weight_bytes (part
+    of its peak_memory_bytes); `notes` says when operands ran wider than a core's datapath.
 
     With `evaluate(..., trace=True)`: `trace` is a dict of numpy arrays, one per column
     (scenario, track, kind, name, start_cycles, end_cycles, layer, first_row, rows, macs,
@@ -62,8 +65,8 @@ class Report(SimpleNamespace):
         return self._data
 
     def layers_frame(self):
-        """The layers (core, cycles, MACs, split, weight/input/output bits) as a pandas
-        DataFrame, one row per layer."""
+        """The layers (core, cycles, MACs, split, weight/input/output bits, weight density,
+        stored weight bytes, MAC passes) as a pandas DataFrame, one row per layer."""
         import pandas as pd
         return pd.DataFrame(self._data["layers"])
 

@@ -16,7 +16,8 @@ class Model:
     def layers(self) -> List[Dict[str, Any]]:
         # name, op, kind, macs, vector_ops, weight_params, weight_bytes, weight_bits,
         # input_bits, output_bits, output_shape, weight_density, weight_density_source
-        # ("assumed", "measured", "unmeasured"): as `eesim inspect --json` lists them.
+        # ("assumed", "measured", "unmeasured", "overridden"): as `eesim inspect --json` lists
+        # them.
         ...
     @property
     def exits(self) -> List[str]: ...
