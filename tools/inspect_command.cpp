@@ -52,11 +52,11 @@ std::string bits_column(const workloads::Layer& l) {
          std::to_string(l.input_bits) + "/" + std::to_string(l.output_bits);
 }
 
-// "0.100": the measured weight density; "?" when it could not be measured (a warning says
-// why), "-" for a layer without weights.
+// "0.100": the weight density costs use (measured, set by --density, or 1 where neither);
+// "?" when it could not be measured (a warning says why), "-" for a layer without weights.
 std::string density_column(const workloads::Layer& l) {
   if (l.weight_params == 0) return "-";
-  if (l.density_source != workloads::DensitySource::kMeasured) return "?";
+  if (l.density_source == workloads::DensitySource::kUnmeasured) return "?";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", l.weight_density);
   return buf;

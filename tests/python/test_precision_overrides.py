@@ -132,3 +132,20 @@ def test_a_rule_that_selects_nothing_is_an_error_naming_it(run_eesim, tmp_path, 
     rules.write_text("backbone=8\nexits=w4b4\n")
     r = run_eesim("run", ee_model_path, "--arch", QUAD, "--bits-file", rules)
     assert r.returncode != 0 and f"{rules}:2: expected SELECTOR=BITS" in r.stderr
+
+
+def test_inspect_shows_the_widths_and_density_after_the_rules(run_eesim, ee_model_path):
+    r = run_eesim("inspect", ee_model_path, "--json", "--bits", "backbone=w8a8,exits=4",
+                  "--density", "backbone=0.5")
+    assert r.returncode == 0, r.stderr
+    layers = {l["name"]: l for l in json.loads(r.stdout)["layers"]}
+    stem = layers["/stem/stem.0/Conv"]
+    assert (stem["weight_bits"], stem["input_bits"], stem["output_bits"]) == (8, 8, 8)
+    assert (stem["weight_density"], stem["weight_density_source"]) == (0.5, "overridden")
+    head = next(l for name, l in layers.items() if name.startswith("/exit1/") and l["macs"])
+    assert (head["weight_bits"], head["weight_density_source"]) == (4, "assumed")
+    table = run_eesim("inspect", ee_model_path, "--density", "backbone=0.5").stdout
+    stem_row = next(line for line in table.splitlines() if "/stem/stem.0/Conv" in line)
+    assert stem_row.split()[-1] == "0.500" and stem_row.split()[-2] == "32/32/32"
+    bad = run_eesim("inspect", ee_model_path, "--bits", "backbon=8")
+    assert bad.returncode != 0 and "no layer named 'backbon'" in bad.stderr
