@@ -100,8 +100,8 @@ Datapath datapath(const CoreSpec& core, int64_t word_bytes, const TileShape& t) 
     const bool ok_w = scale_operand(p, native, d.weight_bits, ws, wf);
     const bool ok_i = scale_operand(p, native, d.input_bits, is, inf);
     if (!ok_w || !ok_i) {
-      d.refusal = "core '" + core.name + "' runs MACs on operands of at most " +
-                  std::to_string(native) + " bits (precision.wider: REFUSE); this layer has " +
+      d.refusal = "MACs on operands of at most " + std::to_string(native) +
+                  " bits (precision.wider: REFUSE); this layer has " +
                   std::to_string(d.weight_bits) + "-bit weights and " +
                   std::to_string(d.input_bits) + "-bit inputs";
       return d;

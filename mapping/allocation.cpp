@@ -155,6 +155,33 @@ bool CoreConstraints::allows(const workloads::Layer& l, size_t core) const {
          std::find(it->second.begin(), it->second.end(), core) != it->second.end();
 }
 
+Error no_core_can_run(const Workload& w, LayerId v, const CnGraph& g, const hw::Architecture& arch,
+                      hw::CostCache& cache, const CoreConstraints& constraints) {
+  // Each reason once, after the cores giving it (cores of one kind and parameters agree).
+  std::vector<std::pair<std::string, std::string>> reasons;  // (reason, cores)
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    std::string reason = "kept off by the op-type constraints (allow)";
+    if (constraints.allows(w.layer(v), c))
+      for (CnId n : g.layer_cns[v])
+        if (const hw::Cost& cost = cn_cost(w, g.cn(n), c, cache); !cost.supported) {
+          reason = cost.reason;
+          break;
+        }
+    auto it = std::find_if(reasons.begin(), reasons.end(),
+                           [&](const auto& r) { return r.first == reason; });
+    if (it == reasons.end()) it = reasons.insert(reasons.end(), {reason, ""});
+    it->second += (it->second.empty() ? "'" : ", '") + arch.cores[c].name + "'";
+  }
+  std::string why;
+  for (const auto& [reason, cores] : reasons) {
+    if (!why.empty()) why += "; ";
+    why += cores.find(',') == std::string::npos ? "core " : "cores ";
+    why += cores + ": " + reason;
+  }
+  return Error(arch.source + ": no core of '" + arch.name + "' can run layer '" + w.layer(v).name +
+               "' (" + w.layer(v).op + "): " + why);
+}
+
 std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph& g,
                                                const hw::Architecture& arch, hw::CostCache& cache,
                                                const CoreConstraints& constraints) {
@@ -222,9 +249,7 @@ Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architec
       const int64_t done = checked_add(start, cycles[v][c], "HEFT finish time");
       if (done < best_finish) best_finish = done, out.core_of_layer[v] = c;
     }
-    if (best_finish == kUnsupported)
-      throw Error(arch.source + ": no core of '" + arch.name + "' can run layer '" +
-                  w.layer(v).name + "' (" + w.layer(v).op + ")");
+    if (best_finish == kUnsupported) throw no_core_can_run(w, v, g, arch, cache, constraints);
     finish[v] = best_finish;
     core_free[out.core_of_layer[v]] = best_finish;
   }

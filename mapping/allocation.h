@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "hw_models/architecture.h"
 #include "hw_models/cost_cache.h"
 #include "mapping/cn_graph.h"
@@ -76,6 +77,12 @@ constexpr int64_t kUnsupported = INT64_MAX;
 std::vector<std::vector<int64_t>> layer_cycles(const workloads::Workload& w, const CnGraph& g,
                                                const hw::Architecture& arch, hw::CostCache& cache,
                                                const CoreConstraints& constraints = {});
+
+// The error for a layer no core may run: names the chip and the layer, and says why for each
+// core (its model's reason, or the constraint that keeps it off).
+Error no_core_can_run(const workloads::Workload& w, workloads::LayerId v, const CnGraph& g,
+                      const hw::Architecture& arch, hw::CostCache& cache,
+                      const CoreConstraints& constraints = {});
 
 // Layers by decreasing HEFT upward rank (mean computation over the cores that can run a layer,
 // plus the costliest path of neighbour transfers and ranks below it): producers (and the layers

@@ -79,6 +79,7 @@ class Partitioner {
       : w_(w),
         waits_(waits),
         pins_(pins),
+        constraints_(constraints),
         g_(g),
         arch_(arch),
         cache_(cache),
@@ -113,9 +114,7 @@ class Partitioner {
     out.splits.resize(w_.num_layers());
     for (LayerId v : heft_order(w_, *noc_, cycles_, waits_)) {
       std::vector<Option> options = candidates(v);
-      if (options.empty())
-        throw Error(arch_.source + ": no core of '" + arch_.name + "' can run layer '" +
-                    w_.layer(v).name + "' (" + w_.layer(v).op + ")");
+      if (options.empty()) throw no_core_can_run(w_, v, g_, arch_, cache_, constraints_);
       for (Option& o : options) estimate(v, o);
       const auto best =
           std::min_element(options.begin(), options.end(), [&](const auto& a, const auto& b) {
@@ -394,6 +393,7 @@ class Partitioner {
   const Workload& w_;
   const Waits& waits_;
   const Pins& pins_;
+  const CoreConstraints& constraints_;
   double per_cycle_ = 1, per_pj_ = 0;  // score()'s weights
   const CnGraph& g_;
   const hw::Architecture& arch_;

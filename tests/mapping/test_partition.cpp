@@ -164,10 +164,28 @@ TEST_CASE("core constraints: a layer no core may run is an error naming it") {
   const auto g = build_cn_graph(w, FusionOptions{});
   eesim::hw::CostCache cache(arch);
   const CoreConstraints none{{{"Conv", {}}}};
-  const char* const message = "three: no core of 'three' can run layer 'conv1' (Conv)";
+  const char* const message =
+      "three: no core of 'three' can run layer 'conv1' (Conv): cores 'v0', 'v1', 'v2': kept off "
+      "by the op-type constraints (allow)";
   CHECK_THROWS_WITH_AS(eesim::mapping::allocate_partition(w, g, arch, cache, none), message,
                        eesim::Error);
   CHECK_THROWS_WITH_AS(eesim::mapping::allocate_heft(w, g, arch, cache, none), message,
+                       eesim::Error);
+}
+
+TEST_CASE("precision: a layer wider than every core's datapath, which refuses it, says why") {
+  auto w = chain();
+  w.graph[id(w, "conv1")].weight_bits = 16;  // the SIMD cores' native width is 8 bits
+  std::string text = kThree;
+  for (size_t at = 0; (at = text.find("simd {", at)) != std::string::npos; at += 40)
+    text.insert(at, "precision { wider: REFUSE } ");
+  const auto arch = eesim::hw::load_architecture_text(text, "three");
+  const auto g = build_cn_graph(w, FusionOptions{});
+  eesim::hw::CostCache cache(arch);
+  CHECK_THROWS_WITH_AS(eesim::mapping::allocate_partition(w, g, arch, cache, {}),
+                       "three: no core of 'three' can run layer 'conv1' (Conv): cores 'v0', "
+                       "'v1', 'v2': MACs on operands of at most 8 bits (precision.wider: REFUSE); "
+                       "this layer has 16-bit weights and 8-bit inputs",
                        eesim::Error);
 }
 
