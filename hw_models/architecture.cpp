@@ -88,17 +88,22 @@ void print_fields(std::ostream& os, const pb::Message& m, const std::string& pre
 
 }  // namespace
 
-bool CoreSpec::operator==(const CoreSpec& o) const {
-  if (name != o.name || x != o.x || y != o.y || static_power_mw != o.static_power_mw ||
-      kind_name != o.kind_name)
-    return false;
+bool same_hardware(const CoreSpec& a, const CoreSpec& b) {
   // Messages compared field by field, defaults = unset (a null one is all defaults).
-  const auto same = [](const auto& a, const auto& b) {
-    if (a == nullptr || b == nullptr)
-      return a == b || (a ? a->ByteSizeLong() : b->ByteSizeLong()) == 0;
-    return pb::util::MessageDifferencer::Equivalent(*a, *b);
+  const auto same = [](const auto& m, const auto& n) {
+    if (m == nullptr && n == nullptr) return true;
+    if (m != nullptr && n != nullptr) return pb::util::MessageDifferencer::Equivalent(*m, *n);
+    const pb::Message& given = m ? *m : *n;
+    const std::unique_ptr<pb::Message> defaults(given.New());
+    return pb::util::MessageDifferencer::Equivalent(given, *defaults);
   };
-  return same(params, o.params) && same(precision, o.precision) && same(sparsity, o.sparsity);
+  return a.kind_name == b.kind_name && same(a.params, b.params) && same(a.precision, b.precision) &&
+         same(a.sparsity, b.sparsity);
+}
+
+bool CoreSpec::operator==(const CoreSpec& o) const {
+  return name == o.name && x == o.x && y == o.y && static_power_mw == o.static_power_mw &&
+         same_hardware(*this, o);
 }
 
 std::optional<size_t> Architecture::find_core(const std::string& core_name) const {

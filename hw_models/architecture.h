@@ -34,13 +34,18 @@ struct CoreSpec {
   const CoreModel* model = nullptr;
   // The core's Precision and Sparsity messages (arch.proto), as given; null: the schema's
   // defaults. Only hw_models/datapath.cpp reads them.
-  std::shared_ptr<const google::protobuf::Message> precision;
-  std::shared_ptr<const google::protobuf::Message> sparsity;
+  std::shared_ptr<const google::protobuf::Message> precision = nullptr;
+  std::shared_ptr<const google::protobuf::Message> sparsity = nullptr;
   // The registered cost-model name of this core's kind ("systolic", "edge_tpu", "simd").
   const std::string& kind() const { return kind_name; }
   // Equal when every field is, parameters compared field by field.
   bool operator==(const CoreSpec& o) const;
 };
+
+// True when two cores cost every tile alike: the same kind, parameters, precision and sparsity
+// (each compared field by field, a default written out equal to one left unset); name, place
+// and static power may differ.
+bool same_hardware(const CoreSpec& a, const CoreSpec& b);
 
 struct NocSpec {
   int64_t width = 1;

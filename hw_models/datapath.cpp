@@ -62,6 +62,11 @@ bool scale_operand(const schema::Precision& p, int64_t native, int64_t bits, int
   return true;
 }
 
+// The width the core's MACs take in one pass: Precision.native_bits, or its kind's word.
+int64_t native_bits(const schema::Precision& p, int64_t word_bytes) {
+  return p.native_bits() > 0 ? p.native_bits() : 8 * word_bytes;
+}
+
 }  // namespace
 
 int64_t operand_bytes(int64_t elems, int64_t bits, int64_t word_bytes) {
@@ -81,7 +86,7 @@ int64_t Datapath::reduction(int64_t window) const {
 Datapath datapath(const CoreSpec& core, int64_t word_bytes, const TileShape& t) {
   const schema::Precision& p = precision_of(core);
   const schema::Sparsity& s = sparsity_of(core);
-  const int64_t native = p.native_bits() > 0 ? p.native_bits() : 8 * word_bytes;
+  const int64_t native = native_bits(p, word_bytes);
   const auto resolve = [&](int64_t bits) { return bits > 0 ? bits : native; };
   Datapath d;
   d.weight_bits = resolve(t.weight_bits);
@@ -117,9 +122,8 @@ Datapath datapath(const CoreSpec& core, int64_t word_bytes, const TileShape& t) 
 }
 
 int64_t weight_storage_bytes(const CoreSpec& core, int64_t word_bytes, const TileShape& t) {
-  const schema::Precision& p = precision_of(core);
-  const int64_t native = p.native_bits() > 0 ? p.native_bits() : 8 * word_bytes;
-  const int64_t bits = t.weight_bits > 0 ? t.weight_bits : native;
+  const int64_t bits =
+      t.weight_bits > 0 ? t.weight_bits : native_bits(precision_of(core), word_bytes);
   return ceil_div(stored_weight_bits(sparsity_of(core), t.weight_elems, bits, t.weight_density), 8);
 }
 

@@ -97,9 +97,8 @@ Roofline roofline(const Workload& w, const Architecture& arch) {
     int64_t fewest = INT64_MAX;
     double factor = HUGE_VAL;  // the fastest datapath's; 1 when every core refuses the layer
     for (const auto& c : arch.cores) {
-      const int64_t wb = core_model(c).word_bytes(c);
-      fewest = std::min(fewest, weight_storage_bytes(c, wb, tile));
-      const Datapath d = datapath(c, wb, tile);
+      const Datapath d = datapath(c, core_model(c).word_bytes(c), tile);
+      fewest = std::min(fewest, d.weight_bytes);
       if (d.refusal.empty())
         factor = std::min(factor, static_cast<double>(d.passes) * d.skipped_density /
                                       static_cast<double>(d.fused));

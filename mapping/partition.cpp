@@ -13,9 +13,6 @@
 // the layer would reach given what is already placed.
 #include "mapping/partition.h"
 
-#include <google/protobuf/message.h>
-#include <google/protobuf/util/message_differencer.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -418,17 +415,10 @@ class Partitioner {
 }  // namespace
 
 std::vector<std::vector<size_t>> identical_core_groups(const hw::Architecture& arch) {
-  // Same kind and parameters equivalent field by field (a default written out equals one left
-  // unset: CoreSpec::operator== compares them so too); name, place and static power may differ.
-  const auto same = [](const hw::CoreSpec& a, const hw::CoreSpec& b) {
-    if (a.kind() != b.kind()) return false;
-    if (a.params == nullptr || b.params == nullptr) return a.params == b.params;
-    return google::protobuf::util::MessageDifferencer::Equivalent(*a.params, *b.params);
-  };
   std::vector<std::vector<size_t>> groups;
   for (size_t c = 0; c < arch.cores.size(); ++c) {
     const auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
-      return same(arch.cores[g.front()], arch.cores[c]);
+      return hw::same_hardware(arch.cores[g.front()], arch.cores[c]);
     });
     if (it == groups.end())
       groups.push_back({c});

@@ -16,8 +16,9 @@
 
 namespace eesim::mapping {
 
-// Cores of one spec (kind and parameters equal), in the order the chip lists them: the groups a
-// layer may be split over. Groups of one core are left out.
+// Cores of one spec (hw::same_hardware: kind, parameters, precision and sparsity equal), in the
+// order the chip lists them: the groups a layer may be split over. Groups of one core are left
+// out.
 std::vector<std::vector<size_t>> identical_core_groups(const hw::Architecture& arch);
 
 // `pins` (per LayerId, or empty) fix some layers' core or split (a mapping file's lines; a

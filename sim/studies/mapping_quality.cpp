@@ -26,18 +26,11 @@ int64_t elems(const std::vector<workloads::TensorRef>& tensors) {
 // Per core, the first core of the chip with the same kind and parameters (itself if none):
 // their cost models answer alike for compute cycles and support.
 std::vector<size_t> same_model(const hw::Architecture& arch) {
-  std::vector<hw::CoreSpec> bare;
-  for (hw::CoreSpec c : arch.cores) {
-    c.name.clear();
-    c.x = c.y = 0;
-    c.static_power_mw = 0;
-    bare.push_back(std::move(c));
-  }
-  std::vector<size_t> first(bare.size());
-  for (size_t c = 0; c < bare.size(); ++c) {
+  std::vector<size_t> first(arch.cores.size());
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
     first[c] = c;
     for (size_t d = 0; d < c; ++d)
-      if (bare[d] == bare[c]) {
+      if (hw::same_hardware(arch.cores[d], arch.cores[c])) {
         first[c] = d;
         break;
       }
@@ -52,9 +45,11 @@ LayerBounds layer_bounds(const workloads::Workload& w, const hw::Architecture& a
   LayerBounds b;
   b.cores = arch.cores.size();
   b.word_bytes = INT64_MAX;
+  std::vector<int64_t> word_bytes;  // per core
   for (const auto& c : arch.cores) {
     const hw::CoreModel& m = hw::core_model(c);
-    b.word_bytes = std::min(b.word_bytes, m.word_bytes(c));
+    word_bytes.push_back(m.word_bytes(c));
+    b.word_bytes = std::min(b.word_bytes, word_bytes.back());
     b.weight_capacity_bytes =
         checked_add(b.weight_capacity_bytes, m.weight_capacity_bytes(c), "chip weight capacity");
   }
@@ -72,9 +67,10 @@ LayerBounds layer_bounds(const workloads::Workload& w, const hw::Architecture& a
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     const hw::TileShape tile = hw::layer_tile(w.layer(v));
     b.weight_bytes[v] = INT64_MAX;
-    for (const auto& c : arch.cores)
-      b.weight_bytes[v] = std::min(
-          b.weight_bytes[v], hw::weight_storage_bytes(c, hw::core_model(c).word_bytes(c), tile));
+    for (size_t c = 0; c < b.cores; ++c)  // one core of each group of equal ones
+      if (same[c] == c)
+        b.weight_bytes[v] = std::min(b.weight_bytes[v],
+                                     hw::weight_storage_bytes(arch.cores[c], word_bytes[c], tile));
     int64_t best = INT64_MAX;
     for (size_t c = 0; c < b.cores; ++c) {
       if (same[c] != c) {

@@ -73,6 +73,15 @@ TEST_CASE("identical core groups: hetero's two Edge TPUs form the only group") {
   CHECK(identical_core_groups(three) == std::vector<std::vector<size_t>>{{0, 1}});  // v2: 32 lanes
   const auto single = eesim::hw::load_architecture_file(kArchDir + "single_edge_tpu.textproto");
   CHECK(identical_core_groups(single).empty());
+  // A datapath that fuses 4-bit operands makes v1 another core; a block left at its defaults
+  // does not.
+  std::string text = kThree;
+  text.insert(text.find("simd", text.find("\"v1\"")), "precision { narrower: FUSE } ");
+  CHECK(identical_core_groups(eesim::hw::load_architecture_text(text, "t")).empty());
+  text = kThree;
+  text.insert(text.find("simd", text.find("\"v1\"")), "precision { narrower: PAD } ");
+  CHECK(identical_core_groups(eesim::hw::load_architecture_text(text, "t")) ==
+        std::vector<std::vector<size_t>>{{0, 1}});
 }
 
 // Once keyed by the serialised parameters, which tell a field set to its default from an unset
