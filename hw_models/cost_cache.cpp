@@ -32,19 +32,29 @@ Cost tile_cost(const Architecture& arch, size_t core_index, const TileShape& til
   return tile_cost(arch, *make_noc(arch.noc), core_index, tile);
 }
 
-Cost tile_cost(const Architecture& arch, const Noc& noc, size_t core_index, const TileShape& tile) {
+namespace {
+
+// The core model's figure for `tile` on core `core_index`, checked against the cycle limit: the
+// part of a cost every core of the same hardware shares.
+Cost model_cost(const Architecture& arch, size_t core_index, const TileShape& tile) {
   const CoreSpec& core = arch.cores.at(core_index);
   Cost c;
-  int64_t bytes = 0;
   try {
     c = core_model(core).cost(core, tile);
-    bytes = c.dram_bytes();
   } catch (const Error& e) {  // an overflow: name the core whose model met it
     throw Error(core_path(arch, core) + e.what());
   }
-  if (!c.supported) return c;
-  if (c.compute_cycles > kMaxCycles)
+  if (c.supported && c.compute_cycles > kMaxCycles)
     beyond_limit(arch, core, "compute time, " + std::to_string(c.compute_cycles) + " cycles,");
+  return c;
+}
+
+// `c` (model_cost on core `core_index`) plus the energy of its DRAM traffic, which goes to the
+// core's nearest DRAM port over the mesh (DRAM pJ/byte + NoC pJ/byte-hop).
+Cost with_dram_energy(const Architecture& arch, const Noc& noc, size_t core_index, Cost c) {
+  if (!c.supported) return c;
+  const CoreSpec& core = arch.cores.at(core_index);
+  const int64_t bytes = c.dram_bytes();
   const DramSpec& dram = arch.drams.at(nearest_dram(arch, noc, core_index));
   if (!(static_cast<double>(bytes) / dram.bandwidth_bytes_per_cycle <=
         static_cast<double>(kMaxCycles))) {
@@ -59,6 +69,20 @@ Cost tile_cost(const Architecture& arch, const Noc& noc, size_t core_index, cons
   return c;
 }
 
+}  // namespace
+
+Cost tile_cost(const Architecture& arch, const Noc& noc, size_t core_index, const TileShape& tile) {
+  return with_dram_energy(arch, noc, core_index, model_cost(arch, core_index, tile));
+}
+
+CostCache::CostCache(const Architecture& arch) : arch_(arch), noc_(make_noc(arch.noc)) {
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    size_t k = 0;
+    while (k < c && !same_hardware(arch.cores[k], arch.cores[c])) ++k;
+    kind_.push_back(k);
+  }
+}
+
 const Cost& CostCache::get(size_t core_index, const TileShape& tile) {
   Key key{core_index, tile};
   auto it = costs_.find(key);
@@ -67,7 +91,12 @@ const Cost& CostCache::get(size_t core_index, const TileShape& tile) {
     return it->second;
   }
   ++misses_;
-  return costs_.emplace(std::move(key), tile_cost(arch_, *noc_, core_index, tile)).first->second;
+  Key kind{kind_.at(core_index), tile};
+  auto m = model_costs_.find(kind);
+  if (m == model_costs_.end())
+    m = model_costs_.emplace(kind, model_cost(arch_, core_index, tile)).first;
+  return costs_.emplace(std::move(key), with_dram_energy(arch_, *noc_, core_index, m->second))
+      .first->second;
 }
 
 }  // namespace eesim::hw

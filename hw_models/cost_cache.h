@@ -1,11 +1,15 @@
 #pragma once
 // Tile costs on a whole chip, memoised by (core, tile shape): a fused network has hundreds of
-// tiles but only tens of distinct shapes (DESIGN.md section 4). Owned by its caller (no global
+// tiles but only tens of distinct shapes (DESIGN.md section 4). The core model's part of a cost
+// is computed once per kind of core (hw::same_hardware: a chip of 256 equal cores models each
+// shape once, not 256 times); only the energy of its DRAM traffic, which depends on where the
+// core sits, is added per core. Owned by its caller (no global
 // state); not thread-safe: its owner serialises access (the Python Evaluator locks per call).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include "hw_models/architecture.h"
 #include "hw_models/cost.h"
@@ -24,10 +28,12 @@ Cost tile_cost(const Architecture& arch, const Noc& noc, size_t core_index, cons
 
 class CostCache {
  public:
-  explicit CostCache(const Architecture& arch) : arch_(arch), noc_(make_noc(arch.noc)) {}
+  explicit CostCache(const Architecture& arch);
   // Same value as tile_cost(arch, core_index, tile); computed once per distinct key.
   const Cost& get(size_t core_index, const TileShape& tile);
   size_t size() const { return costs_.size(); }
+  // Core-model evaluations made (one per distinct (kind of core, shape)).
+  size_t model_evaluations() const { return model_costs_.size(); }
   int64_t hits() const { return hits_; }
   int64_t misses() const { return misses_; }
 
@@ -42,7 +48,9 @@ class CostCache {
   };
   const Architecture& arch_;
   std::shared_ptr<const Noc> noc_;
-  std::unordered_map<Key, Cost, KeyHash> costs_;
+  std::vector<size_t> kind_;  // per core: the first core of the same hardware (same_hardware)
+  std::unordered_map<Key, Cost, KeyHash> model_costs_;  // keyed by kind_: the model's figure
+  std::unordered_map<Key, Cost, KeyHash> costs_;        // keyed by core: with its DRAM energy
   int64_t hits_ = 0;
   int64_t misses_ = 0;
 };

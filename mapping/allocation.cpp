@@ -185,15 +185,28 @@ Error no_core_can_run(const Workload& w, LayerId v, const CnGraph& g, const hw::
 std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph& g,
                                                const hw::Architecture& arch, hw::CostCache& cache,
                                                const CoreConstraints& constraints) {
-  std::vector<std::vector<int64_t>> out(w.num_layers(), std::vector<int64_t>(arch.cores.size(), 0));
-  for (size_t c = 0; c < arch.cores.size(); ++c) {
-    const auto& dram = arch.drams[hw::nearest_dram(arch, c)];
+  const size_t cores = arch.cores.size();
+  // Cores of the same hardware with the same nearest DRAM port take the same time for every
+  // layer: it is summed once, for the first of them (`same[c]`), not once per core (a chip of
+  // 256 equal cores costs one core's worth of lookups).
+  std::vector<size_t> port(cores), same(cores);
+  for (size_t c = 0; c < cores; ++c) {
+    port[c] = hw::nearest_dram(arch, c);
+    same[c] = 0;
+    while (same[c] < c &&
+           !(port[same[c]] == port[c] && hw::same_hardware(arch.cores[same[c]], arch.cores[c])))
+      ++same[c];
+  }
+  std::vector<std::vector<int64_t>> out(w.num_layers(), std::vector<int64_t>(cores, 0));
+  for (size_t c = 0; c < cores; ++c) {
+    if (same[c] != c) continue;
+    const auto& dram = arch.drams[port[c]];
     for (LayerId v = 0; v < w.num_layers(); ++v) {
-      if (!constraints.allows(w.layer(v), c)) {
-        out[v][c] = kUnsupported;
-        continue;
-      }
+      bool allowed = false;  // on some core of the kind: the others never cost it
+      for (size_t k = c; k < cores && !allowed; ++k)
+        allowed = same[k] == c && constraints.allows(w.layer(v), k);
       for (CnId n : g.layer_cns[v]) {
+        if (!allowed) break;
         const hw::Cost& cost = cn_cost(w, g.cn(n), c, cache);
         if (!cost.supported) {
           out[v][c] = kUnsupported;
@@ -208,6 +221,9 @@ std::vector<std::vector<int64_t>> layer_cycles(const Workload& w, const CnGraph&
       }
     }
   }
+  for (LayerId v = 0; v < w.num_layers(); ++v)
+    for (size_t c = cores; c-- > 0;)  // downwards: a kind's first core is overwritten last
+      out[v][c] = constraints.allows(w.layer(v), c) ? out[v][same[c]] : kUnsupported;
   return out;
 }
 

@@ -52,6 +52,9 @@ struct PlanIndex {
   std::vector<int> pending;                  // per node: inputs it waits for
   std::vector<int> readers;                  // per node: data consumers of its band
   std::vector<char> is_end;
+  // Per node: its place in the order PlanNode::priority gives (ties by node index), so that a
+  // ready queue compares two integers rather than two priority vectors.
+  std::vector<size_t> rank;
   // Per node: the other cores that could run it (bit c for core c; EngineOptions::runs_on), all
   // 0 when idle-while-waiting is not counted.
   std::vector<uint64_t> others;
@@ -73,6 +76,13 @@ struct PlanIndex {
     if (multicasts)
       for (std::vector<Send>& sends : consumers) gather_multicasts(sends);
     for (size_t e : plan.end_nodes) is_end[e] = 1;
+    std::vector<size_t> order(n);
+    for (size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return std::tie(plan.nodes[a].priority, a) < std::tie(plan.nodes[b].priority, b);
+    });
+    rank.resize(n);
+    for (size_t r = 0; r < n; ++r) rank[order[r]] = r;
     others.assign(n, 0);
     if (!layer_cores) return;
     for (size_t i = 0; i < n; ++i)
@@ -254,24 +264,30 @@ struct Run {
   void finish(size_t k, size_t node, int64_t now);
   void complete(size_t k, int64_t now);
   void send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count, int64_t now);
+  // A core-to-core path: its route (hw::Noc::route), the route's calendar resources and its
+  // pipeline latency, looked up once per pair of cores.
+  struct Path {
+    bool known = false;
+    std::vector<hw::Link> route;
+    std::vector<LinkCalendar::Resource> resources;
+    int64_t pipeline_cycles = 0;
+  };
+  std::vector<Path> paths;  // [from * cores + to]
+  const Path& path(size_t from_core, size_t to_core);
   void hold(size_t k, size_t core, int64_t delta, int64_t now);
   void release_inputs(size_t k, size_t node, int64_t now);
 };
 
 // A node of an input, ordered for a core's ready queue: earliest input first, then the plan's
-// priority (fused stacks band by band), then node index.
+// priority (fused stacks band by band), then node index (both in PlanIndex::rank).
 struct ReadyKey {
   size_t input = 0;
-  const std::vector<int64_t>* priority = nullptr;
+  size_t rank = 0;
   size_t node = 0;
   bool operator<(const ReadyKey& o) const {
-    if (input != o.input) return input < o.input;
-    if (*priority != *o.priority) return *priority < *o.priority;
-    return node < o.node;
+    return input != o.input ? input < o.input : rank < o.rank;
   }
 };
-
-const std::vector<int64_t> kLowest;  // compares below every priority
 
 class CoreShell : public sc_core::sc_module {
  public:
@@ -285,14 +301,14 @@ class CoreShell : public sc_core::sc_module {
   void make_ready(size_t k, size_t node, int64_t now) {
     const Instance& in = *run_.instance(k);
     run_.waiting(in.index, in.plan.nodes[node], node, 1, now);
-    ready_.insert({k, &in.plan.nodes[node].priority, node});
+    ready_.insert({k, in.index.rank[node], node});
     run_.dirty = true;
   }
   // Input `k` has finished: its running node is cancelled (energy pro rata) and its queued
   // nodes dropped.
   void cancel(size_t k, int64_t now) {
-    const auto first = ready_.lower_bound({k, &kLowest, 0});
-    const auto last = ready_.lower_bound({k + 1, &kLowest, 0});
+    const auto first = ready_.lower_bound({k, 0, 0});
+    const auto last = ready_.lower_bound({k + 1, 0, 0});
     const Instance& in = *run_.instance(k);
     for (auto it = first; it != last; ++it)
       run_.waiting(in.index, in.plan.nodes[it->node], it->node, -1, now);
@@ -466,10 +482,45 @@ void Run::release_inputs(size_t k, size_t node, int64_t now) {
 // from one source by dimension order share a prefix), energy_pj(source, destination) less
 // energy_pj(source, that junction) — a unicast's whole route. Consumers on the producer's own
 // core get the band at once.
+const Run::Path& Run::path(size_t from_core, size_t to_core) {
+  const size_t cores = arch.cores.size();
+  if (paths.empty()) paths.resize(cores * cores);
+  Path& p = paths[from_core * cores + to_core];
+  if (!p.known) {
+    const hw::Node from{arch.cores[from_core].x, arch.cores[from_core].y};
+    const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
+    p.route = noc->route(from, to);
+    p.resources = route_resources(p.route);
+    p.pipeline_cycles = noc->pipeline_cycles(from, to);
+    p.known = true;
+  }
+  return p;
+}
+
 void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count, int64_t now) {
   Instance& in = *live_inputs[k];
   const size_t from_core = in.plan.nodes[node].core;
   const hw::Node from{arch.cores[from_core].x, arch.cores[from_core].y};
+  if (count == 1) {  // a unicast: its route is its tree (the common case, without the sets)
+    const PlanIndex::Send& e = sends[0];
+    const size_t to_core = in.plan.nodes[e.to].core;
+    int64_t at = now;
+    if (to_core != from_core) {
+      const Path& p = path(from_core, to_core);
+      const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
+      const int64_t link_hold = noc->hold_cycles(from, to, e.bytes);
+      const int64_t start = calendar.reserve(p.resources, now, link_hold);
+      at = start + p.pipeline_cycles + link_hold;
+      out.noc_bytes += e.bytes;
+      in.remote_in_bytes[e.to] += e.bytes;
+      hold(k, to_core, e.bytes, now);
+      if (!p.route.empty()) out.inputs[k].noc_energy_pj += noc->energy_pj(from, to, e.bytes);
+      if (e.bytes > 0 && in.record)
+        out.inputs[k].transfers.push_back({node, e.to, start, at, e.bytes, p.route, link_hold});
+    }
+    cores[to_core]->deliver(k, e.to, at);
+    return;
+  }
   std::vector<std::vector<hw::Link>> branches(count);  // per send: the links it adds to the tree
   std::vector<hw::Link> tree;
   int64_t link_hold = 0;
@@ -477,7 +528,7 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count
     const size_t to_core = in.plan.nodes[sends[i].to].core;
     if (to_core == from_core) continue;
     const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
-    for (const hw::Link& l : noc->route(from, to))
+    for (const hw::Link& l : path(from_core, to_core).route)
       if (std::find(tree.begin(), tree.end(), l) == tree.end()) {
         tree.push_back(l);
         branches[i].push_back(l);
@@ -491,7 +542,7 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count
     int64_t at = now;
     if (to_core != from_core) {
       const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
-      at = start + noc->pipeline_cycles(from, to) + link_hold;
+      at = start + path(from_core, to_core).pipeline_cycles + link_hold;
       out.noc_bytes += e.bytes;             // bytes delivered to other cores
       in.remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
       hold(k, to_core, e.bytes, now);

@@ -14,7 +14,7 @@ namespace {
 using mapping::CnId;
 using workloads::LayerId;
 
-std::vector<int64_t> priority_of(const mapping::CnGraph& g, const mapping::Cn& cn) {
+std::array<int64_t, 3> priority_of(const mapping::CnGraph& g, const mapping::Cn& cn) {
   if (cn.stack < 0) return {static_cast<int64_t>(cn.layer), 0, 0};
   const auto first = static_cast<int64_t>(g.stacks[static_cast<size_t>(cn.stack)].front());
   return {first, cn.band, static_cast<int64_t>(cn.layer)};
@@ -62,24 +62,22 @@ std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGr
   return out + " (band " + std::to_string(cn.band) + ")";
 }
 
-Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
-               const mapping::Allocation& alloc, const hw::Architecture& arch, hw::CostCache& cache,
-               const Scenario& scenario, ExitPolicy policy) {
-  const std::vector<char> active = runs(w, scenario, policy);
-  const mapping::Residency residency = mapping::resident_weights(w, g, alloc, arch);
-  std::vector<size_t> index(g.num_cns(), SIZE_MAX);
-  Plan plan;
-  // Resident weights occupy their cores whichever exit an input takes.
-  plan.resident_weight_bytes = residency.bytes_per_core;
+PlanTables plan_tables(const workloads::Workload& w, const mapping::CnGraph& g,
+                       const mapping::Allocation& alloc, const hw::Architecture& arch,
+                       hw::CostCache& cache) {
+  PlanTables t;
+  t.residency = mapping::resident_weights(w, g, alloc, arch);
+  t.gates = wait_gates(w);
   std::vector<int64_t> word_bytes;  // per core, looked up once (a registry search each)
   for (const hw::CoreSpec& spec : arch.cores)
     word_bytes.push_back(hw::core_model(spec).word_bytes(spec));
   std::vector<signed char> reads_all(w.num_layers(), -1);
+  std::vector<signed char> graph_input(w.num_layers(), -1);
+  t.nodes.reserve(g.num_cns());
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const mapping::Cn& cn = g.cn(c);
-    if (!active[cn.layer]) continue;
     const size_t core = alloc.core_of(cn);
-    const hw::Cost& cost = mapping::cn_cost(w, cn, core, cache, residency.of_cn[c] != 0);
+    const hw::Cost& cost = mapping::cn_cost(w, cn, core, cache, t.residency.of_cn[c] != 0);
     const int64_t wb = word_bytes[core];
     PlanNode n{c,
                cn.layer,
@@ -91,29 +89,59 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
                cost.macs,
                priority_of(g, cn),
                {}};
-    if (reads_graph_input(w, cn.layer)) {  // the input arrives in DRAM
+    signed char& reads_input = graph_input[cn.layer];
+    if (reads_input < 0) reads_input = reads_graph_input(w, cn.layer) ? 1 : 0;
+    if (reads_input) {  // the input arrives in DRAM
       const int64_t bytes = hw::operand_bytes(cn.tile.in_elems, cn.tile.input_bits, wb);
       n.dram_bytes = checked_add(n.dram_bytes, bytes, "graph input bytes");
       n.dynamic_energy_pj += hw::dram_energy_pj(arch.drams[hw::nearest_dram(arch, core)], bytes);
     }
     const int64_t key = multicast_key(w, cn, reads_all);
     for (auto [e, end] = boost::in_edges(c, g.graph()); e != end; ++e) {
-      const size_t from = index[boost::source(*e, g.graph())];
-      if (from == SIZE_MAX) continue;  // a producer this scenario does not run
-      const size_t pcore = plan.nodes[from].core;
-      const int64_t pwb = word_bytes[pcore];
+      const CnId from = boost::source(*e, g.graph());
       const mapping::CnDependency& d = g.graph()[*e];
       // The producer's output, as its core writes it (hw_models/datapath.h).
-      const int64_t bytes =
-          hw::operand_bytes(d.elems, w.layer(plan.nodes[from].layer).output_bits, pwb);
+      const int64_t bytes = hw::operand_bytes(d.elems, w.layer(g.cn(from).layer).output_bits,
+                                              word_bytes[alloc.core_of(g.cn(from))]);
       n.inputs.push_back(
           {from, bytes, d.kind == workloads::EdgeKind::kData && d.elems > 0 ? key : -1});
+    }
+    t.nodes.push_back(std::move(n));
+  }
+  return t;
+}
+
+Plan make_plan(const PlanTables& tables, const workloads::Workload& w, const mapping::CnGraph& g,
+               const Scenario& scenario, ExitPolicy policy) {
+  const std::vector<char> active = runs(w, scenario, policy);
+  std::vector<size_t> index(g.num_cns(), SIZE_MAX);
+  Plan plan;
+  // Resident weights occupy their cores whichever exit an input takes.
+  plan.resident_weight_bytes = tables.residency.bytes_per_core;
+  for (CnId c = 0; c < g.num_cns(); ++c) {
+    const PlanNode& node = tables.nodes[c];
+    if (!active[node.layer]) continue;
+    PlanNode n{node.cn,
+               node.layer,
+               node.core,
+               node.compute_cycles,
+               node.dram_bytes,
+               node.out_bytes,
+               node.dynamic_energy_pj,
+               node.macs,
+               node.priority,
+               {}};
+    n.inputs.reserve(node.inputs.size());
+    for (const PlanEdge& e : node.inputs) {
+      const size_t from = index[e.from];
+      if (from == SIZE_MAX) continue;  // a producer this scenario does not run
+      n.inputs.push_back({from, e.bytes, e.multicast});
     }
     index[c] = plan.nodes.size();
     plan.nodes.push_back(std::move(n));
   }
   if (policy == ExitPolicy::kWait) {  // gates: past a branch point, wait for the decision
-    for (const Gate& gate : wait_gates(w)) {
+    for (const Gate& gate : tables.gates) {
       if (!active[gate.decision]) continue;
       const size_t decision = index[g.layer_cns[gate.decision].back()];
       for (LayerId v : gate.gated)
@@ -123,6 +151,12 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
   }
   for (CnId c : g.layer_cns[scenario.end_layer]) plan.end_nodes.push_back(index[c]);
   return plan;
+}
+
+Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
+               const mapping::Allocation& alloc, const hw::Architecture& arch, hw::CostCache& cache,
+               const Scenario& scenario, ExitPolicy policy) {
+  return make_plan(plan_tables(w, g, alloc, arch, cache), w, g, scenario, policy);
 }
 
 }  // namespace eesim::sim

@@ -2,6 +2,7 @@
 // What one scenario's simulation runs, computed before any SystemC exists (pure): each
 // computation node with its core, cost and priority, and each dependency with the bytes it
 // moves and the route it takes.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,8 +40,9 @@ struct PlanNode {
   double dynamic_energy_pj = 0;  // compute + SRAM + DRAM of the node itself
   int64_t macs = 0;
   // Smaller runs first among ready nodes of one core: fused stacks go band by band (depth
-  // first), other layers in topological order.
-  std::vector<int64_t> priority;
+  // first: (first layer of the stack, band, layer)), other layers in topological order
+  // ((layer, 0, 0)). A fixed array: a plan of a thousand nodes is cut once per scenario.
+  std::array<int64_t, 3> priority{};
   std::vector<PlanEdge> inputs;  // nodes that must finish (and whose data must arrive) first
   bool operator==(const PlanNode&) const = default;
 };
@@ -55,6 +57,23 @@ struct Plan {
 std::string describe_plan_node(const workloads::Workload& w, const mapping::CnGraph& g,
                                const Plan& plan, size_t node);
 
+// What every scenario's plan of one mapping shares, computed once per evaluation: weight
+// residency, and each CN's node (core, cost, bytes, priority) with its data inputs (`from` as a
+// CnId, to be renumbered per plan). A network with four exits and a thousand CNs was costed,
+// sized and ranked four times over, once per scenario.
+struct PlanTables {
+  mapping::Residency residency;
+  std::vector<PlanNode> nodes;  // per CnId
+  std::vector<Gate> gates;      // wait_gates(w)
+};
+PlanTables plan_tables(const workloads::Workload& w, const mapping::CnGraph& g,
+                       const mapping::Allocation& alloc, const hw::Architecture& arch,
+                       hw::CostCache& cache);
+
+// One scenario's plan, cut from `tables` (of the same w, g and allocation).
+Plan make_plan(const PlanTables& tables, const workloads::Workload& w, const mapping::CnGraph& g,
+               const Scenario& scenario, ExitPolicy policy);
+// The same, building the tables for this one plan.
 Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
                const mapping::Allocation& alloc, const hw::Architecture& arch, hw::CostCache& cache,
                const Scenario& scenario, ExitPolicy policy);

@@ -76,8 +76,9 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
                 const mapping::CoreConstraints& constraints) {
   Report r;
   LayerBounds bounds = layer_bounds(w, arch, cache, constraints);
+  PlanTables tables = plan_tables(w, g, alloc, arch, cache);
   for (const Scenario& s : make_scenarios(w, profile)) {
-    Plan plan = make_plan(w, g, alloc, arch, cache, s, policy);
+    Plan plan = make_plan(tables, w, g, s, policy);
     ScenarioRun run;
     try {
       run = run_plan(
@@ -92,19 +93,17 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
     r.scenarios.push_back({s.name, s.probability, std::move(plan), std::move(run), bound});
   }
   weigh(r, arch.cores.size());
-  const mapping::Residency residency = mapping::resident_weights(w, g, alloc, arch);
+  const mapping::Residency& residency = tables.residency;
   for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
     Report::LayerSummary l{alloc.core_of_layer[v], 0, w.layer(v).macs, residency.of_layer[v] != 0};
     // A split layer's compute is its slowest part's (the parts run side by side).
     std::vector<int64_t> part_cycles;
     for (mapping::CnId c : g.layer_cns[v]) {
       const mapping::Cn& cn = g.cn(c);
-      const hw::Cost& cost =
-          mapping::cn_cost(w, cn, alloc.core_of(cn), cache, residency.of_cn[c] != 0);
       if (part_cycles.size() <= static_cast<size_t>(cn.part))
         part_cycles.resize(static_cast<size_t>(cn.part) + 1, 0);
       int64_t& sum = part_cycles[static_cast<size_t>(cn.part)];
-      sum = checked_add(sum, cost.compute_cycles, "layer compute cycles");
+      sum = checked_add(sum, tables.nodes[c].compute_cycles, "layer compute cycles");
     }
     for (int64_t cycles : part_cycles) l.compute_cycles = std::max(l.compute_cycles, cycles);
     if (alloc.splits.empty() || alloc.splits[v].kind == mapping::SplitKind::kNone) {

@@ -170,6 +170,35 @@ TEST_CASE("cost cache: a repeated tile shape is computed once and equals tile_co
   CHECK(cache.misses() == 1);
 }
 
+TEST_CASE("cost cache: cores of one kind share the model's figure; DRAM energy is per core") {
+  // Two equal cores one and three hops from the DRAM port (x 1 and 3; DRAM at x 0).
+  Architecture arch;
+  arch.clock_mhz = 800;
+  arch.noc.width = 4;
+  arch.noc.link_bytes_per_cycle = 32;
+  arch.noc.energy_pj_per_byte_hop = 2;
+  for (int x : {1, 3}) {
+    CoreSpec c = v1_core();
+    c.name = "c" + std::to_string(x), c.x = x;
+    arch.cores.push_back(c);
+  }
+  DramSpec dram;
+  dram.name = "d", dram.bandwidth_bytes_per_cycle = 1, dram.energy_pj_per_byte = 100;
+  arch.drams.push_back(dram);
+  CostCache cache(arch);
+  TileShape t = gemm(1, 49, 512, 4608);
+  t.weight_elems = 1000;
+  const Cost near = cache.get(0, t), far = cache.get(1, t);
+  CHECK(cache.size() == 2);
+  CHECK(cache.model_evaluations() == 1);  // one kind of core: one model evaluation
+  CHECK(near.compute_cycles == far.compute_cycles);
+  // 1000 weight bytes: 100 pJ/B at the port, 2 pJ/B per hop over 1 and 3 hops.
+  CHECK(near.energy.dram == doctest::Approx(1000 * (100.0 + 2 * 1)));
+  CHECK(far.energy.dram == doctest::Approx(1000 * (100.0 + 2 * 3)));
+  CHECK(near == tile_cost(arch, 0, t));
+  CHECK(far == tile_cost(arch, 1, t));
+}
+
 TEST_CASE("limits: a tile's compute time beyond 2^53 cycles is an error naming the core") {
   const Architecture arch = load_architecture_text(kAbsurd, "absurd.textproto");
   TileShape t = gemm(1, int64_t{1} << 40, 1 << 10, 1 << 10);  // 2^60 MACs on one lane
