@@ -245,6 +245,9 @@ Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architec
   const std::vector<LayerId> order = heft_order(w, *noc, cycles, waits);
   Allocation out{std::vector<size_t>(w.num_layers(), 0), "heft"};
   std::vector<int64_t> finish(w.num_layers(), 0), core_free(arch.cores.size(), 0);
+  std::vector<int64_t> word_bytes;  // per core, looked up once (a registry search each)
+  for (const hw::CoreSpec& spec : arch.cores)
+    word_bytes.push_back(hw::core_model(spec).word_bytes(spec));
   for (LayerId v : order) {
     int64_t best_finish = kUnsupported;
     for (size_t c = 0; c < arch.cores.size(); ++c) {
@@ -252,8 +255,7 @@ Allocation allocate_heft(const Workload& w, const CnGraph& g, const hw::Architec
       int64_t start = core_free[c];
       for (auto [e, end] = boost::in_edges(v, w.graph); e != end; ++e) {
         const LayerId p = boost::source(*e, w.graph);
-        const int64_t wb = hw::core_model(arch.cores[out.core_of_layer[p]])
-                               .word_bytes(arch.cores[out.core_of_layer[p]]);
+        const int64_t wb = word_bytes[out.core_of_layer[p]];
         const int64_t arrive = checked_add(
             finish[p],
             transfer(arch, *noc, out.core_of_layer[p], c, edge_bytes(w, w.graph[*e], p, wb)),
