@@ -87,14 +87,14 @@ Plan make_plan(const workloads::Workload& w, const mapping::CnGraph& g,
                cost.compute_cycles,
                cost.dram_bytes(),
                hw::operand_bytes(cn.tile.out_elems, cn.tile.output_bits, wb),
-               cost.energy.total(),
+               cost.energy,
                cost.macs,
                priority_of(g, cn),
                {}};
     if (reads_graph_input(w, cn.layer)) {  // the input arrives in DRAM
       const int64_t bytes = hw::operand_bytes(cn.tile.in_elems, cn.tile.input_bits, wb);
       n.dram_bytes = checked_add(n.dram_bytes, bytes, "graph input bytes");
-      n.dynamic_energy_pj += hw::dram_energy_pj(arch.drams[hw::nearest_dram(arch, core)], bytes);
+      n.energy.dram += hw::dram_energy_pj(arch.drams[hw::nearest_dram(arch, core)], bytes);
     }
     const int64_t key = multicast_key(w, cn, reads_all);
     for (auto [e, end] = boost::in_edges(c, g.graph()); e != end; ++e) {
