@@ -147,4 +147,8 @@ TEST_CASE("exit on another core, speculate: conv2 runs while the head computes")
   CHECK(a.run.dynamic_energy_pj - waited.scenarios[0].run.dynamic_energy_pj ==
         doctest::Approx(conv2_pj * 71.0 / 144.0));
   CHECK(a.run.noc_energy_pj == doctest::Approx(waited.scenarios[0].run.noc_energy_pj));
+  // Its layer is charged the same share; relu2, queued behind it, nothing.
+  CHECK(a.energy.layers[f.layer("conv2")].total_pj() == doctest::Approx(conv2_pj * 71.0 / 144.0));
+  CHECK(a.energy.layers[f.layer("relu2")].total_pj() == 0);
+  CHECK(last.energy.layers[f.layer("conv2")].total_pj() == doctest::Approx(conv2_pj));
 }
