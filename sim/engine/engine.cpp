@@ -127,7 +127,7 @@ struct Instance {
         done(p.nodes.size(), 0),
         ends_left(static_cast<int>(p.end_nodes.size())),
         record(rec) {
-    if (record) timing.assign(p.nodes.size(), {});
+    if (record) timing.assign(p.nodes.size(), {}), charges.assign(p.nodes.size(), {});
   }
   const Plan& plan;
   const PlanIndex& index;
@@ -137,6 +137,7 @@ struct Instance {
   std::vector<int64_t> held;             // per core, bytes this input holds there
   std::vector<char> done;                // per node: finished
   std::vector<NodeTiming> timing;        // when recorded
+  std::vector<NodeCharge> charges;       // when recorded
   int ends_left = 0;
   bool record = false;
 };
@@ -274,7 +275,8 @@ struct Run {
   };
   std::vector<Path> paths;  // [from * cores + to]
   const Path& path(size_t from_core, size_t to_core);
-  void hold(size_t k, size_t core, int64_t delta, int64_t now);
+  // `node` (of input k) is charged what spills.
+  void hold(size_t k, size_t core, int64_t delta, int64_t now, size_t node = SIZE_MAX);
   void release_inputs(size_t k, size_t node, int64_t now);
 };
 
@@ -317,8 +319,9 @@ class CoreShell : public sc_core::sc_module {
     run_.runs(core_, -1, now);
     const PlanNode& n = run_.instance(k)->plan.nodes[running_.node];
     const double full = static_cast<double>(std::max<int64_t>(n.compute_cycles, 1));
-    run_.out.inputs[k].dynamic_energy_pj +=
-        n.dynamic_energy_pj * std::min(1.0, static_cast<double>(now - run_start_) / full);
+    const double share = std::min(1.0, static_cast<double>(now - run_start_) / full);
+    run_.out.inputs[k].dynamic_energy_pj += n.energy.total() * share;
+    if (in.record) run_.instance(k)->charges[running_.node].share = share;
     run_.out.core_busy_cycles[core_] -= run_end_ - now;
     busy_ = false;
     run_.dirty = true;
@@ -447,7 +450,7 @@ void Run::admit(size_t k, int64_t now) {
   if (plan.end_nodes.empty()) complete(k, now);
 }
 
-void Run::hold(size_t k, size_t core, int64_t delta, int64_t now) {
+void Run::hold(size_t k, size_t core, int64_t delta, int64_t now, size_t node) {
   if (delta == 0) return;
   if (k != kNoInput) live_inputs[k]->held[core] += delta;
   const hw::SpillOutcome s = memory[core].hold(delta);
@@ -457,6 +460,8 @@ void Run::hold(size_t k, size_t core, int64_t delta, int64_t now) {
     out.spilled_bytes += s.spilled_bytes;
     out.dram_bytes += s.dram_bytes;
     if (k != kNoInput) out.inputs[k].dynamic_energy_pj += s.dram_energy_pj;
+    if (k != kNoInput && node != SIZE_MAX && live_inputs[k]->record)
+      live_inputs[k]->charges[node].spill_pj += s.dram_energy_pj;
   }
   const int64_t live = memory[core].live_bytes();
   out.core_peak_memory_bytes[core] = std::max(out.core_peak_memory_bytes[core], live);
@@ -513,10 +518,13 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count
       at = start + p.pipeline_cycles + link_hold;
       out.noc_bytes += e.bytes;
       in.remote_in_bytes[e.to] += e.bytes;
-      hold(k, to_core, e.bytes, now);
-      if (!p.route.empty()) out.inputs[k].noc_energy_pj += noc->energy_pj(from, to, e.bytes);
+      hold(k, to_core, e.bytes, now, e.to);
+      const double energy = p.route.empty() ? 0.0 : noc->energy_pj(from, to, e.bytes);
+      out.inputs[k].noc_energy_pj += energy;
+      if (in.record) in.charges[node].noc_pj += energy;
       if (e.bytes > 0 && in.record)
-        out.inputs[k].transfers.push_back({node, e.to, start, at, e.bytes, p.route, link_hold});
+        out.inputs[k].transfers.push_back(
+            {node, e.to, start, at, e.bytes, p.route, link_hold, energy});
     }
     cores[to_core]->deliver(k, e.to, at);
     return;
@@ -545,13 +553,16 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count
       at = start + path(from_core, to_core).pipeline_cycles + link_hold;
       out.noc_bytes += e.bytes;             // bytes delivered to other cores
       in.remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
-      hold(k, to_core, e.bytes, now);
+      hold(k, to_core, e.bytes, now, e.to);
+      double energy = 0;
       if (!branches[i].empty())
-        out.inputs[k].noc_energy_pj += noc->energy_pj(from, to, e.bytes) -
-                                       noc->energy_pj(from, branches[i].front().from, e.bytes);
+        energy = noc->energy_pj(from, to, e.bytes) -
+                 noc->energy_pj(from, branches[i].front().from, e.bytes);
+      out.inputs[k].noc_energy_pj += energy;
+      if (in.record) in.charges[node].noc_pj += energy;
       if (e.bytes > 0 && in.record)
         out.inputs[k].transfers.push_back(
-            {node, e.to, start, at, e.bytes, std::move(branches[i]), link_hold});
+            {node, e.to, start, at, e.bytes, std::move(branches[i]), link_hold, energy});
     }
     cores[to_core]->deliver(k, e.to, at);
   }
@@ -563,8 +574,9 @@ void Run::finish(size_t k, size_t node, int64_t now) {
   if (in.record) in.timing[node].end = now;
   in.done[node] = 1;
   release_inputs(k, node, now);
-  if (in.readers_left[node] > 0) hold(k, n.core, n.out_bytes, now);
-  out.inputs[k].dynamic_energy_pj += n.dynamic_energy_pj;
+  if (in.readers_left[node] > 0) hold(k, n.core, n.out_bytes, now, node);
+  out.inputs[k].dynamic_energy_pj += n.energy.total();
+  if (in.record) in.charges[node].share = 1;
   const std::vector<PlanIndex::Send>& sends = in.index.consumers[node];
   for (size_t i = 0; i < sends.size(); i += sends[i].span)
     send(k, node, &sends[i], sends[i].span, now);
@@ -584,7 +596,10 @@ void Run::complete(size_t k, int64_t now) {
   for (auto& core : cores) core->cancel(k, now);
   for (size_t c = 0; c < in.held.size(); ++c)
     if (in.held[c] != 0) hold(kNoInput, c, -in.held[c], now);
-  if (in.record) out.inputs[k].nodes = std::move(in.timing);
+  if (in.record) {
+    out.inputs[k].nodes = std::move(in.timing);
+    out.inputs[k].charges = std::move(in.charges);
+  }
   live_inputs[k].reset();
   --in_flight;
   dirty = true;  // a slot is free: the source may admit the next input
@@ -679,6 +694,7 @@ ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch, const NodeN
   r.noc_bytes = s.noc_bytes;
   r.dram_bytes = s.dram_bytes;
   r.nodes = std::move(in.nodes);
+  r.charges = std::move(in.charges);
   r.transfers = std::move(in.transfers);
   r.memory = std::move(s.memory);
   r.core_peak_memory_bytes = std::move(s.core_peak_memory_bytes);

@@ -37,6 +37,7 @@ struct Transfer {
   int64_t start = 0, arrive = 0, bytes = 0;
   std::vector<hw::Link> route;
   int64_t hold_cycles = 0;
+  double energy_pj = 0;  // the NoC energy charged for it: that of the links `route` lists
   bool operator==(const Transfer&) const = default;
 };
 
@@ -49,6 +50,18 @@ struct MemorySample {
   bool operator==(const MemorySample&) const = default;
 };
 
+// What an input was charged for one plan node, so its energy can be told by layer and core
+// (sim/studies/energy_attribution.h): its dynamic_energy_pj is the sum over nodes of
+// share * PlanNode::energy.total() + spill_pj, its noc_energy_pj the sum of noc_pj.
+struct NodeCharge {
+  double share = 0;  // of the node's own energy: 1 finished, pro rata cancelled, 0 dropped
+  // DRAM energy of what spilled on its core when its band was written there, or when a band it
+  // reads arrived there from another core.
+  double spill_pj = 0;
+  double noc_pj = 0;  // its sends over the NoC
+  bool operator==(const NodeCharge&) const = default;
+};
+
 struct ScenarioRun {
   int64_t latency_cycles = 0;    // input available -> the end layer's output written
   double dynamic_energy_pj = 0;  // finished nodes, plus cancelled ones pro rata
@@ -58,7 +71,8 @@ struct ScenarioRun {
   std::vector<int64_t> core_busy_cycles;  // cancelled nodes count until they were cancelled
   int64_t noc_bytes = 0;
   int64_t dram_bytes = 0;
-  std::vector<NodeTiming> nodes;  // per plan node
+  std::vector<NodeTiming> nodes;    // per plan node
+  std::vector<NodeCharge> charges;  // per plan node
   std::vector<Transfer> transfers;
   std::vector<MemorySample> memory;             // in time order
   std::vector<int64_t> core_peak_memory_bytes;  // per core, at most its on-chip bytes
@@ -112,6 +126,7 @@ struct InputRun {
   double dynamic_energy_pj = 0;     // its nodes (cancelled ones pro rata) and its spills
   double noc_energy_pj = 0;         // its transfers
   std::vector<NodeTiming> nodes;    // per plan node, when recorded
+  std::vector<NodeCharge> charges;  // per plan node, when recorded
   std::vector<Transfer> transfers;  // when recorded
   bool operator==(const InputRun&) const = default;
 };

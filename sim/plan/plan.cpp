@@ -85,7 +85,7 @@ PlanTables plan_tables(const workloads::Workload& w, const mapping::CnGraph& g,
                cost.compute_cycles,
                cost.dram_bytes(),
                hw::operand_bytes(cn.tile.out_elems, cn.tile.output_bits, wb),
-               cost.energy.total(),
+               cost.energy,
                cost.macs,
                priority_of(g, cn),
                {}};
@@ -94,7 +94,7 @@ PlanTables plan_tables(const workloads::Workload& w, const mapping::CnGraph& g,
     if (reads_input) {  // the input arrives in DRAM
       const int64_t bytes = hw::operand_bytes(cn.tile.in_elems, cn.tile.input_bits, wb);
       n.dram_bytes = checked_add(n.dram_bytes, bytes, "graph input bytes");
-      n.dynamic_energy_pj += hw::dram_energy_pj(arch.drams[hw::nearest_dram(arch, core)], bytes);
+      n.energy.dram += hw::dram_energy_pj(arch.drams[hw::nearest_dram(arch, core)], bytes);
     }
     const int64_t key = multicast_key(w, cn, reads_all);
     for (auto [e, end] = boost::in_edges(c, g.graph()); e != end; ++e) {
@@ -121,16 +121,8 @@ Plan make_plan(const PlanTables& tables, const workloads::Workload& w, const map
   for (CnId c = 0; c < g.num_cns(); ++c) {
     const PlanNode& node = tables.nodes[c];
     if (!active[node.layer]) continue;
-    PlanNode n{node.cn,
-               node.layer,
-               node.core,
-               node.compute_cycles,
-               node.dram_bytes,
-               node.out_bytes,
-               node.dynamic_energy_pj,
-               node.macs,
-               node.priority,
-               {}};
+    PlanNode n{node.cn,        node.layer,  node.core, node.compute_cycles, node.dram_bytes,
+               node.out_bytes, node.energy, node.macs, node.priority,       {}};
     n.inputs.reserve(node.inputs.size());
     for (const PlanEdge& e : node.inputs) {
       const size_t from = index[e.from];

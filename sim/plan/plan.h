@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hw_models/architecture.h"
+#include "hw_models/cost.h"
 #include "hw_models/cost_cache.h"
 #include "mapping/allocation.h"
 #include "mapping/cn_graph.h"
@@ -35,9 +36,9 @@ struct PlanNode {
   workloads::LayerId layer = 0;
   size_t core = 0;
   int64_t compute_cycles = 0;
-  int64_t dram_bytes = 0;        // its own DRAM traffic (weights, spills, graph inputs)
-  int64_t out_bytes = 0;         // the band it writes, held on its core until read by all
-  double dynamic_energy_pj = 0;  // compute + SRAM + DRAM of the node itself
+  int64_t dram_bytes = 0;  // its own DRAM traffic (weights, spills, graph inputs)
+  int64_t out_bytes = 0;   // the band it writes, held on its core until read by all
+  hw::EnergyPj energy;     // of the node itself, by kind: its dynamic energy is the total
   int64_t macs = 0;
   // Smaller runs first among ready nodes of one core: fused stacks go band by band (depth
   // first: (first layer of the stack, band, layer)), other layers in topological order

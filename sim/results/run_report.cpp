@@ -8,12 +8,13 @@ namespace {
 
 void set_scenario_quality(report::ScenarioQuality& q, const ScenarioResult& s);
 
-void add_scenarios(report::RunReport& p, const Report& r) {
+void add_scenarios(report::RunReport& p, const Report& r, const hw::Architecture& arch) {
   for (const auto& s : r.scenarios) {
     auto* q = p.add_scenarios();
     q->set_exit(s.exit);
     q->set_probability(s.probability);
     q->set_latency_cycles(s.run.latency_cycles);
+    q->set_latency_ms(arch.ns(static_cast<double>(s.run.latency_cycles)) / 1e6);
     q->set_energy_pj(s.run.energy_pj());
     q->set_dynamic_energy_pj(s.run.dynamic_energy_pj);
     q->set_noc_energy_pj(s.run.noc_energy_pj);
@@ -27,6 +28,15 @@ void add_scenarios(report::RunReport& p, const Report& r) {
 }
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+void set_layer_energy(report::Layer& q, const EnergyByKind& e) {
+  q.set_energy_pj(e.total_pj());
+  q.set_compute_energy_pj(e.compute_pj);
+  q.set_sram_energy_pj(e.sram_pj);
+  q.set_dram_energy_pj(e.dram_pj);
+  q.set_spill_energy_pj(e.spill_pj);
+  q.set_noc_energy_pj(e.noc_pj);
+}
 
 void set_scenario_quality(report::ScenarioQuality& q, const ScenarioResult& s) {
   const auto latency = static_cast<double>(s.run.latency_cycles);
@@ -46,6 +56,11 @@ void add_cores_and_links(report::RunReport& p, const Report& r, const hw::Archit
     q->set_peak_memory_bytes(r.core_peak_memory_bytes[c]);
     if (c < r.core_resident_weight_bytes.size())
       q->set_resident_weight_bytes(r.core_resident_weight_bytes[c]);
+    const double dynamic = r.expected_core_dynamic_energy_pj[c],
+                 stat = r.expected_core_static_energy_pj[c];
+    q->set_energy_pj(dynamic + stat);
+    q->set_dynamic_energy_pj(dynamic);
+    q->set_static_energy_pj(stat);
   }
   for (const auto& l : r.links) {
     auto* q = p.add_links();
@@ -54,6 +69,8 @@ void add_cores_and_links(report::RunReport& p, const Report& r, const hw::Archit
     q->add_to(l.link.to.x);
     q->add_to(l.link.to.y);
     q->set_busy_cycles(l.expected_busy_cycles);
+    q->set_bytes(l.expected_bytes);
+    q->set_energy_pj(l.expected_energy_pj);
   }
 }
 
@@ -70,7 +87,10 @@ report::RunReport run_message(const Report& r, const ReportContext& c, const wor
   e->set_edp(r.expected_edp_pj_cycles);
   e->set_edp_of_means(r.edp_of_means_pj_cycles);
   e->set_edp_unit("pJ*cycles");
-  add_scenarios(p, r);
+  e->set_dynamic_energy_pj(r.expected_dynamic_energy_pj);
+  e->set_noc_energy_pj(r.expected_noc_energy_pj);
+  e->set_static_energy_pj(r.expected_static_energy_pj);
+  add_scenarios(p, r, arch);
   add_cores_and_links(p, r, arch);
   for (workloads::LayerId v = 0; v < r.layers.size(); ++v) {
     auto* q = p.add_layers();
@@ -87,6 +107,7 @@ report::RunReport run_message(const Report& r, const ReportContext& c, const wor
     q->set_weight_density(r.layers[v].weight_density);
     q->set_weight_bytes(r.layers[v].weight_bytes);
     q->set_mac_passes(r.layers[v].mac_passes);
+    if (v < r.expected_layer_energy.size()) set_layer_energy(*q, r.expected_layer_energy[v]);
   }
   p.set_precision(c.precision);
   p.set_weight_bytes(r.weight_bytes);

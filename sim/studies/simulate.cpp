@@ -27,8 +27,13 @@ std::vector<workloads::LayerId> scenario_outputs(const workloads::Workload& w, c
 // order (so a reweighed report equals a fresh simulation to the last bit).
 void weigh(Report& r, size_t cores) {
   r.expected_latency_cycles = r.expected_energy_pj = r.expected_edp_pj_cycles = 0;
+  r.expected_dynamic_energy_pj = r.expected_noc_energy_pj = r.expected_static_energy_pj = 0;
   r.expected_lower_bound_cycles = r.expected_idle_while_waiting_cycles = 0;
   r.expected_core_busy_cycles.assign(cores, 0.0);
+  r.expected_core_dynamic_energy_pj.assign(cores, 0.0);
+  r.expected_core_static_energy_pj.assign(cores, 0.0);
+  r.expected_layer_energy.assign(r.scenarios.empty() ? 0 : r.scenarios.front().energy.layers.size(),
+                                 {});
   r.core_peak_memory_bytes.assign(cores, 0);
   r.links.clear();
   for (const ScenarioResult& s : r.scenarios) {
@@ -38,8 +43,22 @@ void weigh(Report& r, size_t cores) {
     r.expected_latency_cycles += p * l;
     r.expected_energy_pj += p * e;
     r.expected_edp_pj_cycles += p * e * l;
+    r.expected_dynamic_energy_pj += p * run.dynamic_energy_pj;
+    r.expected_noc_energy_pj += p * run.noc_energy_pj;
+    r.expected_static_energy_pj += p * run.static_energy_pj;
+    for (size_t v = 0; v < r.expected_layer_energy.size(); ++v) {
+      const EnergyByKind& x = s.energy.layers[v];
+      EnergyByKind& sum = r.expected_layer_energy[v];
+      sum.compute_pj += p * x.compute_pj;
+      sum.sram_pj += p * x.sram_pj;
+      sum.dram_pj += p * x.dram_pj;
+      sum.spill_pj += p * x.spill_pj;
+      sum.noc_pj += p * x.noc_pj;
+    }
     for (size_t c = 0; c < cores; ++c) {
       r.expected_core_busy_cycles[c] += p * static_cast<double>(run.core_busy_cycles[c]);
+      r.expected_core_dynamic_energy_pj[c] += p * s.energy.core_dynamic_pj[c];
+      r.expected_core_static_energy_pj[c] += p * s.energy.core_static_pj[c];
       r.core_peak_memory_bytes[c] =
           std::max(r.core_peak_memory_bytes[c], run.core_peak_memory_bytes[c]);
     }
@@ -48,8 +67,11 @@ void weigh(Report& r, size_t cores) {
       for (const hw::Link& link : t.route) {
         auto it = std::find_if(r.links.begin(), r.links.end(),
                                [&](const auto& b) { return b.link == link; });
-        if (it == r.links.end()) it = r.links.insert(r.links.end(), {link, 0.0});
+        if (it == r.links.end())
+          it = r.links.insert(r.links.end(), Report::LinkBusy{link, 0.0, 0.0, 0.0});
         it->expected_busy_cycles += p * hold;
+        it->expected_bytes += p * static_cast<double>(t.bytes);
+        it->expected_energy_pj += p * t.energy_pj / static_cast<double>(t.route.size());
       }
     }
     r.expected_lower_bound_cycles += p * static_cast<double>(s.lower_bound.cycles());
@@ -90,7 +112,9 @@ Report simulate(const workloads::Workload& w, const workloads::ExitProfile& prof
       throw Error(w.error_prefix() + "scenario '" + s.name + "': " + e.what());
     }
     const LowerBound bound = scenario_lower_bound(w, bounds, s.needed, scenario_outputs(w, s));
-    r.scenarios.push_back({s.name, s.probability, std::move(plan), std::move(run), bound});
+    EnergyAttribution energy = attribute_energy(plan, run, arch, w.num_layers());
+    r.scenarios.push_back(
+        {s.name, s.probability, std::move(plan), std::move(run), bound, std::move(energy)});
   }
   weigh(r, arch.cores.size());
   const mapping::Residency& residency = tables.residency;

@@ -11,6 +11,7 @@
 #include "mapping/cn_graph.h"
 #include "sim/engine/engine.h"
 #include "sim/plan/plan.h"
+#include "sim/studies/energy_attribution.h"
 #include "sim/studies/mapping_quality.h"
 #include "workloads/exit_profile.h"
 
@@ -24,6 +25,7 @@ struct ScenarioResult {
   // Mapping quality (mapping_quality.h): no mapping finishes before lower_bound.cycles(). The
   // run counts run.idle_while_waiting_cycles.
   LowerBound lower_bound;
+  EnergyAttribution energy;  // its energy by layer and by core (energy_attribution.h)
 };
 
 struct Report {
@@ -34,6 +36,10 @@ struct Report {
   double expected_energy_pj = 0;
   double expected_edp_pj_cycles = 0;
   double edp_of_means_pj_cycles = 0;
+  // E[E] by part: the nodes' and spills' energy, the NoC's, the cores' static power.
+  double expected_dynamic_energy_pj = 0;
+  double expected_noc_energy_pj = 0;
+  double expected_static_energy_pj = 0;
   // E[lower bound] and E[idle while work waits]; E[L] / E[lower bound] says how far the
   // mapping is from the best the chip could do.
   double expected_lower_bound_cycles = 0;
@@ -41,6 +47,13 @@ struct Report {
   RunsOn runs_on;  // per LayerId, the cores that can run it (LayerBounds; streams count with it)
   std::vector<double> expected_core_busy_cycles;  // per core, E[busy]
   std::vector<int64_t> core_peak_memory_bytes;    // per core, the most any scenario held
+  // Per core, E[its dynamic energy] and E[its static energy] (EnergyAttribution): they sum to
+  // E[E] less the NoC's.
+  std::vector<double> expected_core_dynamic_energy_pj;
+  std::vector<double> expected_core_static_energy_pj;
+  // Per LayerId, E[its energy by kind] (EnergyAttribution): the totals sum to E[E] less the
+  // static energy.
+  std::vector<EnergyByKind> expected_layer_energy;
   // Per core, the weights kept on it across inferences (part of its peak memory above), and the
   // network's weights, one copy each, as the cores store them (sum of
   // LayerSummary::weight_bytes).
@@ -49,6 +62,10 @@ struct Report {
   struct LinkBusy {
     hw::Link link;
     double expected_busy_cycles = 0;  // E[cycles the link carried data]
+    double expected_bytes = 0;        // E[bytes it carried]
+    // E[NoC energy of its transfers]: each transfer's energy (Transfer::energy_pj) split evenly
+    // over the links its route lists (exact for a per-hop cost such as the XY mesh's).
+    double expected_energy_pj = 0;
   };
   std::vector<LinkBusy> links;  // links any scenario used, in first-use order
   struct LayerSummary {

@@ -88,13 +88,16 @@ def test_run_json_and_protobuf_reports_carry_the_same_figures(report_pb2, run_ee
                  "links[0].from[1]", "layers[0].weights_resident"):
         assert path in seen
     assert binary.arch == "quad_edge_tpu" and binary.arch_file == str(QUAD)
-    # 4 cores of 5 figures, 4 scenarios of 11 and 3 + 4 (busy per core) of quality; every
+    # 4 cores of 8 figures, 4 scenarios of 12 and 3 + 4 (busy per core) of quality; every
     # layer has 6, the names of the cores running its parts, 3 precisions in bits, its weight
-    # density, stored weight bytes and MAC passes.
-    assert len([p for p in seen if p.startswith("cores[")]) == 20
-    assert len([p for p in seen if p.startswith("scenarios[")]) == 4 * (11 + 3 + 4)
+    # density, stored weight bytes and MAC passes, and its energy with 5 parts.
+    assert len([p for p in seen if p.startswith("cores[")]) == 32
+    assert len([p for p in seen if p.startswith("scenarios[")]) == 4 * (12 + 3 + 4)
     assert len([p for p in seen if p.startswith("layers[")]) == sum(
-        6 + len(layer.cores) + 3 + 3 for layer in binary.layers)
+        6 + len(layer.cores) + 3 + 3 + 6 for layer in binary.layers)
+    for path in ("expected.dynamic_energy_pj", "scenarios[0].latency_ms", "cores[0].energy_pj",
+                 "links[0].energy_pj", "layers[0].noc_energy_pj"):
+        assert path in seen
     # The default mapper splits the stem convolution over the four cores.
     assert data["layers"][0]["split"] in ("rows", "channels")
     assert data["layers"][0]["cores"] == ["tpu0", "tpu1", "tpu2", "tpu3"]

@@ -27,8 +27,9 @@ TEST_CASE("report json: every field in declaration order, defaults included") {
         "{\"model\":\"m\",\"arch\":\"\",\"arch_file\":\"\",\"clock_mhz\":800,\"policy\":\"\","
         "\"fusion\":\"\",\"allocation\":\"\",\"nodes\":0,\"expected\":{\"latency_cycles\":"
         "0.10000000000000001,\"latency_ms\":0,\"energy_pj\":0,\"edp\":0,\"edp_of_means\":0,"
-        "\"edp_unit\":\"\"},\"scenarios\":[],\"cores\":[],\"links\":[{\"from\":[1,0],\"to\":[],"
-        "\"busy_cycles\":0}],\"layers\":[],\"lower_bound_cycles\":0,\"quality\":{"
+        "\"edp_unit\":\"\",\"dynamic_energy_pj\":0,\"noc_energy_pj\":0,\"static_energy_pj\":0},"
+        "\"scenarios\":[],\"cores\":[],\"links\":[{\"from\":[1,0],\"to\":[],\"busy_cycles\":0,"
+        "\"bytes\":0,\"energy_pj\":0}],\"layers\":[],\"lower_bound_cycles\":0,\"quality\":{"
         "\"expected_lower_bound_cycles\":0,\"latency_over_bound\":0,"
         "\"expected_idle_while_waiting_cycles\":0,\"idle_while_waiting_fraction\":0,"
         "\"warnings\":[]},\"precision\":\"\",\"weight_bytes\":0,\"notes\":[]}\n");

@@ -142,9 +142,13 @@ TEST_CASE("exit on another core, speculate: conv2 runs while the head computes")
   CHECK(waited.scenarios[1].run.latency_cycles - last.run.latency_cycles == 73);
   // Scenario A: same latency and transfers under both policies; speculation also pays for the
   // 219 - 148 = 71 of conv2's 144 cycles it ran before the exit fired.
-  const double conv2_pj = plan_node(a, f.layer("conv2")).dynamic_energy_pj;
+  const double conv2_pj = plan_node(a, f.layer("conv2")).energy.total();
   CHECK(conv2_pj > 0);
   CHECK(a.run.dynamic_energy_pj - waited.scenarios[0].run.dynamic_energy_pj ==
         doctest::Approx(conv2_pj * 71.0 / 144.0));
   CHECK(a.run.noc_energy_pj == doctest::Approx(waited.scenarios[0].run.noc_energy_pj));
+  // Its layer is charged the same share; relu2, queued behind it, nothing.
+  CHECK(a.energy.layers[f.layer("conv2")].total_pj() == doctest::Approx(conv2_pj * 71.0 / 144.0));
+  CHECK(a.energy.layers[f.layer("relu2")].total_pj() == 0);
+  CHECK(last.energy.layers[f.layer("conv2")].total_pj() == doctest::Approx(conv2_pj));
 }

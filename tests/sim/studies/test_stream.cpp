@@ -32,7 +32,7 @@ PlanNode node(size_t core, int64_t cycles, double energy_pj, std::vector<size_t>
   PlanNode n;
   n.core = core;
   n.compute_cycles = cycles;
-  n.dynamic_energy_pj = energy_pj;
+  n.energy.compute = energy_pj;
   n.priority = {static_cast<int64_t>(after.size())};
   for (size_t a : after) n.inputs.push_back({a, 0});
   return n;
