@@ -12,9 +12,11 @@ the same message the command line prints.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import numbers
 import os
+import pickle
 import warnings
 from types import SimpleNamespace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -293,18 +295,33 @@ class Evaluator:
         return SweepReport(json.loads(self._core.sweep(backbone, pairs)))
 
     def evaluate_many(self, candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]], *,
-                      processes: Optional[int] = None) -> List[Report]:
+                      processes: Optional[int] = None, conditional: bool = False) -> List[Report]:
         """Evaluate (model, exits) pairs over a pool of worker processes, each holding its own
-        evaluator; models are paths or bytes (anything picklable load_model takes). Results
-        come back in input order. processes=1 evaluates here, in this process."""
-        jobs = [(m if isinstance(m, (str, bytes, os.PathLike)) else _picklable(m), dict(e or {}))
-                for m, e in candidates]
+        evaluator; models are eesim.Model objects (edited ones too) or anything load_model takes
+        (paths, bytes, onnx.ModelProto), each loaded once here. Results come back in input
+        order and equal evaluate()'s. conditional=True reads every exits dict as P(leave |
+        reached). processes=1 evaluates here, in this process; None uses every CPU.
+
+        Each distinct model is pickled once (its ONNX bytes, or a file's path, which the
+        workers read themselves; import options and exit edits) and sent once per chunk of its
+        candidates: a model's candidates are split into at most one
+        chunk per worker, so a worker imports it once, and, the probabilities being all that
+        changes within a chunk, simulates it once and reweighs the rest (see reweigh). Edited
+        variants of one model share its import: a worker loads the model once and edits it."""
+        models, jobs = _distinct_models(candidates)
         if processes == 1:
-            return [Report(_evaluate_job(self._spec, job)) for job in jobs]
+            return [self.evaluate(models[i], e, conditional=conditional) for i, e in jobs]
+        workers = processes or os.cpu_count() or 1
+        tasks = _chunk_tasks(models, jobs, workers)
         from concurrent.futures import ProcessPoolExecutor
         import functools
-        with ProcessPoolExecutor(max_workers=processes) as pool:
-            return [Report(d) for d in pool.map(functools.partial(_evaluate_job, self._spec), jobs)]
+        out: List[Optional[Report]] = [None] * len(jobs)
+        job = functools.partial(_evaluate_chunk, self._spec, conditional)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for (_, _, positions), dicts in zip(tasks, pool.map(job, tasks)):
+                for k, d in zip(positions, dicts):
+                    out[k] = Report(d)
+        return out  # type: ignore[return-value]
 
 
 def _exit_dict(exits: Optional[Mapping[str, float]]) -> Optional[Dict[str, float]]:
@@ -316,17 +333,63 @@ def _exit_dict(exits: Optional[Mapping[str, float]]) -> Optional[Dict[str, float
     raise Error(f"exits: expected a dict of exit name -> probability, got {type(exits).__name__}")
 
 
-def _picklable(model: Any) -> bytes:
-    if hasattr(model, "SerializeToString"):
-        return model.SerializeToString()
-    raise TypeError("evaluate_many takes models as paths, bytes or onnx.ModelProto "
-                    "(a loaded eesim.Model does not cross processes)")
+def _distinct_models(candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]]
+                     ) -> Tuple[List[Model], List[Tuple[int, Dict[str, float]]]]:
+    """The candidates' models, each loaded once (a path or bytes given again is the same model;
+    a Model object is itself), and per candidate (index of its model, its exits)."""
+    models: List[Model] = []
+    index: Dict[Any, int] = {}
+    jobs = []
+    for model, exits in candidates:
+        if isinstance(model, Model):
+            key: Any = ("model", id(model))
+        elif isinstance(model, (str, os.PathLike)):
+            key = ("path", os.fspath(model))
+        elif isinstance(model, (bytes, bytearray)):
+            key = ("bytes", bytes(model))
+        else:
+            key = ("object", id(model))
+        if key not in index:
+            index[key] = len(models)
+            models.append(model if isinstance(model, Model) else load_model(model))
+        jobs.append((index[key], dict(exits or {})))
+    return models, jobs
+
+
+_Payload = Tuple[bytes, bytes, bytes, list]  # key, base key, pickled base state, edits
+
+
+def _chunk_tasks(models: List[Model], jobs: List[Tuple[int, Dict[str, float]]], workers: int
+                 ) -> List[Tuple[_Payload, List[Dict[str, float]], List[int]]]:
+    """One task per chunk of a model's candidates, at most `workers` chunks per model: (the
+    model's payload, exits dicts, their positions in the input). The payload is the model's
+    state (its pickle, with a file's path instead of its bytes: a worker on this machine reads
+    the file) split into the unedited model's and the exit edits, each keyed by a hash: a
+    worker loads each base model once and makes each edited variant once."""
+    by_model: Dict[int, List[int]] = {}
+    for k, (i, _) in enumerate(jobs):
+        by_model.setdefault(i, []).append(k)
+    tasks = []
+    for i, positions in by_model.items():
+        state = _core.model_state(models[i], False)
+        base = pickle.dumps(state[:-1] + ([],), protocol=pickle.HIGHEST_PROTOCOL)
+        edits = list(state[-1])
+        base_key = hashlib.blake2b(base, digest_size=16).digest()
+        key = hashlib.blake2b(base_key + pickle.dumps(edits), digest_size=16).digest()
+        payload = (key, base_key, base, edits)
+        n = min(workers, len(positions))
+        for c in range(n):
+            part = positions[c * len(positions) // n:(c + 1) * len(positions) // n]
+            tasks.append((payload, [jobs[k][1] for k in part], part))
+    return tasks
 
 
 _WORKER: Dict[Any, "Evaluator"] = {}
+_WORKER_MODELS: Dict[bytes, Model] = {}  # key -> loaded model (bases and variants), the latest
+_WORKER_MODELS_KEPT = 32
 
 
-def _evaluate_job(spec: Tuple[Any, ...], job: Tuple[Any, Dict[str, float]]) -> Dict[str, Any]:
+def _worker_evaluator(spec: Tuple[Any, ...]) -> "Evaluator":
     """Runs in a worker: one evaluator per spec, kept for the worker's lifetime."""
     ev = _WORKER.get(spec)
     if ev is None:
@@ -334,8 +397,38 @@ def _evaluate_job(spec: Tuple[Any, ...], job: Tuple[Any, Dict[str, float]]) -> D
         if text is None and (path is None or path.startswith("<")):
             raise ValueError("evaluate_many needs an evaluator built from a file path or arch_text")
         ev = _WORKER[spec] = Evaluator(path or "", arch_text=text, **dict(pairs))
-    model, exits = job
-    return ev.evaluate(model, exits).as_dict()
+    return ev
+
+
+def _worker_cached(key: bytes, make: Any) -> Model:
+    """Runs in a worker: the model kept under `key`, or make() kept there."""
+    model = _WORKER_MODELS.pop(key, None)
+    if model is None:
+        model = make()
+        while len(_WORKER_MODELS) >= _WORKER_MODELS_KEPT:
+            _WORKER_MODELS.pop(next(iter(_WORKER_MODELS)))
+    _WORKER_MODELS[key] = model  # most recent last
+    return model
+
+
+def _worker_model(payload: _Payload) -> Model:
+    """Runs in a worker: the model of a payload, its base loaded once, each variant made once."""
+    key, base_key, base, edits = payload
+
+    def variant() -> Model:
+        unedited = _worker_cached(base_key,
+                                  lambda: _core.model_from_state(pickle.loads(base)))
+        return _core.model_with_edits(unedited, edits) if edits else unedited
+    return _worker_cached(key, variant)
+
+
+def _evaluate_chunk(spec: Tuple[Any, ...], conditional: bool,
+                    task: Tuple[_Payload, List[Dict[str, float]], List[int]]
+                    ) -> List[Dict[str, Any]]:
+    """Runs in a worker: one model's chunk of candidates, as report dicts."""
+    payload, exits, _ = task
+    ev, model = _worker_evaluator(spec), _worker_model(payload)
+    return [ev.evaluate(model, e, conditional=conditional).as_dict() for e in exits]
 
 
 def simulate(model: Union[Model, str, os.PathLike, bytes, Any],

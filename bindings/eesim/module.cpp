@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "bindings/eesim/model_bindings.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "hw_models/arch_loader.h"
@@ -34,76 +35,6 @@ namespace py = pybind11;
 
 namespace eesim::bindings {
 namespace {
-
-struct Model {
-  workloads::OnnxModel onnx;
-  workloads::Workload workload;
-  uint64_t serial = 0;  // unique per import: what the evaluator's last result is keyed by
-};
-
-std::atomic<uint64_t> next_model_serial{1};
-
-// One dict per layer, keys as `eesim inspect --json` names them (pandas.DataFrame(rows) works).
-py::list layer_rows(const Model& m) {
-  py::list rows;
-  const workloads::Workload& w = m.workload;
-  for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
-    const workloads::Layer& l = w.layer(v);
-    py::dict d;
-    d["name"] = l.name, d["op"] = l.op, d["kind"] = workloads::to_string(l.kind);
-    d["macs"] = l.macs, d["vector_ops"] = l.vector_ops;
-    d["weight_params"] = l.weight_params, d["weight_bytes"] = l.weight_bytes;
-    d["weight_bits"] = l.weight_bits, d["input_bits"] = l.input_bits;
-    d["output_bits"] = l.output_bits, d["output_shape"] = l.outputs.at(0).shape;
-    d["weight_density"] = l.weight_density;
-    d["weight_density_source"] = workloads::to_string(l.density_source);
-    rows.append(d);
-  }
-  return rows;
-}
-
-Model make_model(workloads::OnnxModel onnx,
-                 const std::map<std::string, std::vector<int64_t>>& inputs,
-                 const std::string& final_output) {
-  workloads::ImportOptions o;
-  o.final_output = final_output;
-  o.measure_density = onnx.weights_read;  // read with weights only when density is asked for
-  for (const auto& [name, shape] : inputs) o.input_shapes[name] = shape;
-  Model m{std::move(onnx), {}, next_model_serial++};
-  m.workload = workloads::import_onnx(m.onnx, o);
-  return m;
-}
-
-// `exits` (a dict, or None) as (name, probability) pairs in the dict's order. Errors name the
-// Python argument: "exits[1]: ...", "exits['exit1']: ...".
-using ExitValues = std::vector<std::pair<std::string, double>>;
-ExitValues exit_values(const py::handle& exits) {
-  ExitValues out;
-  if (exits.is_none()) return out;
-  if (!py::isinstance<py::dict>(exits))
-    throw Error("exits: expected a dict of exit name -> probability, got " +
-                std::string(py::str(py::type::of(exits).attr("__name__"))));
-  for (const auto& [key, value] : py::reinterpret_borrow<py::dict>(exits)) {
-    if (!py::isinstance<py::str>(key))
-      throw Error("exits[" + std::string(py::repr(key)) + "]: exit names are str");
-    const std::string name = key.cast<std::string>();
-    if (!py::isinstance<py::float_>(value) && !py::isinstance<py::int_>(value))
-      throw Error("exits['" + name + "']: " + std::string(py::repr(value)) +
-                  " is not a number; expected a probability in [0,1]");
-    out.emplace_back(name, value.cast<double>());
-  }
-  return out;
-}
-
-// Exit probabilities: the model's metadata, overridden by `exits` when it names any exit.
-workloads::ExitProfile profile(const Model& m, const ExitValues& exits, bool conditional) {
-  std::vector<workloads::ExitRates> sources = {
-      workloads::exit_rates_from_metadata(m.onnx.metadata, m.onnx.source)};
-  sources.push_back(workloads::exit_rates_from_values(
-      exits, conditional ? workloads::RateKind::kConditional : workloads::RateKind::kUnconditional,
-      "exits"));
-  return workloads::make_exit_profile(m.workload, sources);
-}
 
 // Ctrl-C during a long call: Python runs signal handlers only between bytecodes, so while the
 // GIL is released a KeyboardInterrupt would wait for the whole stream or search. At most every
@@ -355,44 +286,7 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "eesim's C++ core: model import, architectures, and the evaluator.";
   py::register_exception<Error>(m, "Error", PyExc_ValueError);
 
-  py::class_<Model>(m, "Model")
-      .def_property_readonly("name", [](const Model& x) { return x.workload.name; })
-      .def_property_readonly("num_layers", [](const Model& x) { return x.workload.num_layers(); })
-      .def_property_readonly("total_macs", [](const Model& x) { return x.workload.total_macs(); })
-      .def_property_readonly("total_weight_bytes",
-                             [](const Model& x) { return x.workload.total_weight_bytes(); })
-      .def_property_readonly("layers", &layer_rows)
-      .def_property_readonly("exits",
-                             [](const Model& x) {
-                               std::vector<std::string> names;
-                               for (const auto& e : x.workload.exits) names.push_back(e.name);
-                               return names;
-                             })
-      .def_property_readonly("final_output", [](const Model& x) { return x.workload.final_output; })
-      .def_property_readonly("warnings", [](const Model& x) { return x.workload.warnings; });
-  m.def(
-      "load_model_file",
-      [](const std::string& path, const std::map<std::string, std::vector<int64_t>>& inputs,
-         const std::string& final_output, bool measure_density) {
-        workloads::ReadOptions read;
-        read.weights = measure_density;
-        return make_model(workloads::read_onnx_file(path, read), inputs, final_output);
-      },
-      py::arg("path"), py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{},
-      py::arg("final") = "", py::arg("measure_density") = false);
-  m.def(
-      "load_model_bytes",
-      [](const py::bytes& data, const std::string& label,
-         const std::map<std::string, std::vector<int64_t>>& inputs, const std::string& final_output,
-         bool measure_density) {
-        workloads::ReadOptions read;
-        read.weights = measure_density;
-        return make_model(workloads::read_onnx_bytes(std::string(data), label, read), inputs,
-                          final_output);
-      },
-      py::arg("data"), py::arg("label") = "<bytes>",
-      py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{}, py::arg("final") = "",
-      py::arg("measure_density") = false);
+  bind_models(m);
 
   py::class_<hw::Architecture>(m, "Architecture")
       .def_readonly("name", &hw::Architecture::name)
