@@ -139,9 +139,10 @@ class Evaluator {
       : arch_(std::move(arch)), cache_(arch_) {
     apply_options(options_, options);
   }
-  // (the report as `eesim run --json` writes it, the trace columns or None, the track names)
+  // (the report as `eesim run --json` writes it, the trace columns or None, the track names).
+  // reweigh_only: from the last evaluation, reweighed, or an eesim.Error saying why it cannot be.
   py::tuple evaluate(const Model& m, const py::object& exits, bool conditional, bool trace,
-                     const OptionPairs& call_options) {
+                     const OptionPairs& call_options, bool reweigh_only = false) {
     const workloads::ExitProfile p = profile(m, exit_values(exits), conditional);
     sim::Options o = options(call_options);
     std::string json;
@@ -154,19 +155,19 @@ class Evaluator {
       o.evaluate.progress = signals.progress();
       // Only the probabilities changed since the last call: its mapping and scenario runs hold
       // (neither depends on them), so its report is reweighed instead of simulated again. Not
-      // when the allocator weighs probabilities, nor when this call's options name a file,
-      // which may have changed since.
-      const bool reusable =
-          !o.evaluate.allocator->uses_objective() && !names_a_file(call_options, o);
-      const bool hit =
-          reusable && last_ && last_->serial == m.serial && last_->call_options == call_options;
+      // when the allocator weighs probabilities, nor, unless asked to reweigh, when this call's
+      // options name a file, which may have changed since.
+      const bool keepable = !o.evaluate.allocator->uses_objective();
+      const bool same = last_ && last_->serial == m.serial && last_->call_options == call_options;
+      if (reweigh_only) check_reweighable(keepable, same, o.evaluate);
+      const bool hit = same && keepable && (reweigh_only || !names_a_file(call_options, o));
       sim::Evaluation fresh;
       if (!hit) {
         last_.reset();  // its memory goes before the new evaluation's comes
         fresh = sim::evaluate(m.workload, p, arch_, cache_, o.evaluate);
-        if (reusable) last_ = Last{m.serial, call_options, std::move(fresh)};
+        if (keepable) last_ = Last{m.serial, call_options, std::move(fresh)};
       }
-      sim::Evaluation& e = reusable ? last_->evaluation : fresh;
+      sim::Evaluation& e = keepable ? last_->evaluation : fresh;
       if (hit) sim::reweigh(e.report, m.workload, p);
       sim::ReportContext context{m.workload.name, sim::policy_text(o.evaluate.policy),
                                  sim::fusion_text(o.evaluate), e.allocation.method,
@@ -253,6 +254,20 @@ class Evaluator {
     return o;
   }
 
+  // Why a report cannot be reweighed (Evaluator.reweigh): its allocation searched with the exit
+  // probabilities in the objective, or the last evaluation (the one kept) is of another model or
+  // other options.
+  static void check_reweighable(bool keepable, bool same, const sim::EvaluateOptions& o) {
+    if (!keepable)
+      throw Error("reweigh: the allocator searches for the least " + o.objective.name +
+                  ", which weighs the exit probabilities, so the schedule depends on them: "
+                  "evaluate instead");
+    if (!same)
+      throw Error(
+          "reweigh: the evaluator's last evaluation is not of this model with these options (it "
+          "keeps one): evaluate it first");
+  }
+
   // True when this call's options name a file (stacks, a mapping file, a bits file): read anew
   // each call.
   static bool names_a_file(const OptionPairs& call_options, const sim::Options& o) {
@@ -304,9 +319,22 @@ PYBIND11_MODULE(_core, m) {
   py::class_<Evaluator>(m, "Evaluator")
       .def(py::init<hw::Architecture, OptionPairs>(), py::arg("arch"),
            py::arg("options") = OptionPairs{})
-      .def("evaluate", &Evaluator::evaluate, py::arg("model"), py::arg("exits") = py::none(),
-           py::arg("conditional") = false, py::arg("trace") = false,
-           py::arg("options") = OptionPairs{})
+      .def(
+          "evaluate",
+          [](Evaluator& ev, const Model& m, const py::object& exits, bool conditional, bool trace,
+             const OptionPairs& options) {
+            return ev.evaluate(m, exits, conditional, trace, options);
+          },
+          py::arg("model"), py::arg("exits") = py::none(), py::arg("conditional") = false,
+          py::arg("trace") = false, py::arg("options") = OptionPairs{})
+      .def(
+          "reweigh",
+          [](Evaluator& ev, const Model& m, const py::object& exits, bool conditional, bool trace,
+             const OptionPairs& options) {
+            return ev.evaluate(m, exits, conditional, trace, options, true);
+          },
+          py::arg("model"), py::arg("exits") = py::none(), py::arg("conditional") = false,
+          py::arg("trace") = false, py::arg("options") = OptionPairs{})
       .def("stream", &Evaluator::stream, py::arg("model"), py::arg("exits") = py::none(),
            py::arg("conditional") = false, py::arg("options") = OptionPairs{})
       .def("sweep", &Evaluator::sweep, py::arg("model"), py::arg("options") = OptionPairs{})
