@@ -17,6 +17,7 @@ import json
 import numbers
 import os
 import pickle
+import sys
 import warnings
 from types import SimpleNamespace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -138,13 +139,24 @@ class SweepReport(SimpleNamespace):
 
 def load_model(model: Union[str, os.PathLike, bytes, Any], *,
                inputs: Optional[Mapping[str, Sequence[int]]] = None,
-               final: str = "", measure_density: bool = False) -> Model:
-    """An early-exit network from a path, the bytes of an ONNX file, or an onnx.ModelProto.
+               final: str = "", measure_density: bool = False,
+               example_input: Any = None, output_names: Optional[Sequence[str]] = None,
+               export_options: Optional[Mapping[str, Any]] = None) -> Model:
+    """An early-exit network from a path, the bytes of an ONNX file, an onnx.ModelProto, or a
+    torch.nn.Module.
 
     measure_density=True reads the weights and sets each layer's `weight_density` (the
     fraction of its main weight tensor that is non-zero; `weight_density_source` "measured");
     a weight it cannot trace keeps 1 ("unmeasured") and is listed in `Model.warnings`.
-    External data is found next to a model given by path; bytes must hold their weights."""
+    External data is found next to a model given by path; bytes must hold their weights.
+
+    A torch.nn.Module is exported in memory (torch.onnx.export to bytes, in eval mode) with
+    `example_input` (a tensor, or a tuple of tensors, of the input shapes): each output is an
+    exit or the final output, named by `output_names` in the order forward returns them (default
+    "exit1", ..., "exitK", "final": the last output is the final one, the others exits). As for
+    any ONNX model, the deepest output is the final one unless `final` names it, and exits are
+    ordered by depth. `export_options` go to torch.onnx.export (opset_version, ...). The model is
+    named "<torch CLASS>" in reports. torch is imported only when a Module is given."""
     shapes = {k: list(v) for k, v in (inputs or {}).items()}
     md = bool(measure_density)
     if isinstance(model, (str, os.PathLike)):
@@ -154,8 +166,49 @@ def load_model(model: Union[str, os.PathLike, bytes, Any], *,
     if hasattr(model, "SerializeToString"):  # onnx.ModelProto, without importing onnx here
         return _core.load_model_bytes(model.SerializeToString(), "<onnx.ModelProto>", shapes,
                                       final, md)
-    raise TypeError("load_model: expected a path, bytes or onnx.ModelProto, "
+    torch = sys.modules.get("torch")  # a Module means torch is imported already
+    if torch is not None and isinstance(model, torch.nn.Module):
+        data = _torch_onnx_bytes(model, example_input, output_names, export_options)
+        return _core.load_model_bytes(data, f"<torch {type(model).__name__}>", shapes, final, md)
+    raise TypeError("load_model: expected a path, bytes, onnx.ModelProto or torch.nn.Module, "
                     f"got {type(model).__name__}")
+
+
+def _count_tensors(value: Any) -> int:
+    """Tensors in a forward's result as torch.onnx.export flattens it (tuples, lists, dicts)."""
+    if isinstance(value, (tuple, list)):
+        return sum(_count_tensors(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_count_tensors(v) for v in value.values())
+    return 1
+
+
+def _torch_onnx_bytes(module: Any, example_input: Any, output_names: Optional[Sequence[str]],
+                      export_options: Optional[Mapping[str, Any]]) -> bytes:
+    """The module exported as ONNX bytes (torch.onnx.export to a BytesIO)."""
+    import io
+    import torch
+    if example_input is None:
+        raise TypeError("load_model: a torch.nn.Module needs example_input= (a tensor, or a tuple "
+                        "of tensors, of the input shapes)")
+    args = example_input if isinstance(example_input, tuple) else (example_input,)
+    options = dict(export_options or {})
+    if output_names is None and "output_names" not in options:
+        was_training = module.training
+        module.eval()  # as the export runs it
+        try:
+            with torch.no_grad():
+                n = _count_tensors(module(*args))
+        finally:
+            module.train(was_training)
+        output_names = [f"exit{i + 1}" for i in range(n - 1)] + ["final"]
+    if output_names is not None:
+        options["output_names"] = list(output_names)
+    options.setdefault("input_names",
+                       ["input"] if len(args) == 1 else [f"input{i}" for i in range(len(args))])
+    buffer = io.BytesIO()
+    torch.onnx.export(module, args, buffer, **options)
+    return buffer.getvalue()
 
 
 def load_arch(arch: Union[str, os.PathLike], *, text: bool = False) -> Architecture:
