@@ -137,6 +137,7 @@ void print_json(const Workload& w, const workloads::OnnxModel& m,
   j.key("final_output").value(w.final_output).key("final_probability").value(profile.p_final);
   j.key("exit_profile_source").value(profile.source);
   j.key("pruned_layers").array(w.pruned);
+  j.key("dropped_exits").array(w.dropped_exits);
   j.key("warnings").array(w.warnings);
   if (costs) write_arch_json(j, *costs);
   j.end_object();
@@ -179,6 +180,11 @@ void print_table(const Workload& w, const workloads::ExitProfile& profile, std::
   if (!w.pruned.empty()) {
     out << "note: " << w.pruned.size() << " node(s) feed no output and were dropped:";
     for (const auto& name : w.pruned) out << " " << name;
+    out << "\n";
+  }
+  if (!w.dropped_exits.empty()) {
+    out << "note: exit(s) dropped in memory:";
+    for (const auto& name : w.dropped_exits) out << " " << name;
     out << "\n";
   }
   out << "\n";

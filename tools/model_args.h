@@ -1,6 +1,7 @@
 #pragma once
-// The model options `inspect` and `run` share: MODEL.onnx, --input, --final, and the exit
-// profile from metadata, --exits and --exit (with --conditional).
+// The model options `inspect`, `run` and `stream` share: MODEL.onnx, --input, --final, exits
+// edited in memory (--keep-exits, --drop-exits, --mount-exit), and the exit profile from
+// metadata, --exits and --exit (with --conditional).
 #include <ostream>
 #include <set>
 #include <string>
@@ -13,8 +14,9 @@
 
 namespace eesim::tools {
 
-extern const std::set<std::string> kModelValueOptions;  // exit, exits, input, final
-extern const std::set<std::string> kModelFlags;         // conditional, measure-density
+// exit, exits, input, final, drop-exits, keep-exits, mount-exit
+extern const std::set<std::string> kModelValueOptions;
+extern const std::set<std::string> kModelFlags;  // conditional, measure-density
 extern const char* const kModelOptionsUsage;
 
 struct LoadedModel {
@@ -25,6 +27,8 @@ struct LoadedModel {
 
 // Reads a.positional[0] with the options above. Throws UsageError / eesim::Error.
 LoadedModel load_model(const CliArgs& a);
+// `w` with --keep-exits, then --drop-exits, then each --mount-exit applied (workloads/exit_edit.h).
+workloads::Workload edit_exits(workloads::Workload w, const CliArgs& a);
 // Just the import options (--input, --final, --measure-density), for commands that take no exit
 // profile.
 workloads::ImportOptions import_options(const CliArgs& a);

@@ -321,6 +321,12 @@ bool exit_name_free(const Workload& w, const std::string& name) {
   return true;
 }
 
+std::string unused_exit_name(const Workload& w) {
+  std::string name = "mounted_exit";
+  for (int i = 2; !exit_name_free(w, name); ++i) name = "mounted_exit_" + std::to_string(i);
+  return name;
+}
+
 Workload mount_exit(const Workload& backbone, LayerId branch, const HeadTemplate& head,
                     const std::string& exit_name) {
   const std::string where =

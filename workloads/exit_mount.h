@@ -55,6 +55,9 @@ Workload strip_exits(const Workload& w);
 // mount_exit may use it for the exit and its layers.
 bool exit_name_free(const Workload& w, const std::string& name);
 
+// "mounted_exit", or "mounted_exit_2", "_3", ...: the first such name exit_name_free in `w`.
+std::string unused_exit_name(const Workload& w);
+
 // `backbone` with `head` appended on `branch`'s output as a new exit named `exit_name` (its
 // output tensor; head layers are "<exit_name>/conv0", "<exit_name>/relu0", ...). Layers carry
 // what the importer records for the equivalent ONNX nodes. Throws eesim::Error when `branch` is

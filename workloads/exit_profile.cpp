@@ -154,18 +154,23 @@ ExitProfile make_exit_profile(const Workload& w, const std::vector<ExitRates>& s
   out.source = chosen->source;
   std::unordered_map<std::string_view, size_t> index;  // exit name -> position
   for (size_t i = 0; i < out.exits.size(); ++i) index.emplace(out.exits[i], i);
+  const std::unordered_set<std::string_view> dropped(w.dropped_exits.begin(),
+                                                     w.dropped_exits.end());
   std::vector<double> given(out.exits.size(), 0.0);
   for (size_t k = 0; k < chosen->rates.size(); ++k) {
     const auto& [name, value] = chosen->rates[k];
     const auto it = index.find(name);
+    if (it == index.end() && dropped.count(name)) continue;  // dropped on purpose: passes on
     if (it == index.end()) {
       if (name == w.final_output)
         throw Error(chosen->where[k] + ": '" + name +
                     "' is the final output; it takes the "
                     "probability the exits leave (1 - their sum)");
       const std::string known = join_names(out.exits);
+      const std::string gone =
+          w.dropped_exits.empty() ? "" : "; dropped: " + join_names(w.dropped_exits);
       throw Error(chosen->where[k] + ": unknown exit '" + name + "' (exits of " + w.name + ": " +
-                  (known.empty() ? "none" : known) + ")");
+                  (known.empty() ? "none" : known) + gone + ")");
     }
     given[it->second] = value;
   }

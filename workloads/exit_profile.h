@@ -49,6 +49,9 @@ struct ExitProfile {
 
 // Checks names against the workload's exits and values against [0,1] and their sum; converts
 // conditional rates. `sources` from lowest to highest priority; exits not named get p = 0.
+// A rate naming one of w.dropped_exits (exit_edit.h) is ignored: the inputs it would have sent
+// out there pass on (conditional rates: the later exits' q apply to them; unconditional: its
+// share reaches the final output unless other rates name it). The source still counts as given.
 ExitProfile make_exit_profile(const Workload& w, const std::vector<ExitRates>& sources);
 
 }  // namespace eesim::workloads

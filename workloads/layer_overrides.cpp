@@ -235,8 +235,25 @@ std::vector<LayerId> select_layers(const Workload& w, const std::string& selecto
   return out;
 }
 
+namespace {
+
+// True for a rule on the heads of exits dropped in memory (exit_edit.h): it selects nothing and
+// is no error, so one set of rules serves a model and its edited variants.
+bool selects_dropped_exits(const Workload& w, const std::string& selector) {
+  if (w.dropped_exits.empty()) return false;
+  if (selector == "exits") return w.exits.empty();
+  if (!selector.starts_with("exit:")) return false;
+  const std::string name = selector.substr(5);
+  return std::find(w.dropped_exits.begin(), w.dropped_exits.end(), name) != w.dropped_exits.end() &&
+         std::none_of(w.exits.begin(), w.exits.end(),
+                      [&](const Exit& e) { return e.name == name; });
+}
+
+}  // namespace
+
 Workload apply_overrides(Workload w, const std::vector<LayerOverride>& rules) {
   for (const LayerOverride& r : rules) {
+    if (selects_dropped_exits(w, r.selector)) continue;
     std::vector<LayerId> ids;
     try {
       ids = select_layers(w, r.selector);

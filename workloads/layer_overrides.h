@@ -67,7 +67,8 @@ bool glob_match(std::string_view pattern, std::string_view name);
 std::vector<LayerId> select_layers(const Workload& w, const std::string& selector);
 
 // `w` with each rule applied in order. Throws eesim::Error "ORIGIN: ..." for a rule that selects
-// no layer.
+// no layer, except a rule for exits dropped in memory (exit:NAME of one in w.dropped_exits;
+// exits when all were dropped), which is skipped.
 Workload apply_overrides(Workload w, const std::vector<LayerOverride>& rules);
 // with_precision_mode, then the rules (an override is the user's last word, so under kNative
 // the layers it names take its widths and the rest the core's word).

@@ -82,8 +82,9 @@ std::optional<LayerId> Workload::find_layer(const std::string& layer_name) const
 bool operator==(const Workload& a, const Workload& b) {
   if (a.name != b.name || a.inputs != b.inputs || a.exits != b.exits ||
       a.final_output != b.final_output || a.final_layer != b.final_layer ||
-      a.backbone != b.backbone || a.pruned != b.pruned || a.warnings != b.warnings ||
-      a.num_layers() != b.num_layers() || boost::num_edges(a.graph) != boost::num_edges(b.graph))
+      a.backbone != b.backbone || a.pruned != b.pruned || a.dropped_exits != b.dropped_exits ||
+      a.warnings != b.warnings || a.num_layers() != b.num_layers() ||
+      boost::num_edges(a.graph) != boost::num_edges(b.graph))
     return false;
   for (LayerId v = 0; v < a.num_layers(); ++v) {
     if (!(a.graph[v] == b.graph[v])) return false;

@@ -131,6 +131,9 @@ struct Workload {
   LayerId final_layer = 0;
   std::vector<LayerId> backbone;    // layers the final output depends on, topological
   std::vector<std::string> pruned;  // nodes that computed on the input but fed no output
+  // Exits removed in memory (workloads/exit_edit.h), in the order dropped: rates and precision
+  // rules naming them are ignored rather than errors. Empty for an import.
+  std::vector<std::string> dropped_exits;
   // What the import could not do as asked, one line each naming the layer ("layer 'fc':
   // weight density not measured: ..."); empty for a plain import.
   std::vector<std::string> warnings;

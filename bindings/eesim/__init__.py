@@ -12,9 +12,12 @@ the same message the command line prints.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import numbers
 import os
+import pickle
+import sys
 import warnings
 from types import SimpleNamespace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -136,13 +139,24 @@ class SweepReport(SimpleNamespace):
 
 def load_model(model: Union[str, os.PathLike, bytes, Any], *,
                inputs: Optional[Mapping[str, Sequence[int]]] = None,
-               final: str = "", measure_density: bool = False) -> Model:
-    """An early-exit network from a path, the bytes of an ONNX file, or an onnx.ModelProto.
+               final: str = "", measure_density: bool = False,
+               example_input: Any = None, output_names: Optional[Sequence[str]] = None,
+               export_options: Optional[Mapping[str, Any]] = None) -> Model:
+    """An early-exit network from a path, the bytes of an ONNX file, an onnx.ModelProto, or a
+    torch.nn.Module.
 
     measure_density=True reads the weights and sets each layer's `weight_density` (the
     fraction of its main weight tensor that is non-zero; `weight_density_source` "measured");
     a weight it cannot trace keeps 1 ("unmeasured") and is listed in `Model.warnings`.
-    External data is found next to a model given by path; bytes must hold their weights."""
+    External data is found next to a model given by path; bytes must hold their weights.
+
+    A torch.nn.Module is exported in memory (torch.onnx.export to bytes, in eval mode) with
+    `example_input` (a tensor, or a tuple of tensors, of the input shapes): each output is an
+    exit or the final output, named by `output_names` in the order forward returns them (default
+    "exit1", ..., "exitK", "final": the last output is the final one, the others exits). As for
+    any ONNX model, the deepest output is the final one unless `final` names it, and exits are
+    ordered by depth. `export_options` go to torch.onnx.export (opset_version, ...). The model is
+    named "<torch CLASS>" in reports. torch is imported only when a Module is given."""
     shapes = {k: list(v) for k, v in (inputs or {}).items()}
     md = bool(measure_density)
     if isinstance(model, (str, os.PathLike)):
@@ -152,8 +166,49 @@ def load_model(model: Union[str, os.PathLike, bytes, Any], *,
     if hasattr(model, "SerializeToString"):  # onnx.ModelProto, without importing onnx here
         return _core.load_model_bytes(model.SerializeToString(), "<onnx.ModelProto>", shapes,
                                       final, md)
-    raise TypeError("load_model: expected a path, bytes or onnx.ModelProto, "
+    torch = sys.modules.get("torch")  # a Module means torch is imported already
+    if torch is not None and isinstance(model, torch.nn.Module):
+        data = _torch_onnx_bytes(model, example_input, output_names, export_options)
+        return _core.load_model_bytes(data, f"<torch {type(model).__name__}>", shapes, final, md)
+    raise TypeError("load_model: expected a path, bytes, onnx.ModelProto or torch.nn.Module, "
                     f"got {type(model).__name__}")
+
+
+def _count_tensors(value: Any) -> int:
+    """Tensors in a forward's result as torch.onnx.export flattens it (tuples, lists, dicts)."""
+    if isinstance(value, (tuple, list)):
+        return sum(_count_tensors(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_count_tensors(v) for v in value.values())
+    return 1
+
+
+def _torch_onnx_bytes(module: Any, example_input: Any, output_names: Optional[Sequence[str]],
+                      export_options: Optional[Mapping[str, Any]]) -> bytes:
+    """The module exported as ONNX bytes (torch.onnx.export to a BytesIO)."""
+    import io
+    import torch
+    if example_input is None:
+        raise TypeError("load_model: a torch.nn.Module needs example_input= (a tensor, or a tuple "
+                        "of tensors, of the input shapes)")
+    args = example_input if isinstance(example_input, tuple) else (example_input,)
+    options = dict(export_options or {})
+    if output_names is None and "output_names" not in options:
+        was_training = module.training
+        module.eval()  # as the export runs it
+        try:
+            with torch.no_grad():
+                n = _count_tensors(module(*args))
+        finally:
+            module.train(was_training)
+        output_names = [f"exit{i + 1}" for i in range(n - 1)] + ["final"]
+    if output_names is not None:
+        options["output_names"] = list(output_names)
+    options.setdefault("input_names",
+                       ["input"] if len(args) == 1 else [f"input{i}" for i in range(len(args))])
+    buffer = io.BytesIO()
+    torch.onnx.export(module, args, buffer, **options)
+    return buffer.getvalue()
 
 
 def load_arch(arch: Union[str, os.PathLike], *, text: bool = False) -> Architecture:
@@ -255,6 +310,30 @@ class Evaluator:
                                                     pairs)
         return Report(json.loads(text), columns, tracks)
 
+    def reweigh(self, model: Model, exits: Optional[Mapping[str, float]] = None, *,
+                conditional: bool = False, trace: bool = False, **options: Any) -> Report:
+        """The report of `model` for other exit probabilities, without simulating: the last
+        evaluation of this evaluator (it keeps one) must be of this Model object with the same
+        keyword options; its mapping and scenario runs hold, and only the probabilities and
+        the expectations over them change. The result equals a fresh evaluate(model, exits,
+        ...) to the last bit. `exits` and `conditional` as for evaluate.
+
+        Raises eesim.Error when the schedule depends on the probabilities: an allocator that
+        searches (alloc="search") weighs them in its objective (expected_edp, ...), so its
+        mapping may change with them; evaluate instead. Also when the last evaluation was of
+        another model or options (evaluate first). Streams sample exits from the
+        probabilities as inputs run: a StreamReport is never reweighed; stream again.
+        evaluate() itself reweighs when it can (same model and options as the last call, no
+        search, no option naming a file); reweigh says so explicitly and never simulates.
+        Options naming a file (stacks, bits_file, a mapping file) are parsed again but not
+        applied: the kept evaluation used the file as it was then."""
+        if not isinstance(model, Model):
+            raise TypeError("reweigh: expected the eesim.Model last evaluated, got "
+                            f"{type(model).__name__}")
+        text, columns, tracks = self._core.reweigh(model, _exit_dict(exits), conditional, trace,
+                                                   _option_pairs(options))
+        return Report(json.loads(text), columns, tracks)
+
     def stream(self, model: Union[Model, str, os.PathLike, bytes, Any],
                exits: Optional[Mapping[str, float]] = None, *, conditional: bool = False,
                rate: Optional[float] = None, **options: Any) -> StreamReport:
@@ -293,18 +372,33 @@ class Evaluator:
         return SweepReport(json.loads(self._core.sweep(backbone, pairs)))
 
     def evaluate_many(self, candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]], *,
-                      processes: Optional[int] = None) -> List[Report]:
+                      processes: Optional[int] = None, conditional: bool = False) -> List[Report]:
         """Evaluate (model, exits) pairs over a pool of worker processes, each holding its own
-        evaluator; models are paths or bytes (anything picklable load_model takes). Results
-        come back in input order. processes=1 evaluates here, in this process."""
-        jobs = [(m if isinstance(m, (str, bytes, os.PathLike)) else _picklable(m), dict(e or {}))
-                for m, e in candidates]
+        evaluator; models are eesim.Model objects (edited ones too) or anything load_model takes
+        (paths, bytes, onnx.ModelProto), each loaded once here. Results come back in input
+        order and equal evaluate()'s. conditional=True reads every exits dict as P(leave |
+        reached). processes=1 evaluates here, in this process; None uses every CPU.
+
+        Each distinct model is pickled once (its ONNX bytes, or a file's path, which the
+        workers read themselves; import options and exit edits) and sent once per chunk of its
+        candidates: a model's candidates are split into at most one
+        chunk per worker, so a worker imports it once, and, the probabilities being all that
+        changes within a chunk, simulates it once and reweighs the rest (see reweigh). Edited
+        variants of one model share its import: a worker loads the model once and edits it."""
+        models, jobs = _distinct_models(candidates)
         if processes == 1:
-            return [Report(_evaluate_job(self._spec, job)) for job in jobs]
+            return [self.evaluate(models[i], e, conditional=conditional) for i, e in jobs]
+        workers = processes or os.cpu_count() or 1
+        tasks = _chunk_tasks(models, jobs, workers)
         from concurrent.futures import ProcessPoolExecutor
         import functools
-        with ProcessPoolExecutor(max_workers=processes) as pool:
-            return [Report(d) for d in pool.map(functools.partial(_evaluate_job, self._spec), jobs)]
+        out: List[Optional[Report]] = [None] * len(jobs)
+        job = functools.partial(_evaluate_chunk, self._spec, conditional)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for (_, _, positions), dicts in zip(tasks, pool.map(job, tasks)):
+                for k, d in zip(positions, dicts):
+                    out[k] = Report(d)
+        return out  # type: ignore[return-value]
 
 
 def _exit_dict(exits: Optional[Mapping[str, float]]) -> Optional[Dict[str, float]]:
@@ -316,17 +410,63 @@ def _exit_dict(exits: Optional[Mapping[str, float]]) -> Optional[Dict[str, float
     raise Error(f"exits: expected a dict of exit name -> probability, got {type(exits).__name__}")
 
 
-def _picklable(model: Any) -> bytes:
-    if hasattr(model, "SerializeToString"):
-        return model.SerializeToString()
-    raise TypeError("evaluate_many takes models as paths, bytes or onnx.ModelProto "
-                    "(a loaded eesim.Model does not cross processes)")
+def _distinct_models(candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]]
+                     ) -> Tuple[List[Model], List[Tuple[int, Dict[str, float]]]]:
+    """The candidates' models, each loaded once (a path or bytes given again is the same model;
+    a Model object is itself), and per candidate (index of its model, its exits)."""
+    models: List[Model] = []
+    index: Dict[Any, int] = {}
+    jobs = []
+    for model, exits in candidates:
+        if isinstance(model, Model):
+            key: Any = ("model", id(model))
+        elif isinstance(model, (str, os.PathLike)):
+            key = ("path", os.fspath(model))
+        elif isinstance(model, (bytes, bytearray)):
+            key = ("bytes", bytes(model))
+        else:
+            key = ("object", id(model))
+        if key not in index:
+            index[key] = len(models)
+            models.append(model if isinstance(model, Model) else load_model(model))
+        jobs.append((index[key], dict(exits or {})))
+    return models, jobs
+
+
+_Payload = Tuple[bytes, bytes, bytes, list]  # key, base key, pickled base state, edits
+
+
+def _chunk_tasks(models: List[Model], jobs: List[Tuple[int, Dict[str, float]]], workers: int
+                 ) -> List[Tuple[_Payload, List[Dict[str, float]], List[int]]]:
+    """One task per chunk of a model's candidates, at most `workers` chunks per model: (the
+    model's payload, exits dicts, their positions in the input). The payload is the model's
+    state (its pickle, with a file's path instead of its bytes: a worker on this machine reads
+    the file) split into the unedited model's and the exit edits, each keyed by a hash: a
+    worker loads each base model once and makes each edited variant once."""
+    by_model: Dict[int, List[int]] = {}
+    for k, (i, _) in enumerate(jobs):
+        by_model.setdefault(i, []).append(k)
+    tasks = []
+    for i, positions in by_model.items():
+        state = _core.model_state(models[i], False)
+        base = pickle.dumps(state[:-1] + ([],), protocol=pickle.HIGHEST_PROTOCOL)
+        edits = list(state[-1])
+        base_key = hashlib.blake2b(base, digest_size=16).digest()
+        key = hashlib.blake2b(base_key + pickle.dumps(edits), digest_size=16).digest()
+        payload = (key, base_key, base, edits)
+        n = min(workers, len(positions))
+        for c in range(n):
+            part = positions[c * len(positions) // n:(c + 1) * len(positions) // n]
+            tasks.append((payload, [jobs[k][1] for k in part], part))
+    return tasks
 
 
 _WORKER: Dict[Any, "Evaluator"] = {}
+_WORKER_MODELS: Dict[bytes, Model] = {}  # key -> loaded model (bases and variants), the latest
+_WORKER_MODELS_KEPT = 32
 
 
-def _evaluate_job(spec: Tuple[Any, ...], job: Tuple[Any, Dict[str, float]]) -> Dict[str, Any]:
+def _worker_evaluator(spec: Tuple[Any, ...]) -> "Evaluator":
     """Runs in a worker: one evaluator per spec, kept for the worker's lifetime."""
     ev = _WORKER.get(spec)
     if ev is None:
@@ -334,8 +474,38 @@ def _evaluate_job(spec: Tuple[Any, ...], job: Tuple[Any, Dict[str, float]]) -> D
         if text is None and (path is None or path.startswith("<")):
             raise ValueError("evaluate_many needs an evaluator built from a file path or arch_text")
         ev = _WORKER[spec] = Evaluator(path or "", arch_text=text, **dict(pairs))
-    model, exits = job
-    return ev.evaluate(model, exits).as_dict()
+    return ev
+
+
+def _worker_cached(key: bytes, make: Any) -> Model:
+    """Runs in a worker: the model kept under `key`, or make() kept there."""
+    model = _WORKER_MODELS.pop(key, None)
+    if model is None:
+        model = make()
+        while len(_WORKER_MODELS) >= _WORKER_MODELS_KEPT:
+            _WORKER_MODELS.pop(next(iter(_WORKER_MODELS)))
+    _WORKER_MODELS[key] = model  # most recent last
+    return model
+
+
+def _worker_model(payload: _Payload) -> Model:
+    """Runs in a worker: the model of a payload, its base loaded once, each variant made once."""
+    key, base_key, base, edits = payload
+
+    def variant() -> Model:
+        unedited = _worker_cached(base_key,
+                                  lambda: _core.model_from_state(pickle.loads(base)))
+        return _core.model_with_edits(unedited, edits) if edits else unedited
+    return _worker_cached(key, variant)
+
+
+def _evaluate_chunk(spec: Tuple[Any, ...], conditional: bool,
+                    task: Tuple[_Payload, List[Dict[str, float]], List[int]]
+                    ) -> List[Dict[str, Any]]:
+    """Runs in a worker: one model's chunk of candidates, as report dicts."""
+    payload, exits, _ = task
+    ev, model = _worker_evaluator(spec), _worker_model(payload)
+    return [ev.evaluate(model, e, conditional=conditional).as_dict() for e in exits]
 
 
 def simulate(model: Union[Model, str, os.PathLike, bytes, Any],

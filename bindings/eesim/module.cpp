@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "bindings/eesim/model_bindings.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "hw_models/arch_loader.h"
@@ -34,76 +35,6 @@ namespace py = pybind11;
 
 namespace eesim::bindings {
 namespace {
-
-struct Model {
-  workloads::OnnxModel onnx;
-  workloads::Workload workload;
-  uint64_t serial = 0;  // unique per import: what the evaluator's last result is keyed by
-};
-
-std::atomic<uint64_t> next_model_serial{1};
-
-// One dict per layer, keys as `eesim inspect --json` names them (pandas.DataFrame(rows) works).
-py::list layer_rows(const Model& m) {
-  py::list rows;
-  const workloads::Workload& w = m.workload;
-  for (workloads::LayerId v = 0; v < w.num_layers(); ++v) {
-    const workloads::Layer& l = w.layer(v);
-    py::dict d;
-    d["name"] = l.name, d["op"] = l.op, d["kind"] = workloads::to_string(l.kind);
-    d["macs"] = l.macs, d["vector_ops"] = l.vector_ops;
-    d["weight_params"] = l.weight_params, d["weight_bytes"] = l.weight_bytes;
-    d["weight_bits"] = l.weight_bits, d["input_bits"] = l.input_bits;
-    d["output_bits"] = l.output_bits, d["output_shape"] = l.outputs.at(0).shape;
-    d["weight_density"] = l.weight_density;
-    d["weight_density_source"] = workloads::to_string(l.density_source);
-    rows.append(d);
-  }
-  return rows;
-}
-
-Model make_model(workloads::OnnxModel onnx,
-                 const std::map<std::string, std::vector<int64_t>>& inputs,
-                 const std::string& final_output) {
-  workloads::ImportOptions o;
-  o.final_output = final_output;
-  o.measure_density = onnx.weights_read;  // read with weights only when density is asked for
-  for (const auto& [name, shape] : inputs) o.input_shapes[name] = shape;
-  Model m{std::move(onnx), {}, next_model_serial++};
-  m.workload = workloads::import_onnx(m.onnx, o);
-  return m;
-}
-
-// `exits` (a dict, or None) as (name, probability) pairs in the dict's order. Errors name the
-// Python argument: "exits[1]: ...", "exits['exit1']: ...".
-using ExitValues = std::vector<std::pair<std::string, double>>;
-ExitValues exit_values(const py::handle& exits) {
-  ExitValues out;
-  if (exits.is_none()) return out;
-  if (!py::isinstance<py::dict>(exits))
-    throw Error("exits: expected a dict of exit name -> probability, got " +
-                std::string(py::str(py::type::of(exits).attr("__name__"))));
-  for (const auto& [key, value] : py::reinterpret_borrow<py::dict>(exits)) {
-    if (!py::isinstance<py::str>(key))
-      throw Error("exits[" + std::string(py::repr(key)) + "]: exit names are str");
-    const std::string name = key.cast<std::string>();
-    if (!py::isinstance<py::float_>(value) && !py::isinstance<py::int_>(value))
-      throw Error("exits['" + name + "']: " + std::string(py::repr(value)) +
-                  " is not a number; expected a probability in [0,1]");
-    out.emplace_back(name, value.cast<double>());
-  }
-  return out;
-}
-
-// Exit probabilities: the model's metadata, overridden by `exits` when it names any exit.
-workloads::ExitProfile profile(const Model& m, const ExitValues& exits, bool conditional) {
-  std::vector<workloads::ExitRates> sources = {
-      workloads::exit_rates_from_metadata(m.onnx.metadata, m.onnx.source)};
-  sources.push_back(workloads::exit_rates_from_values(
-      exits, conditional ? workloads::RateKind::kConditional : workloads::RateKind::kUnconditional,
-      "exits"));
-  return workloads::make_exit_profile(m.workload, sources);
-}
 
 // Ctrl-C during a long call: Python runs signal handlers only between bytecodes, so while the
 // GIL is released a KeyboardInterrupt would wait for the whole stream or search. At most every
@@ -208,9 +139,10 @@ class Evaluator {
       : arch_(std::move(arch)), cache_(arch_) {
     apply_options(options_, options);
   }
-  // (the report as `eesim run --json` writes it, the trace columns or None, the track names)
+  // (the report as `eesim run --json` writes it, the trace columns or None, the track names).
+  // reweigh_only: from the last evaluation, reweighed, or an eesim.Error saying why it cannot be.
   py::tuple evaluate(const Model& m, const py::object& exits, bool conditional, bool trace,
-                     const OptionPairs& call_options) {
+                     const OptionPairs& call_options, bool reweigh_only = false) {
     const workloads::ExitProfile p = profile(m, exit_values(exits), conditional);
     sim::Options o = options(call_options);
     std::string json;
@@ -223,19 +155,19 @@ class Evaluator {
       o.evaluate.progress = signals.progress();
       // Only the probabilities changed since the last call: its mapping and scenario runs hold
       // (neither depends on them), so its report is reweighed instead of simulated again. Not
-      // when the allocator weighs probabilities, nor when this call's options name a file,
-      // which may have changed since.
-      const bool reusable =
-          !o.evaluate.allocator->uses_objective() && !names_a_file(call_options, o);
-      const bool hit =
-          reusable && last_ && last_->serial == m.serial && last_->call_options == call_options;
+      // when the allocator weighs probabilities, nor, unless asked to reweigh, when this call's
+      // options name a file, which may have changed since.
+      const bool keepable = !o.evaluate.allocator->uses_objective();
+      const bool same = last_ && last_->serial == m.serial && last_->call_options == call_options;
+      if (reweigh_only) check_reweighable(keepable, same, o.evaluate);
+      const bool hit = same && keepable && (reweigh_only || !names_a_file(call_options, o));
       sim::Evaluation fresh;
       if (!hit) {
         last_.reset();  // its memory goes before the new evaluation's comes
         fresh = sim::evaluate(m.workload, p, arch_, cache_, o.evaluate);
-        if (reusable) last_ = Last{m.serial, call_options, std::move(fresh)};
+        if (keepable) last_ = Last{m.serial, call_options, std::move(fresh)};
       }
-      sim::Evaluation& e = reusable ? last_->evaluation : fresh;
+      sim::Evaluation& e = keepable ? last_->evaluation : fresh;
       if (hit) sim::reweigh(e.report, m.workload, p);
       sim::ReportContext context{m.workload.name, sim::policy_text(o.evaluate.policy),
                                  sim::fusion_text(o.evaluate), e.allocation.method,
@@ -322,6 +254,20 @@ class Evaluator {
     return o;
   }
 
+  // Why a report cannot be reweighed (Evaluator.reweigh): its allocation searched with the exit
+  // probabilities in the objective, or the last evaluation (the one kept) is of another model or
+  // other options.
+  static void check_reweighable(bool keepable, bool same, const sim::EvaluateOptions& o) {
+    if (!keepable)
+      throw Error("reweigh: the allocator searches for the least " + o.objective.name +
+                  ", which weighs the exit probabilities, so the schedule depends on them: "
+                  "evaluate instead");
+    if (!same)
+      throw Error(
+          "reweigh: the evaluator's last evaluation is not of this model with these options (it "
+          "keeps one): evaluate it first");
+  }
+
   // True when this call's options name a file (stacks, a mapping file, a bits file): read anew
   // each call.
   static bool names_a_file(const OptionPairs& call_options, const sim::Options& o) {
@@ -355,44 +301,7 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "eesim's C++ core: model import, architectures, and the evaluator.";
   py::register_exception<Error>(m, "Error", PyExc_ValueError);
 
-  py::class_<Model>(m, "Model")
-      .def_property_readonly("name", [](const Model& x) { return x.workload.name; })
-      .def_property_readonly("num_layers", [](const Model& x) { return x.workload.num_layers(); })
-      .def_property_readonly("total_macs", [](const Model& x) { return x.workload.total_macs(); })
-      .def_property_readonly("total_weight_bytes",
-                             [](const Model& x) { return x.workload.total_weight_bytes(); })
-      .def_property_readonly("layers", &layer_rows)
-      .def_property_readonly("exits",
-                             [](const Model& x) {
-                               std::vector<std::string> names;
-                               for (const auto& e : x.workload.exits) names.push_back(e.name);
-                               return names;
-                             })
-      .def_property_readonly("final_output", [](const Model& x) { return x.workload.final_output; })
-      .def_property_readonly("warnings", [](const Model& x) { return x.workload.warnings; });
-  m.def(
-      "load_model_file",
-      [](const std::string& path, const std::map<std::string, std::vector<int64_t>>& inputs,
-         const std::string& final_output, bool measure_density) {
-        workloads::ReadOptions read;
-        read.weights = measure_density;
-        return make_model(workloads::read_onnx_file(path, read), inputs, final_output);
-      },
-      py::arg("path"), py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{},
-      py::arg("final") = "", py::arg("measure_density") = false);
-  m.def(
-      "load_model_bytes",
-      [](const py::bytes& data, const std::string& label,
-         const std::map<std::string, std::vector<int64_t>>& inputs, const std::string& final_output,
-         bool measure_density) {
-        workloads::ReadOptions read;
-        read.weights = measure_density;
-        return make_model(workloads::read_onnx_bytes(std::string(data), label, read), inputs,
-                          final_output);
-      },
-      py::arg("data"), py::arg("label") = "<bytes>",
-      py::arg("inputs") = std::map<std::string, std::vector<int64_t>>{}, py::arg("final") = "",
-      py::arg("measure_density") = false);
+  bind_models(m);
 
   py::class_<hw::Architecture>(m, "Architecture")
       .def_readonly("name", &hw::Architecture::name)
@@ -410,9 +319,22 @@ PYBIND11_MODULE(_core, m) {
   py::class_<Evaluator>(m, "Evaluator")
       .def(py::init<hw::Architecture, OptionPairs>(), py::arg("arch"),
            py::arg("options") = OptionPairs{})
-      .def("evaluate", &Evaluator::evaluate, py::arg("model"), py::arg("exits") = py::none(),
-           py::arg("conditional") = false, py::arg("trace") = false,
-           py::arg("options") = OptionPairs{})
+      .def(
+          "evaluate",
+          [](Evaluator& ev, const Model& m, const py::object& exits, bool conditional, bool trace,
+             const OptionPairs& options) {
+            return ev.evaluate(m, exits, conditional, trace, options);
+          },
+          py::arg("model"), py::arg("exits") = py::none(), py::arg("conditional") = false,
+          py::arg("trace") = false, py::arg("options") = OptionPairs{})
+      .def(
+          "reweigh",
+          [](Evaluator& ev, const Model& m, const py::object& exits, bool conditional, bool trace,
+             const OptionPairs& options) {
+            return ev.evaluate(m, exits, conditional, trace, options, true);
+          },
+          py::arg("model"), py::arg("exits") = py::none(), py::arg("conditional") = false,
+          py::arg("trace") = false, py::arg("options") = OptionPairs{})
       .def("stream", &Evaluator::stream, py::arg("model"), py::arg("exits") = py::none(),
            py::arg("conditional") = false, py::arg("options") = OptionPairs{})
       .def("sweep", &Evaluator::sweep, py::arg("model"), py::arg("options") = OptionPairs{})

@@ -25,6 +25,7 @@ Default unconditional exit probabilities go into metadata_props:
   eesim.exit_rates = unconditional   (the remaining 0.4 reaches "final").
 
 Usage:  /usr/bin/python3 examples/models/ee_mobilenetv2_cifar10.py --out ee_mobilenetv2_cifar10.onnx
+        [--exits exit1,exit3 | --no-exits]
 """
 
 import argparse
@@ -151,10 +152,24 @@ def main():
     ap.add_argument("--out", required=True, help="path of the .onnx file to write")
     ap.add_argument("--no-exits", action="store_true",
                     help="the backbone alone (one output, 'final'): the no-exit baseline")
+    ap.add_argument("--exits", metavar="NAMES",
+                    help="export only these exits, comma-separated (e.g. exit1,exit3; '' for "
+                         "none), with their metadata probabilities: the model eesim's "
+                         "--keep-exits / Model.with_only_exits give in memory")
     args = ap.parse_args()
+    keep = list(EXIT_PROBS)
     if args.no_exits:
-        EXITS.clear()
-        EXIT_PROBS.clear()
+        keep = []
+    elif args.exits is not None:
+        keep = [name for name in args.exits.split(",") if name]
+        unknown = sorted(set(keep) - set(EXIT_PROBS))
+        if unknown:
+            ap.error(f"--exits: unknown exit(s) {', '.join(unknown)} (exits: "
+                     f"{', '.join(EXIT_PROBS)})")
+    for i in [i for i, (name, _) in EXITS.items() if name not in keep]:
+        del EXITS[i]
+    for name in [name for name in EXIT_PROBS if name not in keep]:
+        del EXIT_PROBS[name]
 
     torch.manual_seed(0)
     model = EEMobileNetV2()

@@ -31,14 +31,6 @@ SweepOutcome combine_outcome(double p, const ScenarioCost& exit_scenario,
 
 namespace {
 
-// A name for the mounted exit that nothing in `w` uses.
-std::string fresh_exit_name(const Workload& w) {
-  std::string name = "mounted_exit";
-  for (int i = 2; !workloads::exit_name_free(w, name); ++i)
-    name = "mounted_exit_" + std::to_string(i);
-  return name;
-}
-
 ScenarioCost cost_of(const ScenarioResult& s) { return {s.run.latency_cycles, s.run.energy_pj()}; }
 
 // Evaluates `w` (one exit, named `exit_name`, or none) with P(exit) = p; returns the exit's
@@ -82,7 +74,7 @@ SweepPoint sweep_point(const Workload& stripped, LayerId branch,
                        const workloads::HeadTemplate& head, const std::vector<double>& ps,
                        const hw::Architecture& arch, hw::CostCache& cache,
                        const EvaluateOptions& options) {
-  const std::string name = fresh_exit_name(stripped);
+  const std::string name = workloads::unused_exit_name(stripped);
   const Workload w = workloads::mount_exit(stripped, branch, head, name);
   const workloads::Exit& e = w.exits.front();
   SweepPoint pt;
