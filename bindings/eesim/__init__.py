@@ -312,19 +312,19 @@ class Evaluator:
 
     def reweigh(self, model: Model, exits: Optional[Mapping[str, float]] = None, *,
                 conditional: bool = False, trace: bool = False, **options: Any) -> Report:
-        """The report of `model` for other exit probabilities, without simulating: the last
-        evaluation of this evaluator (it keeps one) must be of this Model object with the same
+        """The report of `model` for other exit probabilities, without simulating: one of
+        this evaluator's 16 latest evaluations must be of this Model object with the same
         keyword options; its mapping and scenario runs hold, and only the probabilities and
         the expectations over them change. The result equals a fresh evaluate(model, exits,
         ...) to the last bit. `exits` and `conditional` as for evaluate.
 
         Raises eesim.Error when the schedule depends on the probabilities: an allocator that
         searches (alloc="search") weighs them in its objective (expected_edp, ...), so its
-        mapping may change with them; evaluate instead. Also when the last evaluation was of
-        another model or options (evaluate first). Streams sample exits from the
+        mapping may change with them; evaluate instead. Also when none of those
+        evaluations was of this model with these options (evaluate first). Streams sample exits from the
         probabilities as inputs run: a StreamReport is never reweighed; stream again.
-        evaluate() itself reweighs when it can (same model and options as the last call, no
-        search, no option naming a file); reweigh says so explicitly and never simulates.
+        evaluate() itself reweighs when it can (same model and options as one of the 16 latest
+        calls, no search, no option naming a file); reweigh says so explicitly and never simulates.
         Options naming a file (stacks, bits_file, a mapping file) are parsed again but not
         applied: the kept evaluation used the file as it was then."""
         if not isinstance(model, Model):

@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -140,7 +141,7 @@ class Evaluator {
     apply_options(options_, options);
   }
   // (the report as `eesim run --json` writes it, the trace columns or None, the track names).
-  // reweigh_only: from the last evaluation, reweighed, or an eesim.Error saying why it cannot be.
+  // reweigh_only: from a kept evaluation, reweighed, or an eesim.Error saying why it cannot be.
   py::tuple evaluate(const Model& m, const py::object& exits, bool conditional, bool trace,
                      const OptionPairs& call_options, bool reweigh_only = false) {
     const workloads::ExitProfile p = profile(m, exit_values(exits), conditional);
@@ -153,21 +154,30 @@ class Evaluator {
       py::gil_scoped_release release;
       std::lock_guard<std::mutex> lock(mutex_);
       o.evaluate.progress = signals.progress();
-      // Only the probabilities changed since the last call: its mapping and scenario runs hold
-      // (neither depends on them), so its report is reweighed instead of simulated again. Not
-      // when the allocator weighs probabilities, nor, unless asked to reweigh, when this call's
-      // options name a file, which may have changed since.
+      // Only the probabilities changed since an earlier call of this model and options: its
+      // mapping and scenario runs hold (neither depends on them), so its report is reweighed
+      // instead of simulated again. The evaluator keeps its kRecent latest evaluations (a NAS
+      // loop cycling through a few candidates, e.g. the exit subsets of one backbone, simulates
+      // each once). Not when the allocator weighs probabilities, nor, unless asked to reweigh,
+      // when this call's options name a file, which may have changed since.
       const bool keepable = !o.evaluate.allocator->uses_objective();
-      const bool same = last_ && last_->serial == m.serial && last_->call_options == call_options;
+      const auto found = std::find_if(recent_.begin(), recent_.end(), [&](const Last& l) {
+        return l.serial == m.serial && l.call_options == call_options;
+      });
+      const bool same = found != recent_.end();
       if (reweigh_only) check_reweighable(keepable, same, o.evaluate);
       const bool hit = same && keepable && (reweigh_only || !names_a_file(call_options, o));
       sim::Evaluation fresh;
-      if (!hit) {
-        last_.reset();  // its memory goes before the new evaluation's comes
+      if (hit) {
+        std::rotate(recent_.begin(), found, found + 1);  // the most recent first
+      } else {
+        if (same) recent_.erase(found);
+        if (recent_.size() >= kRecent) recent_.pop_back();  // memory goes before more comes
         fresh = sim::evaluate(m.workload, p, arch_, cache_, o.evaluate);
-        if (keepable) last_ = Last{m.serial, call_options, std::move(fresh)};
+        if (keepable)
+          recent_.insert(recent_.begin(), Last{m.serial, call_options, std::move(fresh)});
       }
-      sim::Evaluation& e = keepable ? last_->evaluation : fresh;
+      sim::Evaluation& e = keepable ? recent_.front().evaluation : fresh;
       if (hit) sim::reweigh(e.report, m.workload, p);
       sim::ReportContext context{m.workload.name, sim::policy_text(o.evaluate.policy),
                                  sim::fusion_text(o.evaluate), e.allocation.method,
@@ -255,17 +265,16 @@ class Evaluator {
   }
 
   // Why a report cannot be reweighed (Evaluator.reweigh): its allocation searched with the exit
-  // probabilities in the objective, or the last evaluation (the one kept) is of another model or
-  // other options.
+  // probabilities in the objective, or no kept evaluation (the kRecent latest) is of this model
+  // with these options.
   static void check_reweighable(bool keepable, bool same, const sim::EvaluateOptions& o) {
     if (!keepable)
       throw Error("reweigh: the allocator searches for the least " + o.objective.name +
                   ", which weighs the exit probabilities, so the schedule depends on them: "
                   "evaluate instead");
     if (!same)
-      throw Error(
-          "reweigh: the evaluator's last evaluation is not of this model with these options (it "
-          "keeps one): evaluate it first");
+      throw Error("reweigh: none of the evaluator's " + std::to_string(kRecent) +
+                  " latest evaluations is of this model with these options: evaluate it first");
   }
 
   // True when this call's options name a file (stacks, a mapping file, a bits file): read anew
@@ -278,7 +287,7 @@ class Evaluator {
     return false;
   }
 
-  // The last evaluation that may be reused: of model `serial` with these call options.
+  // An evaluation that may be reused: of model `serial` with these call options.
   struct Last {
     uint64_t serial = 0;
     OptionPairs call_options;
@@ -286,10 +295,14 @@ class Evaluator {
   };
 
   const hw::Architecture arch_;
-  std::mutex mutex_;  // guards cache_ and last_
+  std::mutex mutex_;  // guards cache_ and recent_
   hw::CostCache cache_;
   sim::Options options_;
-  std::optional<Last> last_;
+  // The latest evaluations that may be reused, the most recent first. Each holds a CN graph,
+  // an allocation and every scenario's run (about 1 MB for the CIFAR EE-MobileNetV2 in 4-row
+  // bands), so memory stays bounded.
+  static constexpr size_t kRecent = 16;
+  std::vector<Last> recent_;
 };
 
 }  // namespace

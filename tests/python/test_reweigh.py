@@ -64,6 +64,33 @@ def test_reweigh_needs_the_last_evaluation_of_that_model_and_options(model, ee_m
     ev.reweigh(model, {"exit1": 0.4})  # still there: failed calls keep it
 
 
+def test_evaluator_keeps_its_16_latest_evaluations(model):
+    # The model's 8 exit subsets in turn: each is simulated once, then reweighed (equal to a
+    # fresh evaluation); the 17th distinct candidate evicts the least recently used.
+    names = model.exits
+    subsets = [[n for i, n in enumerate(names) if k >> i & 1] for k in range(2 ** len(names))]
+    variants = [model.with_only_exits(s) for s in subsets]
+    ev = eesim.Evaluator(QUAD, fusion="rows=4")
+    for v in variants:
+        ev.evaluate(v)
+    for v, s in zip(variants, subsets):
+        exits = {n: 0.1 for n in s}
+        assert ev.reweigh(v, exits).as_dict() == \
+            eesim.Evaluator(QUAD, fusion="rows=4").evaluate(v, exits).as_dict()
+    ev.reweigh(variants[0])  # now the most recent: the next 15 new candidates keep it
+    more = [model.with_only_exits(subsets[k % 8]) for k in range(16)]
+    for v in more[:15]:
+        ev.evaluate(v)
+    ev.reweigh(variants[0])
+    with pytest.raises(eesim.Error, match="none of the evaluator's 16 latest evaluations"):
+        ev.reweigh(variants[1])
+    ev.evaluate(more[15])  # evicts the least recently used: more[0]
+    with pytest.raises(eesim.Error, match="evaluate it first"):
+        ev.reweigh(more[0])
+    ev.reweigh(more[1])
+    ev.reweigh(variants[0])
+
+
 def test_reweigh_keeps_the_evaluation_made_with_a_named_files_content(model, tmp_path):
     ev = eesim.Evaluator(QUAD, fusion="rows=4")
     bits = tmp_path / "bits.txt"
