@@ -13,128 +13,20 @@ the same message the command line prints.
 from __future__ import annotations
 
 import hashlib
-import json
 import numbers
 import os
 import pickle
 import sys
 import warnings
-from types import SimpleNamespace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._core import Architecture, Error, Model
 from ._core import Evaluator as _CoreEvaluator
 from . import _core
+from .results import Report, StreamReport, SweepReport
 
 __all__ = ["Architecture", "Error", "Evaluator", "Model", "Report", "StreamReport", "SweepReport",
            "load_arch", "load_model", "simulate"]
-
-
-def _namespace(value: Any) -> Any:
-    if isinstance(value, dict):
-        return SimpleNamespace(**{k: _namespace(v) for k, v in value.items()})
-    if isinstance(value, list):
-        # A list of numbers or strings (a schema's repeated scalar) is kept as it is: one
-        # call per element was a measurable share of an evaluation in a NAS loop.
-        if not value or not isinstance(value[0], (dict, list)):
-            return value
-        return [_namespace(v) for v in value]
-    return value
-
-
-class Report(SimpleNamespace):
-    """A simulation report; attributes mirror `eesim run --json` (expected, scenarios, cores,
-    layers, lower_bound_cycles, precision, weight_bytes, notes, ...). `as_dict()` gives the plain
-    dictionary. How precision priced the run: each layer's bits, weight_density, weight_bytes
-    (one copy, as its core stores it) and mac_passes; each core's resident_weight_bytes (part
-    of its peak_memory_bytes); `notes` says when operands ran wider than a core's datapath.
-
-    With `evaluate(..., trace=True)`: `trace` is a dict of numpy arrays, one per column
-    (scenario, track, kind, name, start_cycles, end_cycles, layer, first_row, rows, macs,
-    bytes, cancelled, first_channel, channels), `tracks` lists the track names (cores, then links), and
-    `trace_frame()` gives a pandas DataFrame when pandas is installed."""
-
-    def __init__(self, data: Dict[str, Any], trace: Optional[Dict[str, list]] = None,
-                 tracks: Optional[List[str]] = None):
-        super().__init__(**{k: _namespace(v) for k, v in data.items()})
-        self._data = data
-        self.trace = None
-        self.tracks = tracks
-        if trace is not None:
-            import numpy as np
-            self.trace = {k: np.asarray(v) for k, v in trace.items()}
-
-    def as_dict(self) -> Dict[str, Any]:
-        return self._data
-
-    def layers_frame(self):
-        """The layers (core, cycles, MACs, split, weight/input/output bits, weight density,
-        stored weight bytes, MAC passes) as a pandas DataFrame, one row per layer."""
-        import pandas as pd
-        return pd.DataFrame(self._data["layers"])
-
-    def trace_frame(self):
-        """The trace as a pandas DataFrame (needs pandas and evaluate(..., trace=True))."""
-        if self.trace is None:
-            raise ValueError("no trace: evaluate with trace=True")
-        import pandas as pd
-        return pd.DataFrame(self.trace)
-
-
-class StreamReport(SimpleNamespace):
-    """A stream of inputs through the chip; attributes mirror `eesim stream --json`
-    (throughput_per_s, latency.p99_cycles, exits, cores, analytical, energy, ...).
-
-    `inputs` is a dict of numpy arrays, one entry per input (exit, arrival_cycles,
-    admitted_cycles, done_cycles, latency_cycles, energy_pj); `inputs_frame()` gives it as a
-    pandas DataFrame. With trace_inputs=N, `trace` holds the first N inputs' timeline (the
-    Report.trace columns plus `input`) and `tracks` the track names."""
-
-    def __init__(self, data: Dict[str, Any], inputs: Dict[str, list],
-                 trace: Optional[Dict[str, list]] = None, tracks: Optional[List[str]] = None):
-        import numpy as np
-        super().__init__(**{k: _namespace(v) for k, v in data.items()})
-        self._data = data
-        self.inputs = {k: np.asarray(v) for k, v in inputs.items()}
-        self.trace = None if trace is None else {k: np.asarray(v) for k, v in trace.items()}
-        self.tracks = tracks
-
-    def as_dict(self) -> Dict[str, Any]:
-        return self._data
-
-    def inputs_frame(self):
-        """The per-input columns as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
-        return pd.DataFrame(self.inputs)
-
-
-class SweepReport(SimpleNamespace):
-    """An exit mounting-point sweep; attributes mirror `eesim sweep --json` (head,
-    probabilities, baseline, points[i].branch_layer / shape / outcomes[j].expected_edp_pj_cycles
-    ...). `rows()` flattens it to one dict per (point, p), the columns of `eesim sweep --csv`;
-    `frame()` gives those rows as a pandas DataFrame."""
-
-    def __init__(self, data: Dict[str, Any]):
-        super().__init__(**{k: _namespace(v) for k, v in data.items()})
-        self._data = data
-
-    def as_dict(self) -> Dict[str, Any]:
-        return self._data
-
-    def rows(self) -> List[Dict[str, Any]]:
-        out = []
-        for pt in self._data["points"]:
-            _, c, h, w = pt["shape"]
-            for o in pt["outcomes"]:
-                out.append({"point": pt["point"], "branch_layer": pt["branch_layer"],
-                            "depth": pt["depth"], "channels": c, "height": h, "width": w,
-                            "head_macs": pt["head_macs"], **o,
-                            "baseline_edp_pj_cycles": self._data["baseline"]["edp_pj_cycles"]})
-        return out
-
-    def frame(self):
-        import pandas as pd
-        return pd.DataFrame(self.rows())
 
 
 def load_model(model: Union[str, os.PathLike, bytes, Any], *,
@@ -306,9 +198,9 @@ class Evaluator:
         pairs = _option_pairs(options)
         if not isinstance(model, Model):
             model = load_model(model)
-        text, columns, tracks = self._core.evaluate(model, _exit_dict(exits), conditional, trace,
-                                                    pairs)
-        return Report(json.loads(text), columns, tracks)
+        message, columns, tracks = self._core.evaluate(model, _exit_dict(exits), conditional,
+                                                       trace, pairs)
+        return Report(message, columns, tracks)
 
     def reweigh(self, model: Model, exits: Optional[Mapping[str, float]] = None, *,
                 conditional: bool = False, trace: bool = False, **options: Any) -> Report:
@@ -330,9 +222,9 @@ class Evaluator:
         if not isinstance(model, Model):
             raise TypeError("reweigh: expected the eesim.Model last evaluated, got "
                             f"{type(model).__name__}")
-        text, columns, tracks = self._core.reweigh(model, _exit_dict(exits), conditional, trace,
-                                                   _option_pairs(options))
-        return Report(json.loads(text), columns, tracks)
+        message, columns, tracks = self._core.reweigh(model, _exit_dict(exits), conditional,
+                                                      trace, _option_pairs(options))
+        return Report(message, columns, tracks)
 
     def stream(self, model: Union[Model, str, os.PathLike, bytes, Any],
                exits: Optional[Mapping[str, float]] = None, *, conditional: bool = False,
@@ -353,9 +245,9 @@ class Evaluator:
         pairs = _option_pairs(options)
         if not isinstance(model, Model):
             model = load_model(model)
-        text, columns, trace, tracks = self._core.stream(model, _exit_dict(exits), conditional,
-                                                         pairs)
-        return StreamReport(json.loads(text), columns, trace, tracks)
+        message, columns, trace, tracks = self._core.stream(model, _exit_dict(exits),
+                                                            conditional, pairs)
+        return StreamReport(message, columns, trace, tracks)
 
     def sweep(self, backbone: Union[Model, str, os.PathLike, bytes, Any], *,
               head: Optional[str] = None, probabilities: Optional[Sequence[float]] = None,
@@ -369,7 +261,7 @@ class Evaluator:
                                "points": list(points) if points else None, **options})
         if not isinstance(backbone, Model):
             backbone = load_model(backbone)
-        return SweepReport(json.loads(self._core.sweep(backbone, pairs)))
+        return SweepReport(self._core.sweep(backbone, pairs))
 
     def evaluate_many(self, candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]], *,
                       processes: Optional[int] = None, conditional: bool = False) -> List[Report]:

@@ -1,6 +1,7 @@
 // eesim._core: the pybind11 module. The only file that sees pybind11 (STYLE.md rule 4). It turns
-// Python arguments into eesim values, runs the library with the GIL released, and hands results
-// back as plain dicts that the pure-Python package (eesim/__init__.py) wraps.
+// Python arguments into eesim values, runs the library with the GIL released, and hands reports
+// back as their messages (results_bindings.h), which the pure-Python package (eesim/results.py)
+// wraps.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -15,10 +16,10 @@
 #include <vector>
 
 #include "bindings/eesim/model_bindings.h"
+#include "bindings/eesim/results_bindings.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "hw_models/arch_loader.h"
-#include "sim/results/report_writers.h"
 #include "sim/results/run_report.h"
 #include "sim/results/stream_report.h"
 #include "sim/results/sweep_report.h"
@@ -140,13 +141,13 @@ class Evaluator {
       : arch_(std::move(arch)), cache_(arch_) {
     apply_options(options_, options);
   }
-  // (the report as `eesim run --json` writes it, the trace columns or None, the track names).
+  // (the report message `eesim run` writes, the trace columns or None, the track names).
   // reweigh_only: from a kept evaluation, reweighed, or an eesim.Error saying why it cannot be.
   py::tuple evaluate(const Model& m, const py::object& exits, bool conditional, bool trace,
                      const OptionPairs& call_options, bool reweigh_only = false) {
     const workloads::ExitProfile p = profile(m, exit_values(exits), conditional);
     sim::Options o = options(call_options);
-    std::string json;
+    std::shared_ptr<const report::RunReport> message;
     sim::Trace t;
     sim::Report r;
     PythonSignals signals;
@@ -183,7 +184,8 @@ class Evaluator {
                                  sim::fusion_text(o.evaluate), e.allocation.method,
                                  static_cast<int64_t>(e.graph.num_cns())};
       context.precision = workloads::to_string(o.evaluate.precision.mode);
-      json = sim::report_json(sim::run_message(e.report, context, m.workload, arch_));
+      message = std::make_shared<report::RunReport>(
+          sim::run_message(e.report, context, m.workload, arch_));
       if (trace) {
         t = sim::trace_rows(m.workload, e.graph, arch_, e.report);
         r = e.report;
@@ -192,17 +194,17 @@ class Evaluator {
       signals.rethrow();
       throw;
     }
-    if (!trace) return py::make_tuple(json, py::none(), py::none());
-    return py::make_tuple(json, trace_columns(t, r), t.tracks);
+    if (!trace) return py::make_tuple(report_object(message), py::none(), py::none());
+    return py::make_tuple(report_object(message), trace_columns(t, r), t.tracks);
   }
-  // (the summary as `eesim stream --json` writes it, per-input columns, the recorded inputs'
-  // trace columns or None, the track names or None)
+  // (the report message `eesim stream` writes, per-input columns, the recorded inputs' trace
+  // columns or None, the track names or None)
   py::tuple stream(const Model& m, const py::object& exits, bool conditional,
                    const OptionPairs& call_options) {
     const workloads::ExitProfile p = profile(m, exit_values(exits), conditional);
     sim::Options options_now = options(call_options);
     sim::StreamOptions& o = options_now.stream;
-    std::string json;
+    std::shared_ptr<const report::StreamReport> message;
     sim::Trace t;
     sim::StreamReport r;
     PythonSignals signals;
@@ -212,7 +214,7 @@ class Evaluator {
       o.progress = options_now.evaluate.progress = signals.progress();
       sim::Evaluation e = sim::evaluate(m.workload, p, arch_, cache_, options_now.evaluate);
       r = sim::simulate_stream(m.workload, e.graph, std::move(e.report), arch_, o);
-      json = sim::report_json(
+      message = std::make_shared<report::StreamReport>(
           sim::stream_message(r,
                               {m.workload.name, sim::policy_text(options_now.evaluate.policy),
                                sim::fusion_text(options_now.evaluate), e.allocation.method,
@@ -226,27 +228,29 @@ class Evaluator {
     py::object trace = py::none(), tracks = py::none();
     if (o.record_inputs > 0)
       trace = trace_columns(t, r.analytical, true), tracks = py::cast(t.tracks);
-    return py::make_tuple(json, input_columns(r), trace, tracks);
+    return py::make_tuple(report_object(message), input_columns(r), trace, tracks);
   }
-  // The mounting-point sweep as `eesim sweep --json` writes it (head, p and points are
-  // options like any other).
-  std::string sweep(const Model& m, const OptionPairs& call_options) {
+  // The mounting-point sweep's report message, as `eesim sweep` writes it (head, p and points
+  // are options like any other).
+  py::object sweep(const Model& m, const OptionPairs& call_options) {
     sim::Options o = options(call_options);
     const std::vector<workloads::LayerId> ids = sim::sweep_point_ids(o.sweep, m.workload);
     PythonSignals signals;
+    std::shared_ptr<const report::SweepReport> message;
     try {
       py::gil_scoped_release release;
       std::lock_guard<std::mutex> lock(mutex_);
       o.evaluate.progress = signals.progress();
       const sim::SweepResult r = sim::sweep_exit_mounts(
           m.workload, o.sweep.head, o.sweep.probabilities, ids, arch_, cache_, o.evaluate);
-      return sim::report_json(sim::sweep_message(
+      message = std::make_shared<report::SweepReport>(sim::sweep_message(
           r, {m.workload.name, sim::policy_text(o.evaluate.policy), sim::fusion_text(o.evaluate)},
           arch_));
     } catch (const Interrupted&) {
       signals.rethrow();
       throw;
     }
+    return report_object(message);
   }
   const hw::Architecture& arch() const { return arch_; }
   size_t cached_costs() {
@@ -313,6 +317,7 @@ PYBIND11_MODULE(_core, m) {
   using namespace eesim::bindings;
   m.doc() = "eesim's C++ core: model import, architectures, and the evaluator.";
   py::register_exception<Error>(m, "Error", PyExc_ValueError);
+  bind_results(m);
 
   bind_models(m);
 

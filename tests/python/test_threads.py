@@ -27,15 +27,16 @@ def call(ev, model, k):
     core = ev._core
     kind = k % 4
     if kind == 0:
-        return core.evaluate(model, {"exit1": p, "exit3": 0.1}, False, False)[0]
+        return core.evaluate(model, {"exit1": p, "exit3": 0.1}, False, False)[0].to_json()
     if kind == 1:
-        text, columns, _ = core.evaluate(model, {"exit2": p}, False, True)
-        return text + repr(columns["end_cycles"][-5:])
+        message, columns, _ = core.evaluate(model, {"exit2": p}, False, True)
+        return message.to_json() + repr(columns["end_cycles"][-5:])
     if kind == 2:
-        text, inputs, _, _ = core.stream(model, {"exit1": p}, False,
-                                         [("inputs", "6"), ("seed", str(k % 5))])
-        return text + repr(inputs["latency_cycles"])
-    return core.sweep(model, [("p", f"{p!r},0.5"), ("points", ",".join(POINTS[k % 2:]))])
+        message, inputs, _, _ = core.stream(model, {"exit1": p}, False,
+                                            [("inputs", "6"), ("seed", str(k % 5))])
+        return message.to_json() + repr(inputs["latency_cycles"])
+    return core.sweep(model, [("p", f"{p!r},0.5"),
+                              ("points", ",".join(POINTS[k % 2:]))]).to_json()
 
 
 @pytest.fixture(scope="module")
