@@ -391,6 +391,7 @@ struct Reader {
     }
     for (const auto& v : g.input()) out.inputs.push_back(value_decl(v));
     for (const auto& v : g.output()) out.outputs.push_back(value_decl(v));
+    for (const auto& v : g.value_info()) out.value_info.push_back(value_decl(v));
     out.nodes.reserve(g.node_size());
     for (const auto& n : g.node()) {
       OnnxNode node;
