@@ -1,6 +1,7 @@
 #include "common/file_io.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "common/error.h"
 
@@ -76,33 +78,51 @@ void check_path(const std::string& path) {
               path.substr(0, nul) + "')");
 }
 
-std::string read_file(const std::string& path, const std::string& what, int64_t max_bytes,
-                      const std::string& too_big_hint) {
-  check_path(path);
-  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; the
-  // descriptor is refused below before anything is read from it.
-  Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
-  if (f.fd < 0) throw Error(path + ": cannot open (" + errno_text(errno) + "), expected " + what);
-  struct stat st {};
-  if (::fstat(f.fd, &st) != 0) throw Error(path + ": cannot stat (" + errno_text(errno) + ")");
-  if (!S_ISREG(st.st_mode))
-    throw Error(path + ": " + file_kind(st.st_mode) + ", not a regular file; expected " + what);
-  const auto too_big = [&](int64_t bytes) {
+namespace {
+
+// An open regular file of at most max_bytes (read_file's checks), with its size as stat saw it.
+struct CheckedFile {
+  Fd f;
+  int64_t size = 0;
+  std::string path;
+  int64_t max_bytes = 0;
+  std::string what, too_big_hint;
+
+  Error too_big(int64_t bytes) const {
     return Error(path + ": " + std::to_string(bytes) + " bytes is over " +
                  (too_big_hint.empty()
                       ? "the " + std::to_string(max_bytes) + "-byte limit for " + what
                       : too_big_hint));
-  };
-  if (st.st_size > max_bytes) throw too_big(st.st_size);
-  // The size stat gives is a hint (a file can grow while read; /proc files say 0): read that
-  // much, then on to the end in small pieces, never past max_bytes.
-  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  }
+};
+
+CheckedFile open_checked(const std::string& path, const std::string& what, int64_t max_bytes,
+                         const std::string& too_big_hint) {
+  check_path(path);
+  CheckedFile c{{}, 0, path, max_bytes, what, too_big_hint};
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; the
+  // descriptor is refused below before anything is read from it.
+  c.f.fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (c.f.fd < 0) throw Error(path + ": cannot open (" + errno_text(errno) + "), expected " + what);
+  struct stat st {};
+  if (::fstat(c.f.fd, &st) != 0) throw Error(path + ": cannot stat (" + errno_text(errno) + ")");
+  if (!S_ISREG(st.st_mode))
+    throw Error(path + ": " + file_kind(st.st_mode) + ", not a regular file; expected " + what);
+  if (st.st_size > max_bytes) throw c.too_big(st.st_size);
+  c.size = st.st_size;
+  return c;
+}
+
+// The rest of an open file's bytes. The size stat gave is a hint (a file can grow while read;
+// /proc files say 0): read that much, then on to the end in small pieces, never past max_bytes.
+std::string read_all(const CheckedFile& c) {
+  std::string bytes(static_cast<size_t>(c.size), '\0');
   size_t have = 0;
   const auto read_some = [&](char* into, size_t room) {
     while (true) {
-      const ssize_t n = ::read(f.fd, into, room);
+      const ssize_t n = ::read(c.f.fd, into, room);
       if (n >= 0) return static_cast<size_t>(n);
-      if (errno != EINTR) throw Error(path + ": read error (" + errno_text(errno) + ")");
+      if (errno != EINTR) throw Error(c.path + ": read error (" + errno_text(errno) + ")");
     }
   };
   while (have < bytes.size()) {
@@ -113,13 +133,64 @@ std::string read_file(const std::string& path, const std::string& what, int64_t 
   if (have == bytes.size()) {
     char piece[1 << 16];
     for (size_t n; (n = read_some(piece, sizeof piece)) > 0;) {
-      if (static_cast<int64_t>(have + n) > max_bytes) throw too_big(static_cast<int64_t>(have + n));
+      if (static_cast<int64_t>(have + n) > c.max_bytes)
+        throw c.too_big(static_cast<int64_t>(have + n));
       bytes.append(piece, n);
       have += n;
     }
   }
   bytes.resize(have);
   return bytes;
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path, const std::string& what, int64_t max_bytes,
+                      const std::string& too_big_hint) {
+  return read_all(open_checked(path, what, max_bytes, too_big_hint));
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : map_(std::exchange(other.map_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      copy_(std::move(other.copy_)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (map_) ::munmap(map_, size_);
+    map_ = std::exchange(other.map_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    copy_ = std::move(other.copy_);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (map_) ::munmap(map_, size_);
+}
+
+std::string_view MappedFile::view() const {
+  return map_ ? std::string_view(static_cast<const char*>(map_), size_) : std::string_view(copy_);
+}
+
+MappedFile map_file(const std::string& path, const std::string& what, int64_t max_bytes,
+                    const std::string& too_big_hint) {
+  const CheckedFile c = open_checked(path, what, max_bytes, too_big_hint);
+  MappedFile m;
+  // A size of 0 may be a /proc file whose bytes only read() sees; mmap refuses 0 bytes anyway.
+  void* p = c.size > 0
+                ? ::mmap(nullptr, static_cast<size_t>(c.size), PROT_READ, MAP_PRIVATE, c.f.fd, 0)
+                : MAP_FAILED;
+  if (p == MAP_FAILED) {
+    m.copy_ = read_all(c);
+    return m;
+  }
+  // Readers of a mapped model jump from header to header over the weights between them: read
+  // ahead only what is touched, not the megabytes after it.
+  ::madvise(p, static_cast<size_t>(c.size), MADV_RANDOM);
+  m.map_ = p;
+  m.size_ = static_cast<size_t>(c.size);
+  return m;
 }
 
 std::string read_text_file(const std::string& path, const std::string& what) {

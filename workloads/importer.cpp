@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "common/checked_math.h"
@@ -15,6 +16,7 @@
 #include "workloads/node_order.h"
 #include "workloads/onnx_reader.h"
 #include "workloads/op_registry.h"
+#include "workloads/stripped_weights.h"
 #include "workloads/weight_density.h"
 
 namespace eesim::workloads {
@@ -25,7 +27,10 @@ using NameSet = std::set<std::string>;
 class Builder {
  public:
   Builder(const OnnxModel& model, const ImportOptions& options)
-      : model_(model), options_(options), ops_(default_ops()) {}
+      : model_(model),
+        options_(options),
+        ops_(default_ops()),
+        stripped_(model, ops_, options.input_shapes) {}
 
   Workload build() {
     if (options_.measure_density && !model_.weights_read)
@@ -63,6 +68,7 @@ class Builder {
     w.final_output = ea.final_output;
     w.final_layer = ea.final_layer;
     w.backbone = std::move(ea.backbone);
+    w.warnings = std::move(notes_);
     for (LayerId v = 0; v < w.num_layers(); ++v)
       if (auto it = density_notes_.find(w.layer(v).name); it != density_notes_.end())
         w.warnings.push_back("layer '" + it->first +
@@ -104,6 +110,10 @@ class Builder {
     std::vector<TensorRef> inputs;
     for (const ValueDecl& d : model_.graph.inputs) {
       if (values_.count(d.name)) continue;  // IR < 4 lists initializers as inputs too
+      if (stripped_.weight_inputs().count(d.name)) {
+        add_weight_input(d);
+        continue;
+      }
       Shape dims = d.dims;
       if (auto it = options_.input_shapes.find(d.name); it != options_.input_shapes.end()) {
         dims = it->second;
@@ -133,7 +143,67 @@ class Builder {
       inputs.push_back({d.name, dims});
     }
     if (inputs.empty()) fail("the graph has no inputs besides initializers");
+    if (!stripped_.weight_inputs().empty()) {
+      std::string names;
+      for (const std::string& name : stripped_.weight_inputs())
+        names += (names.empty() ? "'" : ", '") + name + "'";
+      notes_.push_back(std::to_string(stripped_.weight_inputs().size()) +
+                       " graph inputs without an initializer are read only as weights (an export "
+                       "with export_params=False?): taken as weights of their declared dims, not "
+                       "as inputs of the network: " +
+                       names);
+    }
     return inputs;
+  }
+
+  // A graph input that only weights read (StrippedWeights::weight_inputs): a weight of its
+  // declared dims, which must all be known.
+  void add_weight_input(const ValueDecl& d) {
+    const std::string who = "graph input '" + d.name + "' (read only as a weight)";
+    if (!d.has_shape) fail(who + " has no shape");
+    for (size_t i = 0; i < d.dims.size(); ++i)
+      if (!d.dim_known[i] || d.dims[i] < 0)
+        fail(who + " has no static size for dimension " + std::to_string(i));
+    check_shape(d.dims, model_.source + ": " + who);
+    Value v;
+    v.data = make_shape_only(d.dtype == DataType::kUndefined ? DataType::kFloat : d.dtype, d.dims);
+    v.origin = Origin::kWeight;
+    define(d.name, std::move(v), "graph input");
+  }
+
+  // Defines the weights of `node` a weight-stripped export lacks (StrippedWeights::is_missing),
+  // with dims from the op's WeightDimsFn, and notes each. `inputs` holds the node's resolved
+  // inputs (null for absent ones) and gains the inferred weights.
+  void infer_stripped_weights(const OnnxNode& node, std::vector<const Value*>& inputs) {
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      const std::string& name = node.inputs[i];
+      if (inputs[i] || name.empty() || !stripped_.is_missing(name)) continue;
+      const WeightInputs* weights = ops_.weights(node.op_type, node.domain);
+      assert(weights && weights->dims);  // is_missing: only weight inputs read it
+      const NodeView view(node, inputs, model_.opset, where(node));
+      if (!view.is_activation(0))
+        view.fail("weight '" + name + "' is not in the file, and its dims can be inferred only " +
+                  "from an input that depends on the network input");
+      const OutputSize output_size = [&](int64_t axis, int64_t rank) -> std::optional<KnownSize> {
+        if (node.outputs.empty() || node.outputs[0].empty()) return std::nullopt;
+        return stripped_.size(node.outputs[0], axis, rank, [this](const std::string& n) {
+          auto it = values_.find(n);
+          return it == values_.end() || it->second.origin == Origin::kActivation
+                     ? nullptr
+                     : &it->second.data.dims;
+        });
+      };
+      const InferredDims d = naming_node(view, [&] { return weights->dims(view, i, output_size); });
+      check_shape(d.dims, view.where() + ": inferred weight '" + name + "'");
+      Value v;
+      v.data = make_shape_only(view.in(0).dtype, d.dims);
+      v.origin = Origin::kWeight;
+      define(name, std::move(v), "node '" + node.name + "'");
+      inputs[i] = &values_.at(name);
+      notes_.push_back("node '" + node.name + "' (" + node.op_type + "): weight '" + name +
+                       "' is not in the file; dims " + to_string(d.dims) + " inferred from " +
+                       d.from);
+    }
   }
 
   const Value& lookup(const std::string& name, const std::string& who) const {
@@ -146,7 +216,7 @@ class Builder {
     NameSet local;
     for (const auto& [name, t] : g.initializers) local.insert(name);
     const auto outside = [&](const std::string& name) {
-      return values_.count(name) || local.count(name);
+      return values_.count(name) || local.count(name) || stripped_.is_missing(name);
     };
     for (const OnnxNode* n : topological_order(g, outside, model_.source)) {
       if (n->op_type == "If" && (n->domain.empty() || n->domain == "ai.onnx"))
@@ -166,15 +236,22 @@ class Builder {
       throw Error(where(node) + ": unsupported op '" + OpRegistry::key(node.op_type, node.domain) +
                   "' (supported: " + known + " If)");
     }
+    // An Identity of a weight the file lacks: its reader infers the output's dims instead.
+    if (node.op_type == "Identity" && node.inputs.size() == 1 &&
+        stripped_.is_missing(node.inputs[0]) && !values_.count(node.inputs[0]))
+      return;
     std::vector<const Value*> inputs;
     bool on_activation = false;
     for (const std::string& name : node.inputs) {
-      const Value* v = name.empty() ? nullptr : &lookup(name, "input");
+      const Value* v = name.empty() || (stripped_.is_missing(name) && !values_.count(name))
+                           ? nullptr
+                           : &lookup(name, "input");
       on_activation |= v && v->origin == Origin::kActivation;
       inputs.push_back(v);
     }
+    infer_stripped_weights(node, inputs);
     const NodeView view(node, inputs, model_.opset, where(node));
-    OpResult r = run(handler, view);
+    OpResult r = naming_node(view, [&] { return handler(view); });
     if (r.outputs.size() < node.outputs.size())
       view.fail("has " + std::to_string(node.outputs.size()) + " outputs; eesim models " +
                 std::to_string(r.outputs.size()));
@@ -227,11 +304,13 @@ class Builder {
     }
   }
 
-  // Runs a handler so that every error names the node: helpers deep inside one (num_elements on
-  // a padded or broadcast shape that overflows) know only what they computed.
-  OpResult run(OpHandler handler, const NodeView& view) const {
+  // Runs a handler (or a weight's WeightDimsFn) so that every error names the node: helpers deep
+  // inside one (num_elements on a padded or broadcast shape that overflows) know only what they
+  // computed.
+  template <typename F>
+  std::invoke_result_t<F> naming_node(const NodeView& view, F&& f) const {
     try {
-      return handler(view);
+      return f();
     } catch (const Error& e) {
       if (std::string_view(e.what()).starts_with(model_.source + ":")) throw;
       throw Error(view.where() + ": " + e.what());
@@ -468,6 +547,9 @@ class Builder {
   const OnnxModel& model_;
   const ImportOptions& options_;
   const OpRegistry& ops_;
+  const StrippedWeights stripped_;
+  // Notes for Workload::warnings in the order found: weights a weight-stripped export lacks.
+  std::vector<std::string> notes_;
   LayerGraph graph_;
   std::unordered_map<std::string, Value> values_;
   std::unordered_map<std::string, int> uses_;

@@ -100,6 +100,10 @@ struct OnnxGraph {
   std::vector<std::pair<std::string, TensorData>> initializers;
   std::vector<ValueDecl> inputs;
   std::vector<ValueDecl> outputs;
+  // Shapes the file declares for intermediate tensors (onnx.shape_inference writes them). The
+  // importer infers shapes itself; it reads these only for the dims of weights a
+  // weight-stripped export lacks (stripped_weights.h).
+  std::vector<ValueDecl> value_info;
 };
 
 struct OnnxModel {

@@ -1,9 +1,12 @@
 // ONNX protobuf -> OnnxModel. The one file that includes the classes generated from Debian's
 // onnx.proto (STYLE.md rule 4). It checks the container (is this a model at all, are tensors
 // whole) and copies out only what eesim needs: structure, attributes, shapes, small values, and
-// when asked (ReadOptions::weights) every initializer's stored elements.
+// when asked (ReadOptions::weights) every initializer's stored elements. Without weights it
+// parses the model's skeleton (onnx_skeleton.h): initializers arrive without raw_data, which
+// stays in the caller's bytes (checked and, for small tensors, loaded from there).
 #include "workloads/onnx_reader.h"
 
+#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -16,6 +19,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "eesim_onnx.pb.h"  // onnx.proto renamed to package eesim_onnx (workloads/meson.build)
+#include "workloads/onnx_skeleton.h"
 
 namespace eesim::workloads {
 namespace {
@@ -23,6 +27,8 @@ namespace {
 const char* const kOver2Gb =
     "protobuf's 2 GB message limit (2147483647 bytes); save the model with its weights as "
     "external data";
+
+using CutRawData = std::vector<std::optional<std::string_view>>;
 
 struct Reader {
   std::string source;
@@ -42,14 +48,17 @@ struct Reader {
   }
 
   template <typename T>
-  static T load_le(const std::string& raw, size_t i) {
+  static T load_le(std::string_view raw, size_t i) {
     T v;
     std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
     return v;
   }
 
-  void load_raw(const eesim_onnx::TensorProto& t, TensorData& out, int64_t n) const {
-    const std::string& raw = t.raw_data();
+  static void load_raw(std::string_view raw, TensorData& out, int64_t n) {
+    if (is_integral(out.dtype))
+      out.ints.reserve(n);
+    else
+      out.reals.reserve(n);
     switch (out.dtype) {
       case DataType::kFloat:
         for (int64_t i = 0; i < n; ++i) out.reals.push_back(load_le<float>(raw, i));
@@ -141,7 +150,9 @@ struct Reader {
     return type >= 17 && type <= 23 ? names[type - 17] : nullptr;
   }
 
-  TensorData tensor(const eesim_onnx::TensorProto& t, const std::string& what) const {
+  // `cut_raw_data`: the raw_data the skeleton cut from the tensor (onnx_skeleton.h).
+  TensorData tensor(const eesim_onnx::TensorProto& t, const std::string& what,
+                    std::optional<std::string_view> cut_raw_data = std::nullopt) const {
     TensorData out;
     out.dtype = static_cast<DataType>(t.data_type());
     if (const char* newer = newer_type_name(t.data_type()))
@@ -158,13 +169,15 @@ struct Reader {
       if (options.weights) out.payload = external_payload(t, out.dtype, n, what);
       return out;  // otherwise dims are all we need
     }
-    if (t.has_raw_data()) {
+    if (t.has_raw_data() || cut_raw_data) {
+      assert(!cut_raw_data || !options.weights);  // the skeleton is read without weights
+      const std::string_view raw = cut_raw_data ? *cut_raw_data : std::string_view(t.raw_data());
       const int64_t want =
           checked_mul(n, element_bytes(out.dtype), source + ": " + what + ": bytes");
-      if (static_cast<int64_t>(t.raw_data().size()) != want)
-        fail(what + ": raw_data holds " + std::to_string(t.raw_data().size()) +
+      if (static_cast<int64_t>(raw.size()) != want)
+        fail(what + ": raw_data holds " + std::to_string(raw.size()) +
              " bytes, its dims and type need " + std::to_string(want) + " (truncated file?)");
-      if (n <= kMaxValueElements) load_raw(t, out, n);
+      if (n <= kMaxValueElements) load_raw(raw, out, n);
       if (options.weights && want > 0)
         out.payload = std::make_shared<const std::string>(t.raw_data());
     } else {
@@ -364,13 +377,21 @@ struct Reader {
     return name;
   }
 
-  OnnxGraph graph(const eesim_onnx::GraphProto& g) {
+  // `cut_raw_data`: the skeleton's entry per initializer (main graph only; empty otherwise).
+  OnnxGraph graph(const eesim_onnx::GraphProto& g, const CutRawData& cut_raw_data = {}) {
     OnnxGraph out;
     out.name = g.name();
-    for (const auto& t : g.initializer())
-      out.initializers.emplace_back(t.name(), tensor(t, "initializer '" + t.name() + "'"));
+    const auto initializers = static_cast<size_t>(g.initializer_size());
+    assert(cut_raw_data.empty() || cut_raw_data.size() == initializers);
+    for (size_t i = 0; i < initializers; ++i) {
+      const auto& t = g.initializer(static_cast<int>(i));
+      out.initializers.emplace_back(t.name(),
+                                    tensor(t, "initializer '" + t.name() + "'",
+                                           cut_raw_data.empty() ? std::nullopt : cut_raw_data[i]));
+    }
     for (const auto& v : g.input()) out.inputs.push_back(value_decl(v));
     for (const auto& v : g.output()) out.outputs.push_back(value_decl(v));
+    for (const auto& v : g.value_info()) out.value_info.push_back(value_decl(v));
     out.nodes.reserve(g.node_size());
     for (const auto& n : g.node()) {
       OnnxNode node;
@@ -387,7 +408,7 @@ struct Reader {
     return out;
   }
 
-  OnnxModel model(const eesim_onnx::ModelProto& m) {
+  OnnxModel model(const eesim_onnx::ModelProto& m, const CutRawData& cut_raw_data) {
     OnnxModel out;
     out.source = source;
     if (!m.has_ir_version() || m.ir_version() <= 0)
@@ -399,7 +420,7 @@ struct Reader {
       if (op.domain().empty() || op.domain() == "ai.onnx") out.opset = op.version();
     if (out.opset == 0) fail("no opset_import for the default ONNX domain");
     for (const auto& p : m.metadata_props()) out.metadata[p.key()] = p.value();
-    out.graph = graph(m.graph());
+    out.graph = graph(m.graph(), cut_raw_data);
     if (out.graph.outputs.empty()) fail("graph '" + out.graph.name + "' has no outputs");
     return out;
   }
@@ -464,20 +485,34 @@ OnnxModel read_onnx_bytes(std::string_view bytes, const std::string& source,
                           const ReadOptions& options) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX))
     throw Error(source + ": " + std::to_string(bytes.size()) + " bytes is over " + kOver2Gb);
+  // Without weights, protobuf parses the skeleton; when the walk finds the bytes malformed,
+  // the whole of them, so that protobuf alone decides what is a valid model.
+  std::optional<OnnxSkeleton> skeleton;
+  if (!options.weights) skeleton = onnx_skeleton(bytes);
   eesim_onnx::ModelProto proto;
-  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+  const bool parsed = skeleton ? proto.ParseFromString(skeleton->bytes)
+                               : proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  if (!parsed)
     throw Error(source + ": not a valid ONNX protobuf (truncated or corrupt file, " +
                 std::to_string(bytes.size()) + " bytes)");
   Reader reader{source, options, {}, 0};
-  OnnxModel model = reader.model(proto);
+  OnnxModel model = reader.model(proto, skeleton ? skeleton->raw_data : CutRawData{});
   model.weights_read = options.weights;
   return model;
 }
 
 OnnxModel read_onnx_file(const std::string& path, const ReadOptions& options) {
   // Refused by size before it is read: protobuf's messages are limited to 2 GB (INT32_MAX
-  // bytes), and a 3 GB file would otherwise be read into memory only to be rejected.
-  const std::string bytes = read_file(path, "an ONNX model", INT32_MAX, kOver2Gb);
+  // bytes), and a 3 GB file would otherwise be read into memory only to be rejected. Without
+  // weights the file is mapped, not read: only the skeleton's pages are touched. With them
+  // protobuf reads every byte in order, which a read does best.
+  MappedFile mapped;
+  std::string read;
+  if (options.weights)
+    read = read_file(path, "an ONNX model", INT32_MAX, kOver2Gb);
+  else
+    mapped = map_file(path, "an ONNX model", INT32_MAX, kOver2Gb);
+  const std::string_view bytes = options.weights ? std::string_view(read) : mapped.view();
   if (bytes.empty()) throw Error(path + ": empty file, expected an ONNX model");
   ReadOptions o = options;
   if (o.base_dir.empty()) {

@@ -141,6 +141,12 @@ std::vector<std::string> OpRegistry::names() const {
   return out;
 }
 
+const WeightInputs* OpRegistry::weights(const std::string& op_type,
+                                        const std::string& domain) const {
+  auto it = weights_.find(key(op_type, domain));
+  return it == weights_.end() ? nullptr : &it->second;
+}
+
 const OpRegistry& default_ops() {
   static const OpRegistry registry = [] {
     OpRegistry r;

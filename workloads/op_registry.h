@@ -1,7 +1,9 @@
 #pragma once
 // One handler per ONNX op: shape inference, constant folding and cost counting for a node.
 // A new op is one function in an ops_*.cpp file plus one `add` line in that file's register_*.
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -91,6 +93,38 @@ struct OpResult {
 
 using OpHandler = OpResult (*)(const NodeView&);
 
+// A size read from the model rather than computed, and where it was read ("value_info of
+// '/conv1/Conv_output_0'"): for the notes that say a weight's dims were inferred.
+struct KnownSize {
+  int64_t size = 0;
+  std::string from;
+};
+
+// Dims of a weight the file does not hold (a weight-stripped export) and what they come from.
+struct InferredDims {
+  Shape dims;
+  std::string from;  // "kernel_shape, group, the input's 3 channels and 16 filters (value_info...)"
+};
+
+// The size of a node's output 0 along `axis` (0 <= axis < rank) as the model declares it
+// (value_info, graph outputs) or its readers need it (a reader's known weight); nullopt when
+// nothing says.
+using OutputSize = std::function<std::optional<KnownSize>(int64_t axis, int64_t rank)>;
+
+// Infers the dims of weight input `input` of the node, absent from the file, from the node's
+// attributes, its other inputs and `output_size`. Called only for the inputs registered with
+// it, with every activation input of the node present; fails (NodeView::fail) naming the
+// input and what is missing to infer it.
+using WeightDimsFn = InferredDims (*)(const NodeView& n, size_t input,
+                                      const OutputSize& output_size);
+
+// The inputs of an op that are weights (parameters in the ONNX operator spec: Conv's W and B,
+// Gemm's B and C, ...) and how to infer their dims when a file lacks them.
+struct WeightInputs {
+  std::vector<size_t> inputs;
+  WeightDimsFn dims = nullptr;
+};
+
 // onnxruntime's contrib ops (QLinearAdd, QGemm, ...): docs/ContribOperators.md in its repo.
 inline const std::string kMicrosoftDomain = "com.microsoft";
 
@@ -100,7 +134,15 @@ class OpRegistry {
   void add(const std::string& op_type, OpHandler handler, const std::string& domain = "") {
     handlers_[key(op_type, domain)] = handler;
   }
+  // Declares which inputs of an op are weights (a weight-stripped export may lack them: their
+  // dims come from `dims`; a graph input read only there is a weight, not a model input).
+  void add_weights(const std::string& op_type, WeightInputs weights,
+                   const std::string& domain = "") {
+    weights_[key(op_type, domain)] = std::move(weights);
+  }
   OpHandler find(const std::string& op_type, const std::string& domain = "") const;
+  // Null when the op declares no weight inputs.
+  const WeightInputs* weights(const std::string& op_type, const std::string& domain = "") const;
   bool has_domain(const std::string& domain) const;
   // "Conv", ..., and "com.microsoft.QLinearAdd" for the other domains' ops.
   std::vector<std::string> names() const;
@@ -110,6 +152,7 @@ class OpRegistry {
 
  private:
   std::map<std::string, OpHandler> handlers_;
+  std::map<std::string, WeightInputs> weights_;
 };
 
 // Every op eesim imports, registered by the ops_*.cpp files.

@@ -1,5 +1,8 @@
 // Ops that run on a MAC array: Conv, Gemm, MatMul; and BatchNormalization, which the importer
 // folds into the Conv/Gemm before it (here only its shape and its cost when it stands alone).
+// Each also says how to infer its weights' dims when a weight-stripped export lacks them.
+#include <algorithm>
+
 #include "common/checked_math.h"
 #include "workloads/op_registry.h"
 
@@ -119,6 +122,89 @@ OpResult batch_norm(const NodeView& n) {
   return r;
 }
 
+// Weight-stripped exports: a weight's dims from the node and what is known of its output.
+
+// "weight 'W' (input 1) is not in the file": the start of every failure to infer one.
+std::string stripped(const NodeView& n, size_t input) {
+  return "weight '" + n.node().inputs[input] + "' (input " + std::to_string(input) +
+         ") is not in the file (a weight-stripped export)";
+}
+
+// The size of output 0 along `axis`, or a failure saying where it was looked for.
+KnownSize need_output_size(const NodeView& n, size_t input, const OutputSize& output_size,
+                           int64_t axis, int64_t rank, const std::string& what) {
+  if (auto s = output_size(axis, rank)) return *s;
+  const std::string out = n.node().outputs.empty() ? "" : n.node().outputs[0];
+  n.fail(stripped(n, input) + " and its " + what + " cannot be inferred: no shape for output '" +
+         out +
+         "' in value_info or the graph outputs, and no reader of it with a known weight (run "
+         "onnx.shape_inference.infer_shapes on the model before removing its weights)");
+}
+
+// W [M, C/group, k...] and B [M]: M from the bias when the file holds it, else output 0's
+// channels; k from kernel_shape (the weight's own dims are what the attribute defaults to).
+InferredDims conv_weight_dims(const NodeView& n, size_t input, const OutputSize& output_size) {
+  const Shape& x = n.dims(0);
+  if (x.size() < 3) n.fail("input " + to_string(x) + " must be N x C x spatial...");
+  KnownSize m;
+  if (input == 1 && n.has_input(2) && n.dims(2).size() == 1)
+    m = {n.dims(2)[0], "the bias '" + n.node().inputs[2] + "'"};
+  else
+    m = need_output_size(n, input, output_size, 1, static_cast<int64_t>(x.size()), "filter count");
+  const std::string filters = std::to_string(m.size) + " filters (" + m.from + ")";
+  if (input == 2) return {{m.size}, filters};
+  if (!n.has_attr("kernel_shape"))
+    n.fail(stripped(n, input) + " and the node has no kernel_shape attribute to infer its dims");
+  const Shape kernel = n.attr_ints("kernel_shape", {});
+  if (kernel.size() + 2 != x.size())
+    n.fail("kernel_shape " + to_string(kernel) + " does not match input " + to_string(x));
+  const int64_t groups = n.attr_int("group", 1);
+  if (groups <= 0 || x[1] % groups != 0)
+    n.fail("group " + std::to_string(groups) + " does not divide the input's " +
+           std::to_string(x[1]) + " channels");
+  Shape w = {m.size, x[1] / groups};
+  w.insert(w.end(), kernel.begin(), kernel.end());
+  return {w, "kernel_shape, group " + std::to_string(groups) + ", the input's " +
+                 std::to_string(x[1]) + " channels and " + filters};
+}
+
+// B [K, N] or [N, K] (transB) and C [N]: K from A, N from C when the file holds it, else from
+// output 0's columns.
+InferredDims gemm_weight_dims(const NodeView& n, size_t input, const OutputSize& output_size) {
+  const Shape& a = n.dims(0);
+  if (a.size() != 2) n.fail("Gemm needs a 2-D input A, got " + to_string(a));
+  const bool ta = n.attr_int("transA", 0) != 0, tb = n.attr_int("transB", 0) != 0;
+  const int64_t k = ta ? a[0] : a[1];
+  KnownSize cols;
+  if (input == 1 && n.has_input(2) && !n.dims(2).empty() && n.dims(2).back() > 1)
+    cols = {n.dims(2).back(), "the bias '" + n.node().inputs[2] + "'"};
+  else
+    cols = need_output_size(n, input, output_size, 1, 2, "output width");
+  const std::string width = std::to_string(cols.size) + " outputs (" + cols.from + ")";
+  if (input == 2) return {{cols.size}, width};
+  return {tb ? Shape{cols.size, k} : Shape{k, cols.size},
+          "the input's " + std::to_string(k) + " features and " + width};
+}
+
+// A stripped MatMul weight is taken as a matrix B [K, N] (a Linear layer's): K from A, N from
+// output 0's last axis.
+InferredDims matmul_weight_dims(const NodeView& n, size_t input, const OutputSize& output_size) {
+  const Shape& a = n.dims(0);
+  if (a.empty()) n.fail("MatMul inputs must not be scalars");
+  const auto rank = static_cast<int64_t>(std::max<size_t>(a.size(), 2));
+  const KnownSize cols = need_output_size(n, input, output_size, rank - 1, rank, "output width");
+  return {{a.back(), cols.size},
+          "the input's " + std::to_string(a.back()) + " features and " + std::to_string(cols.size) +
+              " outputs (" + cols.from + ")"};
+}
+
+// scale, B, mean and var: one per channel of the input.
+InferredDims batch_norm_weight_dims(const NodeView& n, size_t, const OutputSize&) {
+  const Shape& x = n.dims(0);
+  if (x.size() < 2) n.fail("input " + to_string(x) + " must be N x C x ...");
+  return {{x[1]}, "the input's " + std::to_string(x[1]) + " channels"};
+}
+
 }  // namespace
 
 void register_matrix_ops(OpRegistry& r) {
@@ -126,6 +212,10 @@ void register_matrix_ops(OpRegistry& r) {
   r.add("Gemm", gemm);
   r.add("MatMul", matmul);
   r.add("BatchNormalization", batch_norm);
+  r.add_weights("Conv", {{1, 2}, conv_weight_dims});
+  r.add_weights("Gemm", {{1, 2}, gemm_weight_dims});
+  r.add_weights("MatMul", {{1}, matmul_weight_dims});
+  r.add_weights("BatchNormalization", {{1, 2, 3, 4}, batch_norm_weight_dims});
 }
 
 }  // namespace eesim::workloads

@@ -78,6 +78,40 @@ TEST_CASE("read_file: a file whose size stat cannot tell (/proc) is read to its 
                        Error);
 }
 
+TEST_CASE("map_file: a file's bytes mapped, the same as read_file's; refusals as read_file's") {
+  ScratchDir dir;
+  const std::string path = dir.file("model.bin");
+  std::string bytes(70000, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
+  { std::ofstream(path, std::ios::binary) << bytes; }
+  eesim::MappedFile m = eesim::map_file(path, "a model", 1 << 20);
+  CHECK(m.mapped());
+  CHECK(m.view() == bytes);
+  eesim::MappedFile moved;
+  moved = std::move(m);  // the mapping moves; the old object unmaps nothing
+  CHECK(moved.view() == bytes);
+  CHECK(m.view().empty());
+  CHECK_THROWS_WITH_AS(eesim::map_file(path, "a model", 69999),
+                       (path + ": 70000 bytes is over the 69999-byte limit for a model").c_str(),
+                       Error);
+  CHECK_THROWS_WITH_AS(
+      eesim::map_file(dir.path.string(), "a model", 1 << 20),
+      (dir.path.string() + ": a directory, not a regular file; expected a model").c_str(), Error);
+  CHECK_THROWS_WITH_AS(eesim::map_file(dir.file("missing"), "a model", 1 << 20),
+                       (dir.file("missing") + ": cannot open (No such file or directory), "
+                                              "expected a model")
+                           .c_str(),
+                       Error);
+}
+
+TEST_CASE("map_file: a file mmap cannot show (/proc: stat says 0 bytes) is read instead") {
+  eesim::MappedFile m = eesim::map_file("/proc/self/status", "a status file", 1 << 20);
+  CHECK_FALSE(m.mapped());
+  CHECK(m.view().rfind("Name:", 0) == 0);
+  const eesim::MappedFile moved = std::move(m);
+  CHECK(moved.view().rfind("Name:", 0) == 0);
+}
+
 TEST_CASE("read_text_file: a UTF-8 byte-order mark at the start is dropped, elsewhere kept") {
   ScratchDir dir;
   const std::string path = dir.file("exits.txt");
