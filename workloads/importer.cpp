@@ -49,6 +49,12 @@ class Builder {
     std::vector<OutputCandidate> outputs;
     std::set<std::string_view> listed;
     for (const ValueDecl& d : model_.graph.outputs) {
+      if (auto it = statistics_.find(d.name); it != statistics_.end()) {
+        notes_.push_back("graph output '" + d.name + "' is a running statistic of node '" +
+                         it->second +
+                         "' (BatchNormalization exported in training mode), not an exit: ignored");
+        continue;
+      }
       // Each graph output is an exit or the final output: a repeat would be a phantom exit.
       if (!listed.insert(d.name).second)
         fail("graph output '" + d.name +
@@ -83,6 +89,8 @@ class Builder {
   }
 
   void count_uses(const OnnxGraph& g) {
+    if (&g == &model_.graph)
+      for (const ValueDecl& d : g.outputs) main_outputs_.insert(d.name);
     for (const OnnxNode& n : g.nodes) {
       for (const std::string& i : n.inputs) ++uses_[i];
       for (const auto& [key, a] : n.attributes)
@@ -279,6 +287,8 @@ class Builder {
         if (producer < 0) producer = add_layer(node, view, r);
       }
     }
+    if (node.op_type == "BatchNormalization")
+      for (size_t i = 1; i < node.outputs.size(); ++i) statistics_[node.outputs[i]] = node.name;
     for (size_t i = 0; i < node.outputs.size(); ++i) {
       if (node.outputs[i].empty()) continue;
       if (options_.measure_density) producers_[node.outputs[i]] = &node;
@@ -320,10 +330,17 @@ class Builder {
   // Folds an inference BatchNormalization into the Conv/Gemm/MatMul writing its input, when
   // that tensor has no other reader: the scale multiplies the weights and the shift becomes
   // the bias, so the layer's MACs are unchanged and it gains a bias if it had none. Returns the
-  // producer's id, or -1 when it cannot fold.
+  // producer's id, or -1 when it cannot fold. A training-mode export (PyTorch's
+  // TrainingMode.TRAINING: opset < 14 writes five outputs, Y and the running and saved
+  // statistics; opset 14 on, training_mode=1 and three) folds the same when no node reads the
+  // statistics: eesim costs inference, where BN is the per-channel affine map either way.
   int64_t fold_batch_norm(const OnnxNode& node, const NodeView& view) {
-    if (node.op_type != "BatchNormalization" || node.outputs.size() != 1 || !view.is_activation(0))
+    if (node.op_type != "BatchNormalization" || node.outputs.empty() || !view.is_activation(0))
       return -1;
+    for (size_t i = 1; i < node.outputs.size(); ++i)
+      if (!node.outputs[i].empty() &&
+          uses_[node.outputs[i]] > static_cast<int>(main_outputs_.count(node.outputs[i])))
+        return -1;
     const int64_t p = view.input(0).producer;
     if (p < 0) return -1;
     Layer& l = graph_[p];
@@ -552,7 +569,10 @@ class Builder {
   std::vector<std::string> notes_;
   LayerGraph graph_;
   std::unordered_map<std::string, Value> values_;
-  std::unordered_map<std::string, int> uses_;
+  std::unordered_map<std::string, int> uses_;  // readers: node inputs and graph outputs
+  std::set<std::string> main_outputs_;         // the main graph's outputs
+  // Outputs 1.. of every BatchNormalization (training-mode statistics) -> the node's name.
+  std::unordered_map<std::string, std::string> statistics_;
   // measure_density only: the node writing each tensor, and why a layer's density is unknown.
   std::unordered_map<std::string, const OnnxNode*> producers_;
   std::map<std::string, std::string> density_notes_;

@@ -6,6 +6,7 @@
 // stays in the caller's bytes (checked and, for small tensors, loaded from there).
 #include "workloads/onnx_reader.h"
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cmath>
@@ -20,6 +21,7 @@
 #include "common/file_io.h"
 #include "eesim_onnx.pb.h"  // onnx.proto renamed to package eesim_onnx (workloads/meson.build)
 #include "workloads/onnx_skeleton.h"
+#include "workloads/op_registry.h"
 
 namespace eesim::workloads {
 namespace {
@@ -150,9 +152,11 @@ struct Reader {
     return type >= 17 && type <= 23 ? names[type - 17] : nullptr;
   }
 
-  // `cut_raw_data`: the raw_data the skeleton cut from the tensor (onnx_skeleton.h).
+  // `cut_raw_data`: the raw_data the skeleton cut from the tensor (onnx_skeleton.h). `values`
+  // false: raw_data is checked but its values are not loaded, however small the tensor.
   TensorData tensor(const eesim_onnx::TensorProto& t, const std::string& what,
-                    std::optional<std::string_view> cut_raw_data = std::nullopt) const {
+                    std::optional<std::string_view> cut_raw_data = std::nullopt,
+                    bool values = true) const {
     TensorData out;
     out.dtype = static_cast<DataType>(t.data_type());
     if (const char* newer = newer_type_name(t.data_type()))
@@ -177,7 +181,7 @@ struct Reader {
       if (static_cast<int64_t>(raw.size()) != want)
         fail(what + ": raw_data holds " + std::to_string(raw.size()) +
              " bytes, its dims and type need " + std::to_string(want) + " (truncated file?)");
-      if (n <= kMaxValueElements) load_raw(raw, out, n);
+      if (n <= kMaxValueElements && values) load_raw(raw, out, n);
       if (options.weights && want > 0)
         out.payload = std::make_shared<const std::string>(t.raw_data());
     } else {
@@ -377,17 +381,43 @@ struct Reader {
     return name;
   }
 
+  // Records each tensor `g` and its subgraphs read (node inputs, graph outputs) in `weights`
+  // when the reader takes it as an op's weight input (WeightInputs, op_registry.h: Conv's W and
+  // B, Gemm's B and C, MatMul's B, BatchNormalization's statistics), else in `other`.
+  static void collect_readers(const eesim_onnx::GraphProto& g, std::set<std::string>& weights,
+                              std::set<std::string>& other) {
+    for (const auto& n : g.node()) {
+      const WeightInputs* w = default_ops().weights(n.op_type(), n.domain());
+      for (int i = 0; i < n.input_size(); ++i) {
+        const bool weight = w && std::count(w->inputs.begin(), w->inputs.end(), i);
+        (weight ? weights : other).insert(n.input(i));
+      }
+      for (const auto& a : n.attribute()) {
+        if (a.has_g()) collect_readers(a.g(), weights, other);
+        for (const auto& sub : a.graphs()) collect_readers(sub, weights, other);
+      }
+    }
+    for (const auto& o : g.output()) other.insert(o.name());
+  }
+
   // `cut_raw_data`: the skeleton's entry per initializer (main graph only; empty otherwise).
-  OnnxGraph graph(const eesim_onnx::GraphProto& g, const CutRawData& cut_raw_data = {}) {
+  // `main`: without weights, initializers only ops' weight inputs read keep no values: no
+  // handler reads them (a 64x64x3x3 kernel is small enough to load, and ResNet-18 has 1.6 MB
+  // of such values: a fifth of a whole `eesim run`, as every fresh page costs a fault).
+  OnnxGraph graph(const eesim_onnx::GraphProto& g, const CutRawData& cut_raw_data = {},
+                  bool main = false) {
     OnnxGraph out;
     out.name = g.name();
+    std::set<std::string> weights, other;
+    if (main && !options.weights) collect_readers(g, weights, other);
     const auto initializers = static_cast<size_t>(g.initializer_size());
     assert(cut_raw_data.empty() || cut_raw_data.size() == initializers);
     for (size_t i = 0; i < initializers; ++i) {
       const auto& t = g.initializer(static_cast<int>(i));
-      out.initializers.emplace_back(t.name(),
-                                    tensor(t, "initializer '" + t.name() + "'",
-                                           cut_raw_data.empty() ? std::nullopt : cut_raw_data[i]));
+      const bool values = !weights.count(t.name()) || other.count(t.name());
+      out.initializers.emplace_back(
+          t.name(), tensor(t, "initializer '" + t.name() + "'",
+                           cut_raw_data.empty() ? std::nullopt : cut_raw_data[i], values));
     }
     for (const auto& v : g.input()) out.inputs.push_back(value_decl(v));
     for (const auto& v : g.output()) out.outputs.push_back(value_decl(v));
@@ -420,7 +450,7 @@ struct Reader {
       if (op.domain().empty() || op.domain() == "ai.onnx") out.opset = op.version();
     if (out.opset == 0) fail("no opset_import for the default ONNX domain");
     for (const auto& p : m.metadata_props()) out.metadata[p.key()] = p.value();
-    out.graph = graph(m.graph(), cut_raw_data);
+    out.graph = graph(m.graph(), cut_raw_data, true);
     if (out.graph.outputs.empty()) fail("graph '" + out.graph.name + "' has no outputs");
     return out;
   }

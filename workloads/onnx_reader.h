@@ -11,8 +11,9 @@ struct ReadOptions {
   // Keep the stored elements of every initializer and Constant tensor (TensorData::payload),
   // reading external data files, so that weight density can be measured. Off (the default),
   // weights are never read: only dims, and the values of tensors small enough for shape
-  // arithmetic (kMaxValueElements); external data files are not opened. A file is then
-  // mapped, not read, and protobuf parses its skeleton (onnx_skeleton.h).
+  // arithmetic (kMaxValueElements) unless only ops' weight inputs read them (op_registry.h
+  // WeightInputs); external data files are not opened. A file is then mapped, not read, and
+  // protobuf parses its skeleton (onnx_skeleton.h).
   bool weights = false;
   // Directory that external data `location`s are relative to. read_onnx_file uses the model
   // file's directory when this is empty; for bytes, empty means external data is an error.

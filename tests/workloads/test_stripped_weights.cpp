@@ -1,5 +1,5 @@
-// Weight-stripped exports (workloads/stripped_weights.h) import with the costs of the model
-// with its weights.
+// Weight-stripped exports (workloads/stripped_weights.h) and BatchNormalization exported in
+// training mode import with the costs of the model with its weights.
 #include <doctest/doctest.h>
 
 #include "common/error.h"
@@ -110,4 +110,39 @@ TEST_CASE("export_params=False: graph inputs only weights read are weights, not 
   CHECK(
       w.warnings[0].starts_with("2 graph inputs without an initializer are read only as weights"));
   CHECK(w.warnings[0].ends_with(": 'fc_w', 'w'"));
+}
+
+TEST_CASE("training-mode BatchNormalization folds; a statistic that is a graph output is no exit") {
+  for (int opset : {13, 15}) {
+    OnnxBuilder b(opset);
+    b.input("x", {1, 3, 4, 4}).weight("w", {8, 3, 1, 1}).output("y");
+    for (const char* p : {"s", "bias", "m", "v"}) b.weight(p, {8});
+    std::vector<std::string> outs = {"y", "rm", "rv"};
+    if (opset < 14) outs.insert(outs.end(), {"sm", "sv"});
+    b.node("Conv", {"x", "w"}, {"c"}, "conv");
+    auto& bn = b.node("BatchNormalization", {"c", "s", "bias", "m", "v"}, outs, "bn");
+    if (opset >= 14) set_int(bn, "training_mode", 1);
+    b.output("rm");  // the running mean, exported as a graph output
+    const auto w = b.import();
+    CHECK(w.num_layers() == 1);
+    CHECK(layer(w, "conv").folded == std::vector<std::string>{"bn"});
+    CHECK(layer(w, "conv").weight_params == 24 + 8);  // gains a bias
+    CHECK(w.exits.empty());
+    REQUIRE(w.warnings.size() == 1);
+    CHECK(w.warnings[0] ==
+          "graph output 'rm' is a running statistic of node 'bn' "
+          "(BatchNormalization exported in training mode), not an exit: ignored");
+  }
+}
+
+TEST_CASE("training-mode BatchNormalization whose statistics a node reads stays a layer") {
+  OnnxBuilder b(15);
+  b.input("x", {1, 3, 4, 4}).weight("w", {8, 3, 1, 1}).output("y").output("z");
+  for (const char* p : {"s", "bias", "m", "v"}) b.weight(p, {8});
+  b.node("Conv", {"x", "w"}, {"c"}, "conv");
+  b.node("BatchNormalization", {"c", "s", "bias", "m", "v"}, {"y", "rm", "rv"}, "bn");
+  b.node("Relu", {"rm"}, {"z"}, "relu");
+  const auto w = b.import();
+  CHECK(layer(w, "conv").folded.empty());
+  CHECK(w.find_layer("bn"));
 }
