@@ -173,7 +173,8 @@ class Evaluator {
         std::rotate(recent_.begin(), found, found + 1);  // the most recent first
       } else {
         if (same) recent_.erase(found);
-        if (recent_.size() >= kRecent) recent_.pop_back();  // memory goes before more comes
+        // Memory goes before more comes; an evaluation that will not be kept evicts nothing.
+        if (keepable && recent_.size() >= kRecent) recent_.pop_back();
         fresh = sim::evaluate(m.workload, p, arch_, cache_, o.evaluate);
         if (keepable)
           recent_.insert(recent_.begin(), Last{m.serial, call_options, std::move(fresh)});

@@ -149,14 +149,19 @@ TEST_CASE("tile: rows [2,4) of a 3x3 stride-1 pad-1 conv on 8x8 read input rows 
   CHECK_THROWS(row_band_tile(l, 7, 2));
 }
 
+// A DRAM port 'd' at (0, 0): 1 byte/cycle, 100 pJ/byte.
+DramSpec dram_port_d() {
+  DramSpec dram;
+  dram.name = "d", dram.bandwidth_bytes_per_cycle = 1, dram.energy_pj_per_byte = 100;
+  return dram;
+}
+
 TEST_CASE("cost cache: a repeated tile shape is computed once and equals tile_cost") {
   Architecture arch;
   arch.clock_mhz = 800;
   arch.noc.link_bytes_per_cycle = 32;
   arch.cores.push_back(v1_core());
-  DramSpec dram;
-  dram.name = "d", dram.bandwidth_bytes_per_cycle = 1, dram.energy_pj_per_byte = 100;
-  arch.drams.push_back(dram);
+  arch.drams.push_back(dram_port_d());
   CostCache cache(arch);
   TileShape t = gemm(1, 49, 512, 4608);
   t.weight_elems = 1000;
@@ -182,9 +187,7 @@ TEST_CASE("cost cache: cores of one kind share the model's figure; DRAM energy i
     c.name = "c" + std::to_string(x), c.x = x;
     arch.cores.push_back(c);
   }
-  DramSpec dram;
-  dram.name = "d", dram.bandwidth_bytes_per_cycle = 1, dram.energy_pj_per_byte = 100;
-  arch.drams.push_back(dram);
+  arch.drams.push_back(dram_port_d());
   CostCache cache(arch);
   TileShape t = gemm(1, 49, 512, 4608);
   t.weight_elems = 1000;
