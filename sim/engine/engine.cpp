@@ -48,12 +48,17 @@ struct PlanIndex {
     // every other send has span 1.
     size_t span = 1;
   };
-  std::vector<std::vector<Send>> consumers;  // per node, in plan order, multicasts gathered
-  std::vector<int> pending;                  // per node: inputs it waits for
-  std::vector<int> readers;                  // per node: data consumers of its band
+  // Per node, its sends: sends[first_send[i] .. first_send[i + 1]), in plan order with each
+  // multicast's sends gathered (one flat table: a plan of a thousand nodes is indexed once per
+  // scenario, without a vector per node).
+  std::vector<Send> sends;
+  std::vector<size_t> first_send;
+  std::vector<int> pending;  // per node: inputs it waits for
+  std::vector<int> readers;  // per node: data consumers of its band
   std::vector<char> is_end;
   // Per node: its place in the order PlanNode::priority gives (ties by node index), so that a
-  // ready queue compares two integers rather than two priority vectors.
+  // ready queue compares two integers rather than two priority vectors: Plan::rank, or ranked
+  // here for a plan built by hand.
   std::vector<size_t> rank;
   // Per node: the other cores that could run it (bit c for core c; EngineOptions::runs_on), all
   // 0 when idle-while-waiting is not counted.
@@ -61,28 +66,39 @@ struct PlanIndex {
   // `layer_cores` (EngineOptions::runs_on): null when idle-while-waiting is not counted.
   PlanIndex(const Plan& plan, const RunsOn* layer_cores) {
     const size_t n = plan.nodes.size();
-    consumers.resize(n);
     pending.assign(n, 0);
     readers.assign(n, 0);
     is_end.assign(n, 0);
+    first_send.assign(n + 1, 0);
     bool multicasts = false;
     for (size_t i = 0; i < n; ++i)
       for (const PlanEdge& e : plan.nodes[i].inputs) {
-        consumers[e.from].push_back({i, e.bytes, e.multicast});
+        ++first_send[e.from + 1];
         multicasts = multicasts || e.multicast >= 0;
         ++pending[i];
         if (e.bytes > 0) ++readers[e.from];
       }
+    for (size_t i = 0; i < n; ++i) first_send[i + 1] += first_send[i];
+    sends.resize(first_send[n]);
+    std::vector<size_t> next(first_send.begin(), first_send.end() - 1);
+    for (size_t i = 0; i < n; ++i)  // consumers in plan order, as the node's edges are listed
+      for (const PlanEdge& e : plan.nodes[i].inputs)
+        sends[next[e.from]++] = {i, e.bytes, e.multicast};
     if (multicasts)
-      for (std::vector<Send>& sends : consumers) gather_multicasts(sends);
+      for (size_t i = 0; i < n; ++i)
+        gather_multicasts(&sends[first_send[i]], &sends[first_send[i + 1]]);
     for (size_t e : plan.end_nodes) is_end[e] = 1;
-    std::vector<size_t> order(n);
-    for (size_t i = 0; i < n; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return std::tie(plan.nodes[a].priority, a) < std::tie(plan.nodes[b].priority, b);
-    });
-    rank.resize(n);
-    for (size_t r = 0; r < n; ++r) rank[order[r]] = r;
+    if (plan.rank.size() == n) {
+      rank = plan.rank;
+    } else {
+      std::vector<size_t> order(n);
+      for (size_t i = 0; i < n; ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return std::tie(plan.nodes[a].priority, a) < std::tie(plan.nodes[b].priority, b);
+      });
+      rank.resize(n);
+      for (size_t r = 0; r < n; ++r) rank[order[r]] = r;
+    }
     others.assign(n, 0);
     if (!layer_cores) return;
     for (size_t i = 0; i < n; ++i)
@@ -92,26 +108,27 @@ struct PlanIndex {
  private:
   // Moves each multicast's later sends (same key, same bytes) next to its first, which keeps its
   // place in plan order.
-  static void gather_multicasts(std::vector<Send>& sends) {
-    if (std::none_of(sends.begin(), sends.end(), [](const Send& e) { return e.multicast >= 0; }))
-      return;
+  static void gather_multicasts(Send* begin, Send* end) {
+    if (std::none_of(begin, end, [](const Send& e) { return e.multicast >= 0; })) return;
+    const size_t count = static_cast<size_t>(end - begin);
     std::vector<Send> out;
-    std::vector<char> taken(sends.size(), 0);
-    for (size_t i = 0; i < sends.size(); ++i) {
+    out.reserve(count);
+    std::vector<char> taken(count, 0);
+    for (size_t i = 0; i < count; ++i) {
       if (taken[i]) continue;
       const size_t first = out.size();
-      out.push_back(sends[i]);
-      if (sends[i].multicast < 0) continue;
-      for (size_t j = i + 1; j < sends.size(); ++j)
-        if (!taken[j] && sends[j].multicast == sends[i].multicast &&
-            sends[j].bytes == sends[i].bytes) {
+      out.push_back(begin[i]);
+      if (begin[i].multicast < 0) continue;
+      for (size_t j = i + 1; j < count; ++j)
+        if (!taken[j] && begin[j].multicast == begin[i].multicast &&
+            begin[j].bytes == begin[i].bytes) {
           taken[j] = 1;
-          out.push_back(sends[j]);
+          out.push_back(begin[j]);
           out.back().span = 0;
         }
       out[first].span = out.size() - first;
     }
-    sends = std::move(out);
+    std::copy(out.begin(), out.end(), begin);
   }
 };
 
@@ -577,9 +594,9 @@ void Run::finish(size_t k, size_t node, int64_t now) {
   if (in.readers_left[node] > 0) hold(k, n.core, n.out_bytes, now, node);
   out.inputs[k].dynamic_energy_pj += n.energy.total();
   if (in.record) in.charges[node].share = 1;
-  const std::vector<PlanIndex::Send>& sends = in.index.consumers[node];
-  for (size_t i = 0; i < sends.size(); i += sends[i].span)
-    send(k, node, &sends[i], sends[i].span, now);
+  const PlanIndex& x = in.index;
+  for (size_t i = x.first_send[node]; i < x.first_send[node + 1]; i += x.sends[i].span)
+    send(k, node, &x.sends[i], x.sends[i].span, now);
   if (in.index.is_end[node] && --in.ends_left == 0) complete(k, now);
 }
 

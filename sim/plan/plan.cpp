@@ -1,5 +1,8 @@
 #include "sim/plan/plan.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
 #include "hw_models/datapath.h"
@@ -108,6 +111,13 @@ PlanTables plan_tables(const workloads::Workload& w, const mapping::CnGraph& g,
     }
     t.nodes.push_back(std::move(n));
   }
+  std::vector<CnId> order(t.nodes.size());
+  for (CnId c = 0; c < order.size(); ++c) order[c] = c;
+  std::sort(order.begin(), order.end(), [&](CnId a, CnId b) {
+    return std::tie(t.nodes[a].priority, a) < std::tie(t.nodes[b].priority, b);
+  });
+  t.rank.resize(order.size());
+  for (size_t r = 0; r < order.size(); ++r) t.rank[order[r]] = r;
   return t;
 }
 
@@ -116,6 +126,8 @@ Plan make_plan(const PlanTables& tables, const workloads::Workload& w, const map
   const std::vector<char> active = runs(w, scenario, policy);
   std::vector<size_t> index(g.num_cns(), SIZE_MAX);
   Plan plan;
+  plan.nodes.reserve(g.num_cns());
+  plan.rank.reserve(g.num_cns());
   // Resident weights occupy their cores whichever exit an input takes.
   plan.resident_weight_bytes = tables.residency.bytes_per_core;
   for (CnId c = 0; c < g.num_cns(); ++c) {
@@ -131,6 +143,7 @@ Plan make_plan(const PlanTables& tables, const workloads::Workload& w, const map
     }
     index[c] = plan.nodes.size();
     plan.nodes.push_back(std::move(n));
+    plan.rank.push_back(tables.rank[c]);
   }
   if (policy == ExitPolicy::kWait) {  // gates: past a branch point, wait for the decision
     for (const Gate& gate : tables.gates) {

@@ -52,6 +52,10 @@ struct Plan {
   std::vector<PlanNode> nodes;                 // topological
   std::vector<int64_t> resident_weight_bytes;  // per core: weights kept there across inferences
   std::vector<size_t> end_nodes;  // the scenario ends when all of these (its end layer) finish
+  // Per node, its place in the order (PlanNode::priority, node index), as make_plan cuts it
+  // from PlanTables::rank (any order-preserving numbers do: a ready queue only compares them).
+  // Empty in a plan built by hand: the engine then ranks the nodes itself.
+  std::vector<size_t> rank;
 };
 
 // "CN '/layer2/conv/Conv' rows 4-7 (band 1)": a plan node as a user knows it (watchdog reports).
@@ -66,6 +70,10 @@ struct PlanTables {
   mapping::Residency residency;
   std::vector<PlanNode> nodes;  // per CnId
   std::vector<Gate> gates;      // wait_gates(w)
+  // Per CnId, its place in the order (priority, CnId): sorted once per evaluation, not once per
+  // scenario. A plan keeps its CNs in CnId order, so these ranks order its nodes as
+  // (priority, node index) does.
+  std::vector<size_t> rank;
 };
 PlanTables plan_tables(const workloads::Workload& w, const mapping::CnGraph& g,
                        const mapping::Allocation& alloc, const hw::Architecture& arch,
