@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "tools/cli_args.h"
+#include "tools/compare_command.h"
 #include "tools/inspect_command.h"
 #include "tools/model_args.h"
 #include "tools/run_command.h"
@@ -24,6 +25,8 @@ const char* const kUsage =
     "                       percentiles, per-core utilisation\n"
     "  sweep BACKBONE.onnx --arch CHIP.textproto\n"
     "                       one exit head at each branch point: expected EDP per point and p\n"
+    "  compare MODEL.onnx --arch A.textproto --arch B.textproto ...\n"
+    "                       the same network on several chips, side by side\n"
     "run 'eesim COMMAND --help' for its options\n";
 
 }  // namespace
@@ -50,6 +53,8 @@ int main(int argc, char** argv) {
       status = eesim::tools::sweep_command(args, std::cout);
     else if (command == "stream")
       status = eesim::tools::stream_command(args, std::cout);
+    else if (command == "compare")
+      status = eesim::tools::compare_command(args, std::cout);
     else
       std::cerr << "eesim: unknown command '" << command << "'\n" << kUsage;
     // The report on stdout is an output like --json: a full disk or a closed pipe is an error.
@@ -60,11 +65,12 @@ int main(int argc, char** argv) {
     return 130;  // the shell's code for a run stopped by SIGINT
   } catch (const eesim::tools::UsageError& e) {
     std::cerr << "eesim " << command << ": " << e.what() << "\n"
-              << (command == "inspect"  ? eesim::tools::inspect_usage()
-                  : command == "run"    ? eesim::tools::run_usage()
-                  : command == "sweep"  ? eesim::tools::sweep_usage()
-                  : command == "stream" ? eesim::tools::stream_usage()
-                                        : std::string(kUsage));
+              << (command == "inspect"   ? eesim::tools::inspect_usage()
+                  : command == "run"     ? eesim::tools::run_usage()
+                  : command == "sweep"   ? eesim::tools::sweep_usage()
+                  : command == "stream"  ? eesim::tools::stream_usage()
+                  : command == "compare" ? eesim::tools::compare_usage()
+                                         : std::string(kUsage));
     return 2;
   } catch (const eesim::Error& e) {
     std::cerr << "eesim: error: " << e.what() << "\n";

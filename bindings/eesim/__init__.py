@@ -25,8 +25,8 @@ from ._core import Evaluator as _CoreEvaluator
 from . import _core
 from .results import Report, StreamReport, SweepReport
 
-__all__ = ["Architecture", "Error", "Evaluator", "Model", "Report", "StreamReport", "SweepReport",
-           "load_arch", "load_model", "simulate"]
+__all__ = ["Architecture", "Comparison", "Error", "Evaluator", "Model", "Report", "StreamReport",
+           "SweepReport", "compare", "load_arch", "load_model", "simulate"]
 
 
 def load_model(model: Union[str, os.PathLike, bytes, Any], *,
@@ -198,9 +198,9 @@ class Evaluator:
         pairs = _option_pairs(options)
         if not isinstance(model, Model):
             model = load_model(model)
-        message, columns, tracks = self._core.evaluate(model, _exit_dict(exits), conditional,
-                                                       trace, pairs)
-        return Report(message, columns, tracks)
+        message, columns, tracks, memory = self._core.evaluate(model, _exit_dict(exits),
+                                                               conditional, trace, pairs)
+        return Report(message, columns, tracks, memory)
 
     def reweigh(self, model: Model, exits: Optional[Mapping[str, float]] = None, *,
                 conditional: bool = False, trace: bool = False, **options: Any) -> Report:
@@ -222,9 +222,9 @@ class Evaluator:
         if not isinstance(model, Model):
             raise TypeError("reweigh: expected the eesim.Model last evaluated, got "
                             f"{type(model).__name__}")
-        message, columns, tracks = self._core.reweigh(model, _exit_dict(exits), conditional,
-                                                      trace, _option_pairs(options))
-        return Report(message, columns, tracks)
+        message, columns, tracks, memory = self._core.reweigh(
+            model, _exit_dict(exits), conditional, trace, _option_pairs(options))
+        return Report(message, columns, tracks, memory)
 
     def stream(self, model: Union[Model, str, os.PathLike, bytes, Any],
                exits: Optional[Mapping[str, float]] = None, *, conditional: bool = False,
@@ -262,6 +262,22 @@ class Evaluator:
         if not isinstance(backbone, Model):
             backbone = load_model(backbone)
         return SweepReport(self._core.sweep(backbone, pairs))
+
+    def exit_probability_sweep(self, model: Union[Model, str, os.PathLike, bytes, Any],
+                               exit_name: str, probabilities: Sequence[float],
+                               others: Optional[Mapping[str, float]] = None,
+                               **options: Any) -> List[Tuple[float, Report]]:
+        """(p, Report) for each P(leave at `exit_name`) = p, the other exits at `others` (or
+        the model's metadata): what plots.edp_vs_exit_probability draws. The model is mapped
+        and simulated once and reweighed for each p (see reweigh), unless the allocator
+        searches on the probabilities, which then simulates each point."""
+        if not isinstance(model, Model):
+            model = load_model(model)
+        if exit_name not in model.exits:
+            raise Error(f"exit_probability_sweep: the model has no exit '{exit_name}'; its exits "
+                        f"are {', '.join(model.exits) or 'none'}")
+        return [(float(p), self.evaluate(model, {**(others or {}), exit_name: p}, **options))
+                for p in probabilities]
 
     def evaluate_many(self, candidates: Sequence[Tuple[Any, Optional[Mapping[str, float]]]], *,
                       processes: Optional[int] = None, conditional: bool = False) -> List[Report]:
@@ -409,3 +425,57 @@ def simulate(model: Union[Model, str, os.PathLike, bytes, Any],
     _legacy_fusion(options, rows)
     ev = Evaluator(arch, **options)
     return ev.evaluate(model, exits, trace=trace)
+
+
+class Comparison:
+    """One network on several chips (eesim.compare): `reports` in the order the chips were
+    given, `frame()` a row per chip, `plot(ax=None)` the bars of plots.compare."""
+
+    def __init__(self, reports: List[Report], arch_files: List[str]):
+        self.reports = reports
+        self.arch_files = arch_files
+
+    def frame(self):
+        """One row per chip: chip, arch_file, cores, clock_mhz, latency_cycles, latency_ms,
+        energy_uj, edp_pj_cycles (expected, E[E*L]), each relative to the first chip
+        (latency_ratio, energy_ratio, edp_ratio), peak_memory_bytes (the largest core's),
+        spilled_bytes (expected) and mean core busy_percent."""
+        import pandas as pd
+        rows = []
+        first = self.reports[0].expected if self.reports else None
+        for r, path in zip(self.reports, self.arch_files):
+            e = r.expected
+            cores = list(r.cores)
+            rows.append({
+                "chip": r.arch, "arch_file": path, "cores": len(cores), "clock_mhz": r.clock_mhz,
+                "latency_cycles": e.latency_cycles, "latency_ms": e.latency_ms,
+                "energy_uj": e.energy_pj / 1e6, "edp_pj_cycles": e.edp,
+                "latency_ratio": e.latency_cycles / first.latency_cycles,
+                "energy_ratio": e.energy_pj / first.energy_pj, "edp_ratio": e.edp / first.edp,
+                "peak_memory_bytes": max((c.peak_memory_bytes for c in cores), default=0),
+                "spilled_bytes": sum(s.probability * s.spilled_bytes for s in r.scenarios),
+                "busy_percent": 100 * sum(c.utilization for c in cores) / max(len(cores), 1)})
+        return pd.DataFrame(rows)
+
+    def plot(self, ax: Any = None):
+        from . import plots
+        return plots.compare(self, ax=ax)
+
+    def __repr__(self) -> str:
+        return "\n".join([f"Comparison of {len(self.reports)} chips"] +
+                         [f"  {r.arch:<20} E[L] {r.expected.latency_ms:.4g} ms  E[E] "
+                          f"{r.expected.energy_pj / 1e6:.4g} uJ  E[E*L] {r.expected.edp:.4g}"
+                          for r in self.reports])
+
+
+def compare(model: Union[Model, str, os.PathLike, bytes, Any],
+            archs: Sequence[Union[str, os.PathLike]],
+            exits: Optional[Mapping[str, float]] = None, **options: Any) -> Comparison:
+    """The same network, exit probabilities and options on each chip in `archs` (files):
+    the architect's everyday question. What `eesim compare MODEL --arch A --arch B` prints."""
+    if not archs:
+        raise Error("compare: give at least one architecture file")
+    if not isinstance(model, Model):
+        model = load_model(model)
+    reports = [Evaluator(a, **options).evaluate(model, exits) for a in archs]
+    return Comparison(reports, [os.fspath(a) for a in archs])

@@ -20,6 +20,7 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "hw_models/arch_loader.h"
+#include "hw_models/core_model.h"
 #include "sim/results/run_report.h"
 #include "sim/results/stream_report.h"
 #include "sim/results/sweep_report.h"
@@ -96,6 +97,28 @@ py::dict trace_columns(const sim::Trace& t, const sim::Report& r, bool stream = 
   return d;
 }
 
+// On-chip memory over time, as columns: per scenario (a run's processes) and core, the bytes
+// live after each change (activations, buffered inputs, resident weights), with the core's
+// capacity (its on-chip bytes) on every row for plots that draw the limit.
+py::dict memory_columns(const sim::Trace& t, const hw::Architecture& arch) {
+  py::list scenario, core, cycle, live, capacity;
+  std::vector<int64_t> capacity_of;
+  for (const hw::CoreSpec& c : arch.cores)
+    capacity_of.push_back(hw::core_model(c).on_chip_bytes(c));
+  for (size_t i = 0; i < t.processes.size(); ++i)
+    for (const sim::MemorySample& m : t.processes[i].memory) {
+      scenario.append(i < t.scenarios.size() ? t.scenarios[i] : t.processes[i].name);
+      core.append(t.core_names.at(m.core));
+      cycle.append(m.cycle);
+      live.append(m.bytes);
+      capacity.append(capacity_of.at(m.core));
+    }
+  py::dict d;
+  d["scenario"] = scenario, d["core"] = core, d["cycle"] = cycle, d["live_bytes"] = live;
+  d["capacity_bytes"] = capacity;
+  return d;
+}
+
 // One entry per stream input, as columns.
 py::dict input_columns(const sim::StreamReport& r) {
   py::list exit, arrival, admitted, done, latency, energy;
@@ -141,7 +164,8 @@ class Evaluator {
       : arch_(std::move(arch)), cache_(arch_) {
     apply_options(options_, options);
   }
-  // (the report message `eesim run` writes, the trace columns or None, the track names).
+  // (the report message `eesim run` writes, the trace columns or None, the track names or None,
+  // the memory columns or None).
   // reweigh_only: from a kept evaluation, reweighed, or an eesim.Error saying why it cannot be.
   py::tuple evaluate(const Model& m, const py::object& exits, bool conditional, bool trace,
                      const OptionPairs& call_options, bool reweigh_only = false) {
@@ -195,8 +219,9 @@ class Evaluator {
       signals.rethrow();
       throw;
     }
-    if (!trace) return py::make_tuple(report_object(message), py::none(), py::none());
-    return py::make_tuple(report_object(message), trace_columns(t, r), t.tracks);
+    if (!trace) return py::make_tuple(report_object(message), py::none(), py::none(), py::none());
+    return py::make_tuple(report_object(message), trace_columns(t, r), t.tracks,
+                          memory_columns(t, arch_));
   }
   // (the report message `eesim stream` writes, per-input columns, the recorded inputs' trace
   // columns or None, the track names or None)

@@ -104,18 +104,21 @@ class Report(_MessageReport):
     With `evaluate(..., trace=True)`: `trace` is a dict of numpy arrays, one per column
     (scenario, track, kind, name, start_cycles, end_cycles, layer, first_row, rows, macs,
     bytes, cancelled, first_channel, channels), `tracks` lists the track names (cores, then
-    links), and `trace_frame()` gives a pandas DataFrame."""
+    links), and `trace_frame()` gives a pandas DataFrame; `memory` holds each core's on-chip
+    memory over time (scenario, core, cycle, live_bytes after each change, capacity_bytes),
+    also as `memory_frame()`."""
 
     _KIND = "RunReport"
 
     def __init__(self, data: Any, trace: Optional[Dict[str, list]] = None,
-                 tracks: Optional[List[str]] = None):
+                 tracks: Optional[List[str]] = None, memory: Optional[Dict[str, list]] = None):
         self._message = _message(self._KIND, data)
         self.trace = None if trace is None else _arrays(trace)
         self.tracks = tracks
+        self.memory = None if memory is None else _arrays(memory)
 
     def __reduce__(self):
-        return (Report, (self._message, self.trace, self.tracks))
+        return (Report, (self._message, self.trace, self.tracks, self.memory))
 
     def scenarios_frame(self):
         """One row per exit scenario (exits by depth, then the final output): exit,
@@ -185,6 +188,14 @@ class Report(_MessageReport):
             raise ValueError("no trace: evaluate with trace=True")
         import pandas as pd
         return pd.DataFrame(self.trace)
+
+    def memory_frame(self):
+        """On-chip memory over time as a pandas DataFrame (needs evaluate(..., trace=True)):
+        scenario, core, cycle, live_bytes (after each change), capacity_bytes."""
+        if self.memory is None:
+            raise ValueError("no memory timeline: evaluate with trace=True")
+        import pandas as pd
+        return pd.DataFrame(self.memory)
 
     def __repr__(self) -> str:
         m = self._message

@@ -114,7 +114,7 @@ def test_nas_example_writes_the_front(model_path, tmp_path):
     assert out.stat().st_size > 10_000
     r = _run_example("timing_plots.py", "--model", model_path, "--out-dir", tmp_path / "plots")
     assert r.returncode == 0, r.stderr
-    assert all((tmp_path / "plots" / f).stat().st_size > 1000 for f in ("gantt.png", "energy.png", "edp_vs_p.svg"))
+    assert all((tmp_path / "plots" / f).stat().st_size > 1000 for f in ("gantt.png", "memory.png", "energy.png", "edp_vs_p.svg", "composed.png"))
 
 
 def test_compression_study_example_orders_the_configurations(model_path, tmp_path):

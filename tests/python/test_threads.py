@@ -29,8 +29,8 @@ def call(ev, model, k):
     if kind == 0:
         return core.evaluate(model, {"exit1": p, "exit3": 0.1}, False, False)[0].to_json()
     if kind == 1:
-        message, columns, _ = core.evaluate(model, {"exit2": p}, False, True)
-        return message.to_json() + repr(columns["end_cycles"][-5:])
+        message, columns, _, memory = core.evaluate(model, {"exit2": p}, False, True)
+        return message.to_json() + repr(columns["end_cycles"][-5:]) + repr(memory["live_bytes"][-3:])
     if kind == 2:
         message, inputs, _, _ = core.stream(model, {"exit1": p}, False,
                                             [("inputs", "6"), ("seed", str(k % 5))])
