@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args[0] == "--version") {
-    std::cout << "eesim 0.1.0\n";
+    std::cout << "eesim " EESIM_VERSION "\n";
     return 0;
   }
   const std::string command = args[0];

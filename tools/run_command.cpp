@@ -2,9 +2,6 @@
 // simulation per exit scenario -> expected latency, energy and EDP.
 #include "tools/run_command.h"
 
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -22,10 +19,9 @@
 #include "sim/studies/evaluate.h"
 #include "tools/cli_args.h"
 #include "tools/eval_setup.h"
+#include "tools/gantt_plot.h"
 #include "tools/model_args.h"
 #include "tools/progress_line.h"
-
-extern char** environ;
 
 namespace eesim::tools {
 namespace {
@@ -141,25 +137,6 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
   for (const std::string& line : sim::precision_notes(r)) out << "note: " << line << "\n";
 }
 
-// `--plot OUT.png|svg`: the Gantt chart of every scenario, drawn by the package's plots.py
-// (matplotlib) from the trace CSV. Runs /usr/bin/python3 without a shell.
-void plot(const std::string& csv_text, const std::string& out_path) {
-  const std::string csv_path = out_path + ".trace.csv";
-  write_file(csv_path, csv_text);
-  const char* argv[] = {"/usr/bin/python3", EESIM_PLOTS_PY, "--csv", csv_path.c_str(), "--out",
-                        out_path.c_str(),   nullptr};
-  pid_t pid = 0;
-  int status = 0;
-  const bool ok =
-      posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) == 0 &&
-      waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  std::remove(csv_path.c_str());
-  if (!ok)
-    throw Error(out_path +
-                ": plotting failed (needs /usr/bin/python3 with python3-matplotlib, and " +
-                EESIM_PLOTS_PY + ")");
-}
-
 }  // namespace
 
 std::string run_usage() {
@@ -243,7 +220,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     const sim::Trace trace = sim::trace_rows(m.workload, g, arch, r);
     if (!a.last("trace").empty()) write_file(a.last("trace"), sim::chrome_trace_json(trace));
     if (!a.last("csv").empty()) write_file(a.last("csv"), sim::trace_csv(trace));
-    if (!a.last("plot").empty()) plot(sim::trace_csv(trace), a.last("plot"));
+    if (!a.last("plot").empty()) plot_gantt(sim::trace_csv(trace), a.last("plot"));
   }
   return 0;
 }
