@@ -55,6 +55,12 @@ const AllocatorEntry* find_allocator(const std::string& name) {
   return it == registry().end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> allocator_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, e] : registry()) names.push_back(name);
+  return names;
+}
+
 std::string allocator_choices() {
   std::vector<std::string> names;
   for (const auto& [name, e] : registry())

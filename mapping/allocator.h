@@ -74,6 +74,8 @@ bool register_allocator(const std::string& name, const std::string& argument,
 const AllocatorEntry* find_allocator(const std::string& name);
 // How to name each registered allocator, sorted: "file=PATH, heft, partition, pipeline or search".
 std::string allocator_choices();
+// The registered allocators' names, sorted ("file", "heft", ...), for suggestions.
+std::vector<std::string> allocator_names();
 
 // `NAME` or `NAME=ARG` -> an allocator. Throws eesim::Error for an unknown name (listing the
 // choices), an argument the allocator does not take or lacks, or what its factory throws.

@@ -2,9 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/error.h"
+#include "common/names_text.h"
 
 namespace eesim::tools {
 
@@ -19,11 +21,39 @@ std::string CliArgs::last(const std::string& name, const std::string& fallback) 
   return v.empty() ? fallback : v.back();
 }
 
+const std::set<std::string> kRepeatableOptions = {"exit",       "input",      "drop-exits",
+                                                  "keep-exits", "mount-exit", "allow",
+                                                  "bits",       "bits-file",  "density"};
+
+namespace {
+
+// "unknown option --polcy; did you mean --policy?"
+UsageError unknown_option(const std::string& given, const std::string& name,
+                          const std::set<std::string>& flag_names,
+                          const std::set<std::string>& value_names) {
+  std::vector<std::string> names(flag_names.begin(), flag_names.end());
+  names.insert(names.end(), value_names.begin(), value_names.end());
+  const bool exact = std::find(names.begin(), names.end(), name) != names.end();  // "-arch"
+  const std::string near = exact ? name : closest_name(name, names);
+  return UsageError("unknown option " + given +
+                    (near.empty() ? "" : "; did you mean --" + near + "?"));
+}
+
+}  // namespace
+
 CliArgs parse_cli(const std::vector<std::string>& args, const std::set<std::string>& flag_names,
-                  const std::set<std::string>& value_names) {
+                  const std::set<std::string>& value_names,
+                  const std::set<std::string>& repeatable) {
   CliArgs out;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (a == "-h" && flag_names.count("help")) {
+      out.flags.insert("help");
+      continue;
+    }
+    // "-arch": one dash short of an option, never a file name anyone meant.
+    if (a.size() > 1 && a[0] == '-' && a[1] != '-')
+      throw unknown_option(a, a.substr(1, a.find('=') - 1), flag_names, value_names);
     if (a.rfind("--", 0) != 0 || a == "--") {
       out.positional.push_back(a);
       continue;
@@ -34,17 +64,42 @@ CliArgs parse_cli(const std::vector<std::string>& args, const std::set<std::stri
       if (eq != std::string::npos) throw UsageError("option --" + name + " takes no value");
       out.flags.insert(name);
     } else if (value_names.count(name)) {
+      std::string value;
       if (eq != std::string::npos)
-        out.values[name].push_back(a.substr(eq + 1));
+        value = a.substr(eq + 1);
       else if (i + 1 < args.size())
-        out.values[name].push_back(args[++i]);
+        value = args[++i];
       else
         throw UsageError("option --" + name + " needs a value");
+      auto& given = out.values[name];
+      if (!given.empty() && !kRepeatableOptions.count(name) && !repeatable.count(name))
+        throw UsageError("--" + name + " given twice ('" + given.front() + "', then '" + value +
+                             "'); it takes one value",
+                         name == "arch" ? "to compare chips: eesim compare MODEL.onnx --arch A "
+                                          "--arch B ..."
+                                        : "");
+      given.push_back(value);
     } else {
-      throw UsageError("unknown option " + a);
+      throw unknown_option(a.substr(0, eq), name, flag_names, value_names);
     }
   }
   return out;
+}
+
+void require_one_positional(const CliArgs& a, const std::string& command, const std::string& what,
+                            const std::string& synopsis) {
+  if (a.positional.size() == 1) return;
+  if (a.positional.empty()) throw UsageError(command + " needs a " + what, synopsis);
+  std::string got;
+  for (const std::string& p : a.positional) got += " " + p;
+  throw UsageError(
+      command + " takes one " + what + ", got " + std::to_string(a.positional.size()) + ":" + got,
+      synopsis);
+}
+
+void require_option(const CliArgs& a, const std::string& command, const std::string& key,
+                    const std::string& value, const std::string& synopsis) {
+  if (a.last(key).empty()) throw UsageError(command + " needs --" + key + " " + value, synopsis);
 }
 
 namespace {

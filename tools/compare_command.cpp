@@ -95,7 +95,7 @@ int compare_command(const std::vector<std::string>& args, std::ostream& out) {
   values.insert({"arch", "json", "plot"});
   std::set<std::string> flags = kModelFlags;
   flags.insert("help");
-  const CliArgs a = parse_cli(args, flags, values);
+  const CliArgs a = parse_cli(args, flags, values, {"arch"});
   if (a.flag("help")) {
     out << compare_usage();
     return 0;

@@ -41,6 +41,9 @@ const char* const kEvaluationOptionsUsage =
     "  --density SEL=D[,...]    weight density D in [0, 1] (fraction of non-zero weights)\n"
     "                           per selector, as --bits (repeatable)\n";
 
+const char* const kChipPresetsUsage =
+    "  chips: examples/arch/*.textproto in the source tree, PREFIX/share/eesim/arch/ installed\n";
+
 const std::vector<std::string> kEvaluationKeys = {
     "policy", "fusion", "stacks",    "alloc",     "objective", "iterations", "seconds",
     "allow",  "seed",   "precision", "bits-file", "bits",      "density"};

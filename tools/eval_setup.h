@@ -11,6 +11,8 @@
 namespace eesim::tools {
 
 extern const char* const kEvaluationOptionsUsage;
+// Where the chip presets are, the last line of each command's examples.
+extern const char* const kChipPresetsUsage;
 // The keys every study takes (policy, fusion, stacks, alloc, objective, iterations, seconds,
 // allow, seed, precision, bits-file, bits, density).
 extern const std::vector<std::string> kEvaluationKeys;

@@ -34,7 +34,15 @@ const char* const kInspectUsage =
     "                         table shows, and the costs use, the widths after them\n";
 }  // namespace
 
-std::string inspect_usage() { return std::string(kInspectUsage) + kModelOptionsUsage; }
+const char* const kInspectExamples =
+    "examples:\n"
+    "  eesim inspect ee_mobilenetv2_cifar10.onnx --exit exit1=0.3 --exit exit2=0.2\n"
+    "  eesim inspect model.onnx --json --arch examples/arch/quad_edge_tpu.textproto\n"
+    "  eesim inspect model.onnx --drop-exits exit2 --bits '*=8' --measure-density\n";
+
+std::string inspect_usage() {
+  return std::string(kInspectUsage) + kModelOptionsUsage + kInspectExamples;
+}
 
 namespace {
 
@@ -223,7 +231,7 @@ int inspect_command(const std::vector<std::string>& args, std::ostream& out) {
     out << inspect_usage();
     return 0;
   }
-  if (a.positional.size() != 1) throw UsageError("inspect takes one MODEL.onnx");
+  require_one_positional(a, "inspect", "MODEL.onnx", "usage: eesim inspect MODEL.onnx [options]");
   const LoadedModel loaded = load_model(a);
   const Workload w = workloads::apply_precision(
       loaded.workload, parse_study_options(a, precision_keys).evaluate.precision);

@@ -109,4 +109,11 @@ void print_warnings(const workloads::Workload& w, std::ostream& err) {
   for (const std::string& warning : w.warnings) err << "eesim: warning: " << warning << "\n";
 }
 
+void print_warnings(const LoadedModel& m, std::ostream& err) {
+  print_warnings(m.workload, err);
+  if (!m.profile.exits.empty() && m.profile.source.empty())
+    err << "eesim: warning: no exit probabilities given (--exit NAME=P, --exits FILE or the "
+           "model's metadata): every input reaches the final output\n";
+}
+
 }  // namespace eesim::tools

@@ -35,5 +35,8 @@ workloads::ImportOptions import_options(const CliArgs& a);
 // The workload's warnings (a weight density that could not be measured), one
 // "eesim: warning: ..." line each.
 void print_warnings(const workloads::Workload& w, std::ostream& err);
+// Those, and a warning when the model has exits but no source gave their probabilities: every
+// input then reaches the final output, which a user rarely means to simulate.
+void print_warnings(const LoadedModel& m, std::ostream& err);
 
 }  // namespace eesim::tools

@@ -2,13 +2,16 @@
 // simulation per exit scenario -> expected latency, energy and EDP.
 #include "tools/run_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "common/names_text.h"
 #include "hw_models/arch_loader.h"
+#include "hw_models/core_model.h"
 #include "mapping/allocation.h"
 #include "sim/results/report_writers.h"
 #include "sim/results/run_report.h"
@@ -48,6 +51,45 @@ void print_busy_per_scenario(const hw::Architecture& arch, const sim::Report& r,
   }
 }
 
+// Each core's peak memory against its capacity, and what did not fit: bytes spilled to DRAM and
+// read back, whose time and energy are in the figures above (a chip with too little memory is
+// slow for that reason, and says so).
+void print_memory(const hw::Architecture& arch, const sim::Report& r, std::ostream& out) {
+  char buf[200];
+  std::vector<std::string> full;
+  for (size_t c = 0; c < arch.cores.size(); ++c) {
+    const int64_t capacity = hw::core_model(arch.cores[c]).on_chip_bytes(arch.cores[c]);
+    const int64_t peak = r.core_peak_memory_bytes[c];
+    std::snprintf(
+        buf, sizeof buf,
+        "core %-10s busy %12.0f cycles expected (%5.1f%%), peak memory %lld B of %lld B\n",
+        arch.cores[c].name.c_str(), r.expected_core_busy_cycles[c],
+        r.expected_latency_cycles > 0
+            ? 100 * r.expected_core_busy_cycles[c] / r.expected_latency_cycles
+            : 0.0,
+        static_cast<long long>(peak), static_cast<long long>(capacity));
+    out << buf;
+    if (peak >= capacity) full.push_back(arch.cores[c].name);
+  }
+  double expected = 0;
+  std::string per_scenario;
+  for (const auto& sc : r.scenarios) {
+    expected += sc.probability * static_cast<double>(sc.run.spilled_bytes);
+    per_scenario += (per_scenario.empty() ? "" : ", ") + sc.exit + " " +
+                    std::to_string(sc.run.spilled_bytes) + " B";
+  }
+  if (std::all_of(r.scenarios.begin(), r.scenarios.end(),
+                  [](const auto& sc) { return sc.run.spilled_bytes == 0; })) {
+    out << "spilled to DRAM: 0 B (every core's data fit its on-chip memory)\n";
+    return;
+  }
+  std::snprintf(buf, sizeof buf, "%.0f", expected);
+  out << "warning: spilled to DRAM: " << buf << " B expected (" << per_scenario
+      << "): what did not fit the on-chip memory of "
+      << (full.empty() ? std::string("a core") : join_names(full))
+      << " went to DRAM and back, in the latency and energy above\n";
+}
+
 void print_summary(const LoadedModel& m, const hw::Architecture& arch, const mapping::CnGraph& g,
                    const mapping::Allocation& alloc, const sim::Report& r,
                    const sim::EvaluateOptions& o, std::ostream& out) {
@@ -78,16 +120,7 @@ void print_summary(const LoadedModel& m, const hw::Architecture& arch, const map
   std::snprintf(buf, sizeof buf, "expected EDP E[E*L] %.6g pJ*cycles; E[E]*E[L] %.6g pJ*cycles\n",
                 r.expected_edp_pj_cycles, r.edp_of_means_pj_cycles);
   out << buf;
-  for (size_t c = 0; c < arch.cores.size(); ++c) {
-    std::snprintf(buf, sizeof buf,
-                  "core %-10s busy %12.0f cycles expected (%5.1f%%), peak memory %lld B\n",
-                  arch.cores[c].name.c_str(), r.expected_core_busy_cycles[c],
-                  r.expected_latency_cycles > 0
-                      ? 100 * r.expected_core_busy_cycles[c] / r.expected_latency_cycles
-                      : 0.0,
-                  static_cast<long long>(r.core_peak_memory_bytes[c]));
-    out << buf;
-  }
+  print_memory(arch, r, out);
   print_busy_per_scenario(arch, r, out);
   out << "roofline lower bound (whole network): " << r.roofline.lower_bound_cycles() << " cycles ("
       << r.roofline.bound() << "-bound)\n";
@@ -122,7 +155,15 @@ std::string run_usage() {
              "  --report OUT.binpb       the report as an eesim.report.RunReport protobuf message\n"
              "                           (sim/results/report.proto); text format for "
              ".txtpb/.textproto\n") +
-         kModelOptionsUsage;
+         kModelOptionsUsage +
+         "examples:\n"
+         "  eesim run ee_mobilenetv2_cifar10.onnx \\\n"
+         "      --arch examples/arch/quad_edge_tpu.textproto \\\n"
+         "      --exit exit1=0.3 --exit exit2=0.2 --fusion rows=4 --bits '*=8'\n"
+         "  eesim run model.onnx --arch chip.textproto --exits rates.txt --json report.json\n"
+         "  eesim run model.onnx --arch chip.textproto --alloc search --objective energy\n"
+         "  eesim run model.onnx --arch chip.textproto --trace t.json --plot gantt.png\n" +
+         kChipPresetsUsage;
 }
 
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -136,13 +177,14 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     out << run_usage();
     return 0;
   }
-  if (a.positional.size() != 1) throw UsageError("run takes one MODEL.onnx");
-  if (a.last("arch").empty()) throw UsageError("run needs --arch CHIP.textproto");
+  const char* const synopsis = "usage: eesim run MODEL.onnx --arch CHIP.textproto [options]";
+  require_one_positional(a, "run", "MODEL.onnx", synopsis);
+  require_option(a, "run", "arch", "CHIP.textproto", synopsis);
   sim::Options options = parse_study_options(a, kEvaluationKeys);
   sim::EvaluateOptions& o = options.evaluate;
   check_output_paths(a, {"json", "trace", "csv", "plot", "report"}, input_paths(a, options));
   const LoadedModel m = load_model(a);
-  print_warnings(m.workload, std::cerr);
+  print_warnings(m, std::cerr);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
   hw::CostCache cache(arch);
   sim::Evaluation e;

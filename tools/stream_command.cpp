@@ -130,7 +130,14 @@ std::string stream_usage() {
              "  --csv OUT.csv            one row per input: exit, arrival, done, latency, energy\n"
              "  --trace OUT.json         the first --trace-inputs inputs (default 20) as Chrome\n"
              "                           trace-event JSON; --trace-csv OUT.csv the same rows\n") +
-         kModelOptionsUsage;
+         kModelOptionsUsage +
+         "examples:\n"
+         "  eesim stream ee_mobilenetv2_cifar10.onnx \\\n"
+         "      --arch examples/arch/quad_edge_tpu.textproto \\\n"
+         "      --exit exit1=0.3 --inputs 10000 --fusion rows=4\n"
+         "  eesim stream model.onnx --arch chip.textproto --alloc pipeline --arrival poisson=2000\n"
+         "  eesim stream model.onnx --arch chip.textproto --csv inputs.csv --trace t.json\n" +
+         kChipPresetsUsage;
 }
 
 int stream_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -146,8 +153,9 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
     out << stream_usage();
     return 0;
   }
-  if (a.positional.size() != 1) throw UsageError("stream takes one MODEL.onnx");
-  if (a.last("arch").empty()) throw UsageError("stream needs --arch CHIP.textproto");
+  const char* const synopsis = "usage: eesim stream MODEL.onnx --arch CHIP.textproto [options]";
+  require_one_positional(a, "stream", "MODEL.onnx", synopsis);
+  require_option(a, "stream", "arch", "CHIP.textproto", synopsis);
   sim::Options options = parse_study_options(a, keys);
   sim::EvaluateOptions& o = options.evaluate;
   sim::StreamOptions& so = options.stream;
@@ -160,7 +168,7 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
     so.record_inputs = 20;  // the CLI's default: a trace of every input would be huge
   check_output_paths(a, {"json", "csv", "trace", "trace-csv", "report"}, input_paths(a, options));
   const LoadedModel m = load_model(a);
-  print_warnings(m.workload, std::cerr);
+  print_warnings(m, std::cerr);
   const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
   hw::CostCache cache(arch);
   sim::Evaluation e;

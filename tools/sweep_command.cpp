@@ -103,7 +103,13 @@ std::string sweep_usage() {
          "  --input NAME=1x3x32x32   shape of a graph input (for symbolic dimensions)\n"
          "  --final NAME             graph output that ends the backbone (default: the deepest)\n"
          "  --measure-density        read the weights and count each layer's non-zero ones (its\n"
-         "                           weight density); otherwise weights are not read: density 1\n";
+         "                           weight density); otherwise weights are not read: density 1\n"
+         "examples:\n"
+         "  eesim sweep backbone.onnx --arch examples/arch/quad_edge_tpu.textproto\n"
+         "  eesim sweep backbone.onnx --arch chip.textproto \\\n"
+         "      --head conv1x1:128,relu,gap,fc:10 \\\n"
+         "      --p 0.25,0.5 --fusion rows=4 --csv sweep.csv\n" +
+         kChipPresetsUsage;
 }
 
 int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -116,8 +122,9 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
     out << sweep_usage();
     return 0;
   }
-  if (a.positional.size() != 1) throw UsageError("sweep takes one BACKBONE.onnx");
-  if (a.last("arch").empty()) throw UsageError("sweep needs --arch CHIP.textproto");
+  const char* const synopsis = "usage: eesim sweep BACKBONE.onnx --arch CHIP.textproto [options]";
+  require_one_positional(a, "sweep", "BACKBONE.onnx", synopsis);
+  require_option(a, "sweep", "arch", "CHIP.textproto", synopsis);
   sim::Options options = parse_study_options(a, keys);
   sim::EvaluateOptions& o = options.evaluate;
   check_output_paths(a, {"csv", "json", "report"}, input_paths(a, options));

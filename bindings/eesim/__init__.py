@@ -20,7 +20,7 @@ import sys
 import warnings
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ._core import Architecture, Error, Model
+from ._core import Architecture, Error, Model, __version__
 from ._core import Evaluator as _CoreEvaluator
 from . import _core
 from .results import Report, StreamReport, SweepReport

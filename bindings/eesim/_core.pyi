@@ -1,6 +1,8 @@
 # Type stubs of the pybind11 module eesim._core (bindings/eesim/module.cpp).
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+__version__: str
+
 class Error(ValueError): ...
 
 class Model:

@@ -342,6 +342,7 @@ PYBIND11_MODULE(_core, m) {
   using namespace eesim;
   using namespace eesim::bindings;
   m.doc() = "eesim's C++ core: model import, architectures, and the evaluator.";
+  m.attr("__version__") = EESIM_VERSION;  // meson's project version, as `eesim --version` says
   py::register_exception<Error>(m, "Error", PyExc_ValueError);
   bind_results(m);
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/file_io.h"
+#include "common/names_text.h"
 #include "mapping/allocator.h"
 #include "workloads/op_registry.h"
 
@@ -96,8 +97,11 @@ void set_alloc(EvaluateOptions& o, const std::string& text) {
       o.allocator = mapping::make_allocator("file=" + text);
       return;
     }
+    const std::string near = closest_name(name, mapping::allocator_names());
     throw OptionError("alloc", text,
-                      "unknown allocator '" + name + "'; expected " + mapping::allocator_choices());
+                      "unknown allocator '" + name + "'; " +
+                          (near.empty() ? "expected " + mapping::allocator_choices()
+                                        : "did you mean '" + near + "'?"));
   }
   const mapping::AllocatorEntry& e = *mapping::find_allocator(name);
   const bool has_arg = text.size() > name.size();

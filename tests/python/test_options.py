@@ -62,7 +62,8 @@ def test_a_mapping_file_by_path_or_file_key(run_eesim, tmp_path, ee_model_path):
 @pytest.mark.parametrize("key,value,reason", [
     ("policy", "maybe", "expected wait or speculate"),
     ("fusion", "rows=0", "expected off, auto or rows=N (1 <= N <= 2^63 - 1)"),
-    ("alloc", "serach", "unknown allocator 'serach'; expected file=PATH, heft, partition, "
+    ("alloc", "serach", "unknown allocator 'serach'; did you mean 'search'?"),
+    ("alloc", "greedy", "unknown allocator 'greedy'; expected file=PATH, heft, partition, "
                         "pipeline or search"),
     ("objective", "speed", "expected latency, energy, edp or expected_edp"),
     ("iterations", "-3", "expected an integer >= 0"),
@@ -72,7 +73,7 @@ def test_bad_values_say_the_same_in_the_cli_and_python(run_eesim, ee_model_path,
                                                        reason):
     r = run_eesim("run", ee_model_path, "--arch", QUAD, f"--{key}", value)
     assert r.returncode == 2
-    assert r.stderr.startswith(f"eesim run: --{key} {value}: {reason}\n")
+    assert r.stderr == f"eesim: --{key} {value}: {reason}\ntry 'eesim run --help'\n"
     with pytest.raises(eesim.Error) as e:
         eesim.Evaluator(QUAD, **{key: value})
     assert str(e.value) == f"{key}={value}: {reason}"

@@ -170,7 +170,9 @@ TEST_CASE("options: alloc takes registered names, name=ARG, or a mapping file's 
   CHECK_FALSE(with("alloc", "pipeline").evaluate.allocator->fixed_layers());
   const std::string choices = eesim::mapping::allocator_choices();
   CHECK(error_of("alloc", "serach") ==
-        "alloc=serach: unknown allocator 'serach'; expected " + choices);
+        "alloc=serach: unknown allocator 'serach'; did you mean 'search'?");
+  CHECK(error_of("alloc", "greedy") ==
+        "alloc=greedy: unknown allocator 'greedy'; expected " + choices);
   CHECK(error_of("alloc", "heft=2") == "alloc=heft=2: allocator 'heft' takes no argument");
   CHECK(error_of("alloc", "file") == "alloc=file: expected file=PATH");
   // A path (a '/', or .txt / .map) is a mapping file, read when given: a missing one says so.
