@@ -1,5 +1,7 @@
 // Builds a Trace from what a run or a stream recorded (trace.h); the writers are in trace.cpp.
 #include <algorithm>
+#include <numeric>
+#include <tuple>
 
 #include "sim/results/trace.h"
 
@@ -45,6 +47,29 @@ void append_rows(Trace& t, const workloads::Workload& w, const mapping::CnGraph&
   }
 }
 
+// Link tracks in mesh order: by the link's source router, row-major, then its destination (they
+// were numbered in first-use order while the rows were gathered).
+void order_link_tracks(Trace& t) {
+  const size_t cores = t.core_names.size();
+  const auto key = [&](size_t i) {
+    const hw::Link& l = t.link_of_track[i];
+    return std::tuple(l.from.y, l.from.x, l.to.y, l.to.x);
+  };
+  std::vector<size_t> order(t.link_of_track.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+  std::vector<size_t> place(order.size());
+  std::vector<hw::Link> links;
+  for (size_t k = 0; k < order.size(); ++k) {
+    place[order[k]] = k;
+    links.push_back(t.link_of_track[order[k]]);
+    t.tracks[cores + k] = link_name(links.back());
+  }
+  t.link_of_track = std::move(links);
+  for (TraceRow& row : t.rows)
+    if (row.track >= cores) row.track = cores + place[row.track - cores];
+}
+
 Trace empty_trace(const hw::Architecture& arch, const Report& r) {
   Trace t;
   t.clock_mhz = arch.clock_mhz;
@@ -70,6 +95,7 @@ Trace trace_rows(const workloads::Workload& w, const mapping::CnGraph& g,
          sc.run.memory,
          {{"exit " + sc.exit, sc.run.latency_cycles, {{"probability", sc.probability}}}}});
   }
+  order_link_tracks(t);
   return t;
 }
 
@@ -89,6 +115,7 @@ Trace stream_trace_rows(const workloads::Workload& w, const mapping::CnGraph& g,
     p.instants.push_back({"input " + input + " exits at " + t.scenarios[s], in.done_cycles, {}});
   }
   t.processes.push_back(std::move(p));
+  order_link_tracks(t);
   return t;
 }
 
