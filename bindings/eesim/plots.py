@@ -52,8 +52,8 @@ def _bars(axes: Sequence[Any], rows: Sequence[int], starts: Sequence[Any], ends:
 
 def gantt_from_columns(columns: Mapping[str, Sequence[Any]], tracks: Sequence[str],
                        exits: Mapping[str, int], clock_mhz: float = 0.0) -> Figure:
-    """One Gantt panel per scenario: a row per track (cores, then links), a bar per node or
-    transfer coloured by layer, and the exit marked where the scenario ends.
+    """One Gantt panel per scenario: a row per track (cores, links, DRAM ports), a bar per node,
+    transfer or DRAM port booking coloured by layer, and the exit marked where the scenario ends.
 
     columns: the trace columns (scenario, track, kind, layer, start_cycles, end_cycles, ...);
     exits: scenario name -> latency in cycles, in scenario order."""

@@ -103,8 +103,9 @@ class Report(_MessageReport):
 
     With `evaluate(..., trace=True)`: `trace` is a dict of numpy arrays, one per column
     (scenario, track, kind, name, start_cycles, end_cycles, layer, first_row, rows, macs,
-    bytes, cancelled, first_channel, channels), `tracks` lists the track names (cores, then
-    links), and `trace_frame()` gives a pandas DataFrame."""
+    bytes, cancelled, first_channel, channels; kind "cn", "transfer", "dram" or "spill"), `tracks`
+    lists the track names (cores, links, then DRAM ports), and `trace_frame()` gives a pandas
+    DataFrame."""
 
     _KIND = "RunReport"
 

@@ -9,7 +9,7 @@ namespace eesim::sim {
 namespace {
 
 // Chrome metadata: the process's name and place, then every track as one of its threads, in
-// track order (cores in chip order, then links).
+// track order (cores, links, DRAM ports).
 void write_names(JsonWriter& j, const Trace& t, int64_t pid) {
   const auto meta = [&](const char* name, int64_t tid) -> JsonWriter& {
     j.begin_object().key("name").value(name).key("ph").value("M").key("pid").value(pid);
