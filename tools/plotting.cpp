@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "common/json_writer.h"
 
 extern char** environ;
 
@@ -83,11 +84,14 @@ struct Scratch {
 }  // namespace
 
 void plot_run(const std::string& csv_text, const std::string& report_json,
-              const std::string& out_path) {
+              const std::vector<std::string>& tracks, const std::string& out_path) {
   Scratch s;
   const std::string csv = s.add(out_path + ".trace.csv", csv_text);
   const std::string report = s.add(out_path + ".report.json", report_json);
-  run_plots({"--csv", csv, "--report", report}, out_path);
+  JsonWriter order;
+  order.array(tracks);
+  const std::string order_path = s.add(out_path + ".tracks.json", order.str());
+  run_plots({"--csv", csv, "--report", report, "--tracks", order_path}, out_path);
 }
 
 std::string json_list(const std::vector<std::string>& jsons) {

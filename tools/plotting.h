@@ -10,10 +10,11 @@ namespace eesim::tools {
 // Python, matplotlib or the script fails.
 void run_plots(const std::vector<std::string>& args, const std::string& out_path);
 
-// `eesim run --plot`: the Gantt chart of every scenario from the trace CSV and the report JSON
-// (title, clock, latencies, core order), both written beside `out_path` and removed after.
+// `eesim run --plot`: the Gantt chart of every scenario from the trace CSV, the report JSON
+// (title, clock, latencies) and the tracks in order (Python's Report.tracks order), written
+// beside `out_path` and removed after.
 void plot_run(const std::string& csv_text, const std::string& report_json,
-              const std::string& out_path);
+              const std::vector<std::string>& tracks, const std::string& out_path);
 
 // JSON texts as one JSON list, a text per line.
 std::string json_list(const std::vector<std::string>& jsons);

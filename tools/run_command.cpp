@@ -221,7 +221,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     if (!a.last("trace").empty()) write_file(a.last("trace"), sim::chrome_trace_json(trace));
     if (!a.last("csv").empty()) write_file(a.last("csv"), sim::trace_csv(trace));
     if (!a.last("plot").empty())
-      plot_run(sim::trace_csv(trace), sim::report_json(message), a.last("plot"));
+      plot_run(sim::trace_csv(trace), sim::report_json(message), trace.tracks, a.last("plot"));
   }
   return 0;
 }

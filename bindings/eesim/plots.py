@@ -18,7 +18,8 @@ Conventions, the same in every function:
 
 From the command line (what `eesim run --plot` and `eesim compare --plot` call):
 
-    /usr/bin/python3 -m eesim.plots --csv TRACE.csv [--report REPORT.json] --out OUT.png
+    /usr/bin/python3 -m eesim.plots --csv TRACE.csv [--report REPORT.json] [--tracks TRACKS.json]
+                                    --out OUT.png
     /usr/bin/python3 -m eesim.plots --compare REPORTS.json --out OUT.png
 """
 
@@ -177,9 +178,9 @@ def gantt_from_columns(columns: Mapping[str, Sequence[Any]], tracks: Sequence[st
                        exits: Mapping[str, int], clock_mhz: float = 0.0,
                        title: Optional[str] = None, ax: Any = None,
                        final: Optional[str] = "") -> Figure:
-    """One Gantt panel per scenario: a row per track (in `tracks` order: cores, then links), a
-    bar per node (coloured by block) or transfer (hatched), and a dashed line where the scenario
-    ends.
+    """One Gantt panel per scenario: a row per track (in `tracks` order: cores, links, then DRAM
+    ports), a bar per node or DRAM port booking (coloured by block) or transfer (hatched), and a
+    dashed line where the scenario ends.
 
     columns: trace columns (scenario, track, kind, layer, start_cycles, end_cycles, ...);
     exits: scenario name -> latency in cycles, in scenario order; final: the scenario that
@@ -560,8 +561,10 @@ def main(argv: Sequence[str]) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m eesim.plots",
                                  description="plots of eesim's CLI outputs")
     ap.add_argument("--csv", help="a trace CSV (eesim run --csv): its Gantt chart")
-    ap.add_argument("--report", help="the run's report JSON (eesim run --json): title, clock, "
-                    "latencies and core order for the Gantt chart")
+    ap.add_argument("--report", help="the run's report JSON (eesim run --json): title, clock "
+                    "and latencies for the Gantt chart")
+    ap.add_argument("--tracks", help="a JSON list of the track names in order (Report.tracks); "
+                    "without it, cores as the report lists them, then the CSV's other tracks")
     ap.add_argument("--compare", help="a JSON list of run reports (eesim compare --json)")
     ap.add_argument("--out", required=True, help="PNG, SVG or PDF")
     a = ap.parse_args(argv)
@@ -580,6 +583,9 @@ def main(argv: Sequence[str]) -> int:
         clock, title = r.clock_mhz, _title(r, "timeline per exit scenario")
         exits = dict(r.scenario_latency)
         tracks = track_order(tracks, r.core_names)
+    if a.tracks:
+        with open(a.tracks) as f:
+            tracks = list(json.load(f))
     gantt_from_columns(columns, tracks, exits, clock, title=title).savefig(a.out, dpi=150)
     return 0
 

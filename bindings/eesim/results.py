@@ -103,10 +103,10 @@ class Report(_MessageReport):
 
     With `evaluate(..., trace=True)`: `trace` is a dict of numpy arrays, one per column
     (scenario, track, kind, name, start_cycles, end_cycles, layer, first_row, rows, macs,
-    bytes, cancelled, first_channel, channels), `tracks` lists the track names (cores, then
-    links), and `trace_frame()` gives a pandas DataFrame; `memory` holds each core's on-chip
-    memory over time (scenario, core, cycle, live_bytes after each change, capacity_bytes),
-    also as `memory_frame()`."""
+    bytes, cancelled, first_channel, channels; kind "cn", "transfer", "dram" or "spill"), `tracks`
+    lists the track names (cores, links, then DRAM ports), and `trace_frame()` gives a pandas
+    DataFrame; `memory` holds each core's on-chip memory over time (scenario, core, cycle,
+    live_bytes after each change, capacity_bytes), also as `memory_frame()`."""
 
     _KIND = "RunReport"
 

@@ -377,8 +377,12 @@ class CoreShell : public sc_core::sc_module {
       const size_t port = run_.port[core_];
       const int64_t hold = hw::dram_cycles(run_.arch.drams[port], n.dram_bytes);
       const auto resource = LinkCalendar::dram_port(static_cast<int64_t>(port));
-      end = std::max(end, run_.calendar.reserve({resource}, now, hold) + hold);
+      const int64_t at = run_.calendar.reserve({resource}, now, hold);
+      end = std::max(end, at + hold);
       run_.out.dram_bytes += n.dram_bytes;
+      if (in.record)
+        run_.out.inputs[running_.input].dram.push_back(
+            {running_.node, port, at, hold, n.dram_bytes, false});
     }
     busy_ = true;
     run_start_ = now;
@@ -472,13 +476,15 @@ void Run::hold(size_t k, size_t core, int64_t delta, int64_t now, size_t node) {
   if (k != kNoInput) live_inputs[k]->held[core] += delta;
   const hw::SpillOutcome s = memory[core].hold(delta);
   if (s.spilled_bytes > 0) {  // its DRAM traffic occupies the port; the input pays its energy
-    calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port[core]))}, now,
-                     s.dram_port_cycles);
+    const int64_t at = calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port[core]))},
+                                        now, s.dram_port_cycles);
     out.spilled_bytes += s.spilled_bytes;
     out.dram_bytes += s.dram_bytes;
     if (k != kNoInput) out.inputs[k].dynamic_energy_pj += s.dram_energy_pj;
-    if (k != kNoInput && node != SIZE_MAX && live_inputs[k]->record)
+    if (k != kNoInput && node != SIZE_MAX && live_inputs[k]->record) {
       live_inputs[k]->charges[node].spill_pj += s.dram_energy_pj;
+      out.inputs[k].dram.push_back({node, port[core], at, s.dram_port_cycles, s.dram_bytes, true});
+    }
   }
   const int64_t live = memory[core].live_bytes();
   out.core_peak_memory_bytes[core] = std::max(out.core_peak_memory_bytes[core], live);
@@ -713,6 +719,7 @@ ScenarioRun run_plan(const Plan& plan, const hw::Architecture& arch, const NodeN
   r.nodes = std::move(in.nodes);
   r.charges = std::move(in.charges);
   r.transfers = std::move(in.transfers);
+  r.dram = std::move(in.dram);
   r.memory = std::move(s.memory);
   r.core_peak_memory_bytes = std::move(s.core_peak_memory_bytes);
   r.spilled_bytes = s.spilled_bytes;

@@ -41,6 +41,19 @@ struct Transfer {
   bool operator==(const Transfer&) const = default;
 };
 
+// One booking of a DRAM port over [start, start + hold_cycles): a node's own traffic (weights,
+// graph inputs: PlanNode::dram_bytes) from when it started on its core or, the port busy, later;
+// or a spill (hw::OnChipMemory: written out and read back) from when the bytes that did not fit
+// arrived on the core. Bookings of one port never overlap (the link calendar's windows).
+struct DramAccess {
+  size_t node = 0;  // plan node: the one whose traffic it is, or whose band spilled
+  size_t port = 0;  // index into Architecture::drams
+  int64_t start = 0, hold_cycles = 0;
+  int64_t bytes = 0;  // the traffic it carries: a spill's twice what spilled (out and back)
+  bool spill = false;
+  bool operator==(const DramAccess&) const = default;
+};
+
 // Bytes held on a core's memory from `cycle` on: resident weights, bands written and not yet
 // read by all their consumers, and bands received from other cores until their reader ends.
 struct MemorySample {
@@ -74,6 +87,7 @@ struct ScenarioRun {
   std::vector<NodeTiming> nodes;    // per plan node
   std::vector<NodeCharge> charges;  // per plan node
   std::vector<Transfer> transfers;
+  std::vector<DramAccess> dram;                 // in booking order
   std::vector<MemorySample> memory;             // in time order
   std::vector<int64_t> core_peak_memory_bytes;  // per core, at most its on-chip bytes
   // Bytes that did not fit a core's memory when they arrived: written to DRAM and read back,
@@ -128,6 +142,7 @@ struct InputRun {
   std::vector<NodeTiming> nodes;    // per plan node, when recorded
   std::vector<NodeCharge> charges;  // per plan node, when recorded
   std::vector<Transfer> transfers;  // when recorded
+  std::vector<DramAccess> dram;     // when recorded
   bool operator==(const InputRun&) const = default;
 };
 

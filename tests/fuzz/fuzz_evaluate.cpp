@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "common/error.h"
@@ -250,10 +251,29 @@ void check_stream(const sim::StreamReport& r) {
   expect(std::isfinite(r.throughput_per_s) && r.throughput_per_s > 0, "stream throughput");
 }
 
+// A timeline viewers draw flat: no event ends before it starts, and no two events on one track
+// of one process overlap (a core runs one node at a time, a link carries one transfer at a
+// time; sim/results/trace.h).
+void check_trace(const sim::Trace& t) {
+  std::vector<std::tuple<size_t, size_t, int64_t, int64_t>> spans;  // process, track, start, end
+  for (const sim::TraceRow& row : t.rows) {
+    expect(row.start >= 0 && row.start <= row.end, "trace event ends before it starts");
+    spans.emplace_back(t.per_input ? 0 : row.scenario, row.track, row.start, row.end);
+  }
+  std::sort(spans.begin(), spans.end());
+  for (size_t i = 1; i < spans.size(); ++i) {
+    const auto& [process, track, start, end] = spans[i - 1];
+    const auto& next = spans[i];
+    expect(std::get<0>(next) != process || std::get<1>(next) != track || end <= std::get<2>(next),
+           "two trace events overlap on one track");
+  }
+}
+
 // What `eesim run` writes: the JSON report and the timeline as Chrome trace JSON and CSV.
 void write_reports(const wl::Workload& w, const sim::Evaluation& e, const sim::ReportContext& ctx) {
   (void)sim::report_json(sim::run_message(e.report, ctx, w, chip()));
   const sim::Trace t = sim::trace_rows(w, e.graph, chip(), e.report);
+  check_trace(t);
   (void)sim::chrome_trace_json(t);
   (void)sim::trace_csv(t);
 }
@@ -290,7 +310,9 @@ void stream(const wl::Workload& w, const sim::Evaluation& e, const sim::ReportCo
   check_stream(r);
   (void)sim::report_json(sim::stream_message(r, ctx, chip()));
   (void)sim::stream_inputs_csv(r);
-  (void)sim::chrome_trace_json(sim::stream_trace_rows(w, e.graph, chip(), r));
+  const sim::Trace t = sim::stream_trace_rows(w, e.graph, chip(), r);
+  check_trace(t);
+  (void)sim::chrome_trace_json(t);
 }
 
 // A clean error must name the model, or the chip and the layer it cannot take (the chip is

@@ -52,6 +52,8 @@ TEST_CASE("engine: a two-layer chain on one core takes 16 + 16 = 32 cycles") {
   CHECK(r.core_busy_cycles == std::vector<int64_t>{32, 0});
   CHECK(r.noc_bytes == 0);
   CHECK(r.dram_bytes == 1024);
+  // relu (plan node 0) books the port for the input: ceil(1024 / 1000) = 2 cycles from 0.
+  CHECK(r.dram == std::vector<eesim::sim::DramAccess>{{0, 0, 0, 2, 1024, false}});
   CHECK(r.static_energy_pj == doctest::Approx((1 + 2) * 32.0));  // mW x ns
 }
 
@@ -87,6 +89,13 @@ TEST_CASE("engine: a band larger than its core's free memory spills the excess t
   CHECK(r.core_peak_memory_bytes[0] == 600);
   CHECK(r.memory.back().bytes == 0);
   CHECK(r.latency_cycles == 32);  // the spill occupies the DRAM port, not the core
+  // The port, one booking at a time. In 600 B each layer streams its 1024 B tile in and out
+  // (the SIMD model), relu reads the graph input too: relu's 3072 B over ceil(3072 / 1000) = 4
+  // cycles from 0; at 16 relu's band is written and 424 B spill, out and back: 848 B, 1 cycle;
+  // sigmoid starts at 16 and its 2048 B wait for the port: [17, 20), within its 16 cycles.
+  CHECK(r.dram == std::vector<eesim::sim::DramAccess>{{0, 0, 0, 4, 3072, false},
+                                                      {0, 0, 16, 1, 848, true},
+                                                      {1, 0, 17, 3, 2048, false}});
 }
 
 TEST_CASE(

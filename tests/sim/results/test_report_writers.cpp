@@ -86,16 +86,48 @@ TEST_CASE("trace: a run's and a stream's rows through the one writer") {
   const std::string stream = eesim::sim::trace_csv(two_row_trace(true));
   CHECK(stream.substr(0, 15) == "input,scenario,");
   CHECK(stream.find("\n7,\"exit1\",\"core a\",cn,") != std::string::npos);
-  // 10 cycles at 500 MHz: 0.02 us; the run's args name the scenario, the rows band and the
-  // channels (channels 16-31 of a layer split by channels).
+  // ts and dur in integer cycles (a node from cycle 10 to 30: ts 10, dur 20), the unit and the
+  // clock declared up front; the run's args name the scenario, the rows band and the channels
+  // (channels 16-31 of a layer split by channels).
   const std::string run = eesim::sim::chrome_trace_json(two_row_trace(false));
-  CHECK(run.find("\"ts\":0.02,\"dur\":0.040000000000000001,\"pid\":0,\"tid\":0,\"args\":{"
+  CHECK(run.starts_with(
+      "{\"otherData\":{\"generator\":\"eesim\",\"time_unit\":\"cycles\",\"clock_mhz\":500,"
+      "\"ns_per_cycle\":2,\"note\":\"ts and dur are integer clock cycles; viewers label them "
+      "microseconds\"},\"traceEvents\":["));
+  CHECK(run.find("\"ph\":\"X\",\"ts\":10,\"dur\":20,\"pid\":0,\"tid\":0,\"args\":{"
                  "\"scenario\":\"exit1\",\"layer\":\"conv\",\"start_cycles\":10,\"end_cycles\":30,"
                  "\"rows\":\"0:4\",\"channels\":\"16:32\",\"macs\":99,\"cancelled\":false}") !=
         std::string::npos);
+  CHECK(run.find("\"name\":\"conv -> fc\",\"cat\":\"transfer\",\"ph\":\"X\",\"ts\":30,\"dur\":10,"
+                 "\"pid\":0,\"tid\":1,") != std::string::npos);
+  CHECK(run.find("{\"name\":\"exit exit1\",\"ph\":\"i\",\"s\":\"p\",\"ts\":50,") !=
+        std::string::npos);
+  // Named and placed: the process, then each track as a thread in track order.
+  CHECK(run.find(
+            "{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":0,\"args\":{\"sort_index\":0}}"
+            ",{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":0,\"args\":{\"name\":"
+            "\"core a\"}},{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":0,\"tid\":0,"
+            "\"args\":{\"sort_index\":0}},{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,"
+            "\"tid\":1,\"args\":{\"name\":\"link (0,0)->(1,0)\"}}") != std::string::npos);
   CHECK(eesim::sim::chrome_trace_json(two_row_trace(true))
             .find("\"args\":{\"input\":7,\"exit\":\"exit1\",\"layer\":\"conv\"") !=
         std::string::npos);
+}
+
+TEST_CASE("trace: a core's memory counter keeps the last of the samples at one cycle") {
+  eesim::sim::Trace t = two_row_trace(false);
+  t.core_names = {"a", "b"};
+  // Cycle 5: core a holds 100, then 40 (a band read and freed in the same cycle); core b 7.
+  t.processes[0].memory = {{5, 0, 100}, {5, 1, 7}, {5, 0, 40}, {9, 0, 0}};
+  const std::string run = eesim::sim::chrome_trace_json(t);
+  const auto counter = [](const char* core, int64_t cycle, int64_t bytes) {
+    return std::string("{\"name\":\"memory ") + core +
+           "\",\"ph\":\"C\",\"ts\":" + std::to_string(cycle) +
+           ",\"pid\":0,\"args\":{\"bytes\":" + std::to_string(bytes) + "}}";
+  };
+  CHECK(run.find(counter("b", 5, 7) + "," + counter("a", 5, 40) + "," + counter("a", 9, 0)) !=
+        std::string::npos);
+  CHECK(run.find(counter("a", 5, 100)) == std::string::npos);
 }
 
 }  // namespace
