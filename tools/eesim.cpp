@@ -75,10 +75,15 @@ int main(int argc, char** argv) {
   }
   const std::string command = args[0];
   args.erase(args.begin());
+  if (command.rfind('-', 0) == 0) {  // "--verison"
+    const std::string near = eesim::closest_name(command, {"--help", "--version"});
+    return usage_error(
+        "unknown option " + command + (near.empty() ? "" : "; did you mean " + near + "?"), "",
+        "eesim --help");
+  }
   if (std::find(kCommands.begin(), kCommands.end(), command) == kCommands.end()) {
     const std::string near = eesim::closest_name(command, kCommands);
-    return usage_error((command.rfind('-', 0) == 0 ? "unknown option " + command
-                                                   : "unknown command '" + command + "'") +
+    return usage_error("unknown command '" + command + "'" +
                            (near.empty() ? "" : "; did you mean '" + near + "'?"),
                        near.empty() ? "commands: " + eesim::join_names(kCommands) : "",
                        "eesim --help");

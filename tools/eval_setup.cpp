@@ -42,7 +42,8 @@ const char* const kEvaluationOptionsUsage =
     "                           per selector, as --bits (repeatable)\n";
 
 const char* const kChipPresetsUsage =
-    "  chips: examples/arch/*.textproto in the source tree, PREFIX/share/eesim/arch/ installed\n";
+    "  chips: examples/arch/*.textproto; installed: PREFIX/share/eesim/arch/ (pip: "
+    "VENV/eesim/arch/)\n";
 
 const std::vector<std::string> kEvaluationKeys = {
     "policy", "fusion", "stacks",    "alloc",     "objective", "iterations", "seconds",

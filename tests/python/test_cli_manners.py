@@ -22,6 +22,8 @@ def usage_cases(model):
         (["rn", m], "eesim: unknown command 'rn'; did you mean 'run'?\ntry 'eesim --help'\n"),
         (["frobnicate"], "eesim: unknown command 'frobnicate'\n"
                          "commands: inspect, run, stream, sweep, compare\ntry 'eesim --help'\n"),
+        (["--verison"], "eesim: unknown option --verison; did you mean --version?\n"
+                        "try 'eesim --help'\n"),
         (["run", m, "--arch", QUAD, "--polcy", "wait"],
          "eesim: unknown option --polcy; did you mean --policy?\ntry 'eesim run --help'\n"),
         (["run", m, "--arch", QUAD, "--alloc", "serach"],
