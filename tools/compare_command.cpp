@@ -86,7 +86,7 @@ std::string compare_usage() {
          kEvaluationOptionsUsage +
          "  --json OUT.json          the chips' reports, a JSON list (each as `run --json`)\n"
          "  --plot OUT.png|OUT.svg   the figures side by side (needs matplotlib)\n" +
-         kModelOptionsUsage;
+         kModelOptionsUsage + kChipPresetsUsage;
 }
 
 int compare_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -100,9 +100,11 @@ int compare_command(const std::vector<std::string>& args, std::ostream& out) {
     out << compare_usage();
     return 0;
   }
-  if (a.positional.size() != 1) throw UsageError("compare takes one MODEL.onnx");
+  const char* const synopsis =
+      "usage: eesim compare MODEL.onnx --arch A.textproto --arch B.textproto [...] [options]";
+  require_one_positional(a, "compare", "MODEL.onnx", synopsis);
+  require_option(a, "compare", "arch", "CHIP.textproto", synopsis);
   const std::vector<std::string>& archs = a.all("arch");
-  if (archs.empty()) throw UsageError("compare needs --arch CHIP.textproto, once per chip");
   sim::Options options = parse_study_options(a, kEvaluationKeys);
   check_output_paths(a, {"json", "plot"}, input_paths(a, options));
   const LoadedModel m = load_model(a);

@@ -92,6 +92,16 @@ def _new_figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _one_axes(ax: Any, width: float, height: float, what: str) -> Tuple[Figure, Any]:
+    """(figure, axes): a new constrained-layout figure of that size, or `ax` (one Axes) and its
+    figure."""
+    if ax is None:
+        fig = _new_figure(width, height)
+        return fig, fig.subplots()
+    a = _axes_list(ax, 1, what)[0]
+    return a.get_figure(), a
+
+
 def _axes_list(ax: Any, count: int, what: str) -> List[Any]:
     """`ax` as a list of `count` Axes (one Axes when count is 1)."""
     axes = list(ax) if isinstance(ax, (list, tuple)) or hasattr(ax, "flat") else [ax]
@@ -271,12 +281,7 @@ def memory(report: Any, scenario: Optional[str] = None, ax: Any = None) -> Figur
     rows = [i for i, s in enumerate(mem["scenario"]) if s == scenario]
     cores = [c.name for c in report.cores]
     scale = _TimeScale(report.clock_mhz, latency)
-    if ax is None:
-        fig = _new_figure(9, 4)
-        a = fig.subplots()
-    else:
-        a = _axes_list(ax, 1, "memory")[0]
-        fig = a.get_figure()
+    fig, a = _one_axes(ax, 9, 4, "memory")
     palette = _palette()
     handles = []
     for j, core in enumerate(cores):
@@ -317,12 +322,7 @@ def energy_breakdown(report: Any, ax: Any = None) -> Figure:
     names = _scenario_labels([s.exit for s in report.scenarios])
     parts = [("dynamic", "dynamic_energy_pj"), ("NoC", "noc_energy_pj"),
              ("static", "static_energy_pj")]
-    if ax is None:
-        fig = _new_figure(7, 4)
-        a = fig.subplots()
-    else:
-        a = _axes_list(ax, 1, "energy_breakdown")[0]
-        fig = a.get_figure()
+    fig, a = _one_axes(ax, 7, 4, "energy_breakdown")
     bottom = [0.0] * len(names)
     for label, key in parts:
         values = [getattr(s, key) / 1e6 for s in report.scenarios]
@@ -352,12 +352,7 @@ def edp_vs_exit_probability(points: Sequence[Tuple[float, Any]], exit_name: str 
     if points and not isinstance(points[0], tuple) and hasattr(points, "evaluate"):
         raise TypeError("edp_vs_exit_probability takes (probability, Report) pairs; get them "
                         "with Evaluator.exit_probability_sweep(model, exit, probabilities)")
-    if ax is None:
-        fig = _new_figure(7, 4)
-        a = fig.subplots()
-    else:
-        a = _axes_list(ax, 1, "edp_vs_exit_probability")[0]
-        fig = a.get_figure()
+    fig, a = _one_axes(ax, 7, 4, "edp_vs_exit_probability")
     _edp_lines(a, [p for p, _ in points], [r for _, r in points])
     a.set_xlabel(f"P(exit at {exit_name})" if exit_name else "exit probability")
     if ax is None and points:
@@ -367,12 +362,7 @@ def edp_vs_exit_probability(points: Sequence[Tuple[float, Any]], exit_name: str 
 
 def edp_vs_branch_point(points: Sequence[Tuple[str, Any]], ax: Any = None) -> Figure:
     """Expected EDP per candidate branch point: points are (label, Report) pairs."""
-    if ax is None:
-        fig = _new_figure(7, 4)
-        a = fig.subplots()
-    else:
-        a = _axes_list(ax, 1, "edp_vs_branch_point")[0]
-        fig = a.get_figure()
+    fig, a = _one_axes(ax, 7, 4, "edp_vs_branch_point")
     _edp_lines(a, [label for label, _ in points], [r for _, r in points])
     a.set_xlabel("branch point")
     if ax is None and points:
@@ -422,12 +412,7 @@ def compare(comparison: Any, ax: Any = None) -> Figure:
     reports = list(getattr(comparison, "reports", comparison))
     if not reports:
         raise ValueError("compare needs at least one report")
-    if ax is None:
-        fig = _new_figure(9, 4)
-        a = fig.subplots()
-    else:
-        a = _axes_list(ax, 1, "compare")[0]
-        fig = a.get_figure()
+    fig, a = _one_axes(ax, 9, 4, "compare")
     metrics = [("E[L]", lambda e: e.latency_cycles), ("E[E]", lambda e: e.energy_pj),
                ("E[E*L]", lambda e: e.edp)]
     first = reports[0].expected
@@ -460,12 +445,7 @@ def stream_gantt(stream: Any, ax: Any = None) -> Figure:
     row_of = {name: i for i, name in enumerate(tracks)}
     latest = max([int(e) for e in t["end_cycles"]] + [1])
     scale = _TimeScale(getattr(stream, "clock_mhz", 0.0), latest)
-    if ax is None:
-        fig = _new_figure(11, 1.8 + 0.3 * len(tracks))
-        a = fig.subplots()
-    else:
-        a = _axes_list(ax, 1, "stream_gantt")[0]
-        fig = a.get_figure()
+    fig, a = _one_axes(ax, 11, 1.8 + 0.3 * len(tracks), "stream_gantt")
     _bars([a] * len(t["track"]), [row_of[track] for track in t["track"]], t["start_cycles"],
           t["end_cycles"], t["kind"], [cmap(int(k) % cmap.N) for k in t["input"]], scale)
     shown = sorted(set(int(k) for k in t["input"]))
