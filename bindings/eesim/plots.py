@@ -346,10 +346,11 @@ def _edp_lines(a: Any, x: Sequence[Any], reports: Sequence[Any]) -> None:
 
 
 def edp_vs_exit_probability(points: Sequence[Tuple[float, Any]], exit_name: str = "",
-                            ax: Any = None) -> Figure:
+                            ax: Any = None, *old_call: Any) -> Figure:
     """Expected EDP E[E*L] (and E[E]*E[L]) against P(leave at `exit_name`): points are
     (probability, Report) pairs, e.g. from Evaluator.exit_probability_sweep."""
-    if points and not isinstance(points[0], tuple) and hasattr(points, "evaluate"):
+    # The old call (evaluator, model, exit, probabilities, others) simulated: refused with a hint.
+    if hasattr(points, "evaluate") or old_call:
         raise TypeError("edp_vs_exit_probability takes (probability, Report) pairs; get them "
                         "with Evaluator.exit_probability_sweep(model, exit, probabilities)")
     fig, a = _one_axes(ax, 7, 4, "edp_vs_exit_probability")

@@ -167,6 +167,9 @@ def test_edp_against_exit_probability_and_branch_point(model):
     edp = a.get_lines()[0].get_ydata()
     assert list(edp) == sorted(edp, reverse=True)  # leaving earlier more often lowers EDP
     assert_legends_clear(fig)
+    with pytest.raises(TypeError, match="takes \\(probability, Report\\) pairs; get them with "
+                       "Evaluator.exit_probability_sweep"):
+        plots.edp_vs_exit_probability(ev, model, "exit1", [0.0, 0.5])
     with pytest.raises(eesim.Error, match="no exit 'exit9'; its exits are exit1, exit2, exit3"):
         ev.exit_probability_sweep(model, "exit9", [0.5])
     branch = [("exit1", ev.evaluate(model, {"exit1": 0.5, "exit2": 0, "exit3": 0})),
