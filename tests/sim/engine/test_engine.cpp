@@ -7,6 +7,7 @@
 #include "hw_models/arch_loader.h"
 #include "mapping/allocation.h"
 #include "sim/engine/engine.h"
+#include "tests/sim/two_simd.h"
 #include "tests/workloads/onnx_builder.h"
 
 using eesim::testing::OnnxBuilder;
@@ -14,13 +15,7 @@ using eesim::testing::OnnxBuilder;
 namespace {
 
 // Two 64-lane SIMD cores one hop apart; links 4 B/cycle, 1 + 1 cycles per hop; a fast DRAM.
-const char* kTwoSimd = R"(
-name: "two_simd" clock_mhz: 1000
-noc { width: 2 height: 1 link_bytes_per_cycle: 4 router_cycles: 1 link_cycles: 1 }
-core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 64 memory_bytes: 1000000 } }
-core { name: "v1" x: 1 y: 0 static_power_mw: 2 simd { lanes: 64 memory_bytes: 1000000 } }
-dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1000 }
-)";
+const char* const kTwoSimd = eesim::testing::kTwoSimd64;  // tests/sim/two_simd.h
 
 // x[1,1,16,64] -> relu -> sigmoid: 1024 element operations each, 16 cycles on 64 lanes.
 eesim::workloads::Workload chain() {

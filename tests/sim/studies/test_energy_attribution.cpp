@@ -9,6 +9,7 @@
 #include "mapping/allocation.h"
 #include "sim/studies/energy_attribution.h"
 #include "sim/studies/simulate.h"
+#include "tests/sim/two_simd.h"
 #include "tests/workloads/exit_nets.h"
 
 using eesim::sim::EnergyByKind;
@@ -18,13 +19,7 @@ namespace {
 
 // Two 64-lane SIMD cores one hop apart (1 and 2 mW static); links 4 B/cycle at 0.8 pJ/byte-hop
 // (the default); DRAM 162.5 pJ/byte (the default) at 1000 B/cycle.
-const char* const kTwoSimd = R"(
-name: "two_simd" clock_mhz: 1000
-noc { width: 2 height: 1 link_bytes_per_cycle: 4 router_cycles: 1 link_cycles: 1 }
-core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 64 memory_bytes: 1000000 } }
-core { name: "v1" x: 1 y: 0 static_power_mw: 2 simd { lanes: 64 memory_bytes: 1000000 } }
-dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1000 }
-)";
+const char* const kTwoSimd = eesim::testing::kTwoSimd64;  // tests/sim/two_simd.h
 
 // x[1,1,16,64] -> relu -> sigmoid: 1024 element operations each (0.03 pJ), reading and writing
 // 1024 one-byte words each (2048 x 2.5 pJ); relu reads the graph input from DRAM (1024 B).

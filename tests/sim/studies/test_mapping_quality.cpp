@@ -10,6 +10,7 @@
 #include "sim/studies/mapping_quality.h"
 #include "sim/studies/simulate.h"
 #include "sim/studies/stream.h"
+#include "tests/sim/two_simd.h"
 #include "tests/workloads/onnx_builder.h"
 
 using eesim::testing::OnnxBuilder;
@@ -18,13 +19,7 @@ namespace {
 
 // Two 64-lane SIMD cores one hop apart and a fast DRAM (1000 B/cycle): every node below
 // takes 1024 element operations / 64 lanes = 16 cycles, its DRAM traffic hidden under compute.
-const char* const kTwoSimd64 = R"(
-name: "two_simd" clock_mhz: 1000
-noc { width: 2 height: 1 link_bytes_per_cycle: 4 router_cycles: 1 link_cycles: 1 }
-core { name: "v0" x: 0 y: 0 static_power_mw: 1 simd { lanes: 64 memory_bytes: 1000000 } }
-core { name: "v1" x: 1 y: 0 static_power_mw: 2 simd { lanes: 64 memory_bytes: 1000000 } }
-dram { name: "d" x: 0 y: 0 bandwidth_bytes_per_cycle: 1000 }
-)";
+const char* const kTwoSimd64 = eesim::testing::kTwoSimd64;  // tests/sim/two_simd.h
 
 // The same with v1 a systolic array, which cannot run element-wise layers.
 const char* const kSimdAndSystolic = R"(
