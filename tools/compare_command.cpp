@@ -120,11 +120,8 @@ int compare_command(const std::vector<std::string>& args, std::ostream& out) {
       ctrl_c.check("the evaluation on " + path);
     }
     const sim::Evaluation& e = c.evaluation;
-    sim::ReportContext context{m.workload.name, sim::policy_text(options.evaluate.policy),
-                               sim::fusion_text(options.evaluate), e.allocation.method,
-                               static_cast<int64_t>(e.graph.num_cns())};
-    context.precision = workloads::to_string(options.evaluate.precision.mode);
-    c.json = sim::report_json(sim::run_message(e.report, context, m.workload, c.arch));
+    c.json = sim::report_json(sim::run_message(
+        e.report, sim::run_context(m.workload, options.evaluate, e), m.workload, c.arch));
     runs.push_back(std::move(c));
   }
   print_table(m.workload.name, runs, out);

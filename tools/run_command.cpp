@@ -210,10 +210,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
           << " of " << o.search.iterations << " moves\n";
   }
   print_summary(m, arch, g, alloc, r, o, out);
-  sim::ReportContext context{m.workload.name, sim::policy_text(o.policy), sim::fusion_text(o),
-                             alloc.method, static_cast<int64_t>(g.num_cns())};
-  context.precision = workloads::to_string(o.precision.mode);
-  const report::RunReport message = sim::run_message(r, context, m.workload, arch);
+  const report::RunReport message =
+      sim::run_message(r, sim::run_context(m.workload, o, e), m.workload, arch);
   if (!a.last("json").empty()) write_file(a.last("json"), sim::report_json(message));
   if (!a.last("report").empty()) sim::write_report_message(message, a.last("report"));
   if (!a.last("trace").empty() || !a.last("csv").empty() || !a.last("plot").empty()) {

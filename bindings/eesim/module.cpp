@@ -205,12 +205,8 @@ class Evaluator {
       }
       sim::Evaluation& e = keepable ? recent_.front().evaluation : fresh;
       if (hit) sim::reweigh(e.report, m.workload, p);
-      sim::ReportContext context{m.workload.name, sim::policy_text(o.evaluate.policy),
-                                 sim::fusion_text(o.evaluate), e.allocation.method,
-                                 static_cast<int64_t>(e.graph.num_cns())};
-      context.precision = workloads::to_string(o.evaluate.precision.mode);
-      message = std::make_shared<report::RunReport>(
-          sim::run_message(e.report, context, m.workload, arch_));
+      message = std::make_shared<report::RunReport>(sim::run_message(
+          e.report, sim::run_context(m.workload, o.evaluate, e), m.workload, arch_));
       if (trace) {
         t = sim::trace_rows(m.workload, e.graph, arch_, e.report);
         r = e.report;

@@ -4,6 +4,14 @@
 #include <cstdio>
 
 namespace eesim::sim {
+
+ReportContext run_context(const workloads::Workload& w, const EvaluateOptions& o,
+                          const Evaluation& e) {
+  ReportContext c{w.name, policy_text(o.policy), fusion_text(o), e.allocation.method,
+                  static_cast<int64_t>(e.graph.num_cns())};
+  c.precision = workloads::to_string(o.precision.mode);
+  return c;
+}
 namespace {
 
 void set_scenario_quality(report::ScenarioQuality& q, const ScenarioResult& s);

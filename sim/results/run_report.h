@@ -8,6 +8,7 @@
 
 #include "hw_models/architecture.h"
 #include "report.pb.h"
+#include "sim/studies/evaluate.h"
 #include "sim/studies/simulate.h"
 
 namespace eesim::sim {
@@ -18,6 +19,11 @@ struct ReportContext {
   int64_t nodes = 0;               // computation nodes in the CN graph
   std::string precision = "full";  // the precision mode (workloads::PrecisionMode)
 };
+
+// The context of evaluation `e` of `w` under `o`: what `eesim run`, `eesim compare` and Python's
+// Evaluator open a run report with.
+ReportContext run_context(const workloads::Workload& w, const EvaluateOptions& o,
+                          const Evaluation& e);
 
 // The fields every study's message opens with (the JSON's first keys): RunReport and
 // StreamReport share their names, so one function fills both.
