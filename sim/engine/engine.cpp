@@ -12,9 +12,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <map>
 #include <memory>
 #include <queue>
-#include <set>
 #include <string>
 #include <systemc>
 #include <tuple>
@@ -168,6 +168,8 @@ struct Run {
       : inputs(in), arch(a), options(o), noc(hw::make_noc(a.noc)) {
     for (size_t c = 0; c < a.cores.size(); ++c) {
       port.push_back(hw::nearest_dram(a, c));
+      port_resource.push_back(
+          calendar.id(LinkCalendar::dram_port(static_cast<int64_t>(port.back()))));
       memory.emplace_back(hw::core_model(a.cores[c]).on_chip_bytes(a.cores[c]),
                           a.drams[port.back()]);
     }
@@ -176,14 +178,15 @@ struct Run {
   const hw::Architecture& arch;
   const EngineOptions& options;
   const std::unique_ptr<hw::Noc> noc;
+  LinkCalendar calendar;
   std::vector<size_t> port;              // per core, its nearest DRAM port
+  std::vector<size_t> port_resource;     // per core, that port's calendar id
   std::vector<hw::OnChipMemory> memory;  // per core: what is held on chip, what spilled
   std::unordered_map<const Plan*, std::unique_ptr<PlanIndex>> indices;
   std::vector<std::unique_ptr<Instance>> live_inputs;  // per input, while in flight
   size_t next_input = 0;
   int64_t in_flight = 0;
   size_t finished = 0;
-  LinkCalendar calendar;
   std::vector<std::unique_ptr<CoreShell>> cores;
   std::unique_ptr<Source> source;
   StreamRun out;
@@ -287,11 +290,22 @@ struct Run {
   struct Path {
     bool known = false;
     std::vector<hw::Link> route;
-    std::vector<LinkCalendar::Resource> resources;
+    std::vector<size_t> resources;  // calendar ids
     int64_t pipeline_cycles = 0;
   };
   std::vector<Path> paths;  // [from * cores + to]
   const Path& path(size_t from_core, size_t to_core);
+  // A multicast's tree: the calendar ids of its links, and per send the links its branch adds
+  // (empty for a destination on the source's core), looked up once per source core and sequence
+  // of destination cores.
+  struct Tree {
+    std::vector<size_t> resources;
+    std::vector<std::vector<hw::Link>> branches;
+  };
+  std::map<std::vector<size_t>, Tree> trees;  // key: source core, then each send's core
+  std::vector<size_t> tree_key;               // scratch for lookups
+  const Tree& tree(size_t from_core, const std::vector<PlanNode>& nodes,
+                   const PlanIndex::Send* sends, size_t count);
   // `node` (of input k) is charged what spills.
   void hold(size_t k, size_t core, int64_t delta, int64_t now, size_t node = SIZE_MAX);
   void release_inputs(size_t k, size_t node, int64_t now);
@@ -320,18 +334,22 @@ class CoreShell : public sc_core::sc_module {
   void make_ready(size_t k, size_t node, int64_t now) {
     const Instance& in = *run_.instance(k);
     run_.waiting(in.index, in.plan.nodes[node], node, 1, now);
-    ready_.insert({k, in.index.rank[node], node});
+    ready_.push_back({k, in.index.rank[node], node});
+    std::push_heap(ready_.begin(), ready_.end(), later);
     run_.dirty = true;
   }
   // Input `k` has finished: its running node is cancelled (energy pro rata) and its queued
   // nodes dropped.
   void cancel(size_t k, int64_t now) {
-    const auto first = ready_.lower_bound({k, 0, 0});
-    const auto last = ready_.lower_bound({k + 1, 0, 0});
     const Instance& in = *run_.instance(k);
-    for (auto it = first; it != last; ++it)
-      run_.waiting(in.index, in.plan.nodes[it->node], it->node, -1, now);
-    ready_.erase(first, last);
+    const auto theirs = [k](const ReadyKey& r) { return r.input == k; };
+    for (const ReadyKey& r : ready_)
+      if (theirs(r)) run_.waiting(in.index, in.plan.nodes[r.node], r.node, -1, now);
+    const auto kept = std::remove_if(ready_.begin(), ready_.end(), theirs);
+    if (kept != ready_.end()) {
+      ready_.erase(kept, ready_.end());
+      std::make_heap(ready_.begin(), ready_.end(), later);
+    }
     if (!busy_ || running_.input != k) return;
     run_.runs(core_, -1, now);
     const PlanNode& n = run_.instance(k)->plan.nodes[running_.node];
@@ -366,8 +384,9 @@ class CoreShell : public sc_core::sc_module {
 
  private:
   void start(int64_t now) {
-    running_ = *ready_.begin();
-    ready_.erase(ready_.begin());
+    std::pop_heap(ready_.begin(), ready_.end(), later);
+    running_ = ready_.back();
+    ready_.pop_back();
     Instance& in = *run_.instance(running_.input);
     const PlanNode& n = in.plan.nodes[running_.node];
     run_.waiting(in.index, n, running_.node, -1, now);
@@ -376,8 +395,8 @@ class CoreShell : public sc_core::sc_module {
     if (n.dram_bytes > 0) {  // its DRAM traffic overlaps compute but shares the port
       const size_t port = run_.port[core_];
       const int64_t hold = hw::dram_cycles(run_.arch.drams[port], n.dram_bytes);
-      const auto resource = LinkCalendar::dram_port(static_cast<int64_t>(port));
-      const int64_t at = run_.calendar.reserve({resource}, now, hold);
+      const size_t resource = run_.port_resource[core_];
+      const int64_t at = run_.calendar.reserve({&resource, 1}, now, hold);
       end = std::max(end, at + hold);
       run_.out.dram_bytes += n.dram_bytes;
       if (in.record)
@@ -402,7 +421,9 @@ class CoreShell : public sc_core::sc_module {
     }
   };
   std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> arrivals_;
-  std::set<ReadyKey> ready_;
+  // The ready queue: a binary heap whose front is the least key (keys of one run are distinct).
+  static bool later(const ReadyKey& a, const ReadyKey& b) { return b < a; }
+  std::vector<ReadyKey> ready_;
   bool busy_ = false;
   ReadyKey running_;
   int64_t run_start_ = 0, run_end_ = 0;
@@ -442,6 +463,7 @@ class Dispatcher : public sc_core::sc_module {
  private:
   void step() {
     const int64_t now = run_.now();
+    run_.calendar.forget_before(now);
     do {
       if (!run_.activate()) return;  // stopped: no trigger, sc_start returns
       run_.dirty = false;
@@ -476,8 +498,7 @@ void Run::hold(size_t k, size_t core, int64_t delta, int64_t now, size_t node) {
   if (k != kNoInput) live_inputs[k]->held[core] += delta;
   const hw::SpillOutcome s = memory[core].hold(delta);
   if (s.spilled_bytes > 0) {  // its DRAM traffic occupies the port; the input pays its energy
-    const int64_t at = calendar.reserve({LinkCalendar::dram_port(static_cast<int64_t>(port[core]))},
-                                        now, s.dram_port_cycles);
+    const int64_t at = calendar.reserve({&port_resource[core], 1}, now, s.dram_port_cycles);
     out.spilled_bytes += s.spilled_bytes;
     out.dram_bytes += s.dram_bytes;
     if (k != kNoInput) out.inputs[k].dynamic_energy_pj += s.dram_energy_pj;
@@ -518,11 +539,33 @@ const Run::Path& Run::path(size_t from_core, size_t to_core) {
     const hw::Node from{arch.cores[from_core].x, arch.cores[from_core].y};
     const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
     p.route = noc->route(from, to);
-    p.resources = route_resources(p.route);
+    p.resources = calendar.ids(route_resources(p.route));
     p.pipeline_cycles = noc->pipeline_cycles(from, to);
     p.known = true;
   }
   return p;
+}
+
+const Run::Tree& Run::tree(size_t from_core, const std::vector<PlanNode>& nodes,
+                           const PlanIndex::Send* sends, size_t count) {
+  tree_key.assign(1, from_core);
+  for (size_t i = 0; i < count; ++i) tree_key.push_back(nodes[sends[i].to].core);
+  const auto found = trees.find(tree_key);
+  if (found != trees.end()) return found->second;
+  Tree t;
+  t.branches.resize(count);
+  std::vector<hw::Link> links;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t to_core = tree_key[i + 1];
+    if (to_core == from_core) continue;
+    for (const hw::Link& l : path(from_core, to_core).route)
+      if (std::find(links.begin(), links.end(), l) == links.end()) {
+        links.push_back(l);
+        t.branches[i].push_back(l);
+      }
+  }
+  t.resources = calendar.ids(route_resources(links));
+  return trees.emplace(tree_key, std::move(t)).first->second;
 }
 
 void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count, int64_t now) {
@@ -552,21 +595,16 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count
     cores[to_core]->deliver(k, e.to, at);
     return;
   }
-  std::vector<std::vector<hw::Link>> branches(count);  // per send: the links it adds to the tree
-  std::vector<hw::Link> tree;
+  const Tree& t = tree(from_core, in.plan.nodes, sends, count);
+  const auto& branches = t.branches;
   int64_t link_hold = 0;
   for (size_t i = 0; i < count; ++i) {
     const size_t to_core = in.plan.nodes[sends[i].to].core;
     if (to_core == from_core) continue;
     const hw::Node to{arch.cores[to_core].x, arch.cores[to_core].y};
-    for (const hw::Link& l : path(from_core, to_core).route)
-      if (std::find(tree.begin(), tree.end(), l) == tree.end()) {
-        tree.push_back(l);
-        branches[i].push_back(l);
-      }
     link_hold = std::max(link_hold, noc->hold_cycles(from, to, sends[i].bytes));
   }
-  const int64_t start = calendar.reserve(route_resources(tree), now, link_hold);
+  const int64_t start = calendar.reserve(t.resources, now, link_hold);
   for (size_t i = 0; i < count; ++i) {
     const PlanIndex::Send& e = sends[i];
     const size_t to_core = in.plan.nodes[e.to].core;
@@ -585,7 +623,7 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count
       if (in.record) in.charges[node].noc_pj += energy;
       if (e.bytes > 0 && in.record)
         out.inputs[k].transfers.push_back(
-            {node, e.to, start, at, e.bytes, std::move(branches[i]), link_hold, energy});
+            {node, e.to, start, at, e.bytes, branches[i], link_hold, energy});
     }
     cores[to_core]->deliver(k, e.to, at);
   }
