@@ -24,7 +24,10 @@ def eesim_bin() -> Path:
 # CLI links the ASan runtime itself: it needs no preload, nor does the python it may start
 # (`--plot`), which would then report the interpreter's own objects as leaks.
 CLI_ENV = None
-if "EESIM_CLI_ASAN_OPTIONS" in os.environ:
+# True in the sanitized suite (tools/test-sanitized), where code runs 3-5x slower: a few tests
+# that repeat one path many times repeat it fewer times there.
+SANITIZED = "EESIM_CLI_ASAN_OPTIONS" in os.environ
+if SANITIZED:
     CLI_ENV = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     CLI_ENV["ASAN_OPTIONS"] = os.environ["EESIM_CLI_ASAN_OPTIONS"]
 
