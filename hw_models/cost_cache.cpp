@@ -79,24 +79,37 @@ CostCache::CostCache(const Architecture& arch) : arch_(arch), noc_(make_noc(arch
   for (size_t c = 0; c < arch.cores.size(); ++c) {
     size_t k = 0;
     while (k < c && !same_hardware(arch.cores[k], arch.cores[c])) ++k;
-    kind_.push_back(k);
+    kind_.push_back(k == c ? kinds_++ : kind_[k]);
   }
 }
 
+size_t CostCache::row_of(const TileShape& tile) {
+  const auto [it, added] = rows_.try_emplace(tile, rows_.size());
+  if (added) {
+    cost_slot_.resize(cost_slot_.size() + arch_.cores.size(), kEmpty);
+    model_slot_.resize(model_slot_.size() + kinds_, kEmpty);
+  }
+  return it->second;
+}
+
 const Cost& CostCache::get(size_t core_index, const TileShape& tile) {
-  Key key{core_index, tile};
-  auto it = costs_.find(key);
-  if (it != costs_.end()) {
+  const size_t kind = kind_.at(core_index);
+  const size_t row = row_of(tile);
+  int32_t& slot = cost_slot_[row * arch_.cores.size() + core_index];
+  if (slot != kEmpty) {
     ++hits_;
-    return it->second;
+    return costs_[static_cast<size_t>(slot)];
   }
   ++misses_;
-  Key kind{kind_.at(core_index), tile};
-  auto m = model_costs_.find(kind);
-  if (m == model_costs_.end())
-    m = model_costs_.emplace(kind, model_cost(arch_, core_index, tile)).first;
-  return costs_.emplace(std::move(key), with_dram_energy(arch_, *noc_, core_index, m->second))
-      .first->second;
+  int32_t& model = model_slot_[row * kinds_ + kind];
+  if (model == kEmpty) {
+    model_costs_.push_back(model_cost(arch_, core_index, tile));
+    model = static_cast<int32_t>(model_costs_.size() - 1);
+  }
+  costs_.push_back(
+      with_dram_energy(arch_, *noc_, core_index, model_costs_[static_cast<size_t>(model)]));
+  slot = static_cast<int32_t>(costs_.size() - 1);
+  return costs_.back();
 }
 
 }  // namespace eesim::hw

@@ -7,6 +7,7 @@
 // state); not thread-safe: its owner serialises access (the Python Evaluator locks per call).
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -38,19 +39,21 @@ class CostCache {
   int64_t misses() const { return misses_; }
 
  private:
-  struct Key {
-    size_t core;
-    TileShape tile;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    size_t operator()(const Key& k) const { return TileShapeHash{}(k.tile) * 131u + k.core; }
-  };
+  // Each distinct shape is hashed once, on its first request, and gets a row of slots: one per
+  // core (the cost with its DRAM energy) and one per kind of core (the model's figure). A request
+  // is then one hash of the shape and an index, not a hash per map as (core, shape) keys took.
+  static constexpr int32_t kEmpty = -1;
+  size_t row_of(const TileShape& tile);
   const Architecture& arch_;
   std::shared_ptr<const Noc> noc_;
-  std::vector<size_t> kind_;  // per core: the first core of the same hardware (same_hardware)
-  std::unordered_map<Key, Cost, KeyHash> model_costs_;  // keyed by kind_: the model's figure
-  std::unordered_map<Key, Cost, KeyHash> costs_;        // keyed by core: with its DRAM energy
+  std::vector<size_t> kind_;  // per core: its kind's index (same_hardware), in order of appearance
+  size_t kinds_ = 0;
+  std::unordered_map<TileShape, size_t, TileShapeHash> rows_;  // shape -> its row
+  std::vector<int32_t> cost_slot_;   // [row * cores + core] -> index in costs_, or kEmpty
+  std::vector<int32_t> model_slot_;  // [row * kinds + kind] -> index in model_costs_, or kEmpty
+  // Deques: get's references stay valid as they grow.
+  std::deque<Cost> costs_;        // with the core's DRAM energy
+  std::deque<Cost> model_costs_;  // the model's figure, per kind of core
   int64_t hits_ = 0;
   int64_t misses_ = 0;
 };
