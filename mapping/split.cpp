@@ -178,6 +178,22 @@ CnGraph apply_splits(const Workload& w, const CnGraph& base, const Allocation& a
   CnGraph g;
   g.stacks = base.stacks;
   g.layer_cns.resize(w.num_layers());
+  size_t nodes = 0;  // as cut below
+  for (LayerId v = 0; v < w.num_layers(); ++v) {
+    const size_t bands = base.layer_cns[v].size(), parts = alloc.splits[v].cores.size();
+    switch (alloc.splits[v].kind) {
+      case SplitKind::kNone:
+        nodes += bands;
+        break;
+      case SplitKind::kRows:
+        nodes += bands == 1 ? parts : bands;
+        break;
+      case SplitKind::kChannels:
+        nodes += bands * parts;
+        break;
+    }
+  }
+  g.graph().m_vertices.reserve(nodes);  // adjacency_list's public member: it has no reserve
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     const LayerSplit& split = alloc.splits[v];
     const std::vector<CnId>& bands = base.layer_cns[v];
@@ -187,7 +203,9 @@ CnGraph apply_splits(const Workload& w, const CnGraph& base, const Allocation& a
                   std::to_string(split.cores.size()) +
                   " cores: " + split_problem(w, base, v, split));
     const auto parts = static_cast<int64_t>(split.cores.size());
-    const auto add = [&](Cn cn) { g.layer_cns[v].push_back(boost::add_vertex(cn, g.graph())); };
+    const auto add = [&](const Cn& cn) {
+      g.layer_cns[v].push_back(boost::add_vertex(cn, g.graph()));
+    };
     if (split.kind == SplitKind::kNone) {
       for (CnId c : bands) add(base.cn(c));
     } else if (split.kind == SplitKind::kRows && bands.size() == 1) {
@@ -229,8 +247,10 @@ CnGraph apply_splits(const Workload& w, const CnGraph& base, const Allocation& a
           add(cn);
         }
     }
-    connect_inputs(w, v, g);
   }
+  // Edges once every node is in: the same edges, in the same order, as connecting each layer
+  // after its nodes (connect_all_inputs).
+  connect_all_inputs(w, g);
   return g;
 }
 
