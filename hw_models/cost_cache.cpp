@@ -50,12 +50,14 @@ Cost model_cost(const Architecture& arch, size_t core_index, const TileShape& ti
 }
 
 // `c` (model_cost on core `core_index`) plus the energy of its DRAM traffic, which goes to the
-// core's nearest DRAM port over the mesh (DRAM pJ/byte + NoC pJ/byte-hop).
-Cost with_dram_energy(const Architecture& arch, const Noc& noc, size_t core_index, Cost c) {
+// core's nearest DRAM port, `port` (hw::nearest_dram), over the mesh (DRAM pJ/byte + NoC
+// pJ/byte-hop).
+Cost with_dram_energy(const Architecture& arch, const Noc& noc, size_t core_index, size_t port,
+                      Cost c) {
   if (!c.supported) return c;
   const CoreSpec& core = arch.cores.at(core_index);
   const int64_t bytes = c.dram_bytes();
-  const DramSpec& dram = arch.drams.at(nearest_dram(arch, noc, core_index));
+  const DramSpec& dram = arch.drams.at(port);
   if (!(static_cast<double>(bytes) / dram.bandwidth_bytes_per_cycle <=
         static_cast<double>(kMaxCycles))) {
     std::ostringstream rate;
@@ -72,7 +74,8 @@ Cost with_dram_energy(const Architecture& arch, const Noc& noc, size_t core_inde
 }  // namespace
 
 Cost tile_cost(const Architecture& arch, const Noc& noc, size_t core_index, const TileShape& tile) {
-  return with_dram_energy(arch, noc, core_index, model_cost(arch, core_index, tile));
+  return with_dram_energy(arch, noc, core_index, nearest_dram(arch, noc, core_index),
+                          model_cost(arch, core_index, tile));
 }
 
 CostCache::CostCache(const Architecture& arch) : arch_(arch), noc_(make_noc(arch.noc)) {
@@ -81,13 +84,22 @@ CostCache::CostCache(const Architecture& arch) : arch_(arch), noc_(make_noc(arch
     while (k < c && !same_hardware(arch.cores[k], arch.cores[c])) ++k;
     kind_.push_back(k == c ? kinds_++ : kind_[k]);
   }
+  port_.assign(arch.cores.size(), kUnknownPort);
+}
+
+const Cost* CostCache::Store::add(Cost c) {
+  if (size_ % kChunk == 0) chunks_.push_back(std::make_unique<Cost[]>(kChunk));
+  Cost& slot = chunks_.back()[size_ % kChunk];
+  slot = std::move(c);
+  ++size_;
+  return &slot;
 }
 
 size_t CostCache::row_of(const TileShape& tile) {
   const auto [it, added] = rows_.try_emplace(tile, rows_.size());
   if (added) {
-    cost_slot_.resize(cost_slot_.size() + arch_.cores.size(), kEmpty);
-    model_slot_.resize(model_slot_.size() + kinds_, kEmpty);
+    cost_of_.resize(cost_of_.size() + arch_.cores.size(), nullptr);
+    model_of_.resize(model_of_.size() + kinds_, nullptr);
   }
   return it->second;
 }
@@ -95,21 +107,19 @@ size_t CostCache::row_of(const TileShape& tile) {
 const Cost& CostCache::get(size_t core_index, const TileShape& tile) {
   const size_t kind = kind_.at(core_index);
   const size_t row = row_of(tile);
-  int32_t& slot = cost_slot_[row * arch_.cores.size() + core_index];
-  if (slot != kEmpty) {
+  const Cost*& cost = cost_of_[row * arch_.cores.size() + core_index];
+  if (cost) {
     ++hits_;
-    return costs_[static_cast<size_t>(slot)];
+    return *cost;
   }
   ++misses_;
-  int32_t& model = model_slot_[row * kinds_ + kind];
-  if (model == kEmpty) {
-    model_costs_.push_back(model_cost(arch_, core_index, tile));
-    model = static_cast<int32_t>(model_costs_.size() - 1);
-  }
-  costs_.push_back(
-      with_dram_energy(arch_, *noc_, core_index, model_costs_[static_cast<size_t>(model)]));
-  slot = static_cast<int32_t>(costs_.size() - 1);
-  return costs_.back();
+  const Cost*& figure = model_of_[row * kinds_ + kind];
+  if (!figure) figure = model_costs_.add(model_cost(arch_, core_index, tile));
+  // The core's port, found when a supported tile first needs it (as tile_cost finds it).
+  size_t& port = port_[core_index];
+  if (figure->supported && port == kUnknownPort) port = nearest_dram(arch_, *noc_, core_index);
+  cost = costs_.add(with_dram_energy(arch_, *noc_, core_index, port, *figure));
+  return *cost;
 }
 
 }  // namespace eesim::hw

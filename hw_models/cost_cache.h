@@ -7,7 +7,6 @@
 // state); not thread-safe: its owner serialises access (the Python Evaluator locks per call).
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -42,18 +41,30 @@ class CostCache {
   // Each distinct shape is hashed once, on its first request, and gets a row of slots: one per
   // core (the cost with its DRAM energy) and one per kind of core (the model's figure). A request
   // is then one hash of the shape and an index, not a hash per map as (core, shape) keys took.
-  static constexpr int32_t kEmpty = -1;
+  // Costs in chunks that never move: get's references stay valid as the cache grows (a deque
+  // of Costs allocated a block per two).
+  class Store {
+   public:
+    const Cost* add(Cost c);
+    size_t size() const { return size_; }
+
+   private:
+    static constexpr size_t kChunk = 64;
+    std::vector<std::unique_ptr<Cost[]>> chunks_;
+    size_t size_ = 0;
+  };
   size_t row_of(const TileShape& tile);
   const Architecture& arch_;
   std::shared_ptr<const Noc> noc_;
   std::vector<size_t> kind_;  // per core: its kind's index (same_hardware), in order of appearance
   size_t kinds_ = 0;
+  // Per core: its nearest DRAM port (finding it takes a route per port), or kUnknownPort.
+  static constexpr size_t kUnknownPort = SIZE_MAX;
+  std::vector<size_t> port_;
   std::unordered_map<TileShape, size_t, TileShapeHash> rows_;  // shape -> its row
-  std::vector<int32_t> cost_slot_;   // [row * cores + core] -> index in costs_, or kEmpty
-  std::vector<int32_t> model_slot_;  // [row * kinds + kind] -> index in model_costs_, or kEmpty
-  // Deques: get's references stay valid as they grow.
-  std::deque<Cost> costs_;        // with the core's DRAM energy
-  std::deque<Cost> model_costs_;  // the model's figure, per kind of core
+  std::vector<const Cost*> cost_of_;   // [row * cores + core]: with its DRAM energy, or null
+  std::vector<const Cost*> model_of_;  // [row * kinds + kind]: the model's figure, or null
+  Store costs_, model_costs_;
   int64_t hits_ = 0;
   int64_t misses_ = 0;
 };
