@@ -325,21 +325,27 @@ class Partitioner {
       int64_t dram_bytes = 0;
       const int64_t wb = word_bytes(p.core);
       const int64_t weights_held = param_used_[p.core] + (p.resident ? p.weight_bytes : 0);
+      // The inner bands of a fused layer repeat one shape: a tile equal to the one before takes
+      // its cost and footprint without asking the cache again.
+      hw::TileShape t;
+      const hw::Cost* cost = nullptr;
+      int64_t held = 0;
       for (size_t k = p.first_tile; k < p.end_tile; ++k) {
-        hw::TileShape t = tiles_[k];
-        t.weights_resident = t.weights_resident || p.resident;
-        const hw::Cost& cost = cache_.get(p.core, t);
-        compute += static_cast<double>(cost.compute_cycles);
-        dram_bytes = checked_add(dram_bytes, cost.dram_bytes(), "partition estimate");
-        energy_pj += cost.energy.total();
+        hw::TileShape next = tiles_[k];
+        next.weights_resident = next.weights_resident || p.resident;
+        const bool repeat = cost && next == t;
+        if (!repeat) t = next, cost = &cache_.get(p.core, t);
+        compute += static_cast<double>(cost->compute_cycles);
+        dram_bytes = checked_add(dram_bytes, cost->dram_bytes(), "partition estimate");
+        energy_pj += cost->energy.total();
         // What the core holds while the tile runs (its resident weights, the input it reads, the
         // output it writes) beyond its memory spills out to DRAM and back, as the simulator's
         // hw::OnChipMemory charges it.
-        const int64_t held =
-            checked_add(weights_held,
-                        checked_add(hw::operand_bytes(t.in_elems, t.input_bits, wb),
-                                    hw::operand_bytes(t.out_elems, t.output_bits, wb), "tile"),
-                        "partition estimate");
+        if (!repeat)
+          held = checked_add(weights_held,
+                             checked_add(hw::operand_bytes(t.in_elems, t.input_bits, wb),
+                                         hw::operand_bytes(t.out_elems, t.output_bits, wb), "tile"),
+                             "partition estimate");
         if (held > on_chip_[p.core])
           dram_bytes =
               checked_add(dram_bytes, checked_mul(2, held - on_chip_[p.core], "spill"), "spill");
