@@ -50,12 +50,14 @@ Cost model_cost(const Architecture& arch, size_t core_index, const TileShape& ti
 }
 
 // `c` (model_cost on core `core_index`) plus the energy of its DRAM traffic, which goes to the
-// core's nearest DRAM port over the mesh (DRAM pJ/byte + NoC pJ/byte-hop).
-Cost with_dram_energy(const Architecture& arch, const Noc& noc, size_t core_index, Cost c) {
+// core's nearest DRAM port, `port` (hw::nearest_dram), over the mesh (DRAM pJ/byte + NoC
+// pJ/byte-hop).
+Cost with_dram_energy(const Architecture& arch, const Noc& noc, size_t core_index, size_t port,
+                      Cost c) {
   if (!c.supported) return c;
   const CoreSpec& core = arch.cores.at(core_index);
   const int64_t bytes = c.dram_bytes();
-  const DramSpec& dram = arch.drams.at(nearest_dram(arch, noc, core_index));
+  const DramSpec& dram = arch.drams.at(port);
   if (!(static_cast<double>(bytes) / dram.bandwidth_bytes_per_cycle <=
         static_cast<double>(kMaxCycles))) {
     std::ostringstream rate;
@@ -72,31 +74,52 @@ Cost with_dram_energy(const Architecture& arch, const Noc& noc, size_t core_inde
 }  // namespace
 
 Cost tile_cost(const Architecture& arch, const Noc& noc, size_t core_index, const TileShape& tile) {
-  return with_dram_energy(arch, noc, core_index, model_cost(arch, core_index, tile));
+  return with_dram_energy(arch, noc, core_index, nearest_dram(arch, noc, core_index),
+                          model_cost(arch, core_index, tile));
 }
 
 CostCache::CostCache(const Architecture& arch) : arch_(arch), noc_(make_noc(arch.noc)) {
   for (size_t c = 0; c < arch.cores.size(); ++c) {
     size_t k = 0;
     while (k < c && !same_hardware(arch.cores[k], arch.cores[c])) ++k;
-    kind_.push_back(k);
+    kind_.push_back(k == c ? kinds_++ : kind_[k]);
   }
+  port_.assign(arch.cores.size(), kUnknownPort);
+}
+
+const Cost* CostCache::Store::add(Cost c) {
+  if (size_ % kChunk == 0) chunks_.push_back(std::make_unique<Cost[]>(kChunk));
+  Cost& slot = chunks_.back()[size_ % kChunk];
+  slot = std::move(c);
+  ++size_;
+  return &slot;
+}
+
+size_t CostCache::row_of(const TileShape& tile) {
+  const auto [it, added] = rows_.try_emplace(tile, rows_.size());
+  if (added) {
+    cost_of_.resize(cost_of_.size() + arch_.cores.size(), nullptr);
+    model_of_.resize(model_of_.size() + kinds_, nullptr);
+  }
+  return it->second;
 }
 
 const Cost& CostCache::get(size_t core_index, const TileShape& tile) {
-  Key key{core_index, tile};
-  auto it = costs_.find(key);
-  if (it != costs_.end()) {
+  const size_t kind = kind_.at(core_index);
+  const size_t row = row_of(tile);
+  const Cost*& cost = cost_of_[row * arch_.cores.size() + core_index];
+  if (cost) {
     ++hits_;
-    return it->second;
+    return *cost;
   }
   ++misses_;
-  Key kind{kind_.at(core_index), tile};
-  auto m = model_costs_.find(kind);
-  if (m == model_costs_.end())
-    m = model_costs_.emplace(kind, model_cost(arch_, core_index, tile)).first;
-  return costs_.emplace(std::move(key), with_dram_energy(arch_, *noc_, core_index, m->second))
-      .first->second;
+  const Cost*& figure = model_of_[row * kinds_ + kind];
+  if (!figure) figure = model_costs_.add(model_cost(arch_, core_index, tile));
+  // The core's port, found when a supported tile first needs it (as tile_cost finds it).
+  size_t& port = port_[core_index];
+  if (figure->supported && port == kUnknownPort) port = nearest_dram(arch_, *noc_, core_index);
+  cost = costs_.add(with_dram_energy(arch_, *noc_, core_index, port, *figure));
+  return *cost;
 }
 
 }  // namespace eesim::hw

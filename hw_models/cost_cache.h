@@ -38,19 +38,33 @@ class CostCache {
   int64_t misses() const { return misses_; }
 
  private:
-  struct Key {
-    size_t core;
-    TileShape tile;
-    bool operator==(const Key&) const = default;
+  // Each distinct shape is hashed once, on its first request, and gets a row of slots: one per
+  // core (the cost with its DRAM energy) and one per kind of core (the model's figure). A request
+  // is then one hash of the shape and an index, not a hash per map as (core, shape) keys took.
+  // Costs in chunks that never move: get's references stay valid as the cache grows (a deque
+  // of Costs allocated a block per two).
+  class Store {
+   public:
+    const Cost* add(Cost c);
+    size_t size() const { return size_; }
+
+   private:
+    static constexpr size_t kChunk = 64;
+    std::vector<std::unique_ptr<Cost[]>> chunks_;
+    size_t size_ = 0;
   };
-  struct KeyHash {
-    size_t operator()(const Key& k) const { return TileShapeHash{}(k.tile) * 131u + k.core; }
-  };
+  size_t row_of(const TileShape& tile);
   const Architecture& arch_;
   std::shared_ptr<const Noc> noc_;
-  std::vector<size_t> kind_;  // per core: the first core of the same hardware (same_hardware)
-  std::unordered_map<Key, Cost, KeyHash> model_costs_;  // keyed by kind_: the model's figure
-  std::unordered_map<Key, Cost, KeyHash> costs_;        // keyed by core: with its DRAM energy
+  std::vector<size_t> kind_;  // per core: its kind's index (same_hardware), in order of appearance
+  size_t kinds_ = 0;
+  // Per core: its nearest DRAM port (finding it takes a route per port), or kUnknownPort.
+  static constexpr size_t kUnknownPort = SIZE_MAX;
+  std::vector<size_t> port_;
+  std::unordered_map<TileShape, size_t, TileShapeHash> rows_;  // shape -> its row
+  std::vector<const Cost*> cost_of_;   // [row * cores + core]: with its DRAM energy, or null
+  std::vector<const Cost*> model_of_;  // [row * kinds + kind]: the model's figure, or null
+  Store costs_, model_costs_;
   int64_t hits_ = 0;
   int64_t misses_ = 0;
 };

@@ -2,6 +2,7 @@
 #include "hw_models/tile.h"
 
 #include <algorithm>
+#include <bit>
 #include <span>
 
 #include "common/checked_math.h"
@@ -98,14 +99,17 @@ std::string to_string(TileClass c) {
 }
 
 size_t TileShapeHash::operator()(const TileShape& t) const {
-  size_t h = static_cast<size_t>(t.cls);
-  for (int64_t v :
-       {t.groups, t.out_pixels, t.filters, t.window, t.layer_out_pixels, t.vector_ops, t.in_elems,
-        t.weight_elems, t.out_elems, t.weight_bits, t.input_bits, t.output_bits})
-    h = h * 1000003u ^ std::hash<int64_t>{}(v);
-  h = h * 1000003u ^ std::hash<double>{}(t.weight_density);
-  return h * 31u + (t.depthwise ? 2u : 0u) + (t.weights_resident ? 1u : 0u) +
-         (t.bits_scale_compute ? 4u : 0u);
+  // Multiply-xor over the fields, spelled out (the cost cache hashes every shape it is asked
+  // for: a loop over an initializer list, and std::hash<double>'s call to a byte hash, were most
+  // of a cache hit). -0.0 and 0.0 compare equal, so they hash alike.
+  uint64_t h = static_cast<uint64_t>(t.cls);
+  const auto mix = [&h](int64_t v) { h = (h ^ static_cast<uint64_t>(v)) * 0x9e3779b97f4a7c15u; };
+  mix(t.groups), mix(t.out_pixels), mix(t.filters), mix(t.window), mix(t.layer_out_pixels);
+  mix(t.vector_ops), mix(t.in_elems), mix(t.weight_elems), mix(t.out_elems);
+  mix(t.weight_bits), mix(t.input_bits), mix(t.output_bits);
+  mix(std::bit_cast<int64_t>(t.weight_density == 0 ? 0.0 : t.weight_density));
+  mix((t.depthwise ? 2 : 0) + (t.weights_resident ? 1 : 0) + (t.bits_scale_compute ? 4 : 0));
+  return static_cast<size_t>(h ^ (h >> 29));
 }
 
 RowRange input_rows(const Layer& l, int64_t in_h, int64_t first_row, int64_t rows) {

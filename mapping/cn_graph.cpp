@@ -35,16 +35,6 @@ const Shape* consumed_shape(const Layer& consumer, const std::string& tensor) {
   return consumer.inputs.size() == 1 ? &consumer.inputs[0].shape : nullptr;
 }
 
-// Producer rows a consumer node reads, or all of them when rows do not line up.
-hw::RowRange rows_read(const Layer& consumer, const Cn& c, const Shape& produced,
-                       const Shape* consumed) {
-  const int64_t hp = height(produced);
-  const bool aligned = consumed && consumed->size() == 4 && produced.size() == 4 &&
-                       (*consumed)[2] == hp && c.rows < hw::output_rows(consumer);
-  if (!aligned) return {0, hp - 1};
-  return hw::input_rows(consumer, hp, c.first_row, c.rows);
-}
-
 void add_layer_nodes(const Workload& w, LayerId v, int64_t stack, int64_t rows_per_cn, CnGraph& g) {
   const Layer& l = w.layer(v);
   const int64_t h = hw::output_rows(l);
@@ -58,70 +48,137 @@ void add_layer_nodes(const Workload& w, LayerId v, int64_t stack, int64_t rows_p
   }
 }
 
-// Channels [first, last) of an input with `in_channels` channels that node `c` reads: all of
-// them, unless the node is a channel part of a per-channel layer, which reads the channels
-// that feed its own (scaled by in/out channels for a grouped convolution).
+// Channels [first, last) of an input with `in_channels` channels that a node reads: all of them,
+// unless the node is a channel part of a per-channel layer, which reads the channels that feed
+// its own (scaled by in/out channels for a grouped convolution).
 struct ChannelRange {
   int64_t first = 0, last = 0;
 };
-ChannelRange channels_read(const Workload& w, const Cn& c, int64_t in_channels) {
-  const int64_t out_channels = output_channels(w.layer(c.layer));
-  if (c.channels == out_channels) return {0, in_channels};
-  const ChannelCut cut = channel_cut(w, c.layer);
-  if (cut.reads_all_channels) return {0, in_channels};
-  return {c.first_channel * in_channels / out_channels,
-          (c.first_channel + c.channels) * in_channels / out_channels};
-}
 
-}  // namespace
+// What every node of layer v reads of one input edge: the facts of the edge, looked up once per
+// edge rather than once per node (tensor names, shapes, the layer's channel cut).
+class InputReader {
+ public:
+  InputReader(const Workload& w, LayerId v, const workloads::Dependency& dep, LayerId producer)
+      : w_(w), v_(v), l_(w.layer(v)), produced_(produced_shape(w.layer(producer), dep.tensor)) {
+    const Shape* consumed = consumed_shape(l_, dep.tensor);
+    hp_ = height(produced_);
+    per_row_ = elems(produced_) / hp_;
+    produced_channels_ = produced_.size() >= 2 ? produced_[1] : 1;
+    // Rows line up when the consumer reads a 4-D tensor of the producer's height (a band then
+    // reads its receptive field; a whole-layer node, all rows).
+    rows_line_up_ =
+        consumed && consumed->size() == 4 && produced_.size() == 4 && (*consumed)[2] == hp_;
+    // Channels line up unless the tensor is a view whose channels differ from the producer's.
+    channels_line_up_ = consumed && consumed->size() >= 2 && (*consumed)[1] == produced_channels_;
+    out_rows_ = hw::output_rows(l_);
+    out_channels_ = output_channels(l_);
+  }
 
-void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
-  const Layer& l = w.layer(v);
+  // Producer rows node `c` reads, or all of them when rows do not line up.
+  hw::RowRange rows(const Cn& c) const {
+    if (!rows_line_up_ || c.rows >= out_rows_) return {0, hp_ - 1};
+    return hw::input_rows(l_, hp_, c.first_row, c.rows);
+  }
+
+  // Channels of the producer's output node `c` reads.
+  ChannelRange channels(const Cn& c) {
+    const int64_t in_channels = produced_channels_;
+    if (!channels_line_up_ || c.channels == out_channels_) return {0, in_channels};
+    if (!cut_known_) cut_ = channel_cut(w_, v_), cut_known_ = true;
+    if (cut_.reads_all_channels) return {0, in_channels};
+    return {c.first_channel * in_channels / out_channels_,
+            (c.first_channel + c.channels) * in_channels / out_channels_};
+  }
+
+  int64_t per_row() const { return per_row_; }
+  int64_t produced_channels() const { return produced_channels_; }
+
+ private:
+  const Workload& w_;
+  LayerId v_;
+  const Layer& l_;
+  const Shape& produced_;
+  int64_t hp_ = 1, per_row_ = 0, produced_channels_ = 1, out_rows_ = 1, out_channels_ = 1;
+  bool rows_line_up_ = false, channels_line_up_ = false;
+  ChannelCut cut_;  // the layer's, once a node of a channel part asks
+  bool cut_known_ = false;
+};
+
+// An edge of the CN graph before it is added.
+struct CnEdge {
+  CnId from = 0, to = 0;
+  CnDependency dep;
+};
+
+// Appends the edges into layer v's nodes, in the order connect_inputs adds them.
+void input_edges(const Workload& w, LayerId v, const CnGraph& g, std::vector<CnEdge>& out) {
   for (auto [e, end] = boost::in_edges(v, w.graph); e != end; ++e) {
     const LayerId p = boost::source(*e, w.graph);
     const workloads::Dependency& dep = w.graph[*e];
+    const std::vector<CnId>& from = g.layer_cns[p];
+    if (g.layer_cns[v].empty()) continue;
+    if (dep.kind == workloads::EdgeKind::kControl) {
+      for (CnId c : g.layer_cns[v])
+        for (CnId pc : from) out.push_back({pc, c, {dep.kind, 0}});
+      continue;
+    }
+    InputReader reader(w, v, dep, p);
+    const int64_t per_row = reader.per_row(), produced_channels = reader.produced_channels();
     for (CnId c : g.layer_cns[v]) {
-      if (dep.kind == workloads::EdgeKind::kControl) {
-        for (CnId pc : g.layer_cns[p]) boost::add_edge(pc, c, CnDependency{dep.kind, 0}, g.graph());
-        continue;
-      }
-      const Shape& produced = produced_shape(w.layer(p), dep.tensor);
-      const int64_t per_row = elems(produced) / height(produced);
-      const Shape* consumed = consumed_shape(l, dep.tensor);
-      const hw::RowRange need = rows_read(l, g.graph()[c], produced, consumed);
-      const int64_t produced_channels = produced.size() >= 2 ? produced[1] : 1;
-      // Channels of the producer's output this node reads (all, when the tensor is a view
-      // whose channels do not line up with the producer's).
-      ChannelRange want{0, produced_channels};
-      if (consumed && consumed->size() >= 2 && (*consumed)[1] == produced_channels)
-        want = channels_read(w, g.graph()[c], produced_channels);
+      const hw::RowRange need = reader.rows(g.cn(c));
+      const ChannelRange want = reader.channels(g.cn(c));
       // A layer's nodes go top to bottom (a channel split lists a band's parts together), so
       // the producer nodes this one reads are a run: from the first ending at or below
       // need.first to the last starting at or above need.last.
-      const std::vector<CnId>& from = g.layer_cns[p];
       const auto first = std::partition_point(from.begin(), from.end(), [&](CnId pc) {
-        return g.graph()[pc].first_row + g.graph()[pc].rows - 1 < need.first;
+        return g.cn(pc).first_row + g.cn(pc).rows - 1 < need.first;
       });
-      for (auto it = first; it != from.end() && g.graph()[*it].first_row <= need.last; ++it) {
-        const CnId pc = *it;
-        const Cn& pn = g.graph()[pc];
+      for (auto it = first; it != from.end() && g.cn(*it).first_row <= need.last; ++it) {
+        const Cn& pn = g.cn(*it);
         const int64_t lo = std::max(need.first, pn.first_row);
         const int64_t hi = std::min(need.last, pn.first_row + pn.rows - 1);
         if (hi < lo) continue;
         int64_t per_row_read = per_row;  // every channel: the unsplit case, exact
         const bool producer_whole = pn.channels == produced_channels;
         if (!producer_whole || want.last - want.first != produced_channels) {
-          const int64_t first =
+          const int64_t first_channel =
               producer_whole ? want.first : std::max(want.first, pn.first_channel);
-          const int64_t last =
+          const int64_t last_channel =
               producer_whole ? want.last : std::min(want.last, pn.first_channel + pn.channels);
-          if (last <= first) continue;
-          per_row_read = per_row / produced_channels * (last - first);
+          if (last_channel <= first_channel) continue;
+          per_row_read = per_row / produced_channels * (last_channel - first_channel);
         }
-        boost::add_edge(pc, c, CnDependency{dep.kind, (hi - lo + 1) * per_row_read}, g.graph());
+        out.push_back({*it, c, {dep.kind, (hi - lo + 1) * per_row_read}});
       }
     }
   }
+}
+
+}  // namespace
+
+void connect_all_inputs(const Workload& w, CnGraph& g) {
+  std::vector<CnEdge> edges;
+  for (LayerId v = 0; v < w.num_layers(); ++v) input_edges(w, v, g, edges);
+  // Each edge list is reserved to its final size before the edges go in, in the order they
+  // were listed: one allocation per list instead of a growth every few edges (boost has no
+  // reserve; m_edges and m_vertices are adjacency_list's public members, Boost 1.74).
+  CnGraphT& graph = g.graph();
+  std::vector<uint32_t> outs(g.num_cns(), 0), ins(g.num_cns(), 0);
+  for (const CnEdge& e : edges) ++outs[e.from], ++ins[e.to];
+  graph.m_edges.reserve(graph.m_edges.size() + edges.size());
+  for (CnId c = 0; c < g.num_cns(); ++c) {
+    auto& vertex = graph.m_vertices[c];
+    vertex.m_out_edges.reserve(vertex.m_out_edges.size() + outs[c]);
+    vertex.m_in_edges.reserve(vertex.m_in_edges.size() + ins[c]);
+  }
+  for (const CnEdge& e : edges) boost::add_edge(e.from, e.to, e.dep, graph);
+}
+
+void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
+  std::vector<CnEdge> edges;
+  input_edges(w, v, g, edges);
+  for (const CnEdge& e : edges) boost::add_edge(e.from, e.to, e.dep, g.graph());
 }
 
 bool row_splittable(const Workload& w, LayerId v) {
@@ -141,10 +198,18 @@ CnGraph build_cn_graph(const Workload& w, const FusionOptions& options) {
   for (size_t s = 0; s < g.stacks.size(); ++s)
     for (LayerId v : g.stacks[s]) stack_of[v] = static_cast<int64_t>(s);
   g.layer_cns.resize(w.num_layers());
+  size_t nodes = 0;
   for (LayerId v = 0; v < w.num_layers(); ++v) {
-    add_layer_nodes(w, v, stack_of[v], options.rows_per_cn, g);
-    connect_inputs(w, v, g);
+    const int64_t h = hw::output_rows(w.layer(v));
+    const int64_t band = stack_of[v] >= 0 ? options.rows_per_cn : h;
+    nodes += static_cast<size_t>((h + band - 1) / band);
   }
+  g.graph().m_vertices.reserve(nodes);
+  // Every node first, then every edge: connect_all_inputs reads only nodes, and the ids and edge
+  // order are those of connecting each layer as it is added.
+  for (LayerId v = 0; v < w.num_layers(); ++v)
+    add_layer_nodes(w, v, stack_of[v], options.rows_per_cn, g);
+  connect_all_inputs(w, g);
   return g;
 }
 

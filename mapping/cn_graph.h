@@ -116,5 +116,8 @@ CnGraph build_cn_graph(const workloads::Workload& w, const FusionOptions& option
 // producer split by channels, the channels it reads (all of them, or its own for per-channel
 // layers; mapping/split.h). Used by build_cn_graph and apply_splits.
 void connect_inputs(const workloads::Workload& w, workloads::LayerId v, CnGraph& g);
+// connect_inputs for every layer, in order, once every layer's nodes are in g (it reads only
+// nodes): the same edges in the same order, added with each edge list sized once.
+void connect_all_inputs(const workloads::Workload& w, CnGraph& g);
 
 }  // namespace eesim::mapping

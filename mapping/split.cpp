@@ -3,7 +3,6 @@
 #include "mapping/split.h"
 
 #include <algorithm>
-#include <set>
 
 #include "common/checked_math.h"
 #include "common/error.h"
@@ -22,6 +21,8 @@ using workloads::Workload;
 // fit in 64.
 int64_t share(int64_t x, int64_t first, int64_t count, int64_t total) {
   const auto at = [&](int64_t c) {
+    int64_t product = 0;  // in 64 bits when it fits: the same quotient without a 128-bit division
+    if (!__builtin_mul_overflow(x, c, &product)) return product / total;
     return static_cast<int64_t>(static_cast<__int128>(x) * c / total);
   };
   return at(first + count) - at(first);
@@ -108,28 +109,68 @@ hw::TileShape channel_part_tile(const Layer& l, const hw::TileShape& band, int64
   return t;
 }
 
-std::string split_problem(const Workload& w, const CnGraph& base, LayerId v,
-                          const LayerSplit& split) {
-  const auto parts = static_cast<int64_t>(split.cores.size());
-  if (split.kind == SplitKind::kNone) return "";
-  if (parts < 2) return "a split needs at least two cores";
-  if (std::set<size_t>(split.cores.begin(), split.cores.end()).size() != split.cores.size())
-    return "a split names a core twice";
-  if (split.kind == SplitKind::kRows) {
-    if (!row_splittable(w, v)) return "its output cannot be cut into rows";
+namespace {
+
+// What keeps a split from applying (split_problem's cases), with the figures its text names.
+enum class Problem { kNone, kTooFewCores, kCoreTwice, kNoRows, kFewRows, kNoChannels, kFewUnits };
+struct Check {
+  Problem problem = Problem::kNone;
+  int64_t pieces = 0;  // kFewRows: bands or output rows; kFewUnits: channel units
+  bool banded = false;
+  int64_t unit = 1;  // kFewUnits: channels per unit
+};
+
+Check check_split(const Workload& w, const CnGraph& base, LayerId v, SplitKind kind,
+                  std::span<const size_t> cores) {
+  const auto parts = static_cast<int64_t>(cores.size());
+  if (kind == SplitKind::kNone) return {};
+  if (parts < 2) return {Problem::kTooFewCores, 0, false, 1};
+  for (size_t i = 0; i < cores.size(); ++i)  // a handful of cores: no set needed
+    if (std::find(cores.begin(), cores.begin() + static_cast<std::ptrdiff_t>(i), cores[i]) !=
+        cores.begin() + static_cast<std::ptrdiff_t>(i))
+      return {Problem::kCoreTwice, 0, false, 1};
+  if (kind == SplitKind::kRows) {
+    if (!row_splittable(w, v)) return {Problem::kNoRows, 0, false, 1};
     const auto bands = static_cast<int64_t>(base.layer_cns[v].size());
     const int64_t pieces = bands > 1 ? bands : hw::output_rows(w.layer(v));
-    if (pieces < parts)
-      return "it has " + std::to_string(pieces) + (bands > 1 ? " bands" : " output rows") +
-             ", fewer than " + std::to_string(parts) + " parts";
-    return "";
+    if (pieces < parts) return {Problem::kFewRows, pieces, bands > 1, 1};
+    return {};
   }
   const ChannelCut cut = channel_cut(w, v);
-  if (cut.units == 0) return "its output cannot be cut into channels";
-  if (cut.units < parts)
-    return "it has " + std::to_string(cut.units) + (cut.unit > 1 ? " groups" : " output channels") +
-           ", fewer than " + std::to_string(parts) + " parts";
+  if (cut.units == 0) return {Problem::kNoChannels, 0, false, 1};
+  if (cut.units < parts) return {Problem::kFewUnits, cut.units, false, cut.unit};
+  return {};
+}
+
+}  // namespace
+
+std::string split_problem(const Workload& w, const CnGraph& base, LayerId v,
+                          const LayerSplit& split) {
+  const Check c = check_split(w, base, v, split.kind, split.cores);
+  switch (c.problem) {
+    case Problem::kNone:
+      return "";
+    case Problem::kTooFewCores:
+      return "a split needs at least two cores";
+    case Problem::kCoreTwice:
+      return "a split names a core twice";
+    case Problem::kNoRows:
+      return "its output cannot be cut into rows";
+    case Problem::kFewRows:
+      return "it has " + std::to_string(c.pieces) + (c.banded ? " bands" : " output rows") +
+             ", fewer than " + std::to_string(split.cores.size()) + " parts";
+    case Problem::kNoChannels:
+      return "its output cannot be cut into channels";
+    case Problem::kFewUnits:
+      return "it has " + std::to_string(c.pieces) + (c.unit > 1 ? " groups" : " output channels") +
+             ", fewer than " + std::to_string(split.cores.size()) + " parts";
+  }
   return "";
+}
+
+bool can_split(const Workload& w, const CnGraph& base, LayerId v, SplitKind kind,
+               std::span<const size_t> cores) {
+  return check_split(w, base, v, kind, cores).problem == Problem::kNone;
 }
 
 CnGraph apply_splits(const Workload& w, const CnGraph& base, const Allocation& alloc) {
@@ -137,16 +178,34 @@ CnGraph apply_splits(const Workload& w, const CnGraph& base, const Allocation& a
   CnGraph g;
   g.stacks = base.stacks;
   g.layer_cns.resize(w.num_layers());
+  size_t nodes = 0;  // as cut below
+  for (LayerId v = 0; v < w.num_layers(); ++v) {
+    const size_t bands = base.layer_cns[v].size(), parts = alloc.splits[v].cores.size();
+    switch (alloc.splits[v].kind) {
+      case SplitKind::kNone:
+        nodes += bands;
+        break;
+      case SplitKind::kRows:
+        nodes += bands == 1 ? parts : bands;
+        break;
+      case SplitKind::kChannels:
+        nodes += bands * parts;
+        break;
+    }
+  }
+  g.graph().m_vertices.reserve(nodes);  // adjacency_list's public member: it has no reserve
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     const LayerSplit& split = alloc.splits[v];
     const std::vector<CnId>& bands = base.layer_cns[v];
-    const std::string problem = split_problem(w, base, v, split);
-    if (!problem.empty())
+    if (!can_split(w, base, v, split.kind, split.cores))
       throw Error(w.error_prefix() + "layer '" + w.layer(v).name + "' (" + w.layer(v).op +
                   "): cannot split by " + to_string(split.kind) + " over " +
-                  std::to_string(split.cores.size()) + " cores: " + problem);
+                  std::to_string(split.cores.size()) +
+                  " cores: " + split_problem(w, base, v, split));
     const auto parts = static_cast<int64_t>(split.cores.size());
-    const auto add = [&](Cn cn) { g.layer_cns[v].push_back(boost::add_vertex(cn, g.graph())); };
+    const auto add = [&](const Cn& cn) {
+      g.layer_cns[v].push_back(boost::add_vertex(cn, g.graph()));
+    };
     if (split.kind == SplitKind::kNone) {
       for (CnId c : bands) add(base.cn(c));
     } else if (split.kind == SplitKind::kRows && bands.size() == 1) {
@@ -188,8 +247,10 @@ CnGraph apply_splits(const Workload& w, const CnGraph& base, const Allocation& a
           add(cn);
         }
     }
-    connect_inputs(w, v, g);
   }
+  // Edges once every node is in: the same edges, in the same order, as connecting each layer
+  // after its nodes (connect_all_inputs).
+  connect_all_inputs(w, g);
   return g;
 }
 

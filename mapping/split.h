@@ -4,6 +4,7 @@
 // weights are partitioned, the input is read by every part). What can be split, the tile of one
 // part, and the CN graph of an allocation whose layers are split (DESIGN.md section 4).
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,10 @@ hw::TileShape channel_part_tile(const workloads::Layer& l, const hw::TileShape& 
 // channels need a channel cut with at least as many units as parts; cores must be distinct.
 std::string split_problem(const workloads::Workload& w, const CnGraph& base, workloads::LayerId v,
                           const LayerSplit& split);
+// The same question as a bool, with the cores as a span: `split_problem(...).empty()`, without
+// building the split or the answer's text (the default mapper asks it for every layer).
+bool can_split(const workloads::Workload& w, const CnGraph& base, workloads::LayerId v,
+               SplitKind kind, std::span<const size_t> cores);
 
 // The CN graph of `alloc` from the graph built without splits: each split layer's nodes are cut
 // into parts (a row split of a fused layer hands each core a run of its bands; a channel split
