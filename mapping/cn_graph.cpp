@@ -111,7 +111,8 @@ struct CnEdge {
   CnDependency dep;
 };
 
-// Appends the edges into layer v's nodes, in the order connect_inputs adds them.
+// Appends the edges into layer v's nodes: per input edge of the layer, per node of v top to
+// bottom, the producer nodes it reads.
 void input_edges(const Workload& w, LayerId v, const CnGraph& g, std::vector<CnEdge>& out) {
   for (auto [e, end] = boost::in_edges(v, w.graph); e != end; ++e) {
     const LayerId p = boost::source(*e, w.graph);
@@ -173,12 +174,6 @@ void connect_all_inputs(const Workload& w, CnGraph& g) {
     vertex.m_in_edges.reserve(vertex.m_in_edges.size() + ins[c]);
   }
   for (const CnEdge& e : edges) boost::add_edge(e.from, e.to, e.dep, graph);
-}
-
-void connect_inputs(const Workload& w, LayerId v, CnGraph& g) {
-  std::vector<CnEdge> edges;
-  input_edges(w, v, g, edges);
-  for (const CnEdge& e : edges) boost::add_edge(e.from, e.to, e.dep, g.graph());
 }
 
 bool row_splittable(const Workload& w, LayerId v) {

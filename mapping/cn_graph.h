@@ -111,13 +111,11 @@ bool row_splittable(const workloads::Workload& w, workloads::LayerId v);
 // twice.
 CnGraph build_cn_graph(const workloads::Workload& w, const FusionOptions& options);
 
-// Adds the edges into layer v's nodes (g.layer_cns[v]) from its producers' nodes, which must
-// already be in g: a node reads the producer rows its receptive field covers and, from a
+// Adds the edges into every layer's nodes (g.layer_cns) from its producers' nodes, once every
+// layer's nodes are in g: a node reads the producer rows its receptive field covers and, from a
 // producer split by channels, the channels it reads (all of them, or its own for per-channel
-// layers; mapping/split.h). Used by build_cn_graph and apply_splits.
-void connect_inputs(const workloads::Workload& w, workloads::LayerId v, CnGraph& g);
-// connect_inputs for every layer, in order, once every layer's nodes are in g (it reads only
-// nodes): the same edges in the same order, added with each edge list sized once.
+// layers; mapping/split.h). Layer by layer, each node's edges in input order; each edge list is
+// sized once. Used by build_cn_graph and apply_splits.
 void connect_all_inputs(const workloads::Workload& w, CnGraph& g);
 
 }  // namespace eesim::mapping
