@@ -39,3 +39,19 @@ TEST_CASE("link calendar: a transfer fits an earlier gap when it is long enough"
   CHECK(cal.busy_cycles(port[0]) == 30);
   CHECK(cal.reserve({LinkCalendar::dram_port(1)}, 0, 5) == 0);  // another port is free
 }
+
+TEST_CASE("link calendar: windows the clock has passed are forgotten, and still counted busy") {
+  LinkCalendar cal;
+  const auto port = std::vector{LinkCalendar::dram_port(0)};
+  CHECK(cal.reserve(port, 0, 5) == 0);     // [0,5)
+  CHECK(cal.reserve(port, 20, 5) == 20);   // [20,25)
+  cal.forget_before(10);                   // [0,5) ended: no later request starts before 10
+  CHECK(cal.reserve(port, 10, 5) == 10);   // [10,15) fits before 20
+  CHECK(cal.reserve(port, 12, 10) == 25);  // waits for [10,15), then [15,25) meets [20,25)
+  CHECK(cal.busy_cycles(port[0]) == 25);   // 5 + 5 + 5 + 10, the forgotten window included
+  // Forgetting many windows keeps the search right (the dead prefix is compacted).
+  for (int64_t t = 100; t < 1000; t += 10) CHECK(cal.reserve(port, t, 5) == t);
+  cal.forget_before(990);
+  CHECK(cal.reserve(port, 990, 20) == 995);  // [990,995) is still booked
+  CHECK(cal.busy_cycles(port[0]) == 25 + 90 * 5 + 20);
+}
