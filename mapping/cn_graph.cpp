@@ -193,13 +193,6 @@ CnGraph build_cn_graph(const Workload& w, const FusionOptions& options) {
   for (size_t s = 0; s < g.stacks.size(); ++s)
     for (LayerId v : g.stacks[s]) stack_of[v] = static_cast<int64_t>(s);
   g.layer_cns.resize(w.num_layers());
-  size_t nodes = 0;
-  for (LayerId v = 0; v < w.num_layers(); ++v) {
-    const int64_t h = hw::output_rows(w.layer(v));
-    const int64_t band = stack_of[v] >= 0 ? options.rows_per_cn : h;
-    nodes += static_cast<size_t>((h + band - 1) / band);
-  }
-  g.graph().m_vertices.reserve(nodes);
   // Every node first, then every edge: connect_all_inputs reads only nodes, and the ids and edge
   // order are those of connecting each layer as it is added.
   for (LayerId v = 0; v < w.num_layers(); ++v)

@@ -178,22 +178,6 @@ CnGraph apply_splits(const Workload& w, const CnGraph& base, const Allocation& a
   CnGraph g;
   g.stacks = base.stacks;
   g.layer_cns.resize(w.num_layers());
-  size_t nodes = 0;  // as cut below
-  for (LayerId v = 0; v < w.num_layers(); ++v) {
-    const size_t bands = base.layer_cns[v].size(), parts = alloc.splits[v].cores.size();
-    switch (alloc.splits[v].kind) {
-      case SplitKind::kNone:
-        nodes += bands;
-        break;
-      case SplitKind::kRows:
-        nodes += bands == 1 ? parts : bands;
-        break;
-      case SplitKind::kChannels:
-        nodes += bands * parts;
-        break;
-    }
-  }
-  g.graph().m_vertices.reserve(nodes);  // adjacency_list's public member: it has no reserve
   for (LayerId v = 0; v < w.num_layers(); ++v) {
     const LayerSplit& split = alloc.splits[v];
     const std::vector<CnId>& bands = base.layer_cns[v];
