@@ -244,7 +244,13 @@ void check_kind(const Scope& s, const schema::Core& c) {
                "a core has one kind, and this one is also given " +
                    (kind == extensions.back() ? extensions.front() : kind)->name());
   const std::vector<std::string> kinds = core_model_kinds();
-  if (std::find(kinds.begin(), kinds.end(), kind->name()) != kinds.end()) return;
+  if (std::find(kinds.begin(), kinds.end(), kind->name()) != kinds.end()) {
+    const pb::Reflection* r = c.GetReflection();
+    if (const auto problem = core_model(kind->name()).check_params(r->GetMessage(c, kind)))
+      throw Error(s.at(s.line_at(kind, -1)) + s.key_path(kind->name() + "." + problem->key) + ": " +
+                  problem->what);
+    return;
+  }
   s.fail_key(kind, -1,
              "no cost model registered for core kind '" + kind->name() +
                  "'; registered: " + join_names(kinds));

@@ -4,6 +4,7 @@
 // arch.proto's Core.kind, one file implementing CoreModel, and one EESIM_REGISTER_CORE_KIND line
 // in core_models.cpp (hw_models/README.md).
 #include <cassert>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,17 @@ class CoreModel {
   // Cost of running `tile` on `core`. Deterministic; depends only on its arguments. A tile the
   // core cannot run returns unsupported(reason). `core.params` holds this kind's message.
   virtual Cost cost(const CoreSpec& core, const TileShape& tile) const = 0;
+  // The kind's own rules across its parameters, beyond what arch.proto's field options say (a
+  // served dimension that exists, an unroll that fits its dimension): the first broken one, as
+  // a key path inside the kind's block ("level[2].served_dim") and what was expected; empty
+  // when the parameters hold. The loader reports it with the file and line.
+  struct ParamProblem {
+    std::string key;
+    std::string what;
+  };
+  virtual std::optional<ParamProblem> check_params(const google::protobuf::Message&) const {
+    return std::nullopt;
+  }
 };
 
 // The parameters of `core` as its kind's message type `Params` (the class protoc generates from

@@ -40,6 +40,10 @@ struct Cost {
   int64_t dram_read_bytes = 0;     // operands that do not fit on chip, fetched for this tile
   int64_t dram_write_bytes = 0;
   EnergyPj energy;  // dynamic energy of the above
+  // The model priced its DRAM traffic itself in energy.dram (a memory hierarchy whose top level
+  // is DRAM, with its own per-access energies: spatial_array); the chip then adds only the NoC
+  // energy of carrying it to the DRAM port, not the dram block's pJ/byte.
+  bool prices_own_dram = false;
 
   int64_t dram_bytes() const {
     return checked_add(dram_read_bytes, dram_write_bytes, "tile DRAM bytes");

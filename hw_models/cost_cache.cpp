@@ -66,8 +66,8 @@ Cost with_dram_energy(const Architecture& arch, const Noc& noc, size_t core_inde
                  "DRAM time, " + std::to_string(bytes) + " bytes at dram '" + dram.name + "' of " +
                      rate.str() + " bytes/cycle,");
   }
-  c.energy.dram =
-      dram_energy_pj(dram, bytes) + noc.energy_pj({core.x, core.y}, {dram.x, dram.y}, bytes);
+  const double carried_pj = noc.energy_pj({core.x, core.y}, {dram.x, dram.y}, bytes);
+  c.energy.dram = (c.prices_own_dram ? c.energy.dram : dram_energy_pj(dram, bytes)) + carried_pj;
   return c;
 }
 

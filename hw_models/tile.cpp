@@ -76,6 +76,17 @@ void set_gemm_view(const Layer& l, TileShape& t, int64_t rows) {
     t.out_pixels = pixels / (out.size() == 4 ? out[2] : 1) * rows;
     t.window = checked_mul(product(l, l.window->kernel), c / g, l.name);
     t.depthwise = g > 1 && c / g == 1 && k / g == 1;
+    // The loop view: [N, K, H, W] or [N, K, W] outputs, kernels of rank 2 or 1.
+    const auto& w = *l.window;
+    const size_t rank = w.kernel.size();
+    t.out_cols = out.size() >= 3 ? out.back() : 1;
+    const auto at = [](const Shape& v, size_t i) { return i < v.size() ? v[i] : int64_t{1}; };
+    if (rank >= 1)
+      t.kernel_w = w.kernel[rank - 1], t.stride_w = at(w.strides, rank - 1),
+      t.dilation_w = at(w.dilations, rank - 1);
+    if (rank >= 2)
+      t.kernel_h = w.kernel[rank - 2], t.stride_h = at(w.strides, rank - 2),
+      t.dilation_h = at(w.dilations, rank - 2);
   } else {  // Gemm, MatMul: [..., M, N] = [..., M, Win] x [Win, N]
     t.filters = out.empty() ? 1 : out.back();
     t.out_pixels = out.empty() ? 1 : product(l, out, 0, out.size() - 1);
@@ -105,6 +116,8 @@ size_t TileShapeHash::operator()(const TileShape& t) const {
   uint64_t h = static_cast<uint64_t>(t.cls);
   const auto mix = [&h](int64_t v) { h = (h ^ static_cast<uint64_t>(v)) * 0x9e3779b97f4a7c15u; };
   mix(t.groups), mix(t.out_pixels), mix(t.filters), mix(t.window), mix(t.layer_out_pixels);
+  mix(t.out_cols), mix(t.kernel_h), mix(t.kernel_w), mix(t.stride_h), mix(t.stride_w);
+  mix(t.dilation_h), mix(t.dilation_w);
   mix(t.vector_ops), mix(t.in_elems), mix(t.weight_elems), mix(t.out_elems);
   mix(t.weight_bits), mix(t.input_bits), mix(t.output_bits);
   mix(std::bit_cast<int64_t>(t.weight_density == 0 ? 0.0 : t.weight_density));

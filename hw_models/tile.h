@@ -26,6 +26,13 @@ struct TileShape {
   int64_t filters = 0;     // K per group
   int64_t window = 0;      // Win = R*S*C per group (the reduction length)
   bool depthwise = false;  // groups > 1 with one input and one output channel per group
+  // The convolution's loops for models that unroll them by name (spatial_array_model.cpp):
+  // output columns (out_pixels / out_cols = batch x output rows), kernel rows and columns,
+  // strides and dilations along rows and columns (the window per group is window /
+  // (kernel_h * kernel_w) input channels). All 1 for Gemm and MatMul, whose output pixels are
+  // then rows of batch.
+  int64_t out_cols = 1, kernel_h = 1, kernel_w = 1;
+  int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
   // A band of a larger layer (row_band_tile with fewer rows than the layer has): the whole
   // layer's out_pixels, so a cost model can charge a band by what the hardware does across the
   // layer's consecutive bands (systolic_model.cpp). 0 for the whole layer, whose cost stays

@@ -114,7 +114,7 @@ TEST_CASE("dummy core kind: its bounds and required keys are checked from its op
 TEST_CASE("core kinds: an unknown kind is an error listing the registered ones") {
   CHECK_THROWS_WITH_AS(hw::core_model("vector"),
                        "no cost model registered for core kind 'vector'; registered: dummy, "
-                       "edge_tpu, simd, systolic",
+                       "edge_tpu, simd, spatial_array, systolic",
                        Error);
 }
 
