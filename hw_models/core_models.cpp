@@ -51,9 +51,9 @@ std::vector<std::string> core_model_kinds() {
   return kinds;
 }
 
-EESIM_REGISTER_CORE_KIND(systolic_model);  // systolic_model.cpp
-EESIM_REGISTER_CORE_KIND(edge_tpu_model);  // edge_tpu_model.cpp
-EESIM_REGISTER_CORE_KIND(simd_model);      // simd_model.cpp
+EESIM_REGISTER_CORE_KIND(systolic_model);       // systolic_model.cpp
+EESIM_REGISTER_CORE_KIND(edge_tpu_model);       // edge_tpu_model.cpp
+EESIM_REGISTER_CORE_KIND(simd_model);           // simd_model.cpp
 EESIM_REGISTER_CORE_KIND(spatial_array_model);  // spatial_array_model.cpp
 
 }  // namespace eesim::hw
