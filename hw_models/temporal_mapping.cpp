@@ -215,7 +215,10 @@ class Evaluator {
             fit.push_back(len);
           else
             break;
-        if (fit.empty()) return false;
+        if (fit.empty()) {
+          if (cur[o] == 0) note_spatial_misfit(o, static_cast<int>(g));
+          return false;
+        }
         options.push_back(std::move(fit));
       }
       // The combination that fits jointly with the least traffic left above the level.
@@ -353,6 +356,24 @@ class Evaluator {
   std::vector<std::array<double, 2>> busy_;              // per level: [write, read] port cycles
   const std::vector<Loop>* order_ = nullptr;
   double out_elems_ = 0, macs_ = 0;
+
+ public:
+  // Why the array cannot run at all: a level too small for what it feeds the array in one
+  // cycle, whatever the order (empty when some order only failed on its own loops).
+  std::string spatial_misfit;
+
+ private:
+  void note_spatial_misfit(int o, int g) {
+    if (!spatial_misfit.empty()) return;
+    static const char* const kNames[kNumOperands] = {"weights", "inputs", "outputs"};
+    const double elems = fp(o, g, 0);
+    spatial_misfit = "level '" + h_.levels[g].name + "' holds " +
+                     std::to_string(h_.levels[g].size_bits) + " bits, less than the " +
+                     std::to_string(static_cast<int64_t>(std::ceil(elems))) + " " + kNames[o] +
+                     " of " + std::to_string(bits_at(o, 0)) +
+                     " bits each that it feeds the array at once (operand widths: the model's, or "
+                     "eesim's --bits / --precision native)";
+  }
 };
 
 bool better(const MappingCost& a, const MappingCost& b, bool energy_first) {
@@ -396,7 +417,9 @@ MappingCost best_mapping(const LayerLoops& loops, const Hierarchy& h,
     }
   } while (std::next_permutation(order.begin(), order.end()));
   if (!best.feasible) {
-    best.reason = "no order of the temporal loops fits the memory levels";
+    best.reason = !ev.spatial_misfit.empty()
+                      ? ev.spatial_misfit
+                      : "no order of the temporal loops fits the memory levels";
     return best;
   }
   int64_t peak = 1;
