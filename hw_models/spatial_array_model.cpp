@@ -119,6 +119,10 @@ std::array<int, sp::kNumOperands> tops(const Spec& s, bool weights_resident) {
   return top;
 }
 
+bool has_offchip(const Spec& s) {
+  return std::any_of(s.level().begin(), s.level().end(), [](const auto& l) { return l.offchip(); });
+}
+
 int64_t bytes_of_bits(double bits) { return static_cast<int64_t>(std::ceil(bits / 8 - 1e-9)); }
 
 class SpatialArrayModel : public CoreModel {
@@ -176,12 +180,27 @@ class SpatialArrayModel : public CoreModel {
     c.filter = words(sp::kW);
     c.ifmap = words(sp::kI);
     c.ofmap = words(sp::kO);
-    c.dram_read_bytes = bytes_of_bits(m.offchip_read_bits);
-    c.dram_write_bytes = bytes_of_bits(m.offchip_write_bits);
     c.energy.compute = m.mac_energy_pj;
     c.energy.sram = m.memory_energy_pj;
-    c.energy.dram = m.offchip_energy_pj;
-    c.prices_own_dram = true;
+    if (has_offchip(s)) {
+      c.dram_read_bytes = bytes_of_bits(m.offchip_read_bits);
+      c.dram_write_bytes = bytes_of_bits(m.offchip_write_bits);
+      c.energy.dram = m.offchip_energy_pj;
+      c.prices_own_dram = true;
+      return c;
+    }
+    // No DRAM level (Stream's cores, whose off-chip memory is a core of its own): what the tile
+    // fetches is priced by the chip's dram block. Weights not resident come in once; under
+    // TOP_LEVEL the activations also go in and out once.
+    const auto bytes = [](int64_t elems, int64_t bits) {
+      return ceil_div(checked_mul(elems, bits, "tile bits"), 8);
+    };
+    if (!t.weights_resident) c.dram_read_bytes = bytes(t.weight_elems, l.bits[sp::kW]);
+    if (s.layer_io() == Spec::TOP_LEVEL) {
+      c.dram_read_bytes =
+          checked_add(c.dram_read_bytes, bytes(t.in_elems, l.bits[sp::kI]), "tile DRAM bytes");
+      c.dram_write_bytes = bytes(t.out_elems, l.bits[sp::kO]);
+    }
     return c;
   }
 

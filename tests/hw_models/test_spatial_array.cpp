@@ -112,6 +112,16 @@ TEST_CASE("temporal mapping: the 4-D edge_tpu_like array on one full pass, by ha
   // + offload (rf_2B -> sram_2MB 1, then 16 to DRAM) = 34.
   CHECK(m.ideal_cycles == 1);
   CHECK(m.cycles == 34);
+
+  // ON_CHIP: activations start and end in sram_2MB (level 3); weights still come from DRAM.
+  // Gone: I's DRAM reads (11,200) and sram_2MB write (189.2), O's sram_2MB read (208.08) and
+  // DRAM writes (12,000). Cycles 1 + onload 9 (weights) + offload 1 (rf_2B -> sram_2MB) = 11.
+  const MappingCost on_chip = best_mapping(l, edge_tpu_like(), {-1, 3, 3});
+  REQUIRE(on_chip.feasible);
+  CHECK(on_chip.energy_pj() == doctest::Approx(29716.83 - 11200 - 189.2 - 208.08 - 12000));
+  CHECK(on_chip.offchip_read_bits == doctest::Approx(512));
+  CHECK(on_chip.offchip_write_bits == doctest::Approx(0));
+  CHECK(on_chip.cycles == 11);
 }
 
 TEST_CASE("temporal mapping: a layer the array only partly covers runs at its utilisation") {
@@ -147,12 +157,20 @@ TEST_CASE("spatial_array: a file's block, a conv tile through the adapter, and i
   TileShape t;
   t.cls = TileClass::kGemm;
   t.filters = 4, t.window = 2, t.out_pixels = 3, t.out_cols = 3;
+  t.weight_elems = 8, t.in_elems = 6, t.out_elems = 12;
   const Cost c = model.cost(core, t);
   REQUIRE(c.supported);
   CHECK(c.compute_cycles == 8);
   CHECK(c.macs == 24);
   CHECK(c.energy.total() == doctest::Approx(482.4));
-  CHECK(c.dram_bytes() == 0);  // no level is off chip
+  // No level is off chip: the chip's DRAM port brings the weights and, under TOP_LEVEL, the
+  // inputs, and takes the outputs, once each, priced by the dram block (not here).
+  CHECK(c.dram_read_bytes == 8 + 6);
+  CHECK(c.dram_write_bytes == 12);
+  CHECK_FALSE(c.prices_own_dram);
+  TileShape resident = t;
+  resident.weights_resident = true;
+  CHECK(model.cost(core, resident).dram_read_bytes == 6);
   CHECK(c.filter.reads == 24 + 3);
   CHECK(model.cost(core, TileShape{}).reason.find("vector_lanes") != std::string::npos);
 }
