@@ -89,6 +89,7 @@ Datapath datapath(const CoreSpec& core, int64_t word_bytes, const TileShape& t) 
   const int64_t native = native_bits(p, word_bytes);
   const auto resolve = [&](int64_t bits) { return bits > 0 ? bits : native; };
   Datapath d;
+  d.native_bits = native;
   d.weight_bits = resolve(t.weight_bits);
   d.input_bits = resolve(t.input_bits);
   d.output_bits = resolve(t.output_bits);

@@ -31,6 +31,7 @@ struct Datapath {
   // long (slices of wider operands x density when zeros are skipped / MACs fused per unit),
   // and a useful MAC costs `mac_energy_factor` times a native one.
   int64_t passes = 1;          // slice pairs of operands wider than the native width
+  int64_t native_bits = 8;     // the width the MACs take in one pass
   int64_t fused = 1;           // MACs per unit per cycle of narrower operands on a FUSE datapath
   double skipped_density = 1;  // the density the reduction shrinks by (SKIP), else 1
   double mac_energy_factor = 1;

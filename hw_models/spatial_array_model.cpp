@@ -11,6 +11,7 @@
 #include "arch.pb.h"
 #include "common/checked_math.h"
 #include "hw_models/core_model.h"
+#include "hw_models/datapath.h"
 #include "hw_models/spatial_array_rules.h"
 #include "hw_models/temporal_mapping.h"
 
@@ -19,8 +20,6 @@ namespace {
 
 using Spec = schema::SpatialArray;
 namespace sp = spatial;
-
-constexpr int64_t kDefaultBits = 8;  // an operand whose width the model does not state
 
 sp::Dim dim_of(int loop) {
   switch (loop) {
@@ -85,7 +84,13 @@ sp::Hierarchy hierarchy(const Spec& s, const std::string& op) {
   return h;
 }
 
-sp::LayerLoops loops_of(const TileShape& t, const Spec& s) {
+// The tile's loops, its operands as the datapath runs them: an operand wider than the MACs is
+// ceil(bits / native) slices of native width, each pair of slices a pass (Precision.wider =
+// PASSES, as on every kind: cycles and MAC energy x passes; the slices' bits add up to the
+// operand's, so storage and traffic stay those of its real width). The array's registers hold
+// slices, so this holds under precision mode `memory` too, where other kinds compute at the
+// native width.
+sp::LayerLoops loops_of(const TileShape& t, const Spec& s, const Datapath& d) {
   sp::LayerLoops l;
   l.size[sp::kG] = t.groups;
   l.size[sp::kK] = t.filters;
@@ -94,10 +99,12 @@ sp::LayerLoops loops_of(const TileShape& t, const Spec& s) {
   l.size[sp::kC] = t.window / (t.kernel_h * t.kernel_w);
   l.size[sp::kOX] = t.out_cols;
   l.size[sp::kOY] = t.out_pixels / t.out_cols;  // batch x output rows
+  l.size[sp::kSW] = ceil_div(d.weight_bits, d.native_bits);
+  l.size[sp::kSI] = ceil_div(d.input_bits, d.native_bits);
   l.stride_y = t.stride_h, l.stride_x = t.stride_w;
   l.dilation_y = t.dilation_h, l.dilation_x = t.dilation_w;
-  const auto bits = [](int64_t b) { return b > 0 ? b : kDefaultBits; };
-  l.bits = {bits(t.weight_bits), bits(t.input_bits), bits(t.output_bits)};
+  const auto slice = [&d](int64_t bits) { return std::min(bits, d.native_bits); };
+  l.bits = {slice(d.weight_bits), slice(d.input_bits), d.output_bits};
   l.psum_bits = s.psum_bits() > 0 ? s.psum_bits() : 2 * l.bits[sp::kI];
   return l;
 }
@@ -147,6 +154,13 @@ class SpatialArrayModel : public CoreModel {
 
   Cost cost(const CoreSpec& core, const TileShape& t) const override {
     const Spec& s = params_of<Spec>(core);
+    const Datapath d = datapath(core, 1, t);
+    if (!d.refusal.empty()) return unsupported(d.refusal);
+    if (d.fused > 1 || d.weight_bits_stored != static_cast<double>(d.weight_bits) ||
+        d.mac_energy_factor != static_cast<double>(d.passes))
+      return unsupported(
+          "spatial_array models dense weights on a fixed-width datapath: precision.narrower "
+          "FUSE and sparsity { } are not supported on this kind");
     Cost c;
     if (t.cls != TileClass::kGemm) {
       if (s.vector_lanes() == 0)
@@ -163,7 +177,7 @@ class SpatialArrayModel : public CoreModel {
     // carry its op type, so a Gemm is told apart by its loops (no kernel, no columns).
     const bool gemm_like = t.kernel_h == 1 && t.kernel_w == 1 && t.out_cols == 1;
     const sp::Hierarchy h = hierarchy(s, gemm_like ? "Gemm" : "Conv");
-    const sp::LayerLoops l = loops_of(t, s);
+    const sp::LayerLoops l = loops_of(t, s, d);
     const sp::MappingCost m = sp::best_mapping(l, h, tops(s, t.weights_resident));
     if (!m.feasible) return unsupported("spatial_array: " + m.reason);
     c.peak_ops_per_cycle = peak_macs_per_cycle(core);
@@ -192,14 +206,10 @@ class SpatialArrayModel : public CoreModel {
     // No DRAM level (Stream's cores, whose off-chip memory is a core of its own): what the tile
     // fetches is priced by the chip's dram block. Weights not resident come in once; under
     // TOP_LEVEL the activations also go in and out once.
-    const auto bytes = [](int64_t elems, int64_t bits) {
-      return ceil_div(checked_mul(elems, bits, "tile bits"), 8);
-    };
-    if (!t.weights_resident) c.dram_read_bytes = bytes(t.weight_elems, l.bits[sp::kW]);
+    if (!t.weights_resident) c.dram_read_bytes = d.weight_bytes;
     if (s.layer_io() == Spec::TOP_LEVEL) {
-      c.dram_read_bytes =
-          checked_add(c.dram_read_bytes, bytes(t.in_elems, l.bits[sp::kI]), "tile DRAM bytes");
-      c.dram_write_bytes = bytes(t.out_elems, l.bits[sp::kO]);
+      c.dram_read_bytes = checked_add(c.dram_read_bytes, d.input_bytes, "tile DRAM bytes");
+      c.dram_write_bytes = d.output_bytes;
     }
     return c;
   }

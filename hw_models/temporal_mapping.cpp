@@ -27,10 +27,10 @@ namespace eesim::hw::spatial {
 namespace {
 
 // Which loops index each operand (ZigZag's r / ir; the input window makes OY/FY and OX/FX both
-// relevant to inputs).                       B  G  K  C  OY OX FY FX
-constexpr bool kRelevant[kNumOperands][kNumDims] = {{0, 1, 1, 1, 0, 0, 1, 1},   // weights
-                                                    {1, 1, 0, 1, 1, 1, 1, 1},   // inputs
-                                                    {1, 1, 1, 0, 1, 1, 0, 0}};  // outputs
+// relevant to inputs; slices are reductions).  B  G  K  C  OY OX FY FX SW SI
+constexpr bool kRelevant[kNumOperands][kNumDims] = {{0, 1, 1, 1, 0, 0, 1, 1, 1, 0},   // weights
+                                                    {1, 1, 0, 1, 1, 1, 1, 1, 0, 1},   // inputs
+                                                    {1, 1, 1, 0, 1, 1, 0, 0, 0, 0}};  // outputs
 
 using Extents = std::array<double, kNumDims>;
 using Loop = std::pair<Dim, int64_t>;
@@ -39,13 +39,13 @@ using Loop = std::pair<Dim, int64_t>;
 double footprint(const LayerLoops& l, Operand o, const Extents& e) {
   switch (o) {
     case kW:
-      return e[kG] * e[kK] * e[kC] * e[kFY] * e[kFX];
+      return e[kG] * e[kK] * e[kC] * e[kFY] * e[kFX] * e[kSW];
     case kO:
       return e[kB] * e[kG] * e[kK] * e[kOY] * e[kOX];
     default: {
       const double iy = l.stride_y * (e[kOY] - 1) + l.dilation_y * (e[kFY] - 1) + 1;
       const double ix = l.stride_x * (e[kOX] - 1) + l.dilation_x * (e[kFX] - 1) + 1;
-      return e[kB] * e[kG] * e[kC] * iy * ix;
+      return e[kB] * e[kG] * e[kC] * iy * ix * e[kSI];
     }
   }
 }
@@ -391,7 +391,8 @@ int64_t LayerLoops::macs() const {
 }
 
 std::string dim_name(Dim d) {
-  static const char* const kNames[kNumDims] = {"B", "G", "K", "C", "OY", "OX", "FY", "FX"};
+  static const char* const kNames[kNumDims] = {"B",  "G",  "K",  "C",  "OY",
+                                               "OX", "FY", "FX", "SW", "SI"};
   return kNames[d];
 }
 

@@ -14,17 +14,19 @@
 namespace eesim::hw::spatial {
 
 // Loop dimensions of a layer: batch, groups, output and input channels, output rows and
-// columns, filter rows and columns.
-enum Dim { kB, kG, kK, kC, kOY, kOX, kFY, kFX, kNumDims };
+// columns, filter rows and columns; and the slices of weights and inputs wider than the MACs
+// (a datapath of n bits runs a w-bit weight as ceil(w / n) slices, each slice pair a pass: Bit
+// Fusion's temporal fusion, Sharma et al., ISCA 2018; eesim's Precision.wider = PASSES).
+enum Dim { kB, kG, kK, kC, kOY, kOX, kFY, kFX, kSW, kSI, kNumDims };
 // Operands: weights, input activations, outputs (with their partial sums).
 enum Operand { kW, kI, kO, kNumOperands };
 
 using DimSizes = std::array<int64_t, kNumDims>;
 
 struct LayerLoops {
-  DimSizes size{1, 1, 1, 1, 1, 1, 1, 1};
+  DimSizes size{1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   int64_t stride_y = 1, stride_x = 1, dilation_y = 1, dilation_x = 1;
-  std::array<int64_t, kNumOperands> bits{8, 8, 8};  // element widths; outputs when final
+  std::array<int64_t, kNumOperands> bits{8, 8, 8};  // element (slice) widths; outputs final
   int64_t psum_bits = 16;                           // outputs while a reduction is open
   int64_t macs() const;
 };

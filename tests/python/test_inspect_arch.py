@@ -32,9 +32,11 @@ def ee_mobilenet():
     return path
 
 
-def test_five_presets_are_bundled():
+def test_eight_presets_are_bundled():
     assert PRESETS == ["edge_tpu_v1.textproto", "hetero.textproto", "quad_edge_tpu.textproto",
-                       "single_edge_tpu.textproto", "systolic_32x32.textproto"]
+                       "single_edge_tpu.textproto", "stream_tpu_like_quad_core.textproto",
+                       "systolic_32x32.textproto", "zigzag_edge_tpu_like.textproto",
+                       "zigzag_tpu_like.textproto"]
 
 
 @pytest.mark.parametrize("arch", PRESETS)
