@@ -138,8 +138,8 @@ DramFacts dram_facts(const CoreFile& core, const MemLevel& level, std::vector<st
   DramFacts f{static_cast<double>(read) / 8.0, level.read_pj / (static_cast<double>(read) / 8.0)};
   notes.push_back(
       "dram: " + core.source + " level " + level.name + ", " + std::to_string(read) +
-      " bits/cycle read -> bandwidth_bytes_per_cycle " + std::to_string(f.bytes_per_cycle) +
-      ", r_cost per byte -> energy_pj_per_byte " + std::to_string(f.pj_per_byte) +
+      " bits/cycle read -> bandwidth_bytes_per_cycle " + format_number(f.bytes_per_cycle) +
+      ", r_cost per byte -> energy_pj_per_byte " + format_number(f.pj_per_byte) +
       (write != read ? " (its write width, " + std::to_string(write) + " bits, differs)" : ""));
   return f;
 }

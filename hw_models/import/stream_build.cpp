@@ -67,8 +67,8 @@ ImportedChip build_stream_chip(const Fields& top, Chip& chip, const MappingFile*
   d.set_y(0);
   d.set_bandwidth_bytes_per_cycle(dram.bytes_per_cycle);
   d.set_energy_pj_per_byte(dram.pj_per_byte);
-  notes.push_back("links: " + std::to_string(chip.link_bits) + " bits/cycle -> " +
-                  "link_bytes_per_cycle " + std::to_string(chip.link_bits / 8.0) +
+  notes.push_back("links: " + format_number(chip.link_bits) + " bits/cycle -> " +
+                  "link_bytes_per_cycle " + format_number(chip.link_bits / 8.0) +
                   "; router_cycles and link_cycles 0 (Stream times a transfer by size / "
                   "bandwidth only); unit_energy_cost taken as pJ per bit (x 8 per byte-hop)");
   notes.push_back("the off-chip core (id " + std::to_string(chip.offchip) +

@@ -131,7 +131,7 @@ void read_links_gen_c(const Fields& top, Chip& chip) {
     if (bits <= 0) f.fail_key(*f.find("bandwidth"), "must be > 0 bits per cycle");
     if (std::count(ids.begin(), ids.end(), chip.offchip)) {
       chip.notes.push_back("link " + f.path() + " (" + type + " " + text + ", " +
-                           std::to_string(bits) +
+                           format_number(bits) +
                            " bits/cycle) reaches the off-chip core: not "
                            "imported (eesim's DRAM port sits on a mesh node)");
       continue;
@@ -143,8 +143,8 @@ void read_links_gen_c(const Fields& top, Chip& chip) {
                "are not supported yet; eesim's NoC is an XY 2-D mesh of two-core links");
     if (have_width && bits != chip.link_bits)
       fail(f.source(), f.find("bandwidth")->line, f.path_of("bandwidth"),
-           "link '" + text + "' has " + std::to_string(bits) + " bits/cycle, another " +
-               std::to_string(chip.link_bits) +
+           "link '" + text + "' has " + format_number(bits) + " bits/cycle, another " +
+               format_number(chip.link_bits) +
                ": eesim's mesh has one link width (per-link "
                "graphs are not supported yet)");
     have_width = true;

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 
@@ -17,6 +18,12 @@ void fail(const std::string& source, int line, const std::string& path,
           const std::string& message) {
   throw Error(source + ":" + std::to_string(line) + ": " + (path.empty() ? "" : path + ": ") +
               message);
+}
+
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
 }
 
 namespace {

@@ -15,6 +15,9 @@ namespace eesim::hw::yaml {
 [[noreturn]] void fail(const std::string& source, int line, const std::string& path,
                        const std::string& message);
 
+// A number as people write it in notes: 8, 87.5, 0.04 (shortest of %g's forms).
+std::string format_number(double v);
+
 // Scalar conversions; `path` names the value in the error.
 int64_t to_int64(const YamlNode& n, const std::string& source, const std::string& path);
 double to_double(const YamlNode& n, const std::string& source, const std::string& path);
