@@ -62,3 +62,12 @@ def test_import_usage(run_eesim):
     h = run_eesim("import", "--help")
     assert h.returncode == 0
     assert h.stdout.rstrip().splitlines()[-2].strip().startswith("eesim import ")
+
+
+def test_arch_accepts_yaml(run_eesim, ee_model_path):
+    r = run_eesim("run", ee_model_path, "--arch", DATA / "zz_gen3.yaml")
+    if r.returncode != 0 and NO_MODEL in r.stderr:
+        # The YAML went through the importer and eesim's loader: the refusal names it so.
+        assert "zz_gen3.yaml (imported):" in r.stderr
+        pytest.xfail("the spatial_array cost model is not registered in this build")
+    assert r.returncode == 0, r.stderr
