@@ -11,6 +11,7 @@
 #include "common/file_io.h"
 #include "hw_models/arch_loader.h"
 #include "hw_models/core_model.h"
+#include "hw_models/import/chip_import.h"
 #include "sim/results/report_writers.h"
 #include "sim/results/run_report.h"
 #include "sim/studies/evaluate.h"
@@ -111,7 +112,7 @@ int compare_command(const std::vector<std::string>& args, std::ostream& out) {
   print_warnings(m.workload, std::cerr);
   std::vector<ChipRun> runs;
   for (const std::string& path : archs) {
-    ChipRun c{hw::load_architecture_file(path), {}, {}};
+    ChipRun c{hw::load_architecture_any(path), {}, {}};
     hw::CostCache cache(c.arch);
     {
       StopOnCtrlC ctrl_c;

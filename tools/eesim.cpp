@@ -9,6 +9,7 @@
 #include "tools/cli_args.h"
 #include "tools/compare_command.h"
 #include "tools/eval_setup.h"
+#include "tools/import_command.h"
 #include "tools/inspect_command.h"
 #include "tools/model_args.h"
 #include "tools/run_command.h"
@@ -30,6 +31,7 @@ const char* const kUsage =
     "                       one exit head at each branch point: expected EDP per point and p\n"
     "  compare MODEL.onnx --arch A.textproto --arch B.textproto ...\n"
     "                       the same network on several chips, side by side\n"
+    "  import CHIP.yaml     a ZigZag core or Stream accelerator YAML as an eesim .textproto\n"
     "examples:\n"
     "  eesim inspect ee_mobilenetv2_cifar10.onnx\n"
     "  eesim run ee_mobilenetv2_cifar10.onnx \\\n"
@@ -38,7 +40,8 @@ const char* const kUsage =
     "  eesim compare ee_mobilenetv2_cifar10.onnx --arch examples/arch/quad_edge_tpu.textproto \\\n"
     "      --arch examples/arch/single_edge_tpu.textproto --plot chips.png\n";
 
-const std::vector<std::string> kCommands = {"inspect", "run", "stream", "sweep", "compare"};
+const std::vector<std::string> kCommands = {"inspect", "run",     "stream",
+                                            "sweep",   "compare", "import"};
 
 // A usage error: the message, a hint line if any, and where the help is; three lines at most,
 // so the message does not scroll away under the help text.
@@ -54,6 +57,7 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
   if (command == "run") return eesim::tools::run_command(args, std::cout);
   if (command == "sweep") return eesim::tools::sweep_command(args, std::cout);
   if (command == "compare") return eesim::tools::compare_command(args, std::cout);
+  if (command == "import") return eesim::tools::import_command(args, std::cout);
   return eesim::tools::stream_command(args, std::cout);
 }
 

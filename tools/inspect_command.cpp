@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/json_writer.h"
 #include "hw_models/arch_loader.h"
+#include "hw_models/import/chip_import.h"
 #include "tools/cli_args.h"
 #include "tools/eval_setup.h"
 #include "tools/inspect_costs.h"
@@ -240,7 +241,7 @@ int inspect_command(const std::vector<std::string>& args, std::ostream& out) {
   std::optional<hw::Architecture> arch;
   std::optional<ArchCosts> costs;
   if (!a.last("arch").empty()) {
-    arch = hw::load_architecture_file(a.last("arch"));
+    arch = hw::load_architecture_any(a.last("arch"));
     costs = analyze_on_arch(w, *arch);
   }
   if (a.flag("json")) {

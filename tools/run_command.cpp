@@ -12,6 +12,7 @@
 #include "common/names_text.h"
 #include "hw_models/arch_loader.h"
 #include "hw_models/core_model.h"
+#include "hw_models/import/chip_import.h"
 #include "mapping/allocation.h"
 #include "sim/results/report_writers.h"
 #include "sim/results/run_report.h"
@@ -185,7 +186,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   check_output_paths(a, {"json", "trace", "csv", "plot", "report"}, input_paths(a, options));
   const LoadedModel m = load_model(a);
   print_warnings(m, std::cerr);
-  const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
+  const hw::Architecture arch = hw::load_architecture_any(a.last("arch"));
   hw::CostCache cache(arch);
   sim::Evaluation e;
   {

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "hw_models/arch_loader.h"
+#include "hw_models/import/chip_import.h"
 #include "sim/results/report_writers.h"
 #include "sim/results/stream_report.h"
 #include "sim/results/trace.h"
@@ -169,7 +170,7 @@ int stream_command(const std::vector<std::string>& args, std::ostream& out) {
   check_output_paths(a, {"json", "csv", "trace", "trace-csv", "report"}, input_paths(a, options));
   const LoadedModel m = load_model(a);
   print_warnings(m, std::cerr);
-  const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
+  const hw::Architecture arch = hw::load_architecture_any(a.last("arch"));
   hw::CostCache cache(arch);
   sim::Evaluation e;
   sim::StreamReport r;

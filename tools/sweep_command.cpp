@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "hw_models/arch_loader.h"
+#include "hw_models/import/chip_import.h"
 #include "sim/results/report_writers.h"
 #include "sim/results/sweep_report.h"
 #include "sim/studies/sweep.h"
@@ -130,7 +131,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
   check_output_paths(a, {"csv", "json", "report"}, input_paths(a, options));
   const workloads::Workload w = workloads::load_workload(a.positional[0], import_options(a));
   print_warnings(w, std::cerr);
-  const hw::Architecture arch = hw::load_architecture_file(a.last("arch"));
+  const hw::Architecture arch = hw::load_architecture_any(a.last("arch"));
   const sim::SweepContext c{w.name, sim::policy_text(o.policy), sim::fusion_text(o)};
   const auto points = sim::sweep_point_ids(options.sweep, w);
   hw::CostCache cache(arch);

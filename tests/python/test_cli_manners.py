@@ -17,11 +17,11 @@ RUN_SYNOPSIS = "usage: eesim run MODEL.onnx --arch CHIP.textproto [options]"
 def usage_cases(model):
     m = str(model)
     return [
-        ([], "eesim: no command given\ncommands: inspect, run, stream, sweep, compare\n"
+        ([], "eesim: no command given\ncommands: inspect, run, stream, sweep, compare, import\n"
              "try 'eesim --help'\n"),
         (["rn", m], "eesim: unknown command 'rn'; did you mean 'run'?\ntry 'eesim --help'\n"),
         (["frobnicate"], "eesim: unknown command 'frobnicate'\n"
-                         "commands: inspect, run, stream, sweep, compare\ntry 'eesim --help'\n"),
+                         "commands: inspect, run, stream, sweep, compare, import\ntry 'eesim --help'\n"),
         (["--verison"], "eesim: unknown option --verison; did you mean --version?\n"
                         "try 'eesim --help'\n"),
         (["run", m, "--arch", QUAD, "--polcy", "wait"],

@@ -1,0 +1,93 @@
+// Stream accelerator files of generations A, B and C imported onto eesim's XY mesh: placement,
+// link width, DRAM port from the off-chip core, simd cores, and op-type restrictions.
+#include "tests/hw_models/import/import_fixture.h"
+
+namespace eesim::hw {
+namespace {
+
+using namespace import_test;
+using SA = schema::SpatialArray;
+
+const schema::Core* core_named(const schema::Architecture& a, const std::string& name) {
+  for (const schema::Core& c : a.core())
+    if (c.name() == name) return &c;
+  return nullptr;
+}
+
+TEST_CASE("stream import gen A: a 4-core ring is a 2x2 mesh; the off-chip core is the dram port") {
+  const ImportedChip chip = import_data("stream_gen_a.yaml");
+  const schema::Architecture a = parsed(chip);
+  CHECK(a.name() == "quad_a");
+  CHECK(a.noc().width() == 2);
+  CHECK(a.noc().height() == 2);
+  CHECK(a.noc().link_bytes_per_cycle() == 4);  // 32 bits/cycle
+  CHECK(a.noc().energy_pj_per_byte_hop() == 0);
+  REQUIRE(a.core_size() == 4);
+  // Ring 0-1-2-3: 0 (0,0), 1 (1,0), 2 (1,1), 3 (0,1).
+  CHECK(a.core(0).name() == "sa_0");
+  CHECK((a.core(1).x() == 1 && a.core(1).y() == 0));
+  CHECK((a.core(2).x() == 1 && a.core(2).y() == 1));
+  CHECK((a.core(3).x() == 0 && a.core(3).y() == 1));
+  REQUIRE(a.dram_size() == 1);
+  CHECK(a.dram(0).bandwidth_bytes_per_cycle() == 8);
+  CHECK(a.dram(0).energy_pj_per_byte() == doctest::Approx(125));  // 1000 pJ per 64 bits
+  const SA& sa = a.core(0).spatial_array();
+  CHECK(sa.dim(0).unroll(0).loop() == SA::K);  // the core's dataflows
+  CHECK(sa.dim(0).unroll(0).factor() == 4);
+  CHECK(sa.dim(1).unroll(0).loop() == SA::C);
+  CHECK(sa.layer_io() == SA::ON_CHIP);  // no off-chip level inside the core
+  CHECK_FALSE(sa.level(1).offchip());
+  CHECK(sa.level(1).min_access_bits() == 64);
+  CHECK(chip.allowed_cores.empty());
+}
+
+TEST_CASE("stream import gen A + mapping: core_allocation per op type; an Add-only core is simd") {
+  const ImportedChip chip = import_data("stream_gen_a.yaml", "stream_mapping.yaml");
+  const schema::Architecture a = parsed(chip);
+  REQUIRE(chip.allowed_cores.size() == 2);
+  CHECK(chip.allowed_cores.at("Conv") == std::vector<std::string>{"sa_0", "sa_1", "sa_2"});
+  CHECK(chip.allowed_cores.at("Add") == std::vector<std::string>{"sa_3"});
+  REQUIRE(core_named(a, "sa_3") != nullptr);
+  CHECK(core_named(a, "sa_3")->has_simd());
+  CHECK(core_named(a, "sa_3")->simd().lanes() == 16);
+  CHECK(has_note(chip, "[*].inter_core_tiling"));
+  CHECK(has_note(chip, "default core_allocation is not applied"));
+}
+
+TEST_CASE("stream import gen B: 2d_mesh rows x cols, the pooling core on an extra row as simd") {
+  const ImportedChip chip = import_data("stream_gen_b.yaml");
+  const schema::Architecture a = parsed(chip);
+  CHECK(a.noc().width() == 2);
+  CHECK(a.noc().height() == 3);
+  CHECK(a.noc().link_bytes_per_cycle() == 8);    // 64 bits/cycle
+  CHECK(a.noc().energy_pj_per_byte_hop() == 4);  // 0.5 pJ/bit x 8
+  REQUIRE(a.core_size() == 5);
+  CHECK((a.core(3).x() == 1 && a.core(3).y() == 1));
+  const schema::Core* pool = core_named(a, "pool_4");
+  REQUIRE(pool != nullptr);
+  CHECK((pool->x() == 0 && pool->y() == 2));
+  CHECK(pool->simd().lanes() == 72);             // 3 x 3 x 8
+  CHECK(pool->simd().memory_bytes() == 131072);  // 1,048,576 bits
+  CHECK(pool->simd().op_energy_pj() == doctest::Approx(0.1));
+  CHECK(pool->simd().memory_energy_pj_per_byte() == doctest::Approx(60.0 / 72));  // 576-bit reads
+  CHECK(has_note(chip, "extra mesh row"));
+}
+
+TEST_CASE(
+    "stream import gen C: explicit links, the bus to the off-chip core left out, operator_types") {
+  const ImportedChip chip = import_data("stream_gen_c.yaml");
+  const schema::Architecture a = parsed(chip);
+  CHECK(a.noc().width() == 2);
+  CHECK(a.noc().height() == 2);
+  REQUIRE(a.core_size() == 4);
+  CHECK(a.core(0).spatial_array().dim(0).size() == 16);
+  CHECK(a.core(0).spatial_array().level(0).shared_port());
+  CHECK(core_named(a, "pool_3")->has_simd());
+  CHECK(chip.allowed_cores.at("Conv") == std::vector<std::string>{"mac_0", "mac_1", "mac_2"});
+  CHECK(chip.allowed_cores.at("Gemm") == std::vector<std::string>{"mac_0", "mac_1", "mac_2"});
+  CHECK(chip.allowed_cores.at("MaxPool") == std::vector<std::string>{"pool_3"});
+  CHECK(has_note(chip, "reaches the off-chip core: not imported"));
+}
+
+}  // namespace
+}  // namespace eesim::hw
