@@ -1,5 +1,4 @@
-// A Stream accelerator file's core list and links (generations A and C; research notes section
-// 5.1): core files resolved next to the accelerator file, ids checked, links read.
+// A Stream accelerator file's core list and links (generations A and C, README.md): core files resolved next to the accelerator file, ids checked, links read.
 #include <algorithm>
 #include <filesystem>
 #include <optional>

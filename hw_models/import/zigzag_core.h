@@ -1,5 +1,5 @@
 #pragma once
-// A ZigZag core file (all three schema generations, /work/research/issue19.md section 1) read
+// A ZigZag core file (all three schema generations, README.md) read
 // into one plain record in ZigZag's own terms: memory operands I1/I2/O, sizes and widths in
 // bits, energies in pJ per full-width access. Converting to eesim's schema is
 // spatial_array_build.h's job.
@@ -70,8 +70,8 @@ struct CoreFile {
   int64_t macs() const;           // product of sizes
 };
 
-// Reads a core file. Throws eesim::Error "FILE:LINE: KEY PATH: what" on every problem the
-// research notes list (unknown or missing key, bad operand, port direction on the wrong port
+// Reads a core file. Throws eesim::Error "FILE:LINE: KEY PATH: what" on every problem a
+// file can have (unknown or missing key, bad operand, port direction on the wrong port
 // type, bandwidth_min > bandwidth_max, dims/sizes mismatch, an operand no level stores, an
 // operand a level stores but no port serves, a served dimension not in the array).
 CoreFile read_core_file(const std::string& path);

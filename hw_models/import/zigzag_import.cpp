@@ -1,8 +1,8 @@
 // A ZigZag core file (+ an optional mapping file) -> a one-core chip: the core as spatial_array
-// at (0, 0) of a 1x1 mesh, its off-chip top level as the chip's dram block (research notes
-// section 7.5). Also holds finish(), the text every importer returns.
+// at (0, 0) of a 1x1 mesh, its off-chip top level as the chip's dram block (README.md). Also holds finish(), the text every importer returns.
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "hw_models/import/import_steps.h"
@@ -87,6 +87,16 @@ ImportedChip import_zigzag(const YamlNode& root, const std::string& path,
   c.set_x(0);
   c.set_y(0);
   c.set_static_power_mw(0);
+  // ZigZag costs only Conv, MatMul and Gemm; the rest of a network (Relu, pooling, Add) runs
+  // here on one lane per PE at no energy, so that a whole network runs as ZigZag prices it.
+  int64_t pes = 1;
+  for (const auto& dim : c.spatial_array().dim()) pes *= dim.size();
+  c.mutable_spatial_array()->set_vector_lanes(
+      static_cast<int32_t>(std::min<int64_t>(pes, 1048576)));
+  c.mutable_spatial_array()->set_vector_op_energy_pj(0);
+  notes.push_back("layers without MACs (uncosted by ZigZag) run on vector_lanes " +
+                  std::to_string(c.spatial_array().vector_lanes()) +
+                  " (one per PE) at vector_op_energy_pj 0");
   schema::Dram& d = *a.add_dram();
   d.set_name(core.name == "dram" ? "offchip" : "dram");
   d.set_x(0);
