@@ -1,5 +1,6 @@
 // A ZigZag core file (+ an optional mapping file) -> a one-core chip: the core as spatial_array
-// at (0, 0) of a 1x1 mesh, its off-chip top level as the chip's dram block (README.md). Also holds finish(), the text every importer returns.
+// at (0, 0) of a 1x1 mesh, its off-chip top level as the chip's dram block (README.md). Also holds
+// finish(), the text every importer returns.
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>

@@ -1,6 +1,7 @@
-// A ZigZag memory level's ports -> MemPort list, from either port syntax (README.md): gen 1/2 "one map per operand, direction -> r_port_N / w_port_N / rw_port_N" with the
-// level's r_bw/w_bw, or gen 3 named ports with their own bandwidth_min/max and allocation.
-// Directions (ZigZag's accelerator_factory.py): fh, fl write into the level; th, tl read out.
+// A ZigZag memory level's ports -> MemPort list, from either port syntax (README.md): gen 1/2 "one
+// map per operand, direction -> r_port_N / w_port_N / rw_port_N" with the level's r_bw/w_bw, or gen
+// 3 named ports with their own bandwidth_min/max and allocation. Directions (ZigZag's
+// accelerator_factory.py): fh, fl write into the level; th, tl read out.
 #include <algorithm>
 #include <map>
 #include <regex>
