@@ -1,4 +1,5 @@
-// A Stream accelerator file's core list and links (generations A and C, README.md): core files resolved next to the accelerator file, ids checked, links read.
+// A Stream accelerator file's core list and links (generations A and C, README.md): core files
+// resolved next to the accelerator file, ids checked, links read.
 #include <algorithm>
 #include <filesystem>
 #include <optional>
