@@ -188,6 +188,23 @@ class Evaluator {
     return rest(k);
   }
 
+  // The inputs one instance of level g takes in above position `from`, as (elements per period,
+  // periods). The loops right above that only slide the window (FX, FY, OX, OY) or leave the
+  // inputs alone (K) bring in the union of their windows once per iteration of the loops above
+  // them, when that is less than a window per iteration: overlapping windows are not fetched
+  // twice (ZigZag's partially relevant loops, Mei et al., IEEE TC 2021, section 3.2).
+  std::pair<double, double> input_fill(int g, size_t from) const {
+    const double each = fp(kI, g, from), times = refills(kI, from);
+    size_t k = from;
+    for (; k < order_->size(); ++k) {
+      const Dim d = (*order_)[k].first;
+      if (d != kFX && d != kFY && d != kOX && d != kOY && kRelevant[kI][d]) break;
+    }
+    const double union_elems = fp(kI, g, k), outer = rest(k);
+    if (union_elems * outer < each * times) return {union_elems, outer};
+    return {each, times};
+  }
+
   // Cuts the order per operand, bottom-up (LOMA).
   bool allocate() {
     const size_t n = order_->size();
@@ -260,8 +277,10 @@ class Evaluator {
     const double per = std::ceil(elems * static_cast<double>(bits) / min_bits) * min_bits / width;
     return per * periods * instances;
   }
-  // Books a transfer of `elems` elements per instance of level g, `periods` times.
-  void book(MappingCost& out, int o, int g, bool read, double elems, int64_t bits, double periods) {
+  // Books a transfer of `elems` elements per instance of level g, `periods` times; the first
+  // `first_elems` of it (default: one period) are the onload or offload, not port pressure.
+  void book(MappingCost& out, int o, int g, bool read, double elems, int64_t bits, double periods,
+            double first_elems = -1) {
     if (periods <= 0 || elems <= 0) return;
     LevelTraffic& t = out.traffic[g][o];
     const double inst = uinst_[o][g];
@@ -269,8 +288,10 @@ class Evaluator {
     const double moved = elems * static_cast<double>(bits) * periods * inst;
     (read ? t.reads : t.writes) += a;
     (read ? t.read_bits : t.write_bits) += moved;
-    // Per instance, the port cycles of every period but the first (the onload or offload).
-    busy_[g][read] += a / inst * (periods - 1) / periods;
+    // Per instance, the port cycles of all but the first transfer.
+    const double first = first_elems < 0 ? a / inst / periods
+                                          : accesses(g, read, first_elems, bits, 1, 1);
+    busy_[g][read] += std::max(0.0, a / inst - first);
   }
 
   void cost(MappingCost& out) {
@@ -286,8 +307,11 @@ class Evaluator {
       // not again while the irrelevant innermost loops keep the datum in place).
       const int g0 = lv.front();
       const double per_instance = fp(o, g0, 0);
-      if (o != kO) {
+      if (o == kW) {
         book(out, o, g0, true, per_instance, l_.bits[o], ideal / innermost_irrelevant(o));
+      } else if (o == kI) {
+        const auto [elems, periods] = input_fill(g0, 0);
+        book(out, o, g0, true, elems, l_.bits[o], periods, per_instance);
       } else {
         const int64_t b = bits_at(kO, 0);
         book(out, o, g0, false, per_instance, b, ideal);
@@ -300,8 +324,10 @@ class Evaluator {
         // Per instance of the level above: what its lower instances take (broadcast once).
         const double up_elems = f * uinst_[o][lo] / uinst_[o][hi];
         if (o != kO) {
-          book(out, o, lo, false, f, l_.bits[o], periods);
-          book(out, o, hi, true, up_elems, l_.bits[o], periods);
+          const auto [fill, fills] =
+              o == kI ? input_fill(lo, cut[i]) : std::pair<double, double>{f, periods};
+          book(out, o, lo, false, fill, l_.bits[o], fills, f);
+          book(out, o, hi, true, fill * uinst_[o][lo] / uinst_[o][hi], l_.bits[o], fills, up_elems);
           onload[o] += std::max(accesses(lo, false, f, l_.bits[o], 1, 1),
                                 accesses(hi, true, up_elems, l_.bits[o], 1, 1));
           continue;
