@@ -289,8 +289,8 @@ class Evaluator {
     (read ? t.reads : t.writes) += a;
     (read ? t.read_bits : t.write_bits) += moved;
     // Per instance, the port cycles of all but the first transfer.
-    const double first = first_elems < 0 ? a / inst / periods
-                                          : accesses(g, read, first_elems, bits, 1, 1);
+    const double first =
+        first_elems < 0 ? a / inst / periods : accesses(g, read, first_elems, bits, 1, 1);
     busy_[g][read] += std::max(0.0, a / inst - first);
   }
 
