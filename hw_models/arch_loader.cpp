@@ -161,6 +161,7 @@ CoreSpec to_spec(const schema::Core& c) {
                 std::move(params),
                 &core_model(kind->name())};
   if (c.has_precision()) spec.precision = std::make_shared<schema::Precision>(c.precision());
+  spec.op_types.assign(c.op_type().begin(), c.op_type().end());
   if (c.has_sparsity()) spec.sparsity = std::make_shared<schema::Sparsity>(c.sparsity());
   return spec;
 }

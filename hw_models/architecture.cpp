@@ -103,7 +103,7 @@ bool same_hardware(const CoreSpec& a, const CoreSpec& b) {
 
 bool CoreSpec::operator==(const CoreSpec& o) const {
   return name == o.name && x == o.x && y == o.y && static_power_mw == o.static_power_mw &&
-         same_hardware(*this, o);
+         op_types == o.op_types && same_hardware(*this, o);
 }
 
 std::optional<size_t> Architecture::find_core(const std::string& core_name) const {
@@ -118,6 +118,7 @@ std::ostream& operator<<(std::ostream& os, const CoreSpec& c) {
   if (c.params != nullptr) print_fields(os, *c.params, "");
   if (c.precision != nullptr) print_fields(os, *c.precision, "precision.");
   if (c.sparsity != nullptr) print_fields(os, *c.sparsity, "sparsity.");
+  for (const std::string& op : c.op_types) os << " op_type=" << op;
   return os;
 }
 

@@ -36,6 +36,8 @@ struct CoreSpec {
   // defaults. Only hw_models/datapath.cpp reads them.
   std::shared_ptr<const google::protobuf::Message> precision = nullptr;
   std::shared_ptr<const google::protobuf::Message> sparsity = nullptr;
+  // The ONNX op types this core may run (arch.proto Core.op_type); empty: any.
+  std::vector<std::string> op_types = {};
   // The registered cost-model name of this core's kind ("systolic", "edge_tpu", "simd").
   const std::string& kind() const { return kind_name; }
   // Equal when every field is, parameters compared field by field.

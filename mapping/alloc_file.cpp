@@ -16,6 +16,7 @@ namespace {
 // only on the cores both allow.
 CoreConstraints merged(const MappingSpec& spec, const CoreConstraints& options) {
   CoreConstraints out = spec.constraints;
+  out.ops_of_core = options.ops_of_core;  // the architecture's, which the file cannot widen
   for (const auto& [op, cores] : options.cores_of_op) {
     auto it = out.cores_of_op.find(op);
     if (it == out.cores_of_op.end()) {

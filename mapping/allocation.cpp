@@ -150,6 +150,10 @@ Residency resident_weights(const Workload& w, const CnGraph& g, const Allocation
 }
 
 bool CoreConstraints::allows(const workloads::Layer& l, size_t core) const {
+  if (core < ops_of_core.size() && !ops_of_core[core].empty() &&
+      std::find(ops_of_core[core].begin(), ops_of_core[core].end(), l.op) ==
+          ops_of_core[core].end())
+    return false;
   const auto it = cores_of_op.find(l.op);
   return it == cores_of_op.end() ||
          std::find(it->second.begin(), it->second.end(), core) != it->second.end();
@@ -161,6 +165,14 @@ Error no_core_can_run(const Workload& w, LayerId v, const CnGraph& g, const hw::
   std::vector<std::pair<std::string, std::string>> reasons;  // (reason, cores)
   for (size_t c = 0; c < arch.cores.size(); ++c) {
     std::string reason = "kept off by the op-type constraints (allow)";
+    if (c < constraints.ops_of_core.size() && !constraints.ops_of_core[c].empty()) {
+      std::string listed;
+      for (const std::string& op : constraints.ops_of_core[c])
+        listed += (listed.empty() ? "" : ", ") + op;
+      if (std::find(constraints.ops_of_core[c].begin(), constraints.ops_of_core[c].end(),
+                    w.layer(v).op) == constraints.ops_of_core[c].end())
+        reason = "runs only op_type " + listed + " (the architecture's)";
+    }
     if (constraints.allows(w.layer(v), c))
       for (CnId n : g.layer_cns[v])
         if (const hw::Cost& cost = cn_cost(w, g.cn(n), c, cache); !cost.supported) {

@@ -40,6 +40,9 @@ using Waits = std::vector<std::vector<workloads::LayerId>>;
 // allocator keeps to them (layer_cycles reports other cores as unable to run the layer).
 struct CoreConstraints {
   std::map<std::string, std::vector<size_t>> cores_of_op;
+  // Per core index: the only op types it may run (the architecture's Core.op_type); an empty
+  // list, or a core past the end, runs any.
+  std::vector<std::vector<std::string>> ops_of_core = {};
   bool allows(const workloads::Layer& l, size_t core) const;
   bool operator==(const CoreConstraints&) const = default;
 };

@@ -59,6 +59,8 @@ ImportedChip build_stream_chip(const Fields& top, Chip& chip, const MappingFile*
     core.set_x(chip.placement->at.at(id).first);
     core.set_y(chip.placement->at.at(id).second);
     core.set_static_power_mw(0);
+    // Stream's operator_types: an architecture fact, kept with the core (Core.op_type).
+    for (const std::string& op : c.file.operator_types) core.add_op_type(op);
     chip.dropped.insert(c.file.dropped.begin(), c.file.dropped.end());
   }
   schema::Dram& d = *a.add_dram();
@@ -78,8 +80,8 @@ ImportedChip build_stream_chip(const Fields& top, Chip& chip, const MappingFile*
       "leakage");
   if (!allowed.empty())
     notes.push_back(
-        "op-type restrictions: an op type no file names may run on any core "
-        "(eesim's --allow lists cores per op type; it has no default)");
+        "the mapping's core_allocation per op type is a mapping choice, not the chip's: pass "
+        "it as --allow (eesim's --allow lists cores per op type; it has no default)");
   if (mapping != nullptr && !mapping->default_entry().core_allocation.empty())
     notes.push_back("the mapping's default core_allocation is not applied (no --allow default)");
   if (mapping != nullptr) chip.dropped.insert(mapping->dropped.begin(), mapping->dropped.end());

@@ -59,20 +59,11 @@ void read_graph(const Fields& top, Chip& chip) {
 
 std::string core_name(const CoreRef& c) { return c.file.name + "_" + std::to_string(c.id); }
 
-// Op type -> allowed core names: operator_types first (an op a restricted core lists may run on
-// it and on every unrestricted core), then each mapping entry's core_allocation replaces its op.
+// Op type -> allowed core names, from each mapping entry's core_allocation (a core's own
+// operator_types go into the architecture as Core.op_type instead).
 std::map<std::string, std::vector<std::string>> restrictions(const Chip& chip,
                                                              const MappingFile* mapping) {
   std::map<std::string, std::vector<std::string>> out;
-  std::set<std::string> ops;
-  for (const CoreRef& c : chip.cores)
-    ops.insert(c.file.operator_types.begin(), c.file.operator_types.end());
-  for (const std::string& op : ops)
-    for (const CoreRef& c : chip.cores) {
-      const auto& t = c.file.operator_types;
-      if (c.id != chip.offchip && (t.empty() || std::count(t.begin(), t.end(), op)))
-        out[op].push_back(core_name(c));
-    }
   if (mapping == nullptr) return out;
   for (const MappingEntry& e : mapping->entries) {
     if (e.name == "default" || e.core_allocation.empty()) continue;

@@ -38,6 +38,7 @@ mapping::Waits exit_waits(const workloads::Workload& w, ExitPolicy policy) {
 mapping::CoreConstraints resolve_constraints(
     const std::map<std::string, std::vector<std::string>>& allowed, const hw::Architecture& arch) {
   mapping::CoreConstraints out;
+  for (const hw::CoreSpec& core : arch.cores) out.ops_of_core.push_back(core.op_types);
   for (const auto& [op, names] : allowed) {
     std::vector<size_t>& cores = out.cores_of_op[op];
     for (const std::string& name : names) {

@@ -25,7 +25,8 @@ TEST_CASE("arch loader: an unknown key names file, line and key and lists the ex
       load(with_line(41, "  vector {")),
       doctest::Contains("chip.textproto:41: unknown key 'vector' in "
                         "eesim.hw.schema.Core; expected one of: name, x, y, "
-                        "static_power_mw, precision, sparsity, systolic, edge_tpu, simd"),
+                        "static_power_mw, precision, sparsity, op_type, systolic, edge_tpu, simd, "
+                        "spatial_array"),
       eesim::Error);
 }
 

@@ -79,3 +79,25 @@ def test_a_mapping_file_pins_and_splits_some_layers_and_leaves_the_rest(
     r = run_eesim("run", ee_model_path, "--arch", HETERO, "--alloc", bad)
     assert r.returncode != 0
     assert f"{bad}:1: layer '{names[-1]}' cannot be split by rows" in r.stderr
+
+
+def test_a_cores_op_types_in_the_architecture_keep_other_ops_off_it(
+        run_eesim, tmp_path, ee_model_path):
+    """arch.proto's Core.op_type (Stream's operator_types): the chip says what a core can run."""
+    ops = op_of(run_eesim, ee_model_path)
+    text = QUAD.read_text().replace('name: "tpu0"  x: 0 y: 0',
+                                    'name: "tpu0"  x: 0 y: 0 op_type: ["Conv"]')
+    assert 'op_type: ["Conv"]' in text
+    arch = tmp_path / "conv_only_tpu0.textproto"
+    arch.write_text(text)
+    r = run_json(run_eesim, tmp_path, ee_model_path, arch, "--fusion", "rows=4")
+    on_tpu0 = [layer for layer in r["layers"] if "tpu0" in layer["cores"]]
+    assert on_tpu0 and all(ops[layer["name"]] == "Conv" for layer in on_tpu0)
+    # Every core restricted to an op the model lacks: the error names the layer and the reason.
+    for name in ("tpu1", "tpu2", "tpu3"):
+        text = text.replace(f'name: "{name}"  x:', f'op_type: "Softmax" name: "{name}"  x:')
+    arch.write_text(text)
+    bad = run_eesim("run", ee_model_path, "--arch", arch)
+    assert bad.returncode == 1
+    assert "(Clip)" in bad.stderr, bad.stderr
+    assert "core 'tpu0': runs only op_type Conv (the architecture's)" in bad.stderr, bad.stderr

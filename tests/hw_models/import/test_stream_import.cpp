@@ -83,9 +83,17 @@ TEST_CASE(
   CHECK(a.core(0).spatial_array().dim(0).size() == 16);
   CHECK(a.core(0).spatial_array().level(0).shared_port());
   CHECK(core_named(a, "pool_3")->has_simd());
-  CHECK(chip.allowed_cores.at("Conv") == std::vector<std::string>{"mac_0", "mac_1", "mac_2"});
-  CHECK(chip.allowed_cores.at("Gemm") == std::vector<std::string>{"mac_0", "mac_1", "mac_2"});
-  CHECK(chip.allowed_cores.at("MaxPool") == std::vector<std::string>{"pool_3"});
+  // operator_types stay with their cores (Core.op_type), not as --allow options.
+  const auto ops = [&a](const char* name) {
+    const auto& t = core_named(a, name)->op_type();
+    return std::vector<std::string>(t.begin(), t.end());
+  };
+  CHECK(ops("mac_0") == std::vector<std::string>{"Conv", "Gemm"});
+  CHECK(ops("mac_2") == std::vector<std::string>{"Conv", "Gemm"});
+  CHECK(ops("pool_3") == std::vector<std::string>{"MaxPool", "AveragePool"});
+  CHECK(chip.allowed_cores.empty());
+  const Architecture loaded = load_imported(chip);
+  CHECK(loaded.cores.at(3).op_types == std::vector<std::string>{"MaxPool", "AveragePool"});
   CHECK(has_note(chip, "reaches the off-chip core: not imported"));
 }
 
