@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import QUAD
+from conftest import QUAD, SANITIZED
 
 eesim = pytest.importorskip("eesim")
 
@@ -21,7 +21,9 @@ def stream_json(run_eesim, tmp_path, model, *args):
 def test_far_apart_arrivals_converge_to_the_analytical_expected_latency(run_eesim, tmp_path,
                                                                          ee_model_path):
     # 100 inputs/s on an 800 MHz chip: 8e6 cycles apart, far beyond any scenario's latency.
-    stdout, s = stream_json(run_eesim, tmp_path, ee_model_path, "--inputs", "4000",
+    # 4,000 inputs (1,000 under sanitizers, 4x slower: the fractions then hold to +-0.04).
+    inputs = 1000 if SANITIZED else 4000
+    stdout, s = stream_json(run_eesim, tmp_path, ee_model_path, "--inputs", str(inputs),
                             "--arrival", "fixed=100", "--seed", "3")
     el = s["analytical"]["expected_latency_cycles"]
     assert abs(s["latency"]["mean_cycles"] - el) / el < 0.01
@@ -30,7 +32,7 @@ def test_far_apart_arrivals_converge_to_the_analytical_expected_latency(run_eesi
     # Each exit's inputs take exactly that scenario's latency when alone on the chip.
     for e in s["exits"]:
         assert e["mean_latency_cycles"] == pytest.approx(e["scenario_latency_cycles"])
-        assert e["fraction"] == pytest.approx(e["probability"], abs=0.02)
+        assert e["fraction"] == pytest.approx(e["probability"], abs=0.04 if SANITIZED else 0.02)
     assert "stream mean / E[L] = 0.99" in stdout or "stream mean / E[L] = 1.00" in stdout
 
 
