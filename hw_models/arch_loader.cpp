@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -175,6 +176,25 @@ Architecture convert(const schema::Architecture& a, const std::string& source) {
   out.noc = NocSpec{n.width(),         n.height(),      n.link_bytes_per_cycle(),
                     n.router_cycles(), n.link_cycles(), n.energy_pj_per_byte_hop(),
                     n.kind()};
+  // Links and buses name cores and ports; the NoC sees their nodes.
+  std::map<std::string, std::pair<int64_t, int64_t>> node_of;
+  for (const schema::Core& c : a.core()) node_of[c.name()] = {c.x(), c.y()};
+  for (const schema::Dram& d : a.dram()) node_of[d.name()] = {d.x(), d.y()};
+  const auto pj = [&n](bool given, double v) { return given ? v : n.energy_pj_per_byte_hop(); };
+  for (const schema::NocLink& l : n.link()) {
+    const auto [ax, ay] = node_of.at(l.a());
+    const auto [bx, by] = node_of.at(l.b());
+    out.noc.links.push_back({l.a(), l.b(), ax, ay, bx, by, l.bytes_per_cycle(),
+                             pj(l.has_energy_pj_per_byte(), l.energy_pj_per_byte())});
+  }
+  for (const schema::NocBus& b : n.bus()) {
+    NocBusSpec bus{{b.member().begin(), b.member().end()},
+                   {},
+                   b.bytes_per_cycle(),
+                   pj(b.has_energy_pj_per_byte(), b.energy_pj_per_byte())};
+    for (const std::string& m : bus.members) bus.nodes.push_back(node_of.at(m));
+    out.noc.buses.push_back(std::move(bus));
+  }
   for (const schema::Core& c : a.core()) out.cores.push_back(to_spec(c));
   for (const schema::Dram& d : a.dram())
     out.drams.push_back(

@@ -216,6 +216,9 @@ void check_block(const Scope& s) {
   for (const pb::FieldDescriptor* f : fields) {
     const bool message = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE;
     if (!f->is_repeated()) {
+      // A may_omit scalar left out has no value to check (its default is not one).
+      if (!message && f->options().GetExtension(schema::may_omit) && !r->HasField(*s.msg, f))
+        continue;
       if (!message)
         check_scalar(s, f, -1);
       else if (r->HasField(*s.msg, f))
@@ -256,11 +259,28 @@ void check_kind(const Scope& s, const schema::Core& c) {
                  "'; registered: " + join_names(kinds));
 }
 
-// The NoC kind must be registered (hw_models/noc.h), or the file names the choices.
+// The NoC kind must be registered (hw_models/noc.h), or the file names the choices. Only kind
+// "links" lists links and buses, and only it does without link_bytes_per_cycle (each of its links
+// and buses gives a width).
 void check_noc_kind(const Scope& s, const schema::Noc& n) {
   const std::vector<std::string> kinds = noc_kinds();
-  if (std::find(kinds.begin(), kinds.end(), n.kind()) != kinds.end()) return;
-  s.fail_key("kind", "unknown NoC kind '" + n.kind() + "' (registered: " + join_names(kinds) + ")");
+  if (std::find(kinds.begin(), kinds.end(), n.kind()) == kinds.end())
+    s.fail_key("kind",
+               "unknown NoC kind '" + n.kind() + "' (registered: " + join_names(kinds) + ")");
+  const bool links = n.kind() == "links";
+  if (!links && n.link_size() > 0)
+    s.fail_key(
+        s.field("link"), 0,
+        "links are listed only under kind \"links\" (this noc's kind is '" + n.kind() + "')");
+  if (!links && n.bus_size() > 0)
+    s.fail_key(
+        s.field("bus"), 0,
+        "buses are listed only under kind \"links\" (this noc's kind is '" + n.kind() + "')");
+  if (!links && !n.has_link_bytes_per_cycle())
+    s.fail_block("missing required key 'link_bytes_per_cycle'");
+  if (links && n.has_link_bytes_per_cycle())
+    s.fail_key("link_bytes_per_cycle",
+               "not used by kind \"links\": each link and bus gives its own bytes_per_cycle");
 }
 
 // A core or DRAM port must sit on a node of the width x height mesh.
@@ -337,6 +357,7 @@ void validate_architecture(const schema::Architecture& a, const ParseInfoTree& t
     claims.claim(cores[i], a.core(i).name(), a.core(i).x(), a.core(i).y(), true);
   for (int i = 0; i < a.dram_size(); ++i)
     claims.claim(drams[i], a.dram(i).name(), a.dram(i).x(), a.dram(i).y(), false);
+  validate_noc_links(a, tree, source);
 }
 
 }  // namespace eesim::hw

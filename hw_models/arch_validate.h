@@ -22,6 +22,14 @@ namespace eesim::hw {
 // kind declared outside arch.proto); nullptr when none is. After validation there is exactly one.
 const google::protobuf::FieldDescriptor* core_kind_field(const schema::Core& c);
 
+// The links and buses of a "links" NoC (noc_links_rules.cpp): endpoints and members that name
+// a core or DRAM port, no link to itself or twice between one pair, buses of >= 2 distinct
+// members on distinct nodes, and every core with a path to every DRAM port and every other core.
+// Called by validate_architecture once names and nodes are checked.
+void validate_noc_links(const schema::Architecture& arch,
+                        const google::protobuf::TextFormat::ParseInfoTree& locations,
+                        const std::string& source);
+
 void validate_architecture(const schema::Architecture& arch,
                            const google::protobuf::TextFormat::ParseInfoTree& locations,
                            const std::string& source);

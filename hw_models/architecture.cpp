@@ -129,6 +129,16 @@ std::ostream& operator<<(std::ostream& os, const Architecture& a) {
      << " link_bytes_per_cycle=" << num(n.link_bytes_per_cycle)
      << " router_cycles=" << n.router_cycles << " link_cycles=" << n.link_cycles
      << " energy_pj_per_byte_hop=" << num(n.energy_pj_per_byte_hop) << "\n";
+  for (const NocLinkSpec& l : n.links)
+    os << "  link " << l.a << " (" << l.ax << "," << l.ay << ") <-> " << l.b << " (" << l.bx << ","
+       << l.by << ") bytes_per_cycle=" << num(l.bytes_per_cycle)
+       << " energy_pj_per_byte=" << num(l.energy_pj_per_byte) << "\n";
+  for (const NocBusSpec& b : n.buses) {
+    os << "  bus";
+    for (const std::string& m : b.members) os << " " << m;
+    os << " bytes_per_cycle=" << num(b.bytes_per_cycle)
+       << " energy_pj_per_byte=" << num(b.energy_pj_per_byte) << "\n";
+  }
   for (const CoreSpec& c : a.cores) os << "  " << c << "\n";
   for (const DramSpec& d : a.drams)
     os << "  dram " << d.name << " at (" << d.x << "," << d.y

@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace google::protobuf {
@@ -49,14 +50,34 @@ struct CoreSpec {
 // and static power may differ.
 bool same_hardware(const CoreSpec& a, const CoreSpec& b);
 
+// A point-to-point link of a "links" NoC (arch.proto NocLink), its ends resolved to their nodes.
+struct NocLinkSpec {
+  std::string a, b;  // the cores' or DRAM ports' names
+  int64_t ax = 0, ay = 0, bx = 0, by = 0;
+  double bytes_per_cycle = 0;
+  double energy_pj_per_byte = 0;  // the noc's energy_pj_per_byte_hop when the file gives none
+  bool operator==(const NocLinkSpec&) const = default;
+};
+
+// A bus of a "links" NoC (arch.proto NocBus): its members' names and nodes, in file order.
+struct NocBusSpec {
+  std::vector<std::string> members;
+  std::vector<std::pair<int64_t, int64_t>> nodes;  // (x, y) of each member
+  double bytes_per_cycle = 0;
+  double energy_pj_per_byte = 0;  // the noc's energy_pj_per_byte_hop when the file gives none
+  bool operator==(const NocBusSpec&) const = default;
+};
+
 struct NocSpec {
   int64_t width = 1;
   int64_t height = 1;
-  double link_bytes_per_cycle = 0;
+  double link_bytes_per_cycle = 0;  // 0 under "links"
   int64_t router_cycles = 0;
   int64_t link_cycles = 0;
   double energy_pj_per_byte_hop = 0;
-  std::string kind = "xy_mesh";  // the registered NoC model (hw_models/noc.h)
+  std::string kind = "xy_mesh";         // the registered NoC model (hw_models/noc.h)
+  std::vector<NocLinkSpec> links = {};  // kind "links" only, in file order
+  std::vector<NocBusSpec> buses = {};   // kind "links" only, in file order
   bool operator==(const NocSpec&) const = default;
 };
 

@@ -10,6 +10,12 @@ int64_t Noc::transfer_cycles(Node from, Node to, int64_t bytes) const {
   return checked_add(pipeline_cycles(from, to), hold_cycles(from, to, bytes), "NoC transfer");
 }
 
+double Noc::branch_energy_pj(Node from, Node to, const std::vector<Link>& branch,
+                             int64_t bytes) const {
+  if (branch.empty()) return 0;
+  return energy_pj(from, to, bytes) - energy_pj(from, branch.front().from, bytes);
+}
+
 size_t nearest_dram(const Architecture& arch, size_t core_index) {
   return nearest_dram(arch, *make_noc(arch.noc), core_index);
 }

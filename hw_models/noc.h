@@ -20,11 +20,20 @@ struct Node {
   auto operator<=>(const Node&) const = default;
 };
 
-// A directed link between two nodes; a transfer holding it excludes every other from it.
+// A directed link between two nodes; a transfer holding it excludes every other from it. A bus
+// (NoC kind "links") is one link for all its members: from == to == bus_node(its index), a node
+// off the grid, so the simulator's calendar books it as one resource.
 struct Link {
   Node from, to;
   bool operator==(const Link&) const = default;
 };
+
+// The pseudo-node standing for bus `index` (NocSpec::buses), (-1 - index, -1); and the bus a
+// link is, or -1 when it is a point-to-point link.
+inline Node bus_node(size_t index) { return {-1 - static_cast<int64_t>(index), -1}; }
+inline int64_t bus_of(const Link& l) {
+  return l.from == l.to && l.from.y == -1 && l.from.x < 0 ? -1 - l.from.x : -1;
+}
 
 class Noc {
  public:
@@ -45,6 +54,12 @@ class Noc {
   // Uncontended latency of a transfer between the two closest distinct nodes: the mean
   // communication cost HEFT ranks layers by (mapping/allocation.cpp). 0 for no bytes.
   virtual int64_t neighbour_transfer_cycles(int64_t bytes) const = 0;
+  // Energy of moving `bytes` over `branch`, the links route(from, to) adds past where it leaves a
+  // multicast tree (a suffix of that route), pJ; 0 for an empty branch. The default holds when
+  // energy adds up along a route and routes from one source share prefixes:
+  // energy_pj(from, to) - energy_pj(from, branch.front().from).
+  virtual double branch_energy_pj(Node from, Node to, const std::vector<Link>& branch,
+                                  int64_t bytes) const;
 
   // Uncontended latency of one transfer: pipeline plus hold (the hold is paid once: wormhole).
   int64_t transfer_cycles(Node from, Node to, int64_t bytes) const;

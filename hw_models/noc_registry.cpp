@@ -11,12 +11,14 @@
 
 namespace eesim::hw {
 
-std::unique_ptr<Noc> make_xy_mesh(const NocSpec& spec);  // noc_xy_mesh.cpp
+std::unique_ptr<Noc> make_xy_mesh(const NocSpec& spec);    // noc_xy_mesh.cpp
+std::unique_ptr<Noc> make_links_noc(const NocSpec& spec);  // noc_links.cpp
 
 namespace {
 
 constexpr std::pair<const char*, NocFactory> kBuiltIn[] = {
     {"xy_mesh", &make_xy_mesh},
+    {"links", &make_links_noc},
 };
 
 struct Registry {

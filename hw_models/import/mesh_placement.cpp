@@ -1,65 +1,38 @@
 // Stream's explicit link lists on eesim's XY mesh: a backtracking search for an embedding of the
 // link graph onto a width x height grid that uses every grid edge (so the links are exactly a
-// mesh's). Stream calls a 4-core ring a "2D mesh": a 2x2 grid is that ring.
+// mesh's). Stream calls a 4-core ring a "2D mesh": a 2x2 grid is that ring. A graph that is not a
+// mesh's gets none (stream_build.cpp writes it as a NoC of kind "links").
 #include <algorithm>
 #include <deque>
 #include <functional>
 #include <set>
 
 #include "hw_models/import/import_steps.h"
-#include "hw_models/import/yaml_fields.h"
 
 namespace eesim::hw::yaml {
-namespace {
 
-[[noreturn]] void not_a_mesh(const MeshLink& l, const std::string& source, const std::string& why) {
-  fail(source, l.line, l.path,
-       "link '" + l.text + "': " + why +
-           "; eesim's NoC is an XY 2-D mesh with one link width, and per-link graphs (rings with "
-           "extra all-to-one links, buses) are not supported yet");
-}
-
-}  // namespace
-
-MeshPlacement place_on_mesh(const std::vector<int64_t>& ids, const std::vector<MeshLink>& links,
-                            const std::string& source) {
+std::optional<MeshPlacement> place_on_mesh(const std::vector<int64_t>& ids,
+                                           const std::vector<MeshLink>& links) {
   const int n = static_cast<int>(ids.size());
   std::map<int64_t, int> index;
   for (int i = 0; i < n; ++i) index[ids[i]] = i;
   std::vector<std::set<int>> adj(n);
   std::vector<const MeshLink*> unique;
   for (const MeshLink& l : links) {
-    if (l.a == l.b) not_a_mesh(l, source, "a core linked to itself");
+    if (l.a == l.b || !l.bus.empty()) return std::nullopt;
     const int a = index.at(l.a), b = index.at(l.b);
     if (adj[a].count(b)) continue;
     adj[a].insert(b);
     adj[b].insert(a);
     unique.push_back(&l);
   }
-  // The link to name when no mesh fits: the last one at the best-connected core (the hub of an
-  // all-to-one pattern, or the extra link of a grid).
-  const auto culprit = [&]() -> const MeshLink& {
-    int hub = 0;
-    for (int i = 1; i < n; ++i)
-      if (adj[i].size() > adj[hub].size()) hub = i;
-    for (auto l = unique.rbegin(); l != unique.rend(); ++l)
-      if (index.at((*l)->a) == hub || index.at((*l)->b) == hub) return **l;
-    return *unique.back();
-  };
   MeshPlacement out;
   if (n == 1 && unique.empty()) {
     out.at[ids[0]] = {0, 0};
     return out;
   }
   for (int i = 0; i < n; ++i)
-    if (adj[i].empty())
-      fail(source, links.empty() ? 1 : links.front().line, links.empty() ? "" : "core_connectivity",
-           "core " + std::to_string(ids[i]) + " has no link to any other core");
-  for (int i = 0; i < n; ++i)
-    if (adj[i].size() > 4)
-      not_a_mesh(culprit(), source,
-                 "core " + std::to_string(ids[i]) + " has " + std::to_string(adj[i].size()) +
-                     " links, and a mesh node at most 4");
+    if (adj[i].empty() || adj[i].size() > 4) return std::nullopt;
   // Breadth-first order from the first core: each later core has a placed neighbour.
   std::vector<int> order{0}, parent(n, -1);
   std::vector<bool> seen(n, false);
@@ -67,8 +40,7 @@ MeshPlacement place_on_mesh(const std::vector<int64_t>& ids, const std::vector<M
   for (size_t k = 0; k < order.size(); ++k)
     for (int j : adj[order[k]])
       if (!seen[j]) seen[j] = true, parent[j] = order[k], order.push_back(j);
-  if (static_cast<int>(order.size()) != n)
-    not_a_mesh(culprit(), source, "the cores are not all connected");
+  if (static_cast<int>(order.size()) != n) return std::nullopt;  // not all connected
   for (int h = 1; h <= n; ++h) {
     if (n % h != 0 || n / h < h) continue;
     const int w = n / h;
@@ -106,9 +78,7 @@ MeshPlacement place_on_mesh(const std::vector<int64_t>& ids, const std::vector<M
     for (int i = 0; i < n; ++i) out.at[ids[i]] = {cell[i] % w, cell[i] / w};
     return out;
   }
-  not_a_mesh(culprit(), source,
-             "the links are not those of a 2-D mesh (" + std::to_string(n) + " cores, " +
-                 std::to_string(unique.size()) + " links)");
+  return std::nullopt;
 }
 
 }  // namespace eesim::hw::yaml

@@ -1,6 +1,7 @@
-// A read Stream accelerator -> schema::Architecture: every on-chip core placed on the XY mesh
-// (spatial_array, or simd for pooling/SIMD cores), the off-chip core's DRAM level as the dram
-// block at (0, 0), one link width for the whole mesh.
+// A read Stream accelerator -> schema::Architecture: every on-chip core (spatial_array, or simd
+// for pooling/SIMD cores) placed on the XY mesh with one link width and the off-chip core's DRAM
+// level as the dram block at (0, 0); or, when the links are not such a mesh's, a NoC of kind
+// "links" (stream_links_noc.cpp).
 #include <algorithm>
 
 #include "hw_models/import/spatial_array_build.h"
@@ -24,9 +25,27 @@ ImportedChip build_stream_chip(const Fields& top, Chip& chip, const MappingFile*
   for (const CoreRef& c : chip.cores)
     if (c.id != chip.offchip) on_chip.push_back(c.id);
   if (on_chip.empty()) fail(path, top.line(), "cores", "no on-chip core");
-  if (!chip.placement) chip.placement = place_on_mesh(on_chip, chip.links, path);
-  if (chip.link_bits <= 0)
+  // An XY mesh when the links are one mesh's of one width, without buses or the off-chip core;
+  // otherwise kind "links" (gen B's 2d_mesh graph is always a mesh).
+  const auto touches_offchip = [&chip](const MeshLink& l) {
+    return l.a == chip.offchip || l.b == chip.offchip ||
+           std::count(l.bus.begin(), l.bus.end(), chip.offchip) > 0;
+  };
+  bool as_mesh = chip.placement.has_value();
+  if (!as_mesh && chip.gen == 'C') chip.link_bits = chip.links.empty() ? 0 : chip.links[0].bits;
+  if (!as_mesh && std::none_of(chip.links.begin(), chip.links.end(), touches_offchip) &&
+      std::all_of(
+          chip.links.begin(), chip.links.end(),
+          [&chip](const MeshLink& l) { return l.bus.empty() && l.bits == chip.link_bits; }) &&
+      (chip.link_bits > 0 || chip.gen == 'A')) {
+    chip.placement = place_on_mesh(on_chip, chip.links);
+    as_mesh = chip.placement.has_value();
+  }
+  if (as_mesh && chip.link_bits <= 0)
     fail(path, chip.link_line, "bandwidth", "the link bandwidth must be > 0 bits per cycle");
+  const bool dram_linked =
+      chip.gen == 'A' || std::any_of(chip.links.begin(), chip.links.end(), touches_offchip);
+  if (!as_mesh) chip.placement = links_placement(chip, on_chip, dram_linked);
 
   const CoreRef& off = chip.cores[static_cast<size_t>(chip.offchip)];
   const MemLevel* dram_level = nullptr;
@@ -43,10 +62,14 @@ ImportedChip build_stream_chip(const Fields& top, Chip& chip, const MappingFile*
   schema::Noc& noc = *a.mutable_noc();
   noc.set_width(chip.placement->width);
   noc.set_height(chip.placement->height);
-  noc.set_link_bytes_per_cycle(chip.link_bits / 8.0);
-  noc.set_router_cycles(0);
-  noc.set_link_cycles(0);
-  noc.set_energy_pj_per_byte_hop(8.0 * chip.unit_energy);
+  if (as_mesh) {
+    noc.set_link_bytes_per_cycle(chip.link_bits / 8.0);
+    noc.set_router_cycles(0);
+    noc.set_link_cycles(0);
+    noc.set_energy_pj_per_byte_hop(8.0 * chip.unit_energy);
+  } else {
+    write_links_noc(chip, on_chip, dram.bytes_per_cycle, path, noc);
+  }
   for (int64_t id : on_chip) {
     const CoreRef& c = chip.cores[static_cast<size_t>(id)];
     const std::string name = c.file.name + "_" + std::to_string(id);
@@ -64,17 +87,31 @@ ImportedChip build_stream_chip(const Fields& top, Chip& chip, const MappingFile*
     chip.dropped.insert(c.file.dropped.begin(), c.file.dropped.end());
   }
   schema::Dram& d = *a.add_dram();
+  const std::pair<int, int> dram_at =
+      as_mesh ? std::pair{0, 0} : chip.placement->at.at(chip.offchip);
   d.set_name("dram");
-  d.set_x(0);
-  d.set_y(0);
+  d.set_x(dram_at.first);
+  d.set_y(dram_at.second);
   d.set_bandwidth_bytes_per_cycle(dram.bytes_per_cycle);
   d.set_energy_pj_per_byte(dram.pj_per_byte);
-  notes.push_back("links: " + format_number(chip.link_bits) + " bits/cycle -> " +
-                  "link_bytes_per_cycle " + format_number(chip.link_bits / 8.0) +
-                  "; router_cycles and link_cycles 0 (Stream times a transfer by size / "
-                  "bandwidth only); unit_energy_cost taken as pJ per bit (x 8 per byte-hop)");
-  notes.push_back("the off-chip core (id " + std::to_string(chip.offchip) +
-                  ") is the dram block at node (0, 0); Stream links it to every core");
+  const std::string node =
+      "(" + std::to_string(dram_at.first) + ", " + std::to_string(dram_at.second) + ")";
+  if (as_mesh) {
+    notes.push_back("links: " + format_number(chip.link_bits) + " bits/cycle -> " +
+                    "link_bytes_per_cycle " + format_number(chip.link_bits / 8.0) +
+                    "; router_cycles and link_cycles 0 (Stream times a transfer by size / "
+                    "bandwidth only); unit_energy_cost taken as pJ per bit (x 8 per byte-hop)");
+    notes.push_back("the off-chip core (id " + std::to_string(chip.offchip) +
+                    ") is the dram block at node (0, 0), on the mesh; Stream links it to every "
+                    "core");
+  } else if (dram_linked) {
+    notes.push_back("the off-chip core (id " + std::to_string(chip.offchip) +
+                    ") is the dram block at node " + node + ", on the links and buses naming it");
+  } else {
+    notes.push_back("the off-chip core (id " + std::to_string(chip.offchip) +
+                    ") is the dram block at node " + node +
+                    ", the first core's: no link or bus reaches it");
+  }
   notes.push_back(
       "clock_mhz 1000 and static_power_mw 0: Stream counts cycles and models no "
       "leakage");

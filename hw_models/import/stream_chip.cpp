@@ -106,6 +106,7 @@ ImportedChip import_stream(const YamlNode& root, const std::string& path,
                      : std::vector<std::string>{"name", "cores", "offchip_core", "bandwidth",
                                                 "unit_energy_cost", "core_connectivity",
                                                 "core_memory_sharing"});
+  chip.gen = gen;
   chip.cores = read_cores(top);
   if (gen == 'A') {
     if (const YamlEntry* o = top.find("offchip_core")) {

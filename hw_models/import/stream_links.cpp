@@ -98,12 +98,11 @@ void read_links_gen_a(const Fields& top, Chip& chip) {
       n.scalar.erase(n.scalar.find_last_not_of(' ') + 1);
       ids.push_back(core_id(n, top.source(), path, chip.cores));
     }
-    if (ids.size() != 2)
-      fail(top.source(), line, path,
-           "link '" + texts[i] + "' joins " + std::to_string(ids.size()) +
-               " cores: a bus; per-link graphs (rings with extra all-to-one links, buses) are "
-               "not supported yet");
-    chip.links.push_back({ids[0], ids[1], line, path, texts[i]});
+    if (ids.size() < 2)
+      fail(top.source(), line, path, "link '" + texts[i] + "' names one core; a link joins two");
+    MeshLink l{ids[0], ids[1], line, path, texts[i], chip.link_bits, chip.unit_energy};
+    if (ids.size() > 2) l.bus = ids;  // more than two cores: one shared bus
+    chip.links.push_back(l);
   }
 }
 
@@ -113,7 +112,6 @@ void read_links_gen_c(const Fields& top, Chip& chip) {
   if (cc == nullptr) return;
   if (cc->value.kind != YamlNode::Kind::kList)
     top.fail_key(*cc, "expected a list of {type, cores, bandwidth} links");
-  bool have_width = false;
   for (size_t i = 0; i < cc->value.items.size(); ++i) {
     const Fields f(cc->value.items[i], top.source(),
                    "core_connectivity[" + std::to_string(i) + "]");
@@ -129,28 +127,22 @@ void read_links_gen_c(const Fields& top, Chip& chip) {
     }
     const double bits = f.number("bandwidth");
     if (bits <= 0) f.fail_key(*f.find("bandwidth"), "must be > 0 bits per cycle");
-    if (std::count(ids.begin(), ids.end(), chip.offchip)) {
-      chip.notes.push_back("link " + f.path() + " (" + type + " " + text + ", " +
-                           format_number(bits) +
-                           " bits/cycle) reaches the off-chip core: not "
-                           "imported (eesim's DRAM port sits on a mesh node)");
-      continue;
-    }
-    if (type != "link" || ids.size() != 2)
-      fail(f.source(), f.line(), f.path(),
-           type + " '" + text +
-               "': per-link graphs (rings with extra all-to-one links, buses) "
-               "are not supported yet; eesim's NoC is an XY 2-D mesh of two-core links");
-    if (have_width && bits != chip.link_bits)
-      fail(f.source(), f.find("bandwidth")->line, f.path_of("bandwidth"),
-           "link '" + text + "' has " + format_number(bits) + " bits/cycle, another " +
-               format_number(chip.link_bits) +
-               ": eesim's mesh has one link width (per-link "
-               "graphs are not supported yet)");
-    have_width = true;
-    chip.link_bits = bits;
-    chip.link_line = f.line();
-    chip.links.push_back({ids[0], ids[1], f.line(), f.path(), text});
+    if (type != "link" && type != "bus")
+      f.fail_key(*f.find("type"), "unknown type '" + type + "' (expected link or bus)");
+    if (ids.size() < 2 || (type == "link" && ids.size() != 2))
+      fail(f.source(), ce.line, f.path_of("cores"),
+           type + " '" + text + "' joins " + std::to_string(ids.size()) +
+               " cores; a link joins 2, a bus at least 2");
+    // A link or bus to the off-chip core reaches the DRAM port (stream_build.cpp).
+    MeshLink l{ids[0],
+               ids[1],
+               f.line(),
+               f.path(),
+               type + " " + text,
+               bits,
+               f.number_or("unit_energy_cost").value_or(chip.unit_energy)};
+    if (type == "bus") l.bus = ids;
+    chip.links.push_back(l);
   }
 }
 

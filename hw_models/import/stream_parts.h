@@ -24,11 +24,12 @@ struct CoreRef {
 };
 
 struct Chip {
+  char gen = 'A';              // the file's generation (README.md): 'A', 'B' or 'C'
   std::vector<CoreRef> cores;  // by id, the off-chip core included
   int64_t offchip = -1;
   std::set<int64_t> simd;       // cores to import as simd
-  std::vector<MeshLink> links;  // between on-chip cores
-  double link_bits = 0;         // the one link width, bits per cycle
+  std::vector<MeshLink> links;  // links and buses, in file order (gen C: the off-chip core's too)
+  double link_bits = 0;         // gen A, B: the one link width, bits per cycle
   int link_line = 1;
   double unit_energy = 0;                  // Stream's unit_energy_cost, taken as pJ per bit
   std::optional<MeshPlacement> placement;  // gen B: given by the file
@@ -47,13 +48,24 @@ int64_t core_id(const YamlNode& n, const std::string& source, const std::string&
                 const std::vector<CoreRef>& cores);
 // Whether any of `ops` has MACs (Conv, Gemm, MatMul, ...; a mapping's "default" counts).
 bool runs_macs(const std::vector<std::string>& ops);
-// Gen A: one `bandwidth` for all, "a, b" strings; gen C: {type, cores, bandwidth} maps (links
-// to the off-chip core are left out with a note).
+// Gen A: one `bandwidth` for all, "a, b" strings ("a, b, c": a bus); gen C: {type, cores,
+// bandwidth[, unit_energy_cost]} maps, type link or bus, the off-chip core's included.
 void read_links_gen_a(const Fields& top, Chip& chip);
 void read_links_gen_c(const Fields& top, Chip& chip);
 
-// The chip: cores placed (the file's placement or place_on_mesh), DRAM port at (0, 0).
+// The chip: an XY mesh (the file's placement or place_on_mesh; DRAM port at (0, 0)) when the
+// links are one mesh's of one width, without buses or links to the off-chip core; otherwise a
+// NoC of kind "links" with every link and bus (stream_links_noc.cpp).
 ImportedChip build_stream_chip(const Fields& top, Chip& chip, const MappingFile* mapping,
                                std::map<std::string, std::vector<std::string>> allowed);
+
+// Kind "links" (stream_links_noc.cpp): on-chip cores on row 0 in id order; the off-chip core's
+// node (chip.offchip's entry) is (n, 0) when `dram_linked`, else the first core's.
+MeshPlacement links_placement(const Chip& chip, const std::vector<int64_t>& on_chip,
+                              bool dram_linked);
+// Fills `noc` as kind "links" with every link and bus of chip.links (gen A: plus a link from every
+// core to the DRAM port at `dram_bytes_per_cycle`) and adds the notes saying so.
+void write_links_noc(Chip& chip, const std::vector<int64_t>& on_chip, double dram_bytes_per_cycle,
+                     const std::string& source, schema::Noc& noc);
 
 }  // namespace eesim::hw::yaml

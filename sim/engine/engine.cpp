@@ -521,15 +521,15 @@ void Run::release_inputs(size_t k, size_t node, int64_t now) {
 }
 
 // A band to its consumers on other cores: one send to one consumer (a unicast), or to the parts
-// of a channel split at once (a multicast, PlanIndex::Send::span > 1) down the tree the XY
+// of a channel split at once (a multicast, PlanIndex::Send::span > 1) down the tree the NoC's
 // routes to its destinations make (the union of the routes, each link once). The links are held
 // together for one serialisation time (wormhole: the flits are copied where the routes part, as
 // in a tree-based multicast router, e.g. Jerger, Peh and Lipasti, "Virtual Circuit Tree
 // Multicasting", ISCA 2008); each destination receives the data after its own route's pipeline
 // latency and its core buffers its copy. Energy is paid once per link of the tree: a
 // destination pays for its branch, the links its route adds past where it leaves the tree (routes
-// from one source by dimension order share a prefix), energy_pj(source, destination) less
-// energy_pj(source, that junction) — a unicast's whole route. Consumers on the producer's own
+// from one source share a prefix: dimension order, or the "links" NoC's tree of fewest hops),
+// hw::Noc::branch_energy_pj — a unicast's whole route. Consumers on the producer's own
 // core get the band at once.
 const Run::Path& Run::path(size_t from_core, size_t to_core) {
   const size_t cores = arch.cores.size();
@@ -616,9 +616,7 @@ void Run::send(size_t k, size_t node, const PlanIndex::Send* sends, size_t count
       in.remote_in_bytes[e.to] += e.bytes;  // buffered on the consumer's core from the send
       hold(k, to_core, e.bytes, now, e.to);
       double energy = 0;
-      if (!branches[i].empty())
-        energy = noc->energy_pj(from, to, e.bytes) -
-                 noc->energy_pj(from, branches[i].front().from, e.bytes);
+      if (!branches[i].empty()) energy = noc->branch_energy_pj(from, to, branches[i], e.bytes);
       out.inputs[k].noc_energy_pj += energy;
       if (in.record) in.charges[node].noc_pj += energy;
       if (e.bytes > 0 && in.record)

@@ -8,7 +8,17 @@
 namespace eesim::sim {
 namespace {
 
-std::string link_name(const hw::Link& l) {
+// "link (0,0)->(1,0)"; a bus (NoC kind "links") is one track, "bus 0 (a, b, dram)".
+std::string link_name(const hw::Link& l, const hw::Architecture& arch) {
+  if (const int64_t b = hw::bus_of(l); b >= 0) {
+    std::string out = "bus " + std::to_string(b);
+    if (static_cast<size_t>(b) < arch.noc.buses.size()) {
+      const auto& members = arch.noc.buses[static_cast<size_t>(b)].members;
+      for (size_t i = 0; i < members.size(); ++i) out += (i ? ", " : " (") + members[i];
+      out += ")";
+    }
+    return out;
+  }
   return "link (" + std::to_string(l.from.x) + "," + std::to_string(l.from.y) + ")->(" +
          std::to_string(l.to.x) + "," + std::to_string(l.to.y) + ")";
 }
@@ -47,7 +57,7 @@ void append_rows(Trace& t, const workloads::Workload& w, const mapping::CnGraph&
       const size_t track = arch.cores.size() + static_cast<size_t>(it - t.link_of_track.begin());
       if (it == t.link_of_track.end()) {
         t.link_of_track.push_back(l);
-        t.tracks.push_back(link_name(l));
+        t.tracks.push_back(link_name(l, arch));
       }
       t.rows.push_back({scenario, track, "transfer",
                         layer + " -> " + w.layer(plan.nodes[x.to_node].layer).name, x.start,
@@ -65,8 +75,9 @@ void append_rows(Trace& t, const workloads::Workload& w, const mapping::CnGraph&
 bool on_dram(const TraceRow& row) { return row.kind == "dram" || row.kind == "spill"; }
 
 // The tracks after the cores: links in mesh order, by the link's source router row-major, then
-// its destination (they were numbered in first-use order while the rows were gathered); then
-// every DRAM port (its rows carry the port's index until here).
+// its destination (buses first: their pseudo-nodes sit on row -1) (they were numbered in first-use
+// order while the rows were gathered); then every DRAM port (its rows carry the port's index until
+// here).
 void place_tracks(Trace& t, const hw::Architecture& arch) {
   const size_t cores = t.core_names.size();
   const auto key = [&](size_t i) {
@@ -81,7 +92,7 @@ void place_tracks(Trace& t, const hw::Architecture& arch) {
   for (size_t k = 0; k < order.size(); ++k) {
     place[order[k]] = k;
     links.push_back(t.link_of_track[order[k]]);
-    t.tracks[cores + k] = link_name(links.back());
+    t.tracks[cores + k] = link_name(links.back(), arch);
   }
   t.link_of_track = std::move(links);
   const size_t ports = cores + order.size();

@@ -66,7 +66,7 @@ TEST_CASE("import errors: port directions, bandwidth_min > bandwidth_max, dims v
   CHECK(msg.find("unroll K 8 is larger than array dimension D1 (size 4)") != std::string::npos);
 }
 
-TEST_CASE("import errors: Stream core ids, links, core files, and links that are not a mesh") {
+TEST_CASE("import errors: Stream core ids, links, core files, a link to itself, a 3-core link") {
   Scratch s("stream");
   std::string f = s.edit("stream_gen_a.yaml", "  3: stream_core.yaml", "  4: stream_core.yaml");
   check_error(import_error(f), f, s.line_of("stream_gen_a.yaml", "  4:"), "cores.4");
@@ -74,18 +74,20 @@ TEST_CASE("import errors: Stream core ids, links, core files, and links that are
   std::string msg = import_error(f);
   check_error(msg, f, s.line_of("stream_gen_a.yaml", "3, 9"), "core_connectivity[3]");
   CHECK(msg.find("unknown core id 9") != std::string::npos);
-  f = s.edit("stream_gen_a.yaml", "  - 3, 0", "  - 3, 0\n  - 0, 2");
+  f = s.edit("stream_gen_a.yaml", "  - 3, 0", "  - 3, 0\n  - 0, 0");
   msg = import_error(f);
-  check_error(msg, f, s.line_of("stream_gen_a.yaml", "0, 2"), "core_connectivity[4]");
-  CHECK(msg.find("per-link graphs") != std::string::npos);
+  check_error(msg, f, s.line_of("stream_gen_a.yaml", "0, 0"), "core_connectivity[4]");
+  CHECK(msg.find("a core linked to itself") != std::string::npos);
   f = s.edit("stream_gen_a.yaml", "offchip_core: stream_offchip.yaml", "offchip_core: nope.yaml");
   msg = import_error(f);
   check_error(msg, f, s.line_of("stream_gen_a.yaml", "nope.yaml"), "offchip_core");
   CHECK(msg.find("missing core file 'nope.yaml'") != std::string::npos);
   f = s.edit("stream_gen_c.yaml", "    cores: [0, 1]\n", "    cores: [0, 1, 2]\n");
   msg = import_error(f);
-  check_error(msg, f, s.line_of("stream_gen_c.yaml", "  - type: link"), "core_connectivity[0]");
-  CHECK(msg.find("not supported yet") != std::string::npos);
+  check_error(msg, f, s.line_of("stream_gen_c.yaml", "    cores: [0, 1, 2]"),
+              "core_connectivity[0].cores");
+  CHECK(msg.find("link '0, 1, 2' joins 3 cores; a link joins 2, a bus at least 2") !=
+        std::string::npos);
 }
 
 TEST_CASE("import errors: auto_cost_extraction true asks for CACTI") {

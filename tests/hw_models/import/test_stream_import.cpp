@@ -1,5 +1,7 @@
-// Stream accelerator files of generations A, B and C imported onto eesim's XY mesh: placement,
-// link width, DRAM port from the off-chip core, simd cores, and op-type restrictions.
+// Stream accelerator files of generations A, B and C imported onto eesim's XY mesh (placement,
+// link width) or, when their links are no mesh's, a NoC of kind "links" (every link and bus); DRAM
+// port from the off-chip core, simd cores, and op-type restrictions.
+#include "hw_models/noc.h"
 #include "tests/hw_models/import/import_fixture.h"
 
 namespace eesim::hw {
@@ -74,11 +76,21 @@ TEST_CASE("stream import gen B: 2d_mesh rows x cols, the pooling core on an extr
 }
 
 TEST_CASE(
-    "stream import gen C: explicit links, the bus to the off-chip core left out, operator_types") {
+    "stream import gen C: a ring and a bus to the off-chip core -> kind links; operator_types") {
   const ImportedChip chip = import_data("stream_gen_c.yaml");
   const schema::Architecture a = parsed(chip);
-  CHECK(a.noc().width() == 2);
-  CHECK(a.noc().height() == 2);
+  CHECK(a.noc().kind() == "links");
+  CHECK(a.noc().width() == 5);  // 4 cores on row 0, the dram port after them
+  CHECK(a.noc().height() == 1);
+  REQUIRE(a.noc().link_size() == 4);
+  CHECK(a.noc().link(3).a() == "pool_3");
+  CHECK(a.noc().link(3).b() == "mac_0");
+  CHECK(a.noc().link(3).bytes_per_cycle() == 4);  // 32 bits/cycle
+  REQUIRE(a.noc().bus_size() == 1);
+  CHECK(a.noc().bus(0).member_size() == 5);
+  CHECK(a.noc().bus(0).member(4) == "dram");
+  CHECK(a.noc().bus(0).bytes_per_cycle() == 16);  // 128 bits/cycle
+  CHECK((a.dram(0).x() == 4 && a.dram(0).y() == 0));
   REQUIRE(a.core_size() == 4);
   CHECK(a.core(0).spatial_array().dim(0).size() == 16);
   CHECK(a.core(0).spatial_array().level(0).shared_port());
@@ -94,7 +106,61 @@ TEST_CASE(
   CHECK(chip.allowed_cores.empty());
   const Architecture loaded = load_imported(chip);
   CHECK(loaded.cores.at(3).op_types == std::vector<std::string>{"MaxPool", "AveragePool"});
-  CHECK(has_note(chip, "reaches the off-chip core: not imported"));
+  CHECK(has_note(chip, "noc kind \"links\" with every link and bus"));
+  CHECK(has_note(chip, "dram block at node (4, 0), on the links and buses naming it"));
+}
+
+TEST_CASE("stream import gen C: unequal link widths and a bus -> kind links, figures by hand") {
+  const ImportedChip chip = import_data("stream_gen_c_links.yaml");
+  const schema::Architecture a = parsed(chip);
+  const schema::Noc& noc = a.noc();
+  CHECK(noc.kind() == "links");
+  CHECK_FALSE(noc.has_link_bytes_per_cycle());
+  CHECK(noc.router_cycles() == 0);
+  CHECK(noc.link_cycles() == 0);
+  CHECK(noc.energy_pj_per_byte_hop() == 1);  // 0.125 pJ/bit x 8
+  CHECK((noc.width() == 4 && noc.height() == 1));
+  REQUIRE(noc.link_size() == 3);
+  CHECK((noc.link(0).a() == "mac_0" && noc.link(0).b() == "mac_1"));
+  CHECK(noc.link(0).bytes_per_cycle() == 8);     // 64 bits/cycle
+  CHECK(noc.link(0).energy_pj_per_byte() == 1);  // 0.125 x 8
+  CHECK((noc.link(1).a() == "mac_1" && noc.link(1).b() == "mac_2"));
+  CHECK(noc.link(1).bytes_per_cycle() == 2);     // 16 bits/cycle
+  CHECK(noc.link(1).energy_pj_per_byte() == 4);  // its own 0.5 pJ/bit x 8
+  CHECK(noc.link(2).bytes_per_cycle() == 8);
+  REQUIRE(noc.bus_size() == 1);
+  CHECK(std::vector<std::string>(noc.bus(0).member().begin(), noc.bus(0).member().end()) ==
+        std::vector<std::string>{"mac_0", "mac_1", "mac_2", "dram"});
+  CHECK(noc.bus(0).bytes_per_cycle() == 16);  // 128 bits/cycle
+  CHECK(noc.bus(0).energy_pj_per_byte() == 1);
+  for (int i = 0; i < 3; ++i) CHECK((a.core(i).x() == i && a.core(i).y() == 0));
+  CHECK((a.dram(0).x() == 3 && a.dram(0).y() == 0));
+  // Loaded and routed: mac_1 -> mac_2 takes the slow link (1 hop): 100 B hold ceil(100 / 2) = 50,
+  // 400 pJ; mac_0 -> dram takes the bus: ceil(100 / 16) = 7, 100 pJ.
+  const Architecture loaded = load_imported(chip);
+  const auto n = make_noc(loaded.noc);
+  CHECK(n->route({1, 0}, {2, 0}).size() == 1);
+  CHECK(n->hold_cycles({1, 0}, {2, 0}, 100) == 50);
+  CHECK(n->energy_pj({1, 0}, {2, 0}, 100) == doctest::Approx(400));
+  CHECK(n->hold_cycles({0, 0}, {3, 0}, 100) == 7);
+  CHECK(n->energy_pj({0, 0}, {3, 0}, 100) == doctest::Approx(100));
+  CHECK(n->pipeline_cycles({0, 0}, {3, 0}) == 0);
+}
+
+TEST_CASE(
+    "stream import gen A: a link graph that is no mesh -> kind links, a link per core to dram") {
+  Scratch s("gen_a_links");
+  const std::string f = s.edit("stream_gen_a.yaml", "  - 3, 0", "  - 3, 0\n  - 0, 2");
+  const ImportedChip chip = import_chip_yaml(f, "");
+  const schema::Architecture a = parsed(chip);
+  CHECK(a.noc().kind() == "links");
+  REQUIRE(a.noc().link_size() == 5 + 4);  // the file's 5, then one per core to the dram port
+  CHECK(a.noc().link(4).bytes_per_cycle() == 4);  // 32 bits/cycle
+  CHECK((a.noc().link(5).a() == "sa_0" && a.noc().link(5).b() == "dram"));
+  CHECK(a.noc().link(5).bytes_per_cycle() == 8);  // the off-chip memory's 64 bits/cycle
+  CHECK((a.dram(0).x() == 4 && a.dram(0).y() == 0));
+  CHECK(has_note(chip, "a link from every core to the dram port, 8 bytes/cycle"));
+  load_imported(chip);  // valid
 }
 
 }  // namespace
