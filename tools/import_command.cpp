@@ -36,9 +36,10 @@ std::string import_usage() {
   return std::string(kSynopsis) +
          "\n"
          "  A ZigZag core file (one spatial_array core on a 1x1 mesh, its DRAM level as the\n"
-         "  DRAM port) or a Stream accelerator file (its cores on an XY mesh) as an eesim\n"
-         "  architecture, checked by eesim's loader and printed as .textproto. The header lists\n"
-         "  what the conversion assumed or dropped, and the op-type restrictions as --allow.\n"
+         "  DRAM port) or a Stream accelerator file (its cores on an XY mesh, or on its own\n"
+         "  links and buses: noc kind \"links\") as an eesim architecture, checked by eesim's\n"
+         "  loader and printed as .textproto. The header lists what the conversion assumed or\n"
+         "  dropped; a mapping file's core_allocation per op type comes out as --allow options.\n"
          "  `--arch CHIP.yaml` imports the same way (without a mapping file).\n"
          "options:\n"
          "  --mapping MAPPING.yaml   a ZigZag/Stream mapping file: the default entry's spatial\n"

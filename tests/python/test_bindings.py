@@ -6,7 +6,11 @@ import pytest
 
 eesim = pytest.importorskip("eesim", reason="build the bindings (tools/build) and set PYTHONPATH=build/bindings")
 
-from conftest import EXAMPLES, QUAD, REPO_ROOT  # noqa: E402
+from conftest import EXAMPLES, QUAD, REPO_ROOT, SANITIZED  # noqa: E402
+
+# The example scripts run a study each (10-13 s under ASan, mostly python, matplotlib and torch):
+# the release suite runs every one; under sanitizers they add little the other tests do not.
+release_only = pytest.mark.skipif(SANITIZED, reason="example study; the release suite runs it")
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +101,7 @@ def _run_example(name, *args, timeout=120):
                           capture_output=True, text=True, timeout=timeout, env=env)
 
 
+@release_only
 def test_dask_example_spreads_candidates_over_a_local_cluster(model_path):
     pytest.importorskip("distributed")
     # At its defaults (64 candidates over every exit subset; it once failed there).
@@ -117,6 +122,7 @@ def test_nas_example_writes_the_front(model_path, tmp_path):
     assert all((tmp_path / "plots" / f).stat().st_size > 1000 for f in ("gantt.png", "memory.png", "energy.png", "edp_vs_p.svg", "composed.png"))
 
 
+@release_only
 def test_compression_study_example_orders_the_configurations(model_path, tmp_path):
     pytest.importorskip("matplotlib")
     pytest.importorskip("torch")  # it exports the backbone alone
