@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/names_text.h"
 #include "hw_models/arch_validate.h"
 
 namespace eesim::hw {
@@ -58,9 +59,10 @@ void validate_noc_links(const schema::Architecture& a, const ParseInfoTree& tree
   const auto resolve = [&](const std::string& name, int line, const std::string& key) {
     const auto it = node_of.find(name);
     if (it == node_of.end()) {
-      std::string names;
-      for (const auto& entry : node_of) names += (names.empty() ? "" : ", ") + entry.first;
-      fail(line, key, "unknown core or DRAM port '" + name + "' (names: " + names + ")");
+      std::vector<std::string> names;
+      for (const auto& entry : node_of) names.push_back(entry.first);
+      fail(line, key,
+           "unknown core or DRAM port '" + name + "' (names: " + join_names(names) + ")");
     }
     return it->second;
   };

@@ -21,6 +21,14 @@ namespace {
 using Spec = schema::SpatialArray;
 namespace sp = spatial;
 
+bool serves(const Spec::MemoryLevel& l, const std::string& dim) {
+  return std::find(l.served_dim().begin(), l.served_dim().end(), dim) != l.served_dim().end();
+}
+
+bool stores(const Spec::MemoryLevel& l, Spec::Operand o) {
+  return std::find(l.operand().begin(), l.operand().end(), o) != l.operand().end();
+}
+
 sp::Dim dim_of(int loop) {
   switch (loop) {
     case Spec::K:
@@ -64,11 +72,8 @@ sp::Hierarchy hierarchy(const Spec& s, const std::string& op) {
     sp::Level v;
     v.name = l.name();
     v.size_bits = l.size_bits();
-    for (int o : l.operand())
-      v.stores[o == Spec::WEIGHTS ? sp::kW : o == Spec::INPUTS ? sp::kI : sp::kO] = true;
-    for (const auto& d : s.dim())
-      v.serves.push_back(std::find(l.served_dim().begin(), l.served_dim().end(), d.name()) !=
-                         l.served_dim().end());
+    v.stores = {stores(l, Spec::WEIGHTS), stores(l, Spec::INPUTS), stores(l, Spec::OUTPUTS)};
+    for (const auto& d : s.dim()) v.serves.push_back(serves(l, d.name()));
     v.read_bits_per_cycle = l.read_bits_per_cycle();
     v.write_bits_per_cycle = l.write_bits_per_cycle();
     v.min_access_bits = l.min_access_bits();
@@ -109,25 +114,22 @@ sp::LayerLoops loops_of(const TileShape& t, const Spec& s, const Datapath& d) {
   return l;
 }
 
-// The level each operand comes from and goes to: its hierarchy's top (DRAM under TOP_LEVEL),
-// or its highest on-chip level for activations under ON_CHIP and for resident weights.
-std::array<int, sp::kNumOperands> tops(const Spec& s, bool weights_resident) {
+// The level each operand of hierarchy `h` comes from and goes to: its hierarchy's top (DRAM
+// under TOP_LEVEL), or its highest on-chip level for activations under ON_CHIP and for resident
+// weights.
+std::array<int, sp::kNumOperands> tops(const sp::Hierarchy& h, bool activations_on_chip,
+                                       bool weights_resident) {
   std::array<int, sp::kNumOperands> top{-1, -1, -1};
-  const bool on_chip[sp::kNumOperands] = {weights_resident, s.layer_io() == Spec::ON_CHIP,
-                                          s.layer_io() == Spec::ON_CHIP};
-  for (int o = 0; o < sp::kNumOperands; ++o) {
-    if (!on_chip[o]) continue;
-    for (int g = 0; g < s.level_size(); ++g) {
-      const auto& ops = s.level(g).operand();
-      const int want = o == sp::kW ? Spec::WEIGHTS : o == sp::kI ? Spec::INPUTS : Spec::OUTPUTS;
-      if (!s.level(g).offchip() && std::find(ops.begin(), ops.end(), want) != ops.end()) top[o] = g;
-    }
-  }
+  const bool on_chip[sp::kNumOperands] = {weights_resident, activations_on_chip,
+                                          activations_on_chip};
+  for (int o = 0; o < sp::kNumOperands; ++o)
+    for (size_t g = 0; on_chip[o] && g < h.levels.size(); ++g)
+      if (!h.levels[g].offchip && h.levels[g].stores[o]) top[o] = static_cast<int>(g);
   return top;
 }
 
-bool has_offchip(const Spec& s) {
-  return std::any_of(s.level().begin(), s.level().end(), [](const auto& l) { return l.offchip(); });
+bool has_offchip(const sp::Hierarchy& h) {
+  return std::any_of(h.levels.begin(), h.levels.end(), [](const auto& l) { return l.offchip; });
 }
 
 int64_t bytes_of_bits(double bits) { return static_cast<int64_t>(std::ceil(bits / 8 - 1e-9)); }
@@ -178,7 +180,8 @@ class SpatialArrayModel : public CoreModel {
     const bool gemm_like = t.kernel_h == 1 && t.kernel_w == 1 && t.out_cols == 1;
     const sp::Hierarchy h = hierarchy(s, gemm_like ? "Gemm" : "Conv");
     const sp::LayerLoops l = loops_of(t, s, d);
-    const sp::MappingCost m = sp::best_mapping(l, h, tops(s, t.weights_resident));
+    const sp::MappingCost m =
+        sp::best_mapping(l, h, tops(h, s.layer_io() == Spec::ON_CHIP, t.weights_resident));
     if (!m.feasible) return unsupported("spatial_array: " + m.reason);
     c.peak_ops_per_cycle = peak_macs_per_cycle(core);
     c.macs = t.macs();
@@ -196,7 +199,7 @@ class SpatialArrayModel : public CoreModel {
     c.ofmap = words(sp::kO);
     c.energy.compute = m.mac_energy_pj;
     c.energy.sram = m.memory_energy_pj;
-    if (has_offchip(s)) {
+    if (has_offchip(h)) {
       c.dram_read_bytes = bytes_of_bits(m.offchip_read_bits);
       c.dram_write_bytes = bytes_of_bits(m.offchip_write_bits);
       c.energy.dram = m.offchip_energy_pj;
@@ -218,15 +221,10 @@ class SpatialArrayModel : public CoreModel {
   static int64_t on_chip(const Spec& s, bool weights_only) {
     int64_t bits = 0;
     for (const auto& l : s.level()) {
-      const auto& ops = l.operand();
-      if (l.offchip() ||
-          (weights_only && std::find(ops.begin(), ops.end(), Spec::WEIGHTS) == ops.end()))
-        continue;
+      if (l.offchip() || (weights_only && !stores(l, Spec::WEIGHTS))) continue;
       int64_t instances = 1;
       for (const auto& d : s.dim())
-        if (std::find(l.served_dim().begin(), l.served_dim().end(), d.name()) ==
-            l.served_dim().end())
-          instances = checked_mul(instances, d.size(), "memory instances");
+        if (!serves(l, d.name())) instances = checked_mul(instances, d.size(), "memory instances");
       bits = checked_add(bits, checked_mul(instances, l.size_bits(), "memory bits"), "memory bits");
     }
     return bits / 8;

@@ -6,6 +6,7 @@
 #include "common/checked_math.h"
 #include "common/error.h"
 #include "common/limits.h"
+#include "common/names_text.h"
 #include "hw_models/core_model.h"
 #include "hw_models/datapath.h"
 #include "hw_models/dram.h"
@@ -166,12 +167,9 @@ Error no_core_can_run(const Workload& w, LayerId v, const CnGraph& g, const hw::
   for (size_t c = 0; c < arch.cores.size(); ++c) {
     std::string reason = "kept off by the op-type constraints (allow)";
     if (c < constraints.ops_of_core.size() && !constraints.ops_of_core[c].empty()) {
-      std::string listed;
-      for (const std::string& op : constraints.ops_of_core[c])
-        listed += (listed.empty() ? "" : ", ") + op;
-      if (std::find(constraints.ops_of_core[c].begin(), constraints.ops_of_core[c].end(),
-                    w.layer(v).op) == constraints.ops_of_core[c].end())
-        reason = "runs only op_type " + listed + " (the architecture's)";
+      const std::vector<std::string>& ops = constraints.ops_of_core[c];
+      if (std::find(ops.begin(), ops.end(), w.layer(v).op) == ops.end())
+        reason = "runs only op_type " + join_names(ops) + " (the architecture's)";
     }
     if (constraints.allows(w.layer(v), c))
       for (CnId n : g.layer_cns[v])
