@@ -416,12 +416,6 @@ int64_t LayerLoops::macs() const {
   return m;
 }
 
-std::string dim_name(Dim d) {
-  static const char* const kNames[kNumDims] = {"B",  "G",  "K",  "C",  "OY",
-                                               "OX", "FY", "FX", "SW", "SI"};
-  return kNames[d];
-}
-
 MappingCost best_mapping(const LayerLoops& loops, const Hierarchy& h,
                          std::array<int, kNumOperands> top) {
   MappingCost best;

@@ -88,6 +88,4 @@ struct MappingCost {
 MappingCost best_mapping(const LayerLoops& loops, const Hierarchy& h,
                          std::array<int, kNumOperands> top = {-1, -1, -1});
 
-std::string dim_name(Dim d);
-
 }  // namespace eesim::hw::spatial
